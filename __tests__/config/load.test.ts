@@ -1,0 +1,141 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { ConfigError, loadConfig, parseConfig, formatPath } from '../../config/load';
+import { synthesizeEstate } from '../../app';
+import { EXAMPLE_CONFIG, exampleInput, tempDir } from '../helpers/synth';
+
+type Mutable = Record<string, any>;
+
+/** A copy of the example with one mutation applied. */
+function mutated(mutate: (cfg: Mutable) => void): Mutable {
+  const cfg = exampleInput() as Mutable;
+  mutate(cfg);
+  return cfg;
+}
+
+/** Every file under `dir` with its content, to prove a failed synth wrote nothing. */
+function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+function issuesOf(raw: unknown): { path: string; message: string }[] {
+  try {
+    parseConfig(raw);
+  } catch (e) {
+    expect(e).toBeInstanceOf(ConfigError);
+    return (e as ConfigError).issues;
+  }
+  throw new Error('expected the configuration to be rejected');
+}
+
+describe('loadConfig', () => {
+  it('accepts the bundled example and fills in documented defaults', () => {
+    const cfg = loadConfig(EXAMPLE_CONFIG);
+    expect(cfg.workloads[0].name).toBe('shop');
+    expect(cfg.workloads[0].backup.resourceTypes).toEqual(['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS']);
+    expect(cfg.workloads[0].backup.rules[0]).toMatchObject({ startWindowMinutes: 60, completionWindowMinutes: 10080, continuous: false });
+    expect(cfg.workloads[0].guardrails).toEqual({ awsConfigRules: false, auditFramework: false });
+    expect(cfg.breakGlassRoleName).toBe('dr-break-glass');
+    expect(cfg.accounts.backupVault.primaryRegionCopy).toBe(false);
+  });
+
+  it('defaults the vault lock to governance mode when the config has none', () => {
+    const cfg = parseConfig(mutated((c) => delete c.vaultLock));
+    expect(cfg.vaultLock).toEqual({ mode: 'governance', minRetentionDays: 7, maxRetentionDays: 3650 });
+  });
+
+  it('formats JSON paths the way users read them', () => {
+    expect(formatPath(['workloads', 0, 'backup', 'rules', 1, 'schedule'])).toBe('workloads[0].backup.rules[1].schedule');
+    expect(formatPath([])).toBe('');
+  });
+
+  it('explains a missing file and invalid JSON', () => {
+    expect(() => loadConfig('/nonexistent/estate.json')).toThrow(/cannot read the file .*set DR_CONFIG/);
+    const dir = tempDir();
+    const file = path.join(dir, 'broken.json');
+    fs.writeFileSync(file, '{ "name": ');
+    expect(() => loadConfig(file)).toThrow(/is not valid JSON/);
+  });
+});
+
+describe('malformed configurations', () => {
+  const cases: [string, (c: Mutable) => void, string, RegExp][] = [
+    ['a short account ID', (c) => (c.accounts.dr.id = '22222222222'), 'accounts.dr.id', /12-digit AWS account ID/],
+    ['an unknown region', (c) => (c.regions.recovery = 'ap-northeast-9'), 'regions.recovery', /must be an AWS Region name/],
+    ['a workload in the recovery region', (c) => (c.workloads[0].region = 'ap-northeast-1'), 'workloads[0].region', /recovery region must differ/],
+    ['a recovery region equal to the primary region', (c) => { delete c.workloads[0].region; c.regions.recovery = 'ap-northeast-2'; }, 'regions.recovery', /recovery region must differ .*from regions.primary/],
+    ['duplicate workload names', (c) => c.workloads.push({ ...structuredClone(c.workloads[0]), accountId: '444444444444', roleArn: 'arn:aws:iam::444444444444:role/terraform-dr' }), 'workloads[1].name', /already used by workloads\[0\]/],
+    ['the same account in two workloads', (c) => c.workloads.push({ ...structuredClone(c.workloads[0]), name: 'other' }), 'workloads[1].accountId', /already used by workloads\[0\].accountId/],
+    ['the DR account reused as backup-vault account', (c) => { c.accounts.backupVault.id = '222222222222'; c.accounts.backupVault.roleArn = 'arn:aws:iam::222222222222:role/terraform-dr'; }, 'accounts.dr.id', /already used by accounts.backupVault.id/],
+    ['a role ARN in another account', (c) => (c.workloads[0].roleArn = 'arn:aws:iam::999999999999:role/terraform-dr'), 'workloads[0].roleArn', /role in account 999999999999 but workloads\[0\].accountId is 333333333333/],
+    ['an invalid cron expression', (c) => (c.workloads[0].backup.rules[0].schedule = 'cron(0 17 * * * *)'), 'workloads[0].backup.rules[0].schedule', /exactly one of day-of-month and day-of-week/],
+    ['retention shorter than cold storage + 90 days', (c) => (c.workloads[0].backup.rules[0].retentionDays = 100), 'workloads[0].backup.rules[0].retentionDays', /at least coldStorageAfterDays \+ 90 = 120 days/],
+    ['copy retention below the vault lock minimum', (c) => (c.workloads[0].backup.rules[0].copyRetentionDays = 3), 'workloads[0].backup.rules[0].copyRetentionDays', /vaultLock.minRetentionDays\) requires at least 7/],
+    ['copy retention above the vault lock maximum', (c) => (c.vaultLock.maxRetentionDays = 60), 'workloads[0].backup.rules[0].copyRetentionDays', /vaultLock.maxRetentionDays\) allows at most 60/],
+    ['changeableForDays with governance mode', (c) => (c.vaultLock.changeableForDays = 3), 'vaultLock.changeableForDays', /only allowed with "mode": "compliance"/],
+    ['compliance mode without changeableForDays', (c) => (c.vaultLock.mode = 'compliance'), 'vaultLock.changeableForDays', /is required with "mode": "compliance"/],
+    ['changeableForDays under 3', (c) => { c.vaultLock.mode = 'compliance'; c.vaultLock.changeableForDays = 1; }, 'vaultLock.changeableForDays', /at least 3/],
+    ['a workload name too long for the derived vault name', (c) => { c.name = 'acme-platform-estate'; c.workloads[0].name = 'a-very-long-workload-name-here'; }, 'workloads[0].name', /gives the AWS Backup vault name \(2-50 characters\) "acme-platform-estate-a-very-long-workload-name-here-local" \(57 characters, at most 50\)/],
+    ['an estate name with capitals', (c) => (c.name = 'Acme'), 'name', /must start with a lowercase letter/],
+    ['a misspelt field', (c) => (c.workloads[0].backup.rules[0].retentionDay = 35), 'workloads[0].backup.rules[0]', /unknown field\(s\) "retentionDay"/],
+    ['a missing organization ID', (c) => delete c.organizationId, 'organizationId', /is required/],
+    ['an empty rule list', (c) => (c.workloads[0].backup.rules = []), 'workloads[0].backup.rules', /at least one backup rule/],
+    ['a continuous rule kept longer than 35 days', (c) => { c.workloads[0].backup.rules[0].continuous = true; delete c.workloads[0].backup.rules[0].coldStorageAfterDays; }, 'workloads[0].backup.rules[0].retentionDays', /at most 35 days for a continuous/],
+    ['an unknown resource type', (c) => (c.workloads[0].backup.resourceTypes = ['EBS', 'Redshift']), 'workloads[0].backup.resourceTypes[1]', /must be one of EBS, EC2/],
+  ];
+
+  it.each(cases)('rejects %s at the exact field path, writing nothing', (_what, mutate, expectedPath, expectedMessage) => {
+    const cfg = mutated(mutate);
+    const issues = issuesOf(cfg);
+    const atPath = issues.filter((i) => i.path === expectedPath);
+    expect(atPath.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(expectedMessage)]));
+
+    // Same configuration through the synth entry point: ConfigError, and the output directory untouched.
+    const dir = tempDir();
+    const configFile = path.join(dir, 'estate.json');
+    fs.writeFileSync(configFile, JSON.stringify(cfg));
+    const outdir = path.join(dir, 'cdktf.out');
+    fs.mkdirSync(path.join(outdir, 'stacks', 'dr'), { recursive: true });
+    fs.writeFileSync(path.join(outdir, 'stacks', 'dr', 'cdk.tf.json'), '{"previous":"synth"}');
+    const before = snapshotDir(outdir);
+    expect(() => synthesizeEstate(configFile, outdir)).toThrow(ConfigError);
+    expect(snapshotDir(outdir)).toEqual(before);
+  });
+
+  it('lists every violation at once, across shape and cross-field rules', () => {
+    const issues = issuesOf(
+      mutated((c) => {
+        c.accounts.dr.id = 'abc';
+        c.workloads[0].backup.rules[0].schedule = 'daily';
+        c.workloads[0].backup.rules[0].copyRetentionDays = 2;
+        c.workloads[0].region = 'ap-northeast-1';
+      }),
+    );
+    expect(issues.map((i) => i.path).sort()).toEqual([
+      'accounts.dr.id',
+      'workloads[0].backup.rules[0].copyRetentionDays',
+      'workloads[0].backup.rules[0].schedule',
+      'workloads[0].region',
+    ]);
+  });
+
+  it('renders one line per problem with its path', () => {
+    try {
+      parseConfig(mutated((c) => (c.accounts.dr.id = 'abc')), 'estate.json');
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect((e as Error).message).toBe(
+        'Invalid DR configuration estate.json: 1 problem\n  - accounts.dr.id: must be a 12-digit AWS account ID such as "111111111111"',
+      );
+    }
+  });
+});

@@ -1,0 +1,63 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { buildEstate, type Estate } from '../../app';
+import { parseConfig } from '../../config/load';
+import type { EstateConfigInput } from '../../config/schema';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const EXAMPLE_CONFIG = path.join(ROOT, 'config', 'example.json');
+export const FIXTURES = path.join(ROOT, '__tests__', 'fixtures');
+
+export function readJson<T = unknown>(file: string): T {
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
+}
+
+/** The bundled example as parsed JSON, to be modified by a test. */
+export function exampleInput(): EstateConfigInput & Record<string, unknown> {
+  return readJson(EXAMPLE_CONFIG);
+}
+
+export function tempDir(prefix = 'dr-test-'): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+/** Builds (without writing) the estate for a raw configuration. */
+export function estateFor(raw: unknown): Estate {
+  return buildEstate(parseConfig(raw));
+}
+
+/** Synthesizes the estate for a raw configuration into a fresh directory; returns that directory. */
+export function synthEstate(raw: unknown, outdir = tempDir()): string {
+  buildEstate(parseConfig(raw), { outdir }).app.synth();
+  return outdir;
+}
+
+export function stackDirs(outdir: string): string[] {
+  const stacks = path.join(outdir, 'stacks');
+  return fs.readdirSync(stacks).sort().map((s) => path.join(stacks, s));
+}
+
+export interface SynthesizedStack {
+  resource?: Record<string, Record<string, Record<string, unknown>>>;
+  provider?: Record<string, Record<string, unknown>[]>;
+  terraform?: Record<string, unknown>;
+  output?: Record<string, unknown>;
+}
+
+/** All resources of one type in a synthesized stack (`Testing.synth` output or cdk.tf.json). */
+export function resourcesOf(stack: string | SynthesizedStack, type: string): Record<string, unknown>[] {
+  const parsed: SynthesizedStack = typeof stack === 'string' ? JSON.parse(stack) : stack;
+  return Object.values(parsed.resource?.[type] ?? {});
+}
+
+/** Parses a policy attribute (JSON string) of a resource. */
+export function policyOf(resource: Record<string, unknown>, attribute = 'policy'): { Statement: Record<string, any>[] } {
+  return JSON.parse(resource[attribute] as string);
+}
+
+export function statement(policy: { Statement: Record<string, any>[] }, sid: string): Record<string, any> {
+  const found = policy.Statement.find((s) => s.Sid === sid);
+  if (!found) throw new Error(`no statement ${sid} in ${JSON.stringify(policy)}`);
+  return found;
+}

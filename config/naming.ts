@@ -1,0 +1,147 @@
+import { partitionOf } from './regions';
+import type { EstateConfig, WorkloadConfig } from './schema';
+
+/**
+ * Deterministic names and ARNs shared by every stack.
+ *
+ * Accounts know each other only through these: the workload stack derives the central vault's ARN, the
+ * backup-vault stack derives the DR restore vault's ARN, and so on. No stack reads another stack's
+ * state, so each one plans and applies alone, in any order, in its own workspace.
+ */
+
+type NamingInput = Pick<EstateConfig, 'name' | 'regions' | 'accounts' | 'breakGlassRoleName'> & {
+  terraformCloud?: { workspacePrefix?: string };
+};
+
+export const STACK_NAMES = { backupVault: 'backup-vault', dr: 'dr', organization: 'organization' } as const;
+
+export function workloadStackName(workloadName: string): string {
+  return `workload-${workloadName}`;
+}
+
+export function workloadRegion(cfg: Pick<EstateConfig, 'regions'>, workload: Pick<WorkloadConfig, 'region'>): string {
+  return workload.region ?? cfg.regions.primary;
+}
+
+export function roleArnOf(region: string, accountId: string, roleName: string): string {
+  return `arn:${partitionOf(region)}:iam::${accountId}:role/${roleName}`;
+}
+
+export function backupVaultArn(region: string, accountId: string, vaultName: string): string {
+  return `arn:${partitionOf(region)}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
+}
+
+export function recoveryPointArnPattern(region: string, accountId: string): string {
+  return `arn:${partitionOf(region)}:backup:${region}:${accountId}:recovery-point:*`;
+}
+
+/** Every name the estate derives from its configuration. */
+export class EstateNames {
+  constructor(private readonly cfg: NamingInput) {}
+
+  get centralVaultName(): string {
+    return `${this.cfg.name}-central`;
+  }
+
+  /** The central vault in `region` (the recovery region, or a workload region with `primaryRegionCopy`). */
+  centralVaultArn(region: string = this.cfg.regions.recovery): string {
+    return backupVaultArn(region, this.cfg.accounts.backupVault.id, this.centralVaultName);
+  }
+
+  get drRestoreVaultName(): string {
+    return `${this.cfg.name}-dr-restore`;
+  }
+
+  get drRestoreVaultArn(): string {
+    return backupVaultArn(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.drRestoreVaultName);
+  }
+
+  /** Service role AWS Backup uses for copy jobs started in the backup-vault account. */
+  get centralCopyServiceRoleName(): string {
+    return `${this.cfg.name}-central-copy-service`;
+  }
+
+  /** Role the DR account's recovery principals assume to start copies from the central vault. */
+  get centralCopyStarterRoleName(): string {
+    return `${this.cfg.name}-central-copy-starter`;
+  }
+
+  get centralCopyStarterRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.backupVault.id, this.centralCopyStarterRoleName);
+  }
+
+  /** Service role AWS Backup uses for restores in the DR account. */
+  get drRestoreRoleName(): string {
+    return `${this.cfg.name}-dr-restore`;
+  }
+
+  /**
+   * DR-account roles that run the recovery (state machine, functions) all start with this prefix;
+   * cross-account trust names them by this pattern instead of trusting the whole DR account.
+   */
+  get recoveryRolePrefix(): string {
+    return `${this.cfg.name}-recovery-`;
+  }
+
+  get recoveryRoleArnPattern(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, `${this.recoveryRolePrefix}*`);
+  }
+
+  breakGlassRoleArn(accountId: string, region: string = this.cfg.regions.recovery): string {
+    return roleArnOf(region, accountId, this.cfg.breakGlassRoleName);
+  }
+
+  workloadVaultName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-local`;
+  }
+
+  workloadPlanName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}`;
+  }
+
+  workloadSelectionName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-tagged`;
+  }
+
+  workloadBackupRoleName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-backup`;
+  }
+
+  kmsAlias(purpose: string): string {
+    return `alias/${this.cfg.name}/${purpose}`;
+  }
+
+  workspaceName(stackName: string): string {
+    return `${this.cfg.terraformCloud?.workspacePrefix ?? ''}${stackName}`;
+  }
+
+  /**
+   * Every derived name with the AWS (or Terraform Cloud) limit it must fit, for validation before any
+   * construct is built.
+   */
+  limitedNames(workloadNames: string[]): { name: string; what: string; max: number; pattern: RegExp; field: string }[] {
+    const vault = { max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, what: 'AWS Backup vault name (2-50 characters)' };
+    const plan = { max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, what: 'AWS Backup plan/selection name (1-50 characters)' };
+    const role = { max: 64, pattern: /^[\w+=,.@-]{1,64}$/, what: 'IAM role name (1-64 characters)' };
+    const workspace = { max: 90, pattern: /^[A-Za-z0-9_-]{1,90}$/, what: 'Terraform Cloud workspace name (1-90 characters)' };
+    const estate = [
+      { name: this.centralVaultName, ...vault, field: 'name' },
+      { name: this.drRestoreVaultName, ...vault, field: 'name' },
+      { name: this.centralCopyServiceRoleName, ...role, field: 'name' },
+      { name: this.centralCopyStarterRoleName, ...role, field: 'name' },
+      { name: this.drRestoreRoleName, ...role, field: 'name' },
+      { name: this.workspaceName(STACK_NAMES.backupVault), ...workspace, field: 'terraformCloud.workspacePrefix' },
+    ];
+    const perWorkload = workloadNames.flatMap((w, i) => {
+      const field = `workloads[${i}].name`;
+      return [
+        { name: this.workloadVaultName(w), ...vault, field },
+        { name: this.workloadPlanName(w), ...plan, field },
+        { name: this.workloadSelectionName(w), ...plan, field },
+        { name: this.workloadBackupRoleName(w), ...role, field },
+        { name: this.workspaceName(workloadStackName(w)), ...workspace, field },
+      ];
+    });
+    return [...estate, ...perWorkload];
+  }
+}

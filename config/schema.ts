@@ -1,0 +1,128 @@
+import { z } from 'zod';
+import { AWS_REGIONS } from './regions';
+import { scheduleExpressionProblem } from './schedule-expression';
+
+/**
+ * The estate configuration: one JSON file describing every account taking part in disaster recovery.
+ *
+ * This module checks the shape of each field. Rules that relate several fields (unique names, regions,
+ * retention against the vault lock, derived name lengths) live in `semantic-checks.ts`, so that every
+ * violation is reported in one run.
+ */
+
+const accountId = z.string().regex(/^\d{12}$/, { message: 'must be a 12-digit AWS account ID such as "111111111111"' });
+const roleArn = z
+  .string()
+  .regex(/^arn:aws(-cn|-us-gov)?:iam::\d{12}:role\/[\w+=,.@/-]{1,64}$/, {
+    message: 'must be an IAM role ARN such as "arn:aws:iam::111111111111:role/terraform-dr"',
+  });
+const region = z.enum(AWS_REGIONS, { message: `must be an AWS Region name such as "ap-northeast-2" (one of: ${AWS_REGIONS.join(', ')})` });
+const days = (what: string) => z.number({ message: `must be a number of days (${what})` }).int({ message: 'must be a whole number of days' }).min(1, { message: 'must be at least 1 day' });
+
+/** AWS Backup resource types a workload's tag-based selection may cover. */
+export const RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
+export type ResourceType = (typeof RESOURCE_TYPES)[number];
+export const DEFAULT_RESOURCE_TYPES: ResourceType[] = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS'];
+
+const backupRule = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,50}$/, { message: 'must be 1-50 letters, digits, "-", "_" or "." (AWS Backup rule name)' }),
+  schedule: z.string().superRefine((value, ctx) => {
+    const problem = scheduleExpressionProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+  scheduleTimezone: z
+    .string()
+    .regex(/^[A-Za-z]+(\/[A-Za-z0-9_+-]+)*$/, { message: 'must be an IANA time zone such as "Asia/Seoul"' })
+    .optional()
+    .describe('Time zone of the schedule. Default: UTC.'),
+  retentionDays: days('how long the local recovery point is kept'),
+  copyRetentionDays: days('how long the copy in the central vault is kept'),
+  coldStorageAfterDays: days('move the local recovery point to cold storage').optional(),
+  copyColdStorageAfterDays: days('move the central copy to cold storage').optional(),
+  continuous: z.boolean().default(false).describe('Continuous backup (point-in-time recovery) for S3, RDS and Aurora.'),
+  startWindowMinutes: z.number().int().min(60, { message: 'must be at least 60 minutes (AWS Backup minimum)' }).default(60),
+  completionWindowMinutes: z.number().int().min(120, { message: 'must be at least 120 minutes' }).default(10080),
+});
+
+const workload = z.strictObject({
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
+  accountId,
+  roleArn,
+  region: region.optional().describe('Region of the workload. Default: regions.primary.'),
+  backup: z.strictObject({
+    selectionTag: z.strictObject({
+      key: z.string().regex(/^[\w.:/=+@ -]{1,128}$/, { message: 'must be a valid tag key (1-128 characters)' }),
+      value: z.string().regex(/^[\w.:/=+@ -]{0,256}$/, { message: 'must be a valid tag value (at most 256 characters)' }),
+    }),
+    resourceTypes: z
+      .array(z.enum(RESOURCE_TYPES, { message: `must be one of ${RESOURCE_TYPES.join(', ')}` }))
+      .min(1, { message: 'must list at least one resource type' })
+      .default(DEFAULT_RESOURCE_TYPES)
+      .describe(`Resource types the tag-based selection covers. Default: ${DEFAULT_RESOURCE_TYPES.join(', ')}.`),
+    rules: z.array(backupRule).min(1, { message: 'must contain at least one backup rule' }),
+  }),
+  guardrails: z
+    .strictObject({
+      awsConfigRules: z.boolean().default(false).describe('AWS Config managed rules (needs a Config recorder in the account).'),
+      auditFramework: z.boolean().default(false).describe('AWS Backup Audit Manager framework (needs a Config recorder).'),
+    })
+    .default({ awsConfigRules: false, auditFramework: false }),
+});
+
+const vaultLock = z.strictObject({
+  mode: z.enum(['governance', 'compliance'], { message: 'must be "governance" (removable) or "compliance" (irreversible after changeableForDays)' }),
+  minRetentionDays: days('shortest retention the vault accepts'),
+  maxRetentionDays: days('longest retention the vault accepts'),
+  changeableForDays: z.number().int().min(3, { message: 'must be at least 3 (the 72-hour cooling-off period AWS requires)' }).optional(),
+});
+
+export const DEFAULT_VAULT_LOCK = { mode: 'governance' as const, minRetentionDays: 7, maxRetentionDays: 3650 };
+
+export const estateConfigSchema = z.strictObject({
+  $schema: z.string().optional(),
+  name: z.string().regex(/^[a-z][a-z0-9-]{0,19}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 20 characters)' }),
+  organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { message: 'must be an AWS Organizations ID such as "o-a1b2c3d4e5"' }),
+  regions: z.strictObject({ primary: region, recovery: region }),
+  accounts: z.strictObject({
+    backupVault: z.strictObject({
+      id: accountId,
+      roleArn,
+      primaryRegionCopy: z
+        .boolean()
+        .default(false)
+        .describe('Also keep a central vault in each workload region and copy there (cross-account, same region).'),
+    }),
+    dr: z.strictObject({ id: accountId, roleArn }),
+    management: z
+      .strictObject({ id: accountId, roleArn })
+      .optional()
+      .describe('Organizations management account: adds the "organization" stack that enables cross-account backup.'),
+  }),
+  breakGlassRoleName: z
+    .string()
+    .regex(/^[\w+=,.@-]{1,64}$/, { message: 'must be an IAM role name (1-64 characters)' })
+    .default('dr-break-glass')
+    .describe('Role, in each account, that alone may delete recovery points or change vault policies and locks.'),
+  workloads: z.array(workload).min(1, { message: 'must list at least one workload' }),
+  vaultLock: vaultLock.default(DEFAULT_VAULT_LOCK),
+  terraformCloud: z
+    .strictObject({
+      organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a Terraform Cloud organization name' }),
+      workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/, { message: 'may use only letters, digits, "-" and "_"' }).default(''),
+      project: z.string().min(1).max(40).optional(),
+      hostname: z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a host name such as "app.terraform.io"' }).optional(),
+    })
+    .optional(),
+  tags: z
+    .record(z.string().regex(/^[\w.:/=+@ -]{1,128}$/), z.string().max(256))
+    .default({})
+    .describe('Extra default tags on every resource.'),
+});
+
+/** The configuration as written in the JSON file (optional fields may be absent). */
+export type EstateConfigInput = z.input<typeof estateConfigSchema>;
+/** The configuration after validation, with every default filled in. */
+export type EstateConfig = z.output<typeof estateConfigSchema>;
+export type WorkloadConfig = EstateConfig['workloads'][number];
+export type BackupRuleConfig = WorkloadConfig['backup']['rules'][number];
+export type VaultLockConfig = EstateConfig['vaultLock'];

@@ -1,0 +1,184 @@
+import { DEFAULT_VAULT_LOCK } from './schema';
+import { EstateNames } from './naming';
+
+/**
+ * Rules that relate several fields of the configuration.
+ *
+ * They run on the raw JSON, alongside the shape checks, so that one run lists every violation even
+ * when some fields are malformed: each rule looks only at the fields it needs and skips values of the
+ * wrong type (the shape checks already report those).
+ */
+
+export interface ConfigIssue {
+  /** JSON path such as `workloads[0].backup.rules[0].schedule`. */
+  path: string;
+  message: string;
+}
+
+type Json = unknown;
+
+const obj = (v: Json): Record<string, Json> | undefined =>
+  v !== null && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, Json>) : undefined;
+const arr = (v: Json): Json[] => (Array.isArray(v) ? v : []);
+const str = (v: Json): string | undefined => (typeof v === 'string' ? v : undefined);
+const num = (v: Json): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
+
+/** Days AWS Backup requires between moving a recovery point to cold storage and deleting it. */
+export const MIN_DAYS_IN_COLD_STORAGE = 90;
+/** Longest retention AWS Backup allows for continuous (point-in-time) recovery points. */
+export const MAX_CONTINUOUS_RETENTION_DAYS = 35;
+
+function retentionIssues(rule: Record<string, Json>, path: string, retentionKey: string, coldKey: string): ConfigIssue[] {
+  const retention = num(rule[retentionKey]);
+  const cold = num(rule[coldKey]);
+  if (retention === undefined || cold === undefined) return [];
+  if (retention < cold + MIN_DAYS_IN_COLD_STORAGE) {
+    return [{
+      path: `${path}.${retentionKey}`,
+      message: `must be at least ${coldKey} + ${MIN_DAYS_IN_COLD_STORAGE} = ${cold + MIN_DAYS_IN_COLD_STORAGE} days (AWS Backup keeps cold-storage recovery points at least ${MIN_DAYS_IN_COLD_STORAGE} days); raise it or remove ${coldKey}`,
+    }];
+  }
+  return [];
+}
+
+function ruleIssues(rule: Record<string, Json>, path: string, lock: Record<string, Json>, lockPath: string): ConfigIssue[] {
+  const issues = [
+    ...retentionIssues(rule, path, 'retentionDays', 'coldStorageAfterDays'),
+    ...retentionIssues(rule, path, 'copyRetentionDays', 'copyColdStorageAfterDays'),
+  ];
+  if (rule.continuous === true) {
+    const retention = num(rule.retentionDays);
+    if (retention !== undefined && retention > MAX_CONTINUOUS_RETENTION_DAYS) {
+      issues.push({ path: `${path}.retentionDays`, message: `must be at most ${MAX_CONTINUOUS_RETENTION_DAYS} days for a continuous (point-in-time) rule; lower it or set "continuous": false` });
+    }
+    if (rule.coldStorageAfterDays !== undefined) {
+      issues.push({ path: `${path}.coldStorageAfterDays`, message: 'is not allowed with "continuous": true (continuous recovery points cannot move to cold storage); remove it' });
+    }
+  }
+  const copyRetention = num(rule.copyRetentionDays);
+  const min = num(lock.minRetentionDays);
+  const max = num(lock.maxRetentionDays);
+  if (copyRetention !== undefined && min !== undefined && copyRetention < min) {
+    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but the central vault's lock (${lockPath}.minRetentionDays) requires at least ${min}; copy jobs would fail` });
+  }
+  if (copyRetention !== undefined && max !== undefined && copyRetention > max) {
+    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but the central vault's lock (${lockPath}.maxRetentionDays) allows at most ${max}; copy jobs would fail` });
+  }
+  return issues;
+}
+
+function accountRoleIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Map<string, string>();
+  const claim = (id: Json, path: string) => {
+    const account = str(id);
+    if (account === undefined) return;
+    const earlier = seen.get(account);
+    if (earlier !== undefined) {
+      issues.push({ path, message: `account ${account} is already used by ${earlier}; every workload, the backup-vault account, the DR account and the management account must be separate accounts` });
+    } else {
+      seen.set(account, path);
+    }
+  };
+  const accounts = obj(cfg.accounts) ?? {};
+  for (const role of ['backupVault', 'dr', 'management']) {
+    const account = obj(accounts[role]);
+    if (!account) continue;
+    claim(account.id, `accounts.${role}.id`);
+    issues.push(...roleArnAccountIssues(account.roleArn, account.id, `accounts.${role}`, 'id'));
+  }
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    if (!workload) return;
+    claim(workload.accountId, `workloads[${i}].accountId`);
+    issues.push(...roleArnAccountIssues(workload.roleArn, workload.accountId, `workloads[${i}]`, 'accountId'));
+  });
+  return issues;
+}
+
+function roleArnAccountIssues(roleArn: Json, accountId: Json, path: string, idField: string): ConfigIssue[] {
+  const arn = str(roleArn);
+  const id = str(accountId);
+  const arnAccount = arn ? /^arn:[^:]+:iam::(\d{12}):/.exec(arn)?.[1] : undefined;
+  if (arnAccount && id && /^\d{12}$/.test(id) && arnAccount !== id) {
+    return [{ path: `${path}.roleArn`, message: `is a role in account ${arnAccount} but ${path}.${idField} is ${id}; Terraform must assume a role in the account it deploys to` }];
+  }
+  return [];
+}
+
+export function semanticIssues(raw: Json): ConfigIssue[] {
+  const cfg = obj(raw);
+  if (!cfg) return [];
+  const issues: ConfigIssue[] = [];
+  const regions = obj(cfg.regions) ?? {};
+  const primary = str(regions.primary);
+  const recovery = str(regions.recovery);
+  const lockRaw = obj(cfg.vaultLock);
+  const lock = lockRaw ?? DEFAULT_VAULT_LOCK;
+  const lockPath = lockRaw ? 'vaultLock' : 'vaultLock (default)';
+
+  if (lockRaw) {
+    const min = num(lockRaw.minRetentionDays);
+    const max = num(lockRaw.maxRetentionDays);
+    if (min !== undefined && max !== undefined && min > max) {
+      issues.push({ path: 'vaultLock.maxRetentionDays', message: `must be at least vaultLock.minRetentionDays (${min})` });
+    }
+    if (lockRaw.mode === 'governance' && lockRaw.changeableForDays !== undefined) {
+      issues.push({ path: 'vaultLock.changeableForDays', message: 'is only allowed with "mode": "compliance" (setting it makes the lock compliance mode, irreversible after that many days); remove it or set the mode to compliance explicitly' });
+    }
+    if (lockRaw.mode === 'compliance' && lockRaw.changeableForDays === undefined) {
+      issues.push({ path: 'vaultLock.changeableForDays', message: 'is required with "mode": "compliance": the number of days (at least 3) before the lock becomes irreversible' });
+    }
+  }
+
+  const names = new Map<string, number>();
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    if (!workload) return;
+    const path = `workloads[${i}]`;
+    const name = str(workload.name);
+    if (name !== undefined) {
+      if (names.has(name)) issues.push({ path: `${path}.name`, message: `"${name}" is already used by workloads[${names.get(name)}]; workload names must be unique` });
+      else names.set(name, i);
+    }
+    const region = str(workload.region) ?? primary;
+    if (region !== undefined && recovery !== undefined && region === recovery) {
+      issues.push({
+        path: workload.region !== undefined ? `${path}.region` : 'regions.recovery',
+        message: `the recovery region must differ from the workload's region (${region}${workload.region === undefined ? ', from regions.primary' : ''}); a regional outage would take both down`,
+      });
+    }
+    const backup = obj(workload.backup) ?? {};
+    const ruleNames = new Set<string>();
+    arr(backup.rules).forEach((r, j) => {
+      const rule = obj(r);
+      if (!rule) return;
+      const rulePath = `${path}.backup.rules[${j}]`;
+      const ruleName = str(rule.name);
+      if (ruleName !== undefined && ruleNames.has(ruleName)) issues.push({ path: `${rulePath}.name`, message: `"${ruleName}" is used twice in this plan; rule names must be unique per workload` });
+      if (ruleName !== undefined) ruleNames.add(ruleName);
+      issues.push(...ruleIssues(rule, rulePath, lock, lockPath));
+    });
+  });
+
+  issues.push(...accountRoleIssues(cfg));
+
+  const estateName = str(cfg.name);
+  if (estateName !== undefined && primary !== undefined && recovery !== undefined) {
+    const tfc = obj(cfg.terraformCloud);
+    const naming = new EstateNames({
+      name: estateName,
+      regions: { primary: primary as never, recovery: recovery as never },
+      accounts: { backupVault: { id: '000000000000', roleArn: '', primaryRegionCopy: false }, dr: { id: '000000000000', roleArn: '' } },
+      breakGlassRoleName: str(cfg.breakGlassRoleName) ?? 'dr-break-glass',
+      terraformCloud: tfc ? { workspacePrefix: str(tfc.workspacePrefix) ?? '' } : undefined,
+    });
+    const workloadNames = arr(cfg.workloads).map((w) => str(obj(w)?.name) ?? 'x');
+    for (const limited of naming.limitedNames(workloadNames)) {
+      if (!limited.pattern.test(limited.name)) {
+        issues.push({ path: limited.field, message: `gives the ${limited.what} "${limited.name}" (${limited.name.length} characters, at most ${limited.max}); shorten it` });
+      }
+    }
+  }
+  return issues;
+}

@@ -1,0 +1,135 @@
+import { Construct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { dnsSuffixOf, partitionOf } from '../config/regions';
+
+export interface BackupKmsKeyProps {
+  /** Shown in the KMS console. */
+  readonly description: string;
+  /** Alias, e.g. `alias/acme/central-vault`. */
+  readonly alias: string;
+  /** Account that owns the key. */
+  readonly accountId: string;
+  /** Region of the key. */
+  readonly region: string;
+  /** AWS Organizations ID; every cross-account grant is limited to principals of this organization. */
+  readonly organizationId: string;
+  /**
+   * IAM roles of this account that may administer the key (policy, rotation, deletion). Matched with
+   * `aws:PrincipalArn`, so a role that does not exist yet does not make the key policy invalid.
+   */
+  readonly adminRoleArns: string[];
+  /**
+   * Accounts whose AWS Backup may use the key for cross-account copy and restore (decrypt, re-encrypt,
+   * grants for AWS resources). Default: none.
+   */
+  readonly crossAccountBackupAccountIds?: string[];
+  /** Waiting period before a scheduled deletion. Default: 30 days (the maximum). */
+  readonly deletionWindowInDays?: number;
+  /** Provider (account and region) to create the key with. Default: the stack's default AWS provider. */
+  readonly provider?: TerraformProvider;
+}
+
+/** Services through which callers of this account may use the key: AWS Backup and the services it restores into. */
+const BACKUP_SERVICES = ['backup', 'ec2', 'rds', 'elasticfilesystem', 'dynamodb', 's3', 'fsx'];
+
+const KEY_ADMIN_ACTIONS = [
+  'kms:Create*',
+  'kms:Describe*',
+  'kms:Enable*',
+  'kms:List*',
+  'kms:Put*',
+  'kms:Update*',
+  'kms:Revoke*',
+  'kms:Disable*',
+  'kms:Get*',
+  'kms:Delete*',
+  'kms:TagResource',
+  'kms:UntagResource',
+  'kms:ScheduleKeyDeletion',
+  'kms:CancelKeyDeletion',
+  'kms:RotateKeyOnDemand',
+];
+
+const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+
+/**
+ * Customer managed key for a backup vault, with rotation on and a key policy that lets AWS Backup in
+ * this account (and, for cross-account copy, in the listed accounts) use it, and nothing more.
+ */
+export class BackupKmsKey extends Construct {
+  readonly key: KmsKey;
+  readonly keyArn: string;
+  /** The key policy as emitted, for tests and reviewers. */
+  readonly policy: PolicyDocument;
+
+  constructor(scope: Construct, id: string, props: BackupKmsKeyProps) {
+    super(scope, id);
+    if (props.adminRoleArns.length === 0) {
+      throw new Error(`${this.node.path}: adminRoleArns must name at least one role, or nobody could ever change the key policy`);
+    }
+    const deletionWindow = props.deletionWindowInDays ?? 30;
+    if (deletionWindow < 7 || deletionWindow > 30) {
+      throw new Error(`${this.node.path}: deletionWindowInDays must be between 7 and 30 (got ${deletionWindow})`);
+    }
+    const partition = partitionOf(props.region);
+    const root = accountRootArn(partition, props.accountId);
+    const viaServices = BACKUP_SERVICES.map((s) => `${s}.${props.region}.${dnsSuffixOf(props.region)}`);
+    const statements: PolicyStatement[] = [
+      {
+        Sid: 'KeyAdministration',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: KEY_ADMIN_ACTIONS,
+        Resource: '*',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': [...props.adminRoleArns].sort() } },
+      },
+      {
+        Sid: 'UseThroughAwsBackupInThisAccount',
+        Effect: 'Allow',
+        Principal: { AWS: root },
+        Action: [...KEY_USE_ACTIONS, 'kms:CreateGrant', 'kms:ListGrants', 'kms:RevokeGrant'],
+        Resource: '*',
+        Condition: { StringEquals: { 'kms:CallerAccount': props.accountId, 'kms:ViaService': viaServices } },
+      },
+    ];
+    const crossAccounts = [...new Set(props.crossAccountBackupAccountIds ?? [])].sort();
+    if (crossAccounts.includes(props.accountId)) {
+      throw new Error(`${this.node.path}: crossAccountBackupAccountIds must not include the key's own account ${props.accountId}`);
+    }
+    if (crossAccounts.length > 0) {
+      const principals = crossAccounts.map((a) => accountRootArn(partition, a));
+      statements.push(
+        {
+          Sid: 'CrossAccountBackupUse',
+          Effect: 'Allow',
+          Principal: { AWS: principals },
+          Action: [...KEY_USE_ACTIONS, 'kms:ListGrants', 'kms:RevokeGrant'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
+        },
+        {
+          Sid: 'CrossAccountGrantsForAwsResources',
+          Effect: 'Allow',
+          Principal: { AWS: principals },
+          Action: 'kms:CreateGrant',
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:PrincipalOrgID': props.organizationId }, Bool: { 'kms:GrantIsForAWSResource': 'true' } },
+        },
+      );
+    }
+    this.policy = policyDocument(...statements);
+    this.key = new KmsKey(this, 'Key', {
+      description: props.description,
+      enableKeyRotation: true,
+      rotationPeriodInDays: 365,
+      deletionWindowInDays: deletionWindow,
+      policy: renderPolicy(this.policy),
+      provider: props.provider,
+    });
+    new KmsAlias(this, 'Alias', { name: props.alias, targetKeyId: this.key.keyId, provider: props.provider });
+    this.keyArn = this.key.arn;
+  }
+}
