@@ -11,6 +11,7 @@ import type { EstateConfig, WorkloadConfig } from './schema';
 
 type NamingInput = Pick<EstateConfig, 'name' | 'regions' | 'accounts' | 'breakGlassRoleName'> & {
   terraformCloud?: { workspacePrefix?: string };
+  detection?: { eventBusName?: string };
 };
 
 export const STACK_NAMES = { backupVault: 'backup-vault', dr: 'dr', organization: 'organization' } as const;
@@ -29,6 +30,11 @@ export function roleArnOf(region: string, accountId: string, roleName: string): 
 
 export function backupVaultArn(region: string, accountId: string, vaultName: string): string {
   return `arn:${partitionOf(region)}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
+}
+
+/** ARN of an EventBridge rule; rules on the default bus have no bus segment. */
+export function eventRuleArn(region: string, accountId: string, ruleName: string, busName?: string): string {
+  return `arn:${partitionOf(region)}:events:${region}:${accountId}:rule/${busName && busName !== 'default' ? `${busName}/` : ''}${ruleName}`;
 }
 
 export function recoveryPointArnPattern(region: string, accountId: string): string {
@@ -105,6 +111,34 @@ export class EstateNames {
 
   workloadBackupRoleName(workloadName: string): string {
     return `${this.cfg.name}-${workloadName}-backup`;
+  }
+
+  /** The DR account's central event bus, in the recovery region. */
+  get drEventBusName(): string {
+    return this.cfg.detection?.eventBusName ?? 'dr-events';
+  }
+
+  get drEventBusArn(): string {
+    return `arn:${partitionOf(this.cfg.regions.recovery)}:events:${this.cfg.regions.recovery}:${this.cfg.accounts.dr.id}:event-bus/${this.drEventBusName}`;
+  }
+
+  /** Role, in each source account, that EventBridge assumes to put events on the DR bus. */
+  get eventForwarderRoleName(): string {
+    return `${this.cfg.name}-event-forwarder`;
+  }
+
+  get eventForwardingDlqName(): string {
+    return `${this.cfg.name}-event-forwarding-dlq`;
+  }
+
+  /** Name of an estate-owned EventBridge rule, e.g. `acme-health-s3`. */
+  eventRuleName(purpose: string): string {
+    return `${this.cfg.name}-${purpose}`;
+  }
+
+  /** Prefix of every CloudWatch alarm of a workload; the forwarding rule matches on it. */
+  alarmNamePrefix(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-`;
   }
 
   kmsAlias(purpose: string): string {

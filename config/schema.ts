@@ -44,6 +44,46 @@ const backupRule = z.strictObject({
   completionWindowMinutes: z.number().int().min(120, { message: 'must be at least 120 minutes' }).default(10080),
 });
 
+const ALARM_STATISTICS = ['Average', 'Sum', 'Minimum', 'Maximum', 'SampleCount'] as const;
+
+const metricAlarm = z.strictObject({
+  name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, { message: 'must be 1-100 letters, digits, "-", "_" or "." (alarm name suffix)' }),
+  namespace: z.string().regex(/^[^:].{0,254}$/, { message: 'must be a CloudWatch namespace such as "AWS/ApplicationELB"' }),
+  metricName: z.string().min(1).max(255),
+  dimensions: z.record(z.string().min(1).max(255), z.string().min(1).max(1024)).default({}),
+  statistic: z
+    .union([z.enum(ALARM_STATISTICS), z.string().regex(/^p\d{1,2}(\.\d{1,2})?$/)], { message: `must be one of ${ALARM_STATISTICS.join(', ')} or a percentile such as p99` })
+    .default('Average'),
+  periodSeconds: z
+    .number()
+    .int()
+    .refine((v) => [10, 20, 30].includes(v) || (v >= 60 && v % 60 === 0), { message: 'must be 10, 20, 30 or a multiple of 60 seconds' })
+    .default(300),
+  evaluationPeriods: z.number().int().min(1).max(100).default(3),
+  datapointsToAlarm: z.number().int().min(1).optional().describe('Default: evaluationPeriods.'),
+  anomalyDetection: z
+    .strictObject({
+      bandWidth: z.number().positive({ message: 'must be a positive number of standard deviations' }).default(2),
+      direction: z.enum(['above', 'below', 'both'], { message: 'must be "above", "below" or "both"' }).default('both'),
+    })
+    .optional()
+    .describe('ANOMALY_DETECTION_BAND alarm. Exactly one of anomalyDetection and threshold.'),
+  threshold: z
+    .strictObject({
+      value: z.number(),
+      comparison: z.enum(['GreaterThanThreshold', 'GreaterThanOrEqualToThreshold', 'LessThanThreshold', 'LessThanOrEqualToThreshold'], {
+        message: 'must be a CloudWatch comparison operator such as "GreaterThanThreshold"',
+      }),
+    })
+    .optional()
+    .describe('Static-threshold alarm. Exactly one of anomalyDetection and threshold.'),
+  missingData: z
+    .enum(['notBreaching', 'breaching', 'ignore', 'missing'], { message: 'must be notBreaching, breaching, ignore or missing' })
+    .default('notBreaching')
+    .describe('How missing data is treated. Default notBreaching: a metric that stops reporting does not page.'),
+  triggersRecovery: z.boolean().default(false).describe('Also send the alarm to the recovery rule on the DR bus.'),
+});
+
 const workload = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
   accountId,
@@ -67,6 +107,7 @@ const workload = z.strictObject({
       auditFramework: z.boolean().default(false).describe('AWS Backup Audit Manager framework (needs a Config recorder).'),
     })
     .default({ awsConfigRules: false, auditFramework: false }),
+  alarms: z.array(metricAlarm).default([]).describe('CloudWatch alarms forwarded to the DR event bus when they fire.'),
 });
 
 const vaultLock = z.strictObject({
@@ -75,6 +116,51 @@ const vaultLock = z.strictObject({
   maxRetentionDays: days('longest retention the vault accepts'),
   changeableForDays: z.number().int().min(3, { message: 'must be at least 3 (the 72-hour cooling-off period AWS requires)' }).optional(),
 });
+
+const healthCodes = z.record(
+  z.string().regex(/^[A-Z0-9_]{2,64}$/, { message: 'must be an AWS Health service code such as "S3" or "EC2"' }),
+  z.array(z.string().regex(/^AWS_[A-Z0-9_]+$/, { message: 'must be an AWS Health event type code such as "AWS_S3_OPERATIONAL_ISSUE"' })).min(1, { message: 'must list at least one event type code' }),
+);
+
+/** AWS Health issues forwarded (and treated as recovery-worthy) by default, per service. */
+export const DEFAULT_HEALTH_EVENT_CODES: Record<string, string[]> = {
+  S3: ['AWS_S3_INCREASED_GET_API_ERROR_RATES', 'AWS_S3_INCREASED_PUT_API_ERROR_RATES', 'AWS_S3_OPERATIONAL_ISSUE'],
+  EC2: ['AWS_EC2_OPERATIONAL_ISSUE'],
+  EBS: ['AWS_EBS_OPERATIONAL_ISSUE'],
+  RDS: ['AWS_RDS_OPERATIONAL_ISSUE'],
+};
+
+const detection = z.strictObject({
+  eventBusName: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,200}$/, { message: 'must be 1-200 letters, digits, ".", "_" or "-"' })
+    .refine((v) => v !== 'default', { message: 'must not be "default": the DR bus is a custom bus with its own policy' })
+    .default('dr-events'),
+  archiveRetentionDays: z.number().int().min(1, { message: 'must be at least 1 day' }).default(30).describe('How long the DR bus archive keeps events for replay.'),
+  health: z
+    .strictObject({
+      services: healthCodes.default(DEFAULT_HEALTH_EVENT_CODES).describe('Regional AWS Health issue codes per service, matched in each workload region.'),
+      globalServices: healthCodes
+        .default({})
+        .describe('Health issue codes of global services (e.g. IAM, CLOUDFRONT, ROUTE53), matched by an extra rule in us-east-1, where AWS delivers them.'),
+    })
+    .default({ services: DEFAULT_HEALTH_EVENT_CODES, globalServices: {} }),
+  delivery: z
+    .strictObject({
+      maximumEventAgeSeconds: z.number().int().min(60).max(86400).default(3600),
+      maximumRetryAttempts: z.number().int().min(0).max(185).default(24),
+    })
+    .default({ maximumEventAgeSeconds: 3600, maximumRetryAttempts: 24 })
+    .describe('Retry policy of every forwarding target; after it, events go to the dead-letter queue.'),
+  onCall: z
+    .strictObject({
+      emailAddresses: z.array(z.email({ message: 'must be an e-mail address' })).default([]),
+    })
+    .default({ emailAddresses: [] })
+    .describe('Subscriptions of the DR on-call topic.'),
+});
+
+export type DetectionConfig = z.output<typeof detection>;
 
 export const DEFAULT_VAULT_LOCK = { mode: 'governance' as const, minRetentionDays: 7, maxRetentionDays: 3650 };
 
@@ -105,6 +191,7 @@ export const estateConfigSchema = z.strictObject({
     .describe('Role, in each account, that alone may delete recovery points or change vault policies and locks.'),
   workloads: z.array(workload).min(1, { message: 'must list at least one workload' }),
   vaultLock: vaultLock.default(DEFAULT_VAULT_LOCK),
+  detection: detection.prefault({}).describe('Detection and event forwarding to the DR account. Default: every field\'s default.'),
   terraformCloud: z
     .strictObject({
       organization: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, { message: 'must be a Terraform Cloud organization name' }),
@@ -126,3 +213,4 @@ export type EstateConfig = z.output<typeof estateConfigSchema>;
 export type WorkloadConfig = EstateConfig['workloads'][number];
 export type BackupRuleConfig = WorkloadConfig['backup']['rules'][number];
 export type VaultLockConfig = EstateConfig['vaultLock'];
+export type MetricAlarmConfig = WorkloadConfig['alarms'][number];

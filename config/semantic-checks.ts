@@ -67,6 +67,28 @@ function ruleIssues(rule: Record<string, Json>, path: string, lock: Record<strin
   return issues;
 }
 
+function alarmIssues(alarms: Json[], path: string): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const seen = new Set<string>();
+  alarms.forEach((a, k) => {
+    const alarm = obj(a);
+    if (!alarm) return;
+    const alarmPath = `${path}[${k}]`;
+    const name = str(alarm.name);
+    if (name !== undefined && seen.has(name)) issues.push({ path: `${alarmPath}.name`, message: `"${name}" is used twice; alarm names must be unique per workload` });
+    if (name !== undefined) seen.add(name);
+    if ((alarm.anomalyDetection === undefined) === (alarm.threshold === undefined)) {
+      issues.push({ path: alarmPath, message: 'must set exactly one of "anomalyDetection" (ANOMALY_DETECTION_BAND alarm) and "threshold" (static alarm)' });
+    }
+    const datapoints = num(alarm.datapointsToAlarm);
+    const periods = num(alarm.evaluationPeriods) ?? 3;
+    if (datapoints !== undefined && datapoints > periods) {
+      issues.push({ path: `${alarmPath}.datapointsToAlarm`, message: `must not exceed evaluationPeriods (${periods})` });
+    }
+  });
+  return issues;
+}
+
 function accountRoleIssues(cfg: Record<string, Json>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Map<string, string>();
@@ -159,6 +181,7 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
       if (ruleName !== undefined) ruleNames.add(ruleName);
       issues.push(...ruleIssues(rule, rulePath, lock, lockPath));
     });
+    issues.push(...alarmIssues(arr(workload.alarms), `${path}.alarms`));
   });
 
   issues.push(...accountRoleIssues(cfg));

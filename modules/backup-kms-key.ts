@@ -53,7 +53,19 @@ const KEY_ADMIN_ACTIONS = [
   'kms:RotateKeyOnDemand',
 ];
 
-const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
+/** Key administration for the named roles of the key's account, matched by `aws:PrincipalArn`. */
+export function keyAdministrationStatement(partition: string, accountId: string, adminRoleArns: string[]): PolicyStatement {
+  return {
+    Sid: 'KeyAdministration',
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(partition, accountId) },
+    Action: KEY_ADMIN_ACTIONS,
+    Resource: '*',
+    Condition: { ArnEquals: { 'aws:PrincipalArn': [...adminRoleArns].sort() } },
+  };
+}
+
+export const KEY_USE_ACTIONS = ['kms:Encrypt', 'kms:Decrypt', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:DescribeKey'];
 
 /**
  * Customer managed key for a backup vault, with rotation on and a key policy that lets AWS Backup in
@@ -78,14 +90,7 @@ export class BackupKmsKey extends Construct {
     const root = accountRootArn(partition, props.accountId);
     const viaServices = BACKUP_SERVICES.map((s) => `${s}.${props.region}.${dnsSuffixOf(props.region)}`);
     const statements: PolicyStatement[] = [
-      {
-        Sid: 'KeyAdministration',
-        Effect: 'Allow',
-        Principal: { AWS: root },
-        Action: KEY_ADMIN_ACTIONS,
-        Resource: '*',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': [...props.adminRoleArns].sort() } },
-      },
+      keyAdministrationStatement(partition, props.accountId, props.adminRoleArns),
       {
         Sid: 'UseThroughAwsBackupInThisAccount',
         Effect: 'Allow',

@@ -3,6 +3,8 @@ import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformStack } from 
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import type { EstateConfig } from '../config/schema';
 import { EstateNames } from '../config/naming';
+import { partitionOf } from '../config/regions';
+import { EventForwarder, EventForwardingRole, type ForwardedRule } from '../modules/event-forwarding';
 
 export interface AccountStackProps {
   readonly config: EstateConfig;
@@ -47,6 +49,39 @@ export abstract class AccountStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: `terraform.${stackName}.tfstate` });
     }
+  }
+
+  /**
+   * The forwarding role and one {@link EventForwarder} per region, sending this account's incidents
+   * to the DR bus. `rulesByRegion` maps a region to the rules matched there.
+   */
+  protected forwardIncidents(rulesByRegion: Map<string, ForwardedRule[]>): { role: EventForwardingRole; forwarders: Map<string, EventForwarder> } {
+    const { names, config } = this;
+    const role = new EventForwardingRole(this, 'EventForwardingRole', {
+      roleName: names.eventForwarderRoleName,
+      accountId: this.accountId,
+      ruleNamePrefix: `${config.name}-`,
+      targetBusArn: names.drEventBusArn,
+      partition: partitionOf(this.region),
+    });
+    const forwarders = new Map<string, EventForwarder>();
+    for (const [region, rules] of [...rulesByRegion].sort(([a], [b]) => (a === this.region ? -1 : b === this.region ? 1 : a.localeCompare(b)))) {
+      forwarders.set(
+        region,
+        new EventForwarder(this, region === this.region ? 'IncidentForwarding' : `IncidentForwarding-${region}`, {
+          accountId: this.accountId,
+          region,
+          rules,
+          targetBusArn: names.drEventBusArn,
+          forwarderRoleArn: role.roleArn,
+          dlqName: names.eventForwardingDlqName,
+          maximumEventAgeSeconds: config.detection.delivery.maximumEventAgeSeconds,
+          maximumRetryAttempts: config.detection.delivery.maximumRetryAttempts,
+          provider: this.providerFor(region),
+        }),
+      );
+    }
+    return { role, forwarders };
   }
 
   /** The provider for `region` in this stack's account (the default provider for the stack's own region). */

@@ -10,6 +10,8 @@ import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
 import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
+import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
+import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
 /**
  * The isolated backup-vault account: the locked central vault (recovery region, and optionally each
@@ -23,6 +25,8 @@ export class BackupVaultStack extends AccountStack {
   readonly copyStarterRole: IamRole;
   readonly copyStarterTrustPolicy: PolicyDocument;
   readonly copyStarterPolicy: PolicyDocument;
+  /** Incident forwarding to the DR bus from every central vault region. */
+  readonly forwarders: Map<string, EventForwarder>;
 
   constructor(scope: Construct, config: EstateConfig) {
     const { backupVault, dr } = config.accounts;
@@ -137,6 +141,13 @@ export class BackupVaultStack extends AccountStack {
       name: 'start-copy-to-dr',
       policy: renderPolicy(this.copyStarterPolicy),
     });
+
+    const rules: ForwardedRule[] = [
+      { id: 'FailedBackupJobs', ruleName: names.eventRuleName('failed-backup-jobs'), description: 'Failed, aborted or expired copy jobs from the central vault', pattern: failedBackupJobPattern() },
+      { id: 'VaultChanges', ruleName: names.eventRuleName('vault-changes'), description: 'Attempts to delete recovery points or change vault policies and locks', pattern: vaultChangePattern() },
+      { id: 'Alarms', ruleName: names.eventRuleName('alarms'), description: 'Estate alarms going into ALARM', pattern: alarmPattern(`${config.name}-`) },
+    ];
+    this.forwarders = this.forwardIncidents(new Map(regions.map((r) => [r, rules]))).forwarders;
 
     new TerraformOutput(this, 'central_vault_arn', { value: this.centralVaults.get(recovery)!.vault.vault.arn });
     new TerraformOutput(this, 'copy_starter_role_arn', { value: this.copyStarterRole.arn });

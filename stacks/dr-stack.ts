@@ -6,6 +6,8 @@ import { STACK_NAMES } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
+import { CentralEventBus } from '../modules/central-event-bus';
+import { incidentPattern, recoveryPattern } from '../modules/event-patterns';
 
 /**
  * DR account, recovery region: the restore vault that accepts copies from the backup-vault account only,
@@ -16,6 +18,7 @@ export class DrStack extends AccountStack {
   readonly key: BackupKmsKey;
   readonly restoreVault: ProtectedBackupVault;
   readonly restoreRole: BackupServiceRole;
+  readonly eventBus: CentralEventBus;
 
   constructor(scope: Construct, config: EstateConfig) {
     const { dr, backupVault } = config.accounts;
@@ -48,6 +51,26 @@ export class DrStack extends AccountStack {
       description: 'AWS Backup role for restores in the DR account',
     });
 
+    const { detection } = config;
+    const recoveryAlarmNames = config.workloads.flatMap((w) => w.alarms.filter((a) => a.triggersRecovery).map((a) => `${names.alarmNamePrefix(w.name)}${a.name}`));
+    this.eventBus = new CentralEventBus(this, 'EventBus', {
+      busName: names.drEventBusName,
+      accountId: dr.id,
+      region,
+      organizationId: config.organizationId,
+      senderAccountIds: [backupVault.id, ...config.workloads.map((w) => w.accountId)],
+      forwarderRoleName: names.eventForwarderRoleName,
+      archiveRetentionDays: detection.archiveRetentionDays,
+      namePrefix: config.name,
+      incidentPattern: incidentPattern(),
+      recoveryPattern: recoveryPattern({ ...detection.health.services, ...detection.health.globalServices }, recoveryAlarmNames),
+      keyAdminRoleArns: [dr.roleArn, breakGlassRoleArn],
+      onCallEmailAddresses: detection.onCall.emailAddresses,
+      maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
+      maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
+    });
+
+    new TerraformOutput(this, 'event_bus_arn', { value: this.eventBus.bus.arn });
     new TerraformOutput(this, 'restore_vault_arn', { value: this.restoreVault.vault.arn });
     new TerraformOutput(this, 'restore_role_arn', { value: this.restoreRole.roleArn });
   }

@@ -8,6 +8,24 @@ import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
 import { WorkloadBackupPlan } from '../modules/workload-backup-plan';
 import { BackupGuardrails } from '../modules/backup-guardrails';
+import { WorkloadAlarms } from '../modules/workload-alarms';
+import { alarmPattern, failedBackupJobPattern, healthIssuePattern } from '../modules/event-patterns';
+import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
+
+/** AWS Health delivers events of global services (IAM, CloudFront, Route 53, ...) in this region. */
+export const GLOBAL_HEALTH_REGION = 'us-east-1';
+
+/** One forwarding rule per Health service, in the exact shape of the seed's pattern. */
+export function healthRules(prefix: string, codes: Record<string, string[]>, idPrefix = 'Health'): ForwardedRule[] {
+  return Object.keys(codes)
+    .sort()
+    .map((service) => ({
+      id: `${idPrefix}${service}`,
+      ruleName: `${prefix}${service.toLowerCase()}`,
+      description: `AWS Health issues of ${service} to the DR event bus`,
+      pattern: healthIssuePattern(service, codes[service]),
+    }));
+}
 
 /**
  * Workload account, primary region: local vault with its own key, AWS Backup plan and tag-based
@@ -22,6 +40,9 @@ export class WorkloadStack extends AccountStack {
   readonly guardrails?: BackupGuardrails;
   /** Central vaults every recovery point is copied to. */
   readonly copyDestinationVaultArns: string[];
+  readonly alarms: WorkloadAlarms;
+  /** Incident forwarding to the DR bus, per region (the workload region, plus us-east-1 for global Health events). */
+  readonly forwarders: Map<string, EventForwarder>;
 
   constructor(scope: Construct, config: EstateConfig, workload: WorkloadConfig) {
     const region = workloadRegion(config, workload);
@@ -84,6 +105,18 @@ export class WorkloadStack extends AccountStack {
         minRetentionDays: Math.min(...workload.backup.rules.map((r) => r.retentionDays)),
       });
     }
+
+    this.alarms = new WorkloadAlarms(this, 'Alarms', { alarmNamePrefix: names.alarmNamePrefix(workload.name), alarms: workload.alarms });
+    const { health } = config.detection;
+    const regional: ForwardedRule[] = [
+      ...healthRules(names.eventRuleName('health-'), health.services),
+      { id: 'FailedBackupJobs', ruleName: names.eventRuleName('failed-backup-jobs'), description: 'Failed, aborted or expired backup, copy and restore jobs', pattern: failedBackupJobPattern() },
+      { id: 'Alarms', ruleName: names.eventRuleName('alarms'), description: 'Estate alarms going into ALARM', pattern: alarmPattern(`${config.name}-`) },
+    ];
+    const global = healthRules(names.eventRuleName('health-global-'), health.globalServices, 'GlobalHealth');
+    const rulesByRegion = new Map<string, ForwardedRule[]>([[region, regional]]);
+    if (global.length > 0) rulesByRegion.set(GLOBAL_HEALTH_REGION, [...(rulesByRegion.get(GLOBAL_HEALTH_REGION) ?? []), ...global]);
+    this.forwarders = this.forwardIncidents(rulesByRegion).forwarders;
 
     new TerraformOutput(this, 'local_vault_arn', { value: this.vault.vault.arn });
     new TerraformOutput(this, 'backup_plan_id', { value: this.plan.plan.id });

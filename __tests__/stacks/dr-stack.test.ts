@@ -26,7 +26,7 @@ describe('DrStack', () => {
 
   it('encrypts the restore vault with a rotating key not shared with any other account', () => {
     const out = Testing.synth(estate().dr);
-    const [key] = resourcesOf(out, 'aws_kms_key');
+    const key = resourcesOf(out, 'aws_kms_key').find((k) => String(k.description).includes('restore vault'))!;
     expect(key.enable_key_rotation).toBe(true);
     expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'UseThroughAwsBackupInThisAccount']);
   });

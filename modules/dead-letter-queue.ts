@@ -1,0 +1,69 @@
+import { Construct } from 'constructs';
+import type { TerraformProvider } from 'cdktf';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { policyDocument, renderPolicy, type PolicyDocument } from './policy-document';
+import { partitionOf } from '../config/regions';
+
+export interface DeadLetterQueueProps {
+  readonly queueName: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** EventBridge rules whose targets may send failed events here; nobody else may send. */
+  readonly sourceRuleArns: string[];
+  /** Name of the alarm that fires as soon as one event is in the queue. */
+  readonly alarmName: string;
+  /** Default: the stack's default AWS provider. */
+  readonly provider?: TerraformProvider;
+}
+
+/** Maximum SQS retention: events that exhausted their retries wait two weeks for a replay. */
+const FOURTEEN_DAYS = 14 * 24 * 3600;
+
+/**
+ * Encrypted SQS dead-letter queue for EventBridge targets, writable only by the listed rules, with an
+ * alarm on its depth: an event that could not be delivered must be seen, not silently dropped.
+ */
+export class DeadLetterQueue extends Construct {
+  readonly queue: SqsQueue;
+  readonly queueArn: string;
+  readonly policy: PolicyDocument;
+  readonly alarm: CloudwatchMetricAlarm;
+
+  constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
+    super(scope, id);
+    if (props.sourceRuleArns.length === 0) throw new Error(`${this.node.path}: sourceRuleArns must name at least one rule`);
+    this.queueArn = `arn:${partitionOf(props.region)}:sqs:${props.region}:${props.accountId}:${props.queueName}`;
+    // SSE-SQS: EventBridge can write to it without a key policy, and it is encrypted at rest.
+    this.queue = new SqsQueue(this, 'Queue', {
+      name: props.queueName,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: FOURTEEN_DAYS,
+      provider: props.provider,
+    });
+    this.policy = policyDocument({
+      Sid: 'OnlyEstateRulesMaySendFailedEvents',
+      Effect: 'Allow',
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: 'sqs:SendMessage',
+      Resource: this.queueArn,
+      Condition: { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns].sort() }, StringEquals: { 'aws:SourceAccount': props.accountId } },
+    });
+    new SqsQueuePolicy(this, 'Policy', { queueUrl: this.queue.url, policy: renderPolicy(this.policy), provider: props.provider });
+    this.alarm = new CloudwatchMetricAlarm(this, 'DepthAlarm', {
+      alarmName: props.alarmName,
+      alarmDescription: `Events that EventBridge could not deliver are waiting in ${props.queueName}; inspect and redrive them.`,
+      namespace: 'AWS/SQS',
+      metricName: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: props.queueName },
+      statistic: 'Maximum',
+      period: 60,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: 'GreaterThanThreshold',
+      treatMissingData: 'notBreaching',
+      provider: props.provider,
+    });
+  }
+}

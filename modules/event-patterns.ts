@@ -1,0 +1,83 @@
+import { DESTRUCTIVE_VAULT_ACTIONS } from './protected-backup-vault';
+
+/**
+ * EventBridge event patterns of the estate, as pure data so that tests can match them against the
+ * event shapes AWS documents.
+ */
+export type EventPattern = { [key: string]: unknown[] | EventPattern | EventPattern[] };
+
+/** AWS Backup job states that mean a backup, copy or restore did not happen. */
+export const FAILED_JOB_STATES = ['FAILED', 'ABORTED', 'EXPIRED'];
+
+/** An AWS Health issue (not a scheduled change or an account notification) for one service. */
+export function healthIssuePattern(service: string, eventTypeCodes: string[]): EventPattern {
+  return {
+    source: ['aws.health'],
+    'detail-type': ['AWS Health Event'],
+    detail: { service: [service], eventTypeCategory: ['issue'], eventTypeCode: [...eventTypeCodes].sort() },
+  };
+}
+
+/**
+ * Failed backup, copy and restore jobs. Backup and copy job events carry `detail.state`; restore job
+ * events carry `detail.status`: match either.
+ */
+export function failedBackupJobPattern(): EventPattern {
+  return {
+    source: ['aws.backup'],
+    'detail-type': ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+    detail: { $or: [{ state: FAILED_JOB_STATES }, { status: FAILED_JOB_STATES }] },
+  };
+}
+
+/**
+ * Calls (allowed or denied) that would weaken a vault: policy and lock changes, recovery point
+ * deletion and lifecycle changes. Needs CloudTrail management events in the account (an organization
+ * trail is enough).
+ */
+export function vaultChangePattern(): EventPattern {
+  return {
+    source: ['aws.backup'],
+    'detail-type': ['AWS API Call via CloudTrail'],
+    detail: { eventSource: ['backup.amazonaws.com'], eventName: DESTRUCTIVE_VAULT_ACTIONS.map((a) => a.replace(/^backup:/, '')) },
+  };
+}
+
+/** An estate alarm (name starting with `prefix`) going into ALARM. */
+export function alarmPattern(alarmNamePrefix: string): EventPattern {
+  return {
+    source: ['aws.cloudwatch'],
+    'detail-type': ['CloudWatch Alarm State Change'],
+    detail: { alarmName: [{ prefix: alarmNamePrefix }], state: { value: ['ALARM'] } },
+  };
+}
+
+/** Everything the estate forwards to the DR bus: every such event is an incident for on-call. */
+export function incidentPattern(): EventPattern {
+  return { source: ['aws.backup', 'aws.cloudwatch', 'aws.health'] };
+}
+
+/**
+ * Incidents that should start recovery: AWS Health issues for the configured services and codes, and
+ * alarms marked `triggersRecovery`.
+ */
+export function recoveryPattern(healthCodes: Record<string, string[]>, recoveryAlarmNames: string[]): EventPattern {
+  const services = Object.keys(healthCodes).sort();
+  const alternatives: EventPattern[] = [];
+  if (services.length > 0) {
+    alternatives.push({
+      source: ['aws.health'],
+      'detail-type': ['AWS Health Event'],
+      detail: { service: services, eventTypeCategory: ['issue'], eventTypeCode: [...new Set(services.flatMap((s) => healthCodes[s]))].sort() },
+    });
+  }
+  if (recoveryAlarmNames.length > 0) {
+    alternatives.push({
+      source: ['aws.cloudwatch'],
+      'detail-type': ['CloudWatch Alarm State Change'],
+      detail: { alarmName: [...recoveryAlarmNames].sort(), state: { value: ['ALARM'] } },
+    });
+  }
+  if (alternatives.length === 0) throw new Error('recoveryPattern needs at least one Health service or recovery alarm');
+  return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
+}
