@@ -186,6 +186,13 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
 
   issues.push(...accountRoleIssues(cfg));
 
+  const health = obj(obj(cfg.detection)?.health);
+  const noHealth = health !== undefined && obj(health.services) !== undefined && Object.keys(obj(health.services)!).length === 0 && Object.keys(obj(health.globalServices) ?? {}).length === 0;
+  const recoveryAlarms = arr(cfg.workloads).some((w) => arr(obj(w)?.alarms).some((a) => obj(a)?.triggersRecovery === true));
+  if (noHealth && !recoveryAlarms) {
+    issues.push({ path: 'detection.health.services', message: 'is empty and no alarm sets "triggersRecovery": nothing could ever start recovery; list at least one AWS Health service or mark an alarm' });
+  }
+
   const estateName = str(cfg.name);
   if (estateName !== undefined && primary !== undefined && recovery !== undefined) {
     const tfc = obj(cfg.terraformCloud);

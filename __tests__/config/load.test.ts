@@ -90,6 +90,14 @@ describe('malformed configurations', () => {
     ['a missing organization ID', (c) => delete c.organizationId, 'organizationId', /is required/],
     ['an empty rule list', (c) => (c.workloads[0].backup.rules = []), 'workloads[0].backup.rules', /at least one backup rule/],
     ['a continuous rule kept longer than 35 days', (c) => { c.workloads[0].backup.rules[0].continuous = true; delete c.workloads[0].backup.rules[0].coldStorageAfterDays; }, 'workloads[0].backup.rules[0].retentionDays', /at most 35 days for a continuous/],
+    ['an alarm with both anomaly detection and a threshold', (c) => (c.workloads[0].alarms = [{ name: 'lat', namespace: 'AWS/ELB', metricName: 'Latency', anomalyDetection: {}, threshold: { value: 1, comparison: 'GreaterThanThreshold' } }]), 'workloads[0].alarms[0]', /exactly one of "anomalyDetection"/],
+    ['an alarm needing more datapoints than it evaluates', (c) => (c.workloads[0].alarms = [{ name: 'lat', namespace: 'AWS/ELB', metricName: 'Latency', anomalyDetection: {}, evaluationPeriods: 2, datapointsToAlarm: 3 }]), 'workloads[0].alarms[0].datapointsToAlarm', /must not exceed evaluationPeriods \(2\)/],
+    ['an alarm period CloudWatch does not support', (c) => (c.workloads[0].alarms = [{ name: 'lat', namespace: 'AWS/ELB', metricName: 'Latency', anomalyDetection: {}, periodSeconds: 90 }]), 'workloads[0].alarms[0].periodSeconds', /10, 20, 30 or a multiple of 60/],
+    ['the default event bus as DR bus', (c) => (c.detection = { eventBusName: 'default' }), 'detection.eventBusName', /must not be "default"/],
+    ['a malformed on-call e-mail address', (c) => (c.detection = { onCall: { emailAddresses: ['oncall'] } }), 'detection.onCall.emailAddresses[0]', /must be an e-mail address/],
+    ['a lowercase Health event code', (c) => (c.detection = { health: { services: { S3: ['aws_s3_operational_issue'] } } }), 'detection.health.services.S3[0]', /AWS Health event type code/],
+    ['no recovery trigger at all', (c) => (c.detection = { health: { services: {} } }), 'detection.health.services', /nothing could ever start recovery/],
+    ['a retry policy beyond EventBridge limits', (c) => (c.detection = { delivery: { maximumRetryAttempts: 200 } }), 'detection.delivery.maximumRetryAttempts', /185/],
     ['an unknown resource type', (c) => (c.workloads[0].backup.resourceTypes = ['EBS', 'Redshift']), 'workloads[0].backup.resourceTypes[1]', /must be one of EBS, EC2/],
   ];
 
