@@ -97,13 +97,6 @@ export class CentralEventBus extends Construct {
     const incidentRuleName = `${props.namePrefix}-incidents-to-on-call`;
     const recoveryRuleName = `${props.namePrefix}-recovery-worthy`;
     const ruleArns = [incidentRuleName, recoveryRuleName].map((n) => eventRuleArn(props.region, props.accountId, n, props.busName));
-    this.dlq = new DeadLetterQueue(this, 'DeadLetters', {
-      queueName: `${props.namePrefix}-dr-bus-dlq`,
-      accountId: props.accountId,
-      region: props.region,
-      sourceRuleArns: ruleArns,
-      alarmName: `${props.namePrefix}-dr-bus-dlq-depth`,
-    });
     this.onCall = new OnCallTopic(this, 'OnCall', {
       topicName: `${props.namePrefix}-dr-on-call`,
       keyAlias: `alias/${props.namePrefix}/dr-on-call`,
@@ -112,6 +105,15 @@ export class CentralEventBus extends Construct {
       keyAdminRoleArns: props.keyAdminRoleArns,
       publisherRuleArns: [ruleArns[0]],
       emailAddresses: props.onCallEmailAddresses,
+      publisherAlarmArnPattern: `arn:${partition}:cloudwatch:${props.region}:${props.accountId}:alarm:${props.namePrefix}-*`,
+    });
+    this.dlq = new DeadLetterQueue(this, 'DeadLetters', {
+      queueName: `${props.namePrefix}-dr-bus-dlq`,
+      accountId: props.accountId,
+      region: props.region,
+      sourceRuleArns: ruleArns,
+      alarmName: `${props.namePrefix}-dr-bus-dlq-depth`,
+      alarmActions: [this.onCall.topicArn],
     });
 
     this.incidentRule = new CloudwatchEventRule(this, 'IncidentRule', {

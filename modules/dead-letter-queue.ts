@@ -10,8 +10,13 @@ export interface DeadLetterQueueProps {
   readonly queueName: string;
   readonly accountId: string;
   readonly region: string;
-  /** EventBridge rules whose targets may send failed events here; nobody else may send. */
+  /**
+   * EventBridge rules whose targets may send failed events here (through a queue policy). Leave empty
+   * for a Lambda destination: the function's own role sends, and no queue policy is needed.
+   */
   readonly sourceRuleArns: string[];
+  /** Where the depth alarm notifies (e.g. the on-call topic). Default: nowhere (the alarm event is forwarded by EventBridge). */
+  readonly alarmActions?: string[];
   /** Name of the alarm that fires as soon as one event is in the queue. */
   readonly alarmName: string;
   /** Default: the stack's default AWS provider. */
@@ -28,12 +33,11 @@ const FOURTEEN_DAYS = 14 * 24 * 3600;
 export class DeadLetterQueue extends Construct {
   readonly queue: SqsQueue;
   readonly queueArn: string;
-  readonly policy: PolicyDocument;
+  readonly policy?: PolicyDocument;
   readonly alarm: CloudwatchMetricAlarm;
 
   constructor(scope: Construct, id: string, props: DeadLetterQueueProps) {
     super(scope, id);
-    if (props.sourceRuleArns.length === 0) throw new Error(`${this.node.path}: sourceRuleArns must name at least one rule`);
     this.queueArn = `arn:${partitionOf(props.region)}:sqs:${props.region}:${props.accountId}:${props.queueName}`;
     // SSE-SQS: EventBridge can write to it without a key policy, and it is encrypted at rest.
     this.queue = new SqsQueue(this, 'Queue', {
@@ -42,7 +46,7 @@ export class DeadLetterQueue extends Construct {
       messageRetentionSeconds: FOURTEEN_DAYS,
       provider: props.provider,
     });
-    this.policy = policyDocument({
+    if (props.sourceRuleArns.length > 0) this.policy = policyDocument({
       Sid: 'OnlyEstateRulesMaySendFailedEvents',
       Effect: 'Allow',
       Principal: { Service: 'events.amazonaws.com' },
@@ -50,7 +54,7 @@ export class DeadLetterQueue extends Construct {
       Resource: this.queueArn,
       Condition: { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns].sort() }, StringEquals: { 'aws:SourceAccount': props.accountId } },
     });
-    new SqsQueuePolicy(this, 'Policy', { queueUrl: this.queue.url, policy: renderPolicy(this.policy), provider: props.provider });
+    if (this.policy) new SqsQueuePolicy(this, 'Policy', { queueUrl: this.queue.url, policy: renderPolicy(this.policy), provider: props.provider });
     this.alarm = new CloudwatchMetricAlarm(this, 'DepthAlarm', {
       alarmName: props.alarmName,
       alarmDescription: `Events that EventBridge could not deliver are waiting in ${props.queueName}; inspect and redrive them.`,
@@ -63,6 +67,7 @@ export class DeadLetterQueue extends Construct {
       threshold: 0,
       comparisonOperator: 'GreaterThanThreshold',
       treatMissingData: 'notBreaching',
+      alarmActions: props.alarmActions,
       provider: props.provider,
     });
   }

@@ -1,12 +1,10 @@
 import { Construct } from 'constructs';
-import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument } from './policy-document';
-import { KEY_USE_ACTIONS, keyAdministrationStatement } from './backup-kms-key';
-import { dnsSuffixOf, partitionOf } from '../config/regions';
+import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { ServiceKmsKey } from './service-kms-key';
+import { partitionOf } from '../config/regions';
 
 export interface OnCallTopicProps {
   readonly topicName: string;
@@ -17,6 +15,8 @@ export interface OnCallTopicProps {
   readonly keyAdminRoleArns: string[];
   /** EventBridge rules allowed to publish. */
   readonly publisherRuleArns: string[];
+  /** CloudWatch alarms (ARN pattern, e.g. `arn:aws:cloudwatch:<region>:<account>:alarm:acme-*`) allowed to publish. Default: none. */
+  readonly publisherAlarmArnPattern?: string;
   /** E-mail subscriptions. Default: none (subscribe a pager integration outside this stack). */
   readonly emailAddresses?: string[];
 }
@@ -34,44 +34,49 @@ export class OnCallTopic extends Construct {
   constructor(scope: Construct, id: string, props: OnCallTopicProps) {
     super(scope, id);
     if (props.publisherRuleArns.length === 0) throw new Error(`${this.node.path}: publisherRuleArns must name at least one rule`);
-    const partition = partitionOf(props.region);
-    const derivedTopicArn = `arn:${partition}:sns:${props.region}:${props.accountId}:${props.topicName}`;
-    this.keyPolicy = policyDocument(
-      keyAdministrationStatement(partition, props.accountId, props.keyAdminRoleArns),
+    const derivedTopicArn = `arn:${partitionOf(props.region)}:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    const publishers = ['events.amazonaws.com', ...(props.publisherAlarmArnPattern ? ['cloudwatch.amazonaws.com'] : [])];
+    const key = new ServiceKmsKey(this, 'Key', {
+      description: `Encrypts the on-call topic ${props.topicName}`,
+      alias: props.keyAlias,
+      accountId: props.accountId,
+      region: props.region,
+      adminRoleArns: props.keyAdminRoleArns,
+      viaServices: ['sns'],
+      serviceStatements: [
+        {
+          Sid: 'PublishersOfThisAccountEncrypt',
+          Effect: 'Allow',
+          Principal: { Service: publishers },
+          Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+          Resource: '*',
+          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        },
+      ],
+    });
+    this.keyPolicy = key.policy;
+    this.topic = new SnsTopic(this, 'Topic', { name: props.topicName, kmsMasterKeyId: key.keyArn });
+    const statements: PolicyStatement[] = [
       {
-        Sid: 'UseThroughSnsInThisAccount',
-        Effect: 'Allow',
-        Principal: { AWS: accountRootArn(partition, props.accountId) },
-        Action: KEY_USE_ACTIONS,
-        Resource: '*',
-        Condition: { StringEquals: { 'kms:CallerAccount': props.accountId, 'kms:ViaService': `sns.${props.region}.${dnsSuffixOf(props.region)}` } },
-      },
-      {
-        Sid: 'EventBridgeOfThisAccountPublishesEncrypted',
+        Sid: 'EstateRulesPublish',
         Effect: 'Allow',
         Principal: { Service: 'events.amazonaws.com' },
-        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        Resource: '*',
-        Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+        Action: 'sns:Publish',
+        Resource: derivedTopicArn,
+        Condition: { ArnEquals: { 'aws:SourceArn': [...props.publisherRuleArns].sort() } },
       },
-    );
-    const key = new KmsKey(this, 'Key', {
-      description: `Encrypts the on-call topic ${props.topicName}`,
-      enableKeyRotation: true,
-      rotationPeriodInDays: 365,
-      deletionWindowInDays: 30,
-      policy: renderPolicy(this.keyPolicy),
-    });
-    new KmsAlias(this, 'Alias', { name: props.keyAlias, targetKeyId: key.keyId });
-    this.topic = new SnsTopic(this, 'Topic', { name: props.topicName, kmsMasterKeyId: key.arn });
-    this.topicPolicy = policyDocument({
-      Sid: 'EstateRulesPublish',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sns:Publish',
-      Resource: derivedTopicArn,
-      Condition: { ArnEquals: { 'aws:SourceArn': [...props.publisherRuleArns].sort() } },
-    });
+    ];
+    if (props.publisherAlarmArnPattern) {
+      statements.push({
+        Sid: 'EstateAlarmsPublish',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: derivedTopicArn,
+        Condition: { ArnLike: { 'aws:SourceArn': props.publisherAlarmArnPattern }, StringEquals: { 'aws:SourceAccount': props.accountId } },
+      });
+    }
+    this.topicPolicy = policyDocument(...statements);
     new SnsTopicPolicy(this, 'Policy', { arn: this.topic.arn, policy: renderPolicy(this.topicPolicy) });
     for (const email of [...new Set(props.emailAddresses ?? [])].sort()) {
       new SnsTopicSubscription(this, `Email-${email}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });

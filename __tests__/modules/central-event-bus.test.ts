@@ -81,7 +81,15 @@ describe('CentralEventBus', () => {
     });
     const key = resourcesOf(out, 'aws_kms_key')[0];
     expect(key.enable_key_rotation).toBe(true);
-    expect(statement(policyOf(key), 'EventBridgeOfThisAccountPublishesEncrypted').Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '222222222222' } });
+    const encrypt = statement(policyOf(key), 'PublishersOfThisAccountEncrypt');
+    expect(encrypt.Principal).toEqual({ Service: ['events.amazonaws.com', 'cloudwatch.amazonaws.com'] });
+    expect(encrypt.Condition).toEqual({ StringEquals: { 'aws:SourceAccount': '222222222222' } });
+    expect(statement(topicPolicy, 'EstateAlarmsPublish')).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Condition: { ArnLike: { 'aws:SourceArn': 'arn:aws:cloudwatch:ap-northeast-1:222222222222:alarm:acme-*' }, StringEquals: { 'aws:SourceAccount': '222222222222' } },
+    });
+    // The DLQ's depth alarm pages on-call directly: the DR account has nowhere further to forward to.
+    expect(resourcesOf(out, 'aws_cloudwatch_metric_alarm')[0].alarm_actions).toEqual([expect.stringMatching(/aws_sns_topic\./)]);
   });
 
   it('has a recovery rule with no target until recovery attaches one through addRecoveryTarget', () => {
