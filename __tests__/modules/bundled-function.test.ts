@@ -1,0 +1,120 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { unzipSync } from 'fflate';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { BundledFunction, type BundledFunctionProps } from '../../modules/bundled-function';
+import { bundleFunction } from '../../modules/bundling';
+import { FIXTURES, policyOf, resourcesOf, statement, tempDir } from '../helpers/synth';
+
+const entry = path.join(FIXTURES, 'functions', 'describe-volumes', 'index.ts');
+const props: BundledFunctionProps = {
+  functionName: 'acme-describe-volumes',
+  entry,
+  description: 'test function',
+  accountId: '222222222222',
+  region: 'ap-northeast-1',
+  policyStatements: [{ Sid: 'DescribeVolumes', Effect: 'Allow', Action: 'ec2:DescribeVolumes', Resource: '*' }],
+  kmsKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/abc',
+  logRetentionDays: 90,
+  alarmActions: ['arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call'],
+};
+
+function synth(p: Partial<BundledFunctionProps> = {}) {
+  return Testing.synthScope((scope) => {
+    new BundledFunction(scope, 'Fn', { ...props, ...p });
+  });
+}
+
+describe('bundleFunction', () => {
+  it('bundles to one CommonJS file that loads in Node and exports handler', () => {
+    const bundle = bundleFunction(entry);
+    const files = unzipSync(bundle.zip);
+    expect(Object.keys(files)).toEqual(['index.js']);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'index.js'), files['index.js']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const loaded = require(path.join(dir, 'index.js'));
+    expect(typeof loaded.handler).toBe('function');
+  });
+
+  it('is deterministic: same source, same bytes and hash', () => {
+    const [a, b] = [bundleFunction(entry), bundleFunction(entry)];
+    expect(a.zip.equals(b.zip)).toBe(true);
+    expect(a.sourceCodeHash).toBe(b.sourceCodeHash);
+    expect(a.sourceCodeHash).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+  });
+
+  it('adds an external source map only when asked', () => {
+    expect(Object.keys(unzipSync(bundleFunction(entry, { sourceMap: true }).zip))).toEqual(['index.js', 'index.js.map']);
+  });
+
+  it('fails with the compiler message when a function does not compile, never reusing an old bundle', () => {
+    const dir = tempDir();
+    const broken = path.join(dir, 'index.ts');
+    fs.writeFileSync(broken, 'export const handler = async () => {\n  return 1 +;\n};\n');
+    expect(() => bundleFunction(broken)).toThrow(/Bundling .*index\.ts failed:\n.*index\.ts:2:\d+: Unexpected ";"/);
+    fs.writeFileSync(broken, "import { nothing } from './missing';\nexport const handler = async () => nothing;\n");
+    expect(() => bundleFunction(broken)).toThrow(/Could not resolve "\.\/missing"/);
+    expect(() => bundleFunction(path.join(dir, 'absent.ts'))).toThrow(/does not exist/);
+  });
+});
+
+describe('BundledFunction', () => {
+  it('deploys the bundle on nodejs22.x, arm64, with tracing, JSON logs and a KMS-encrypted environment', () => {
+    const out = synth({ environment: { LOG_LEVEL: 'INFO' } });
+    expect(out).toHaveResourceWithProperties(LambdaFunction, {
+      function_name: 'acme-describe-volumes',
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      source_code_hash: bundleFunction(entry).sourceCodeHash,
+      tracing_config: { mode: 'Active' },
+      kms_key_arn: props.kmsKeyArn,
+      environment: { variables: { LOG_LEVEL: 'INFO' } },
+      memory_size: 256,
+      timeout: 60,
+    });
+    const [fn] = resourcesOf(out, 'aws_lambda_function');
+    expect(fn.filename).toMatch(/^assets\/.*\.zip$/);
+    expect((fn.logging_config as { log_format: string }).log_format).toBe('JSON');
+    expect(fn).not.toHaveProperty('reserved_concurrent_executions');
+  });
+
+  it('sets reserved concurrency only when configured', () => {
+    expect(synth({ reservedConcurrency: 5 })).toHaveResourceWithProperties(LambdaFunction, { reserved_concurrent_executions: 5 });
+    expect(() => synth({ reservedConcurrency: 0 })).toThrow(/reservedConcurrency must be at least 1/);
+  });
+
+  it('logs to its own encrypted log group with retention', () => {
+    expect(synth()).toHaveResourceWithProperties(CloudwatchLogGroup, { name: '/aws/lambda/acme-describe-volumes', retention_in_days: 90, kms_key_id: props.kmsKeyArn });
+  });
+
+  it('sends failed asynchronous invocations to its dead-letter queue and alarms on errors and dead letters', () => {
+    const out = synth();
+    expect(out).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { maximum_retry_attempts: 2 });
+    const [invoke] = resourcesOf(out, 'aws_lambda_function_event_invoke_config') as { destination_config: { on_failure: { destination: string } } }[];
+    expect(invoke.destination_config.on_failure.destination).toMatch(/aws_sqs_queue\./);
+    expect(resourcesOf(out, 'aws_lambda_function')[0].dead_letter_config).toEqual({ target_arn: expect.stringMatching(/aws_sqs_queue\./) });
+    const alarms = resourcesOf(out, 'aws_cloudwatch_metric_alarm').map((a) => [a.alarm_name, a.alarm_actions]);
+    expect(alarms.sort()).toEqual([
+      ['acme-describe-volumes-dead-letters', props.alarmActions],
+      ['acme-describe-volumes-errors', props.alarmActions],
+    ]);
+  });
+
+  it('has a role only Lambda may assume for this function, allowing exactly what it needs', () => {
+    const out = synth();
+    const role = resourcesOf(out, 'aws_iam_role')[0];
+    expect(policyOf(role, 'assume_role_policy').Statement[0].Condition).toEqual({
+      StringEquals: { 'aws:SourceAccount': '222222222222' },
+      ArnLike: { 'aws:SourceArn': 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-describe-volumes' },
+    });
+    const policy = policyOf(resourcesOf(out, 'aws_iam_role_policy')[0]);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment', 'DescribeVolumes']);
+    expect(statement(policy, 'WriteOwnLogs').Resource).toBe('arn:aws:logs:ap-northeast-1:222222222222:log-group:/aws/lambda/acme-describe-volumes:*');
+    expect(statement(policy, 'SendFailedEventsToOwnDlq').Resource).toBe('arn:aws:sqs:ap-northeast-1:222222222222:acme-describe-volumes-dlq');
+  });
+});
