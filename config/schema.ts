@@ -84,6 +84,14 @@ const metricAlarm = z.strictObject({
   triggersRecovery: z.boolean().default(false).describe('Also send the alarm to the recovery rule on the DR bus.'),
 });
 
+const serverRole = z.strictObject({
+  role: z.string().regex(/^[a-z][a-z0-9-]{0,23}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 24 characters); it is the dr:server tag value' }),
+  amiId: z.string().regex(/^ami-[0-9a-f]{8,17}$/, { message: 'must be an AMI ID in the recovery region such as "ami-0123456789abcdef0"' }),
+  instanceType: z.string().regex(/^[a-z][a-z0-9-]*\.[a-z0-9]+$/, { message: 'must be an EC2 instance type such as "m7g.large"' }),
+  size: z.number().int().min(1).default(1).describe('Instances the recovery starts.'),
+  maxSize: z.number().int().min(1).optional().describe('Auto Scaling group maximum. Default: size.'),
+});
+
 const workload = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
   accountId,
@@ -108,6 +116,10 @@ const workload = z.strictObject({
     })
     .default({ awsConfigRules: false, auditFramework: false }),
   alarms: z.array(metricAlarm).default([]).describe('CloudWatch alarms forwarded to the DR event bus when they fire.'),
+  servers: z
+    .array(serverRole)
+    .default([])
+    .describe('Server roles rebuilt in the recovery region: golden AMI, launch template, Auto Scaling group at zero until recovery.'),
 });
 
 const vaultLock = z.strictObject({
@@ -162,6 +174,41 @@ const detection = z.strictObject({
 
 export type DetectionConfig = z.output<typeof detection>;
 
+export const DEFAULT_INTERFACE_ENDPOINTS = ['backup', 'ec2', 'ec2messages', 'kms', 'logs', 'ssm', 'ssmmessages', 'sts'];
+
+const recovery = z.strictObject({
+  network: z
+    .strictObject({
+      vpcCidr: z
+        .string()
+        .regex(/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(1[6-9]|2[0-4])$/, { message: 'must be an IPv4 CIDR between /16 and /24 such as "10.80.0.0/16"' })
+        .default('10.80.0.0/16'),
+      availabilityZones: z
+        .array(z.string().regex(/^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/, { message: 'must be an Availability Zone name such as "ap-northeast-1a"' }))
+        .default([])
+        .describe('At least two, in the recovery region; required when any workload has servers.'),
+      interfaceEndpoints: z
+        .array(z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a service name such as "ssm"' }))
+        .default(DEFAULT_INTERFACE_ENDPOINTS)
+        .describe('Interface VPC endpoints (no internet egress). S3 always gets a gateway endpoint.'),
+    })
+    .prefault({}),
+  functions: z
+    .strictObject({
+      logRetentionDays: z
+        .union([z.literal(1), z.literal(3), z.literal(5), z.literal(7), z.literal(14), z.literal(30), z.literal(60), z.literal(90), z.literal(120), z.literal(150), z.literal(180), z.literal(365), z.literal(400), z.literal(545), z.literal(731), z.literal(1096), z.literal(1827), z.literal(2192), z.literal(2557), z.literal(2922), z.literal(3288), z.literal(3653)], {
+          message: 'must be a CloudWatch Logs retention (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653 days)',
+        })
+        .default(90),
+      architecture: z.enum(['arm64', 'x86_64'], { message: 'must be "arm64" or "x86_64"' }).default('arm64'),
+      reservedConcurrency: z.number().int().min(1).optional().describe('Per function. Default: unreserved.'),
+      sourceMaps: z.boolean().default(false),
+    })
+    .prefault({}),
+});
+
+export type RecoveryConfig = z.output<typeof recovery>;
+
 export const DEFAULT_VAULT_LOCK = { mode: 'governance' as const, minRetentionDays: 7, maxRetentionDays: 3650 };
 
 export const estateConfigSchema = z.strictObject({
@@ -191,6 +238,7 @@ export const estateConfigSchema = z.strictObject({
     .describe('Role, in each account, that alone may delete recovery points or change vault policies and locks.'),
   workloads: z.array(workload).min(1, { message: 'must list at least one workload' }),
   vaultLock: vaultLock.default(DEFAULT_VAULT_LOCK),
+  recovery: recovery.prefault({}).describe('The DR account\'s recovery: landing zone network and functions.'),
   detection: detection.prefault({}).describe('Detection and event forwarding to the DR account. Default: every field\'s default.'),
   terraformCloud: z
     .strictObject({
@@ -214,3 +262,4 @@ export type WorkloadConfig = EstateConfig['workloads'][number];
 export type BackupRuleConfig = WorkloadConfig['backup']['rules'][number];
 export type VaultLockConfig = EstateConfig['vaultLock'];
 export type MetricAlarmConfig = WorkloadConfig['alarms'][number];
+export type ServerRoleConfig = WorkloadConfig['servers'][number];

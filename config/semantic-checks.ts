@@ -89,6 +89,44 @@ function alarmIssues(alarms: Json[], path: string): ConfigIssue[] {
   return issues;
 }
 
+function serverIssues(cfg: Record<string, Json>, recoveryRegion: string | undefined): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const roles = new Map<string, string>();
+  let anyServer = false;
+  arr(cfg.workloads).forEach((w, i) => {
+    arr(obj(w)?.servers).forEach((sv, k) => {
+      const server = obj(sv);
+      if (!server) return;
+      anyServer = true;
+      const path = `workloads[${i}].servers[${k}]`;
+      const role = str(server.role);
+      if (role !== undefined) {
+        // The attach function finds the instance by dr:server alone: two workloads must not share a value.
+        if (roles.has(role)) issues.push({ path: `${path}.role`, message: `"${role}" is already used by ${roles.get(role)}; dr:server values must be unique across the estate` });
+        else roles.set(role, `${path}.role`);
+      }
+      const size = num(server.size) ?? 1;
+      const max = num(server.maxSize);
+      if (max !== undefined && max < size) issues.push({ path: `${path}.maxSize`, message: `must be at least size (${size})` });
+    });
+  });
+  const network = obj(obj(cfg.recovery)?.network) ?? {};
+  const zones = arr(network.availabilityZones).map(str);
+  if (anyServer && zones.length < 2) {
+    issues.push({ path: 'recovery.network.availabilityZones', message: 'must list at least two Availability Zones of the recovery region when workloads have servers' });
+  }
+  zones.forEach((zone, i) => {
+    if (zone !== undefined && recoveryRegion !== undefined && !(zone.startsWith(recoveryRegion) && zone.length === recoveryRegion.length + 1)) {
+      issues.push({ path: `recovery.network.availabilityZones[${i}]`, message: `"${zone}" is not in the recovery region ${recoveryRegion}` });
+    }
+  });
+  if (new Set(zones).size !== zones.length) issues.push({ path: 'recovery.network.availabilityZones', message: 'lists an Availability Zone twice' });
+  const cidr = str(network.vpcCidr);
+  const octets = cidr ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\//.exec(cidr)?.slice(1).map(Number) : undefined;
+  if (octets && octets.some((o) => o > 255)) issues.push({ path: 'recovery.network.vpcCidr', message: `"${cidr}" has an octet over 255` });
+  return issues;
+}
+
 function accountRoleIssues(cfg: Record<string, Json>): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
   const seen = new Map<string, string>();
@@ -185,6 +223,8 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
   });
 
   issues.push(...accountRoleIssues(cfg));
+
+  issues.push(...serverIssues(cfg, recovery));
 
   const health = obj(obj(cfg.detection)?.health);
   const noHealth = health !== undefined && obj(health.services) !== undefined && Object.keys(obj(health.services)!).length === 0 && Object.keys(obj(health.globalServices) ?? {}).length === 0;

@@ -17,10 +17,16 @@ export interface BackupKmsKeyProps {
   /** AWS Organizations ID; every cross-account grant is limited to principals of this organization. */
   readonly organizationId: string;
   /**
-   * IAM roles of this account that may administer the key (policy, rotation, deletion). Matched with
-   * `aws:PrincipalArn`, so a role that does not exist yet does not make the key policy invalid.
+   * IAM roles of this account that maintain the key (aliases, tags, rotation on, description): the
+   * deploying role. Matched with `aws:PrincipalArn`, so a role that does not exist yet does not make
+   * the key policy invalid.
    */
   readonly adminRoleArns: string[];
+  /**
+   * The only role that may change the key policy, disable the key, revoke grants or schedule its
+   * deletion: deleting a vault's key destroys its backups as surely as deleting them.
+   */
+  readonly breakGlassRoleArn: string;
   /**
    * Accounts whose AWS Backup may use the key for cross-account copy and restore (decrypt, re-encrypt,
    * grants for AWS resources). Default: none.
@@ -35,31 +41,41 @@ export interface BackupKmsKeyProps {
 /** Services through which callers of this account may use the key: AWS Backup and the services it restores into. */
 const BACKUP_SERVICES = ['backup', 'ec2', 'rds', 'elasticfilesystem', 'dynamodb', 's3', 'fsx'];
 
-const KEY_ADMIN_ACTIONS = [
-  'kms:Create*',
+/** Day-to-day administration Terraform needs: never grants, policy changes, disabling or deletion. */
+const KEY_MAINTENANCE_ACTIONS = [
+  'kms:CreateAlias',
+  'kms:DeleteAlias',
   'kms:Describe*',
-  'kms:Enable*',
-  'kms:List*',
-  'kms:Put*',
-  'kms:Update*',
-  'kms:Revoke*',
-  'kms:Disable*',
+  'kms:EnableKeyRotation',
   'kms:Get*',
-  'kms:Delete*',
+  'kms:List*',
+  'kms:RotateKeyOnDemand',
   'kms:TagResource',
   'kms:UntagResource',
-  'kms:ScheduleKeyDeletion',
-  'kms:CancelKeyDeletion',
-  'kms:RotateKeyOnDemand',
+  'kms:UpdateAlias',
+  'kms:UpdateKeyDescription',
 ];
 
+/** Actions that can make a key, and with it every backup it encrypts, unusable or reachable by others. */
+const KEY_CONTROL_ACTIONS = [
+  'kms:CancelKeyDeletion',
+  'kms:DisableKey',
+  'kms:DisableKeyRotation',
+  'kms:EnableKey',
+  'kms:PutKeyPolicy',
+  'kms:RevokeGrant',
+  'kms:ScheduleKeyDeletion',
+];
+
+const KEY_ADMIN_ACTIONS = [...KEY_MAINTENANCE_ACTIONS, ...KEY_CONTROL_ACTIONS].sort();
+
 /** Key administration for the named roles of the key's account, matched by `aws:PrincipalArn`. */
-export function keyAdministrationStatement(partition: string, accountId: string, adminRoleArns: string[]): PolicyStatement {
+export function keyAdministrationStatement(partition: string, accountId: string, adminRoleArns: string[], actions: string[] = KEY_ADMIN_ACTIONS, sid = 'KeyAdministration'): PolicyStatement {
   return {
-    Sid: 'KeyAdministration',
+    Sid: sid,
     Effect: 'Allow',
     Principal: { AWS: accountRootArn(partition, accountId) },
-    Action: KEY_ADMIN_ACTIONS,
+    Action: actions,
     Resource: '*',
     Condition: { ArnEquals: { 'aws:PrincipalArn': [...adminRoleArns].sort() } },
   };
@@ -90,7 +106,8 @@ export class BackupKmsKey extends Construct {
     const root = accountRootArn(partition, props.accountId);
     const viaServices = BACKUP_SERVICES.map((s) => `${s}.${props.region}.${dnsSuffixOf(props.region)}`);
     const statements: PolicyStatement[] = [
-      keyAdministrationStatement(partition, props.accountId, props.adminRoleArns),
+      keyAdministrationStatement(partition, props.accountId, [...new Set([...props.adminRoleArns, props.breakGlassRoleArn])], KEY_MAINTENANCE_ACTIONS),
+      keyAdministrationStatement(partition, props.accountId, [props.breakGlassRoleArn], KEY_CONTROL_ACTIONS, 'KeyControlBreakGlassOnly'),
       {
         Sid: 'UseThroughAwsBackupInThisAccount',
         Effect: 'Allow',
@@ -132,6 +149,9 @@ export class BackupKmsKey extends Construct {
       rotationPeriodInDays: 365,
       deletionWindowInDays: deletionWindow,
       policy: renderPolicy(this.policy),
+      // The deploying role may not PutKeyPolicy on purpose; KMS's lockout check would otherwise refuse
+      // a policy that its creator cannot change. The break-glass role can.
+      bypassPolicyLockoutSafetyCheck: true,
       provider: props.provider,
     });
     new KmsAlias(this, 'Alias', { name: props.alias, targetKeyId: this.key.keyId, provider: props.provider });

@@ -81,3 +81,12 @@ export function recoveryPattern(healthCodes: Record<string, string[]>, recoveryA
   if (alternatives.length === 0) throw new Error('recoveryPattern needs at least one Health service or recovery alarm');
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
 }
+
+/** A completed AWS Backup restore of one resource type (restore events carry `detail.status`). */
+export function restoreCompletedPattern(resourceType: string): EventPattern {
+  return {
+    source: ['aws.backup'],
+    'detail-type': ['Restore Job State Change'],
+    detail: { resourceType: [resourceType], status: ['COMPLETED'] },
+  };
+}

@@ -52,7 +52,8 @@ export class BackupVaultStack extends AccountStack {
         accountId: backupVault.id,
         region,
         organizationId: config.organizationId,
-        adminRoleArns: [backupVault.roleArn, breakGlassRoleArn],
+        adminRoleArns: [backupVault.roleArn],
+        breakGlassRoleArn,
         crossAccountBackupAccountIds: users,
         provider,
       });
@@ -95,7 +96,15 @@ export class BackupVaultStack extends AccountStack {
       },
     });
     const centralVaultArn = names.centralVaultArn(recovery);
-    const centralRecoveryPoints = recoveryPointArnPattern(recovery, backupVault.id);
+    // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
+    const centralRecoveryPoints = [
+      recoveryPointArnPattern(recovery, backupVault.id),
+      `arn:${partition}:ec2:${recovery}::snapshot/*`,
+      `arn:${partition}:ec2:${recovery}::image/*`,
+      `arn:${partition}:rds:${recovery}:${backupVault.id}:snapshot:awsbackup:*`,
+      `arn:${partition}:rds:${recovery}:${backupVault.id}:cluster-snapshot:awsbackup:*`,
+      `arn:${partition}:fsx:${recovery}:${backupVault.id}:backup/*`,
+    ];
     this.copyStarterPolicy = policyDocument(
       {
         Sid: 'ReadCentralVault',

@@ -57,7 +57,8 @@ export class WorkloadStack extends AccountStack {
       accountId: workload.accountId,
       region,
       organizationId: config.organizationId,
-      adminRoleArns: [workload.roleArn, breakGlassRoleArn],
+      adminRoleArns: [workload.roleArn],
+      breakGlassRoleArn,
       // The backup-vault account copies and restores recovery points encrypted with this key.
       crossAccountBackupAccountIds: [config.accounts.backupVault.id],
     });

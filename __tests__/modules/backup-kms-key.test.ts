@@ -10,7 +10,8 @@ const props: BackupKmsKeyProps = {
   accountId: '111111111111',
   region: 'ap-northeast-1',
   organizationId: 'o-a1b2c3d4e5',
-  adminRoleArns: ['arn:aws:iam::111111111111:role/terraform-dr', 'arn:aws:iam::111111111111:role/dr-break-glass'],
+  adminRoleArns: ['arn:aws:iam::111111111111:role/terraform-dr'],
+  breakGlassRoleArn: 'arn:aws:iam::111111111111:role/dr-break-glass',
   crossAccountBackupAccountIds: ['222222222222'],
 };
 
@@ -29,14 +30,24 @@ describe('BackupKmsKey', () => {
     expect(out).toHaveResourceWithProperties(KmsAlias, { name: 'alias/acme/central-vault' });
   });
 
-  it('lets only the named admin roles administer the key, matched by PrincipalArn', () => {
+  it('lets the deploying and break-glass roles maintain the key, matched by PrincipalArn, without grants or destructive actions', () => {
     const { policy } = synth();
     const admin = statement(policy, 'KeyAdministration');
     expect(admin.Principal).toEqual({ AWS: 'arn:aws:iam::111111111111:root' });
-    expect(admin.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': [...props.adminRoleArns].sort() } });
-    expect(admin.Action).toEqual(expect.arrayContaining(['kms:Put*', 'kms:ScheduleKeyDeletion']));
-    expect(admin.Action).not.toContain('kms:Decrypt');
-    expect(admin.Action).not.toContain('kms:*');
+    expect(admin.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/dr-break-glass', 'arn:aws:iam::111111111111:role/terraform-dr'] } });
+    expect(admin.Action).toEqual(expect.arrayContaining(['kms:EnableKeyRotation', 'kms:TagResource', 'kms:CreateAlias']));
+    for (const forbidden of ['kms:Decrypt', 'kms:*', 'kms:Create*', 'kms:CreateGrant', 'kms:Put*', 'kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:Disable*']) {
+      expect(admin.Action).not.toContain(forbidden);
+    }
+  });
+
+  it('leaves policy changes, disabling, grant revocation and deletion to the break-glass role alone', () => {
+    const { policy, key } = synth();
+    const control = statement(policy, 'KeyControlBreakGlassOnly');
+    expect(control.Condition).toEqual({ ArnEquals: { 'aws:PrincipalArn': ['arn:aws:iam::111111111111:role/dr-break-glass'] } });
+    expect(control.Action).toEqual(['kms:CancelKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:EnableKey', 'kms:PutKeyPolicy', 'kms:RevokeGrant', 'kms:ScheduleKeyDeletion']);
+    // The deploying role cannot change the policy it creates, so KMS's lockout check is bypassed deliberately.
+    expect(key.bypass_policy_lockout_safety_check).toBe(true);
   });
 
   it('lets this account use the key only through AWS Backup and the services it restores into', () => {
@@ -60,12 +71,12 @@ describe('BackupKmsKey', () => {
 
   it('has no cross-account statement when no account is listed, and never an open principal', () => {
     const { policy } = synth({ ...props, crossAccountBackupAccountIds: [] });
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'UseThroughAwsBackupInThisAccount']);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'KeyControlBreakGlassOnly', 'UseThroughAwsBackupInThisAccount']);
     for (const s of synth().policy.Statement) expect(s.Principal).not.toBe('*');
   });
 
   it('uses the partition of the region in ARNs', () => {
-    const { policy } = synth({ ...props, region: 'cn-north-1', adminRoleArns: ['arn:aws-cn:iam::111111111111:role/x'] });
+    const { policy } = synth({ ...props, region: 'cn-north-1', adminRoleArns: ['arn:aws-cn:iam::111111111111:role/x'], breakGlassRoleArn: 'arn:aws-cn:iam::111111111111:role/y' });
     expect(statement(policy, 'KeyAdministration').Principal).toEqual({ AWS: 'arn:aws-cn:iam::111111111111:root' });
     expect(statement(policy, 'UseThroughAwsBackupInThisAccount').Condition.StringEquals['kms:ViaService']).toContain('backup.cn-north-1.amazonaws.com.cn');
   });

@@ -64,7 +64,17 @@ describe('BackupVaultStack', () => {
   it('lets the copy-starter role copy central recovery points and nothing else', () => {
     const out = example();
     const policy = policyOf(resourcesOf(out, 'aws_iam_role_policy')[0]);
-    expect(statement(policy, 'StartCopyFromCentralVault')).toMatchObject({ Action: 'backup:StartCopyJob', Resource: 'arn:aws:backup:ap-northeast-1:111111111111:recovery-point:*' });
+    expect(statement(policy, 'StartCopyFromCentralVault')).toMatchObject({
+      Action: 'backup:StartCopyJob',
+      Resource: [
+        'arn:aws:backup:ap-northeast-1:111111111111:recovery-point:*',
+        'arn:aws:ec2:ap-northeast-1::snapshot/*',
+        'arn:aws:ec2:ap-northeast-1::image/*',
+        'arn:aws:rds:ap-northeast-1:111111111111:snapshot:awsbackup:*',
+        'arn:aws:rds:ap-northeast-1:111111111111:cluster-snapshot:awsbackup:*',
+        'arn:aws:fsx:ap-northeast-1:111111111111:backup/*',
+      ],
+    });
     const passRole = statement(policy, 'PassCopyServiceRoleToAwsBackupOnly');
     expect(passRole.Resource).toMatch(/^\$\{aws_iam_role\.CopyServiceRole_.*\.arn\}$/);
     expect(passRole.Condition).toEqual({ StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } });

@@ -28,14 +28,14 @@ describe('DrStack', () => {
     const out = Testing.synth(estate().dr);
     const key = resourcesOf(out, 'aws_kms_key').find((k) => String(k.description).includes('restore vault'))!;
     expect(key.enable_key_rotation).toBe(true);
-    expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'UseThroughAwsBackupInThisAccount']);
+    expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'KeyControlBreakGlassOnly', 'UseThroughAwsBackupInThisAccount']);
   });
 
   it('has a restore role for AWS Backup with restore policies only', () => {
     const out = Testing.synth(estate().dr);
     const role = resourcesOf(out, 'aws_iam_role').find((r) => r.name === 'acme-dr-restore')!;
     expect(policyOf(role, 'assume_role_policy').Statement[0]).toMatchObject({ Principal: { Service: 'backup.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
-    expect(resourcesOf(out, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn).sort()).toEqual([
+    expect(resourcesOf(out, 'aws_iam_role_policy_attachment').filter((a) => String(a.role).includes('RestoreRole')).map((a) => a.policy_arn).sort()).toEqual([
       'arn:aws:iam::aws:policy/AWSBackupServiceRolePolicyForS3Restore',
       'arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores',
     ]);

@@ -1,0 +1,220 @@
+import { Construct } from 'constructs';
+import { Vpc } from '@cdktf/provider-aws/lib/vpc';
+import { Subnet } from '@cdktf/provider-aws/lib/subnet';
+import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
+import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
+import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
+import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
+import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
+import { IamInstanceProfile } from '@cdktf/provider-aws/lib/iam-instance-profile';
+import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
+import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
+import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
+import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
+import { policyDocument, renderPolicy, serviceTrustPolicy } from './policy-document';
+import { partitionOf } from '../config/regions';
+
+export interface RecoveryServer {
+  readonly workload: string;
+  /** The `dr:server` tag value. */
+  readonly role: string;
+  /** Golden AMI in the recovery region. */
+  readonly amiId: string;
+  readonly instanceType: string;
+  /** Maximum of the Auto Scaling group (recovery scales up to its configured size). */
+  readonly maxSize: number;
+}
+
+export interface RecoveryLandingZoneProps {
+  /** Prefix of every name, e.g. `acme`. */
+  readonly namePrefix: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly vpcCidr: string;
+  /** At least two. */
+  readonly availabilityZones: string[];
+  /** Interface endpoint service names (`ssm`, `ec2`, ...). S3 always gets a gateway endpoint. */
+  readonly interfaceEndpoints: string[];
+  readonly servers: RecoveryServer[];
+  /** Encrypts the flow-log group. */
+  readonly logKmsKeyArn: string;
+  readonly logRetentionDays: number;
+}
+
+/** Splits an IPv4 CIDR into the smallest power-of-two number of equal subnets holding `count`. */
+export function splitCidr(cidr: string, count: number): string[] {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/(\d+)$/.exec(cidr);
+  if (!m) throw new Error(`"${cidr}" is not an IPv4 CIDR`);
+  const prefix = Number(m[5]);
+  const base = m.slice(1, 5).reduce((acc, o) => acc * 256 + Number(o), 0);
+  const bits = Math.max(1, Math.ceil(Math.log2(count)));
+  const subnetPrefix = prefix + bits;
+  if (subnetPrefix > 28) throw new Error(`"${cidr}" is too small for ${count} subnets`);
+  const size = 2 ** (32 - subnetPrefix);
+  const network = base - (base % 2 ** (32 - prefix));
+  return Array.from({ length: count }, (_, i) => {
+    const addr = network + i * size;
+    return `${[24, 16, 8, 0].map((s) => Math.floor(addr / 2 ** s) % 256).join('.')}/${subnetPrefix}`;
+  });
+}
+
+/** SSM parameter holding a server role's golden AMI in the recovery region. */
+export function amiParameterName(namePrefix: string, workload: string, role: string): string {
+  return `/${namePrefix}/dr/ami/${workload}/${role}`;
+}
+
+/**
+ * Where restored servers run in the recovery region: a private VPC across Availability Zones with
+ * no internet egress (VPC endpoints for SSM, EC2, AWS Backup, ...), flow logs, and per server role a
+ * golden-AMI parameter, a launch template resolving it, and an Auto Scaling group kept at zero until
+ * recovery scales it up (cost close to zero while idle).
+ */
+export class RecoveryLandingZone extends Construct {
+  readonly vpc: Vpc;
+  readonly subnets: Subnet[];
+  readonly serverSecurityGroup: SecurityGroup;
+  readonly instanceRole: IamRole;
+  readonly autoScalingGroups = new Map<string, AutoscalingGroup>();
+
+  constructor(scope: Construct, id: string, props: RecoveryLandingZoneProps) {
+    super(scope, id);
+    if (props.availabilityZones.length < 2) throw new Error(`${this.node.path}: availabilityZones must list at least two zones`);
+    const partition = partitionOf(props.region);
+    const name = (suffix: string) => `${props.namePrefix}-dr-${suffix}`;
+
+    // Volumes created by recovery (launch templates, restores without a key) are always encrypted.
+    new EbsEncryptionByDefault(this, 'EbsEncryptionByDefault', { enabled: true });
+
+    this.vpc = new Vpc(this, 'Vpc', { cidrBlock: props.vpcCidr, enableDnsHostnames: true, enableDnsSupport: true, tags: { Name: name('landing-zone') } });
+    new DefaultSecurityGroup(this, 'DefaultSecurityGroupLockdown', { vpcId: this.vpc.id });
+    const routeTable = new RouteTable(this, 'PrivateRoutes', { vpcId: this.vpc.id, tags: { Name: name('private') } });
+    const cidrs = splitCidr(props.vpcCidr, props.availabilityZones.length);
+    this.subnets = props.availabilityZones.map((az, i) => {
+      const subnet = new Subnet(this, `Private-${az}`, {
+        vpcId: this.vpc.id,
+        availabilityZone: az,
+        cidrBlock: cidrs[i],
+        mapPublicIpOnLaunch: false,
+        tags: { Name: name(`private-${az}`) },
+      });
+      new RouteTableAssociation(this, `PrivateRoutes-${az}`, { subnetId: subnet.id, routeTableId: routeTable.id });
+      return subnet;
+    });
+
+    const endpointSg = new SecurityGroup(this, 'EndpointSecurityGroup', {
+      name: name('endpoints'),
+      description: 'HTTPS from the landing zone to the VPC interface endpoints',
+      vpcId: this.vpc.id,
+      ingress: [{ description: 'HTTPS from the VPC', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.vpcCidr] }],
+      egress: [],
+    });
+    const s3 = new VpcEndpoint(this, 'S3Gateway', {
+      vpcId: this.vpc.id,
+      serviceName: `com.amazonaws.${props.region}.s3`,
+      vpcEndpointType: 'Gateway',
+      routeTableIds: [routeTable.id],
+    });
+    for (const service of [...new Set(props.interfaceEndpoints)].sort()) {
+      new VpcEndpoint(this, `Endpoint-${service}`, {
+        vpcId: this.vpc.id,
+        serviceName: `com.amazonaws.${props.region}.${service}`,
+        vpcEndpointType: 'Interface',
+        privateDnsEnabled: true,
+        subnetIds: this.subnets.map((s) => s.id),
+        securityGroupIds: [endpointSg.id],
+      });
+    }
+    this.serverSecurityGroup = new SecurityGroup(this, 'ServerSecurityGroup', {
+      name: name('servers'),
+      description: 'Restored servers: talk to each other and to AWS through the VPC endpoints only',
+      vpcId: this.vpc.id,
+      ingress: [{ description: 'Servers of the landing zone', protocol: '-1', fromPort: 0, toPort: 0, selfAttribute: true }],
+      egress: [
+        { description: 'VPC endpoints', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.vpcCidr] },
+        { description: 'S3 through the gateway endpoint', protocol: 'tcp', fromPort: 443, toPort: 443, prefixListIds: [s3.prefixListId] },
+        { description: 'Servers of the landing zone', protocol: '-1', fromPort: 0, toPort: 0, selfAttribute: true },
+      ],
+    });
+
+    const flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogs', {
+      name: `/${props.namePrefix}/dr/vpc-flow-logs`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyArn,
+    });
+    const flowLogRole = new IamRole(this, 'FlowLogRole', {
+      name: name('flow-logs'),
+      assumeRolePolicy: renderPolicy(serviceTrustPolicy('vpc-flow-logs.amazonaws.com', props.accountId, `arn:${partition}:ec2:${props.region}:${props.accountId}:vpc-flow-log/*`)),
+    });
+    new IamRolePolicy(this, 'FlowLogPolicy', {
+      role: flowLogRole.name,
+      name: 'write-flow-logs',
+      policy: renderPolicy(
+        policyDocument({
+          Sid: 'WriteFlowLogGroup',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'],
+          Resource: `arn:${partition}:logs:${props.region}:${props.accountId}:log-group:/${props.namePrefix}/dr/vpc-flow-logs:*`,
+        }),
+      ),
+    });
+    new FlowLog(this, 'FlowLog', { vpcId: this.vpc.id, trafficType: 'ALL', logDestinationType: 'cloud-watch-logs', logDestination: flowLogGroup.arn, iamRoleArn: flowLogRole.arn });
+
+    // EC2 does not pass aws:SourceAccount when it assumes an instance role, so the trust names the service only.
+    this.instanceRole = new IamRole(this, 'InstanceRole', {
+      name: name('instance'),
+      description: 'Restored servers: SSM management (Run Command, Automation, Session Manager)',
+      assumeRolePolicy: renderPolicy(policyDocument({ Sid: 'Ec2', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' })),
+    });
+    new IamRolePolicyAttachment(this, 'InstanceSsmCore', { role: this.instanceRole.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` });
+    const profile = new IamInstanceProfile(this, 'InstanceProfile', { name: name('instance'), role: this.instanceRole.name });
+
+    for (const server of [...props.servers].sort((a, b) => `${a.workload}/${a.role}`.localeCompare(`${b.workload}/${b.role}`))) {
+      const id = `${server.workload}-${server.role}`;
+      const serverName = `${props.namePrefix}-${server.workload}-${server.role}`;
+      const tags = { 'dr:server': server.role, 'dr:workload': server.workload, Name: serverName };
+      const ami = new SsmParameter(this, `Ami-${id}`, {
+        name: amiParameterName(props.namePrefix, server.workload, server.role),
+        description: `Golden AMI of ${server.workload}/${server.role} in ${props.region}`,
+        type: 'String',
+        dataType: 'aws:ec2:image',
+        value: server.amiId,
+      });
+      const template = new LaunchTemplate(this, `LaunchTemplate-${id}`, {
+        name: serverName,
+        description: `Recovery servers ${server.workload}/${server.role}`,
+        imageId: `resolve:ssm:${ami.name}`,
+        instanceType: server.instanceType,
+        iamInstanceProfile: { arn: profile.arn },
+        vpcSecurityGroupIds: [this.serverSecurityGroup.id],
+        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled', httpPutResponseHopLimit: 1 },
+        monitoring: { enabled: true },
+        ebsOptimized: 'true',
+        tagSpecifications: [
+          { resourceType: 'instance', tags },
+          { resourceType: 'volume', tags },
+        ],
+        updateDefaultVersion: true,
+      });
+      this.autoScalingGroups.set(
+        id,
+        new AutoscalingGroup(this, `Servers-${id}`, {
+          name: serverName,
+          minSize: 0,
+          maxSize: server.maxSize,
+          desiredCapacity: 0,
+          vpcZoneIdentifier: this.subnets.map((s) => s.id),
+          launchTemplate: { id: template.id, version: '$Latest' },
+          healthCheckType: 'EC2',
+          tag: Object.entries(tags).map(([key, value]) => ({ key, value, propagateAtLaunch: true })),
+          // Recovery scales the group up through the API; a later apply must not scale it back to zero.
+          lifecycle: { ignoreChanges: ['desired_capacity', 'min_size'] },
+        }),
+      );
+    }
+  }
+}
