@@ -177,8 +177,9 @@ export class RecoveryLandingZone extends Construct {
       const id = `${server.workload}-${server.role}`;
       const serverName = `${props.namePrefix}-${server.workload}-${server.role}`;
       const tags = { 'dr:server': server.role, 'dr:workload': server.workload, Name: serverName };
+      const amiParameter = amiParameterName(props.namePrefix, server.workload, server.role);
       const ami = new SsmParameter(this, `Ami-${id}`, {
-        name: amiParameterName(props.namePrefix, server.workload, server.role),
+        name: amiParameter,
         description: `Golden AMI of ${server.workload}/${server.role} in ${props.region}`,
         type: 'String',
         dataType: 'aws:ec2:image',
@@ -187,7 +188,7 @@ export class RecoveryLandingZone extends Construct {
       const template = new LaunchTemplate(this, `LaunchTemplate-${id}`, {
         name: serverName,
         description: `Recovery servers ${server.workload}/${server.role}`,
-        imageId: `resolve:ssm:${ami.name}`,
+        imageId: `resolve:ssm:${amiParameter}`,
         instanceType: server.instanceType,
         iamInstanceProfile: { arn: profile.arn },
         vpcSecurityGroupIds: [this.serverSecurityGroup.id],
@@ -199,6 +200,7 @@ export class RecoveryLandingZone extends Construct {
           { resourceType: 'volume', tags },
         ],
         updateDefaultVersion: true,
+        dependsOn: [ami],
       });
       this.autoScalingGroups.set(
         id,

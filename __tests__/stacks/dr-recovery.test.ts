@@ -1,0 +1,122 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { Testing } from 'cdktf';
+import { unzipSync } from 'fflate';
+import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
+import { REQUIRED_ACTIONS } from '../../functions/attach-restored-volume/logic';
+import { bundleFunction } from '../../modules/bundling';
+import { matchesEventPattern } from '../helpers/event-pattern';
+import { estateFor, exampleInput, FIXTURES, policyOf, readJson, ROOT, tempDir, type SynthesizedStack } from '../helpers/synth';
+
+const event = (name: string) => readJson(path.join(FIXTURES, 'events', `${name}.json`));
+const synthDr = (input: unknown = exampleInput()): SynthesizedStack => JSON.parse(Testing.synth(estateFor(input).dr));
+const values = (stack: SynthesizedStack, type: string) => Object.values(stack.resource?.[type] ?? {});
+
+describe('every function under functions/', () => {
+  const names = fs.readdirSync(path.join(ROOT, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
+
+  it('is found', () => {
+    expect(names).toContain('attach-restored-volume');
+  });
+
+  it.each(names)('%s bundles into one file that loads in Node and exports handler', (name) => {
+    const bundle = bundleFunction(path.join(ROOT, 'functions', name, 'index.ts'));
+    const files = unzipSync(bundle.zip);
+    expect(Object.keys(files)).toEqual(['index.js']);
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'index.js'), files['index.js']);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    expect(typeof require(path.join(dir, 'index.js')).handler).toBe('function');
+  });
+});
+
+describe('EBS restore → attach-restored-volume', () => {
+  const dr = synthDr();
+  const rule = values(dr, 'aws_cloudwatch_event_rule').find((r) => r.name === 'acme-ebs-restore-completed')!;
+
+  it('matches the documented COMPLETED EBS restore event and not RDS, failed or created ones', () => {
+    expect(matchesEventPattern(rule.event_pattern, event('restore-completed-ebs'))).toBe(true);
+    for (const other of ['restore-completed-rds', 'restore-failed-ec2', 'restore-created']) {
+      expect(matchesEventPattern(rule.event_pattern, event(other))).toBe(false);
+    }
+  });
+
+  it('invokes the function with retries and a DLQ, allowed only for that rule', () => {
+    const target = values(dr, 'aws_cloudwatch_event_target').find((t) => String(t.rule).includes('EbsRestoreCompleted'))!;
+    expect(target.arn).toMatch(/aws_lambda_function\.AttachRestoredVolume_Function/);
+    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 24 });
+    expect(target.dead_letter_config).toEqual({ arn: expect.stringMatching(/aws_sqs_queue\./) });
+    expect(Testing.synth(estateFor(exampleInput()).dr)).toHaveResourceWithProperties(LambdaPermission, {
+      principal: 'events.amazonaws.com',
+      action: 'lambda:InvokeFunction',
+      source_arn: 'arn:aws:events:ap-northeast-1:222222222222:rule/acme-ebs-restore-completed',
+      source_account: '222222222222',
+    });
+  });
+
+  it('gives the function exactly the AWS actions its logic calls, attaching only to tagged recovery instances', () => {
+    const fn = values(dr, 'aws_iam_role_policy').find((p) => p.name === 'function' && String(p.role).includes('AttachRestoredVolume'))!;
+    const policy = policyOf(fn);
+    const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);
+    const granted = policy.Statement.filter((s) => !own.has(s.Sid)).flatMap((s) => [s.Action].flat());
+    expect([...new Set(granted)].sort()).toEqual([...REQUIRED_ACTIONS].sort());
+    const attachToInstances = policy.Statement.find((s) => s.Sid === 'AttachToRecoveryInstancesOnly')!;
+    expect(attachToInstances).toMatchObject({
+      Resource: 'arn:aws:ec2:ap-northeast-1:222222222222:instance/*',
+      Condition: { Null: { 'aws:ResourceTag/dr:server': 'false' } },
+    });
+    for (const s of policy.Statement) expect([s.Action].flat()).not.toContain('ec2:*');
+  });
+
+  it('runs on nodejs22.x with a timeout that covers its bounded waits', () => {
+    const fn = values(dr, 'aws_lambda_function').find((f) => f.function_name === 'acme-attach-restored-volume')!;
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], timeout: 180, handler: 'index.handler' });
+  });
+});
+
+describe('recovery landing zone', () => {
+  const dr = synthDr();
+
+  it('builds a private VPC across the configured zones with no internet gateway or NAT', () => {
+    const subnets = values(dr, 'aws_subnet');
+    expect(subnets.map((s) => [s.availability_zone, s.cidr_block, s.map_public_ip_on_launch])).toEqual([
+      ['ap-northeast-1a', '10.80.0.0/17', false],
+      ['ap-northeast-1c', '10.80.128.0/17', false],
+    ]);
+    expect(values(dr, 'aws_internet_gateway')).toEqual([]);
+    expect(values(dr, 'aws_nat_gateway')).toEqual([]);
+    expect(values(dr, 'aws_route')).toEqual([]);
+    expect(values(dr, 'aws_default_security_group')).toHaveLength(1);
+    expect(values(dr, 'aws_flow_log')[0]).toMatchObject({ traffic_type: 'ALL', log_destination_type: 'cloud-watch-logs' });
+  });
+
+  it('reaches SSM, EC2 and AWS Backup through VPC endpoints', () => {
+    const endpoints = values(dr, 'aws_vpc_endpoint').map((e) => [e.service_name, e.vpc_endpoint_type]);
+    expect(endpoints).toEqual(expect.arrayContaining([
+      ['com.amazonaws.ap-northeast-1.ssm', 'Interface'],
+      ['com.amazonaws.ap-northeast-1.ssmmessages', 'Interface'],
+      ['com.amazonaws.ap-northeast-1.ec2messages', 'Interface'],
+      ['com.amazonaws.ap-northeast-1.ec2', 'Interface'],
+      ['com.amazonaws.ap-northeast-1.backup', 'Interface'],
+      ['com.amazonaws.ap-northeast-1.s3', 'Gateway'],
+    ]));
+  });
+
+  it('keeps each server role ready at zero capacity, from a golden AMI resolved through SSM', () => {
+    const [param] = values(dr, 'aws_ssm_parameter');
+    expect(param).toMatchObject({ name: '/acme/dr/ami/shop/app', data_type: 'aws:ec2:image', value: 'ami-0123456789abcdef0' });
+    const [template] = values(dr, 'aws_launch_template');
+    expect(template).toMatchObject({ name: 'acme-shop-app', image_id: 'resolve:ssm:/acme/dr/ami/shop/app', instance_type: 'm7g.large', metadata_options: { http_tokens: 'required' } });
+    const [asg] = values(dr, 'aws_autoscaling_group');
+    expect(asg).toMatchObject({ name: 'acme-shop-app', min_size: 0, desired_capacity: 0, max_size: 2, lifecycle: { ignore_changes: ['desired_capacity', 'min_size'] } });
+    expect(asg.tag).toEqual(expect.arrayContaining([{ key: 'dr:server', value: 'app', propagate_at_launch: true }]));
+    expect(values(dr, 'aws_iam_role_policy_attachment').map((a) => a.policy_arn)).toContain('arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore');
+    expect(values(dr, 'aws_ebs_encryption_by_default')).toEqual([{ enabled: true }]);
+  });
+
+  it('is left out when no workload has servers', () => {
+    const input = exampleInput() as Record<string, any>;
+    delete input.workloads[0].servers;
+    expect(values(synthDr(input), 'aws_vpc')).toEqual([]);
+  });
+});
