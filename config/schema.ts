@@ -92,6 +92,35 @@ const serverRole = z.strictObject({
   maxSize: z.number().int().min(1).optional().describe('Auto Scaling group maximum. Default: size.'),
 });
 
+const workloadRecovery = z.strictObject({
+  approval: z
+    .strictObject({
+      required: z.boolean().default(true).describe('Wait for on-call approval before an automatic (event-triggered) recovery. A manual start never waits.'),
+      timeoutMinutes: z.number().int().min(5).max(10080).default(60),
+    })
+    .prefault({}),
+  restoreConcurrency: z.number().int().min(1).max(40).default(5).describe('Restore (and copy) jobs at a time, to respect AWS Backup quotas.'),
+  jobTimeoutMinutes: z.number().int().min(10).max(2880).default(240).describe('Per restore or copy job.'),
+  startCommand: z.string().min(1).max(1000).default('systemctl start dr-app.target').describe('Run on every recovered server by the connect runbook; must be idempotent.'),
+  mountRoot: z.string().regex(/^\/[A-Za-z0-9/_.-]*$/, { message: 'must be an absolute path such as "/mnt/dr"' }).default('/mnt/dr'),
+  healthAlarmName: z.string().min(1).max(255).optional().describe('CloudWatch alarm (DR account) that is OK when the recovered workload is healthy.'),
+  failover: z
+    .strictObject({
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: 'must be a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"' }),
+      recordName: z.string().min(1).max(255),
+      recordType: z.enum(['CNAME', 'A', 'AAAA'], { message: 'must be CNAME, A or AAAA' }).default('CNAME'),
+      value: z.string().min(1).max(255).describe('The recovery endpoint.'),
+      ttl: z.number().int().min(0).max(86400).default(60),
+    })
+    .optional()
+    .describe('Route 53 record switched to the recovery endpoint in failover mode.'),
+  drillSchedule: z
+    .string()
+    .regex(/^(cron|rate|at)\(.+\)$/, { message: 'must be an EventBridge Scheduler expression such as "cron(0 3 ? * SUN#1 *)"' })
+    .optional()
+    .describe('Recovery drill schedule (EventBridge Scheduler), e.g. monthly.'),
+});
+
 const workload = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
   accountId,
@@ -116,6 +145,14 @@ const workload = z.strictObject({
     })
     .default({ awsConfigRules: false, auditFramework: false }),
   alarms: z.array(metricAlarm).default([]).describe('CloudWatch alarms forwarded to the DR event bus when they fire.'),
+  targets: z
+    .strictObject({
+      rtoMinutes: z.number().int().min(1).default(240),
+      rpoMinutes: z.number().int().min(1).default(1440),
+    })
+    .prefault({})
+    .describe('Recovery time and point objectives.'),
+  recovery: workloadRecovery.prefault({}).describe('How the recovery state machine recovers this workload.'),
   servers: z
     .array(serverRole)
     .default([])
@@ -203,6 +240,13 @@ const recovery = z.strictObject({
       architecture: z.enum(['arm64', 'x86_64'], { message: 'must be "arm64" or "x86_64"' }).default('arm64'),
       reservedConcurrency: z.number().int().min(1).optional().describe('Per function. Default: unreserved.'),
       sourceMaps: z.boolean().default(false),
+    })
+    .prefault({}),
+  stateMachine: z
+    .strictObject({
+      logLevel: z.enum(['ALL', 'ERROR', 'FATAL'], { message: 'must be ALL, ERROR or FATAL' }).default('ERROR'),
+      pollSeconds: z.number().int().min(5).max(600).default(30),
+      copyRetentionDays: z.number().int().min(1).default(35).describe('Lifecycle of recovery points copied into the DR restore vault during recovery.'),
     })
     .prefault({}),
 });

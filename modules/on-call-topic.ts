@@ -30,6 +30,8 @@ export class OnCallTopic extends Construct {
   readonly topicArn: string;
   readonly keyPolicy: PolicyDocument;
   readonly topicPolicy: PolicyDocument;
+  /** The topic's key: publishers outside the event path (e.g. the recovery state machine) need it. */
+  readonly keyArn: string;
 
   constructor(scope: Construct, id: string, props: OnCallTopicProps) {
     super(scope, id);
@@ -55,6 +57,7 @@ export class OnCallTopic extends Construct {
       ],
     });
     this.keyPolicy = key.policy;
+    this.keyArn = key.keyArn;
     this.topic = new SnsTopic(this, 'Topic', { name: props.topicName, kmsMasterKeyId: key.keyArn });
     const statements: PolicyStatement[] = [
       {

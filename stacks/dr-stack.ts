@@ -14,6 +14,13 @@ import { FunctionTrigger } from '../modules/function-trigger';
 import { ServiceKmsKey, cloudWatchLogsKeyStatement } from '../modules/service-kms-key';
 import { RecoveryLandingZone } from '../modules/recovery-landing-zone';
 import { partitionOf } from '../config/regions';
+import { RecoveryStateMachine } from '../modules/recovery/recovery-state-machine';
+import { ConnectRunbook } from '../modules/recovery/connect-runbook';
+import { RecoveryTriggers } from '../modules/recovery/recovery-triggers';
+import type { PolicyStatement } from '../modules/policy-document';
+
+/** Namespace of the RTO/RPO metrics published after every recovery. */
+export const RECOVERY_METRIC_NAMESPACE = 'DisasterRecovery';
 
 /** `functions/<name>/index.ts` of this project. */
 export function functionEntry(name: string): string {
@@ -33,6 +40,8 @@ export class DrStack extends AccountStack {
   readonly functionsKey: ServiceKmsKey;
   readonly attachRestoredVolume: BundledFunction;
   readonly landingZone?: RecoveryLandingZone;
+  readonly recoveryFunctions: Record<'locateRecoveryPoints' | 'prepareRestore' | 'reportRecovery' | 'cleanupDrill', BundledFunction>;
+  readonly recovery: RecoveryStateMachine;
 
   constructor(scope: Construct, config: EstateConfig) {
     const { dr, backupVault } = config.accounts;
@@ -155,6 +164,136 @@ export class DrStack extends AccountStack {
       });
     }
 
+    // ---- the recovery state machine and the functions it calls ----------------------------------
+    const recoveryPoints = (account: string) => [
+      `arn:${partition}:backup:${region}:${account}:recovery-point:*`,
+      `arn:${partition}:ec2:${region}::snapshot/*`,
+      `arn:${partition}:ec2:${region}::image/*`,
+      `arn:${partition}:rds:${region}:${account}:snapshot:awsbackup:*`,
+      `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
+      `arn:${partition}:fsx:${region}:${account}:backup/*`,
+    ];
+    const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => `arn:${partition}:autoscaling:${region}:${dr.id}:autoScalingGroup:*:autoScalingGroupName/${config.name}-${w.name}-${sv.role}`));
+    const taggedDr = { Null: { 'aws:ResourceTag/dr:server': 'false' } };
+    const recoveryFunction = (id: string, name: string, description: string, policyStatements: PolicyStatement[], environment?: Record<string, string>) =>
+      new BundledFunction(this, id, {
+        ...functionDefaults,
+        // `<name>-recovery-*`: the name pattern the copy-starter role in the backup-vault account trusts.
+        functionName: `${config.name}-recovery-${name}`,
+        entry: functionEntry(name),
+        description,
+        timeout: 300,
+        policyStatements,
+        environment,
+      });
+    const onCallTopicArn = `arn:${partition}:sns:${region}:${dr.id}:${config.name}-dr-on-call`;
+    this.recoveryFunctions = {
+      locateRecoveryPoints: recoveryFunction('LocateRecoveryPoints', 'locate-recovery-points', 'Finds the recovery points to restore, in the DR vault or the central vault', [
+        { Sid: 'ListRestoreVault', Effect: 'Allow', Action: 'backup:ListRecoveryPointsByBackupVault', Resource: this.restoreVault.vaultArn },
+        { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPoints(dr.id) },
+        { Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn },
+      ]),
+      prepareRestore: recoveryFunction('PrepareRestore', 'prepare-restore', 'Builds the restore metadata of one recovery point', [
+        { Sid: 'ReadRestoreMetadata', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'], Resource: recoveryPoints(dr.id) },
+        { Sid: 'FindRecoveryInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots'], Resource: '*' },
+      ]),
+      reportRecovery: recoveryFunction(
+        'ReportRecovery',
+        'report-recovery',
+        'Publishes RTO/RPO metrics and the recovery summary',
+        [
+          { Sid: 'PublishRecoveryMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC_NAMESPACE } } },
+          { Sid: 'PublishSummary', Effect: 'Allow', Action: 'sns:Publish', Resource: onCallTopicArn },
+          { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: this.eventBus.onCall.keyArn },
+        ],
+        { METRIC_NAMESPACE: RECOVERY_METRIC_NAMESPACE, TOPIC_ARN: onCallTopicArn },
+      ),
+      cleanupDrill: recoveryFunction('CleanupDrill', 'cleanup-drill', 'Deletes what a recovery drill created', [
+        ...(estateAsgArns.length > 0 ? [{ Sid: 'ScaleServersToZero', Effect: 'Allow' as const, Action: 'autoscaling:UpdateAutoScalingGroup', Resource: estateAsgArns }] : []),
+        { Sid: 'DescribeRestored', Effect: 'Allow', Action: ['ec2:DescribeVolumes', 'elasticfilesystem:DescribeMountTargets', 'rds:DescribeDBClusters', 'rds:DescribeDBInstances'], Resource: '*' },
+        // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
+        { Sid: 'DeleteMountTargetInterfaces', Effect: 'Allow', Action: 'ec2:DeleteNetworkInterface', Resource: `arn:${partition}:ec2:${region}:${dr.id}:network-interface/*` },
+        { Sid: 'DeleteRestoredDrServersAndVolumes', Effect: 'Allow', Action: ['ec2:DeleteVolume', 'ec2:DetachVolume', 'ec2:TerminateInstances'], Resource: [`arn:${partition}:ec2:${region}:${dr.id}:instance/*`, `arn:${partition}:ec2:${region}:${dr.id}:volume/*`], Condition: taggedDr },
+        {
+          Sid: 'DeleteRestoredDatabasesTablesFileSystems',
+          Effect: 'Allow',
+          Action: ['dynamodb:DeleteTable', 'elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DeleteMountTarget', 'rds:DeleteDBCluster', 'rds:DeleteDBInstance'],
+          Resource: [
+            `arn:${partition}:dynamodb:${region}:${dr.id}:table/*`,
+            `arn:${partition}:elasticfilesystem:${region}:${dr.id}:file-system/*`,
+            `arn:${partition}:rds:${region}:${dr.id}:cluster:*`,
+            `arn:${partition}:rds:${region}:${dr.id}:db:*`,
+          ],
+        },
+      ]),
+    };
+    const runbook = new ConnectRunbook(this, 'ConnectRunbook', {
+      documentName: `${config.name}-connect-servers`,
+      roleName: `${config.name}-recovery-runbook`,
+      accountId: dr.id,
+      region,
+    });
+    const fnArn = (f: BundledFunction) => f.functionArn;
+    this.recovery = new RecoveryStateMachine(this, 'Recovery', {
+      stateMachineName: `${config.name}-recovery`,
+      roleName: `${config.name}-recovery-orchestrator`,
+      accountId: dr.id,
+      region,
+      logKmsKeyArn: this.functionsKey.keyArn,
+      logRetentionDays: functions.logRetentionDays,
+      logLevel: config.recovery.stateMachine.logLevel,
+      onCallKeyArn: this.eventBus.onCall.keyArn,
+      connectRunbookRoleArn: runbook.roleArn,
+      definition: {
+        workloads: config.workloads.map((w) => ({
+          name: w.name,
+          accountId: w.accountId,
+          approvalRequired: w.recovery.approval.required,
+          approvalTimeoutSeconds: w.recovery.approval.timeoutMinutes * 60,
+          rpoMinutes: w.targets.rpoMinutes,
+          restoreConcurrency: w.recovery.restoreConcurrency,
+          jobTimeoutMinutes: w.recovery.jobTimeoutMinutes,
+          resourceTypes: w.backup.resourceTypes,
+          servers: w.servers.map((sv) => ({ role: sv.role, autoScalingGroupName: `${config.name}-${w.name}-${sv.role}`, size: sv.size, maxSize: sv.maxSize ?? sv.size })),
+          failover: w.recovery.failover,
+          healthAlarmName: w.recovery.healthAlarmName,
+          startCommand: w.recovery.startCommand,
+          mountRoot: w.recovery.mountRoot,
+        })),
+        functionArns: {
+          locateRecoveryPoints: fnArn(this.recoveryFunctions.locateRecoveryPoints),
+          prepareRestore: fnArn(this.recoveryFunctions.prepareRestore),
+          attachRestoredVolume: fnArn(this.attachRestoredVolume),
+          reportRecovery: fnArn(this.recoveryFunctions.reportRecovery),
+          cleanupDrill: fnArn(this.recoveryFunctions.cleanupDrill),
+        },
+        onCallTopicArn,
+        restoreRoleArn: `arn:${partition}:iam::${dr.id}:role/${names.drRestoreRoleName}`,
+        restoreVault: { name: names.drRestoreVaultName, arn: names.drRestoreVaultArn, accountId: dr.id, region },
+        centralVault: { name: names.centralVaultName, accountId: backupVault.id, region },
+        copyStarterRoleArn: names.centralCopyStarterRoleArn,
+        copyServiceRoleArn: `arn:${partition}:iam::${backupVault.id}:role/${names.centralCopyServiceRoleName}`,
+        copyRetentionDays: config.recovery.stateMachine.copyRetentionDays,
+        connectDocumentName: runbook.documentName,
+        target: {
+          availabilityZones: network.availabilityZones,
+          subnetIds: this.landingZone ? this.landingZone.subnets.map((sn) => sn.id) : [],
+          securityGroupIds: this.landingZone ? [this.landingZone.serverSecurityGroup.id] : [],
+        },
+        pollSeconds: config.recovery.stateMachine.pollSeconds,
+      },
+    });
+    new RecoveryTriggers(this, 'RecoveryTriggers', {
+      namePrefix: config.name,
+      accountId: dr.id,
+      region,
+      stateMachineArn: this.recovery.stateMachineArn,
+      bus: this.eventBus,
+      drills: config.workloads.filter((w) => w.recovery.drillSchedule).map((w) => ({ workload: w.name, schedule: w.recovery.drillSchedule! })),
+      alarmActions: onCall,
+    });
+
+    new TerraformOutput(this, 'recovery_state_machine_arn', { value: this.recovery.stateMachine.arn });
     new TerraformOutput(this, 'event_bus_arn', { value: this.eventBus.bus.arn });
     new TerraformOutput(this, 'restore_vault_arn', { value: this.restoreVault.vault.arn });
     new TerraformOutput(this, 'restore_role_arn', { value: this.restoreRole.roleArn });

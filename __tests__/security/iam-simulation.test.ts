@@ -311,8 +311,18 @@ const EXAMPLE_ROWS: Row[] = [
   // ---- copy-starter role: trust -----------------------------------------------------------------------
   { description: 'DR recovery role (org) assumes the copy-starter role', request: asAdmin(DR_ORCHESTRATOR, 'sts:AssumeRole', COPY_STARTER), expected: 'Allowed' },
   {
-    description: 'DR recovery role without an identity permission cannot assume the copy-starter role',
+    description: 'the recovery state machine role assumes the copy-starter role with its own synthesized policy',
     request: { principalArn: DR_ORCHESTRATOR, action: 'sts:AssumeRole', resourceArn: COPY_STARTER },
+    expected: 'Allowed',
+  },
+  {
+    description: 'the locate function role assumes the copy-starter role with its own synthesized policy',
+    request: { principalArn: role(DR, 'acme-recovery-locate-recovery-points'), action: 'sts:AssumeRole', resourceArn: COPY_STARTER },
+    expected: 'Allowed',
+  },
+  {
+    description: 'a recovery-named DR role without an identity permission cannot assume the copy-starter role (cross-account needs both sides)',
+    request: { principalArn: role(DR, 'acme-recovery-prepare-restore'), action: 'sts:AssumeRole', resourceArn: COPY_STARTER },
     expected: 'Denied',
     allowedIf: { identityPolicies: [allowPolicy('assume', 'sts:AssumeRole', COPY_STARTER)] },
   },

@@ -120,3 +120,27 @@ describe('recovery landing zone', () => {
     expect(values(synthDr(input), 'aws_vpc')).toEqual([]);
   });
 });
+
+describe('recovery functions', () => {
+  const dr = synthDr();
+  const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);
+  const granted = (functionName: string) => {
+    const policy = values(dr, 'aws_iam_role_policy').find((p) => p.name === 'function' && String(p.role).includes(functionName))!;
+    return [...new Set(policyOf(policy).Statement.filter((s) => !own.has(s.Sid)).flatMap((s) => [s.Action].flat()))].sort();
+  };
+
+  it.each([
+    ['LocateRecoveryPoints', () => require('../../functions/locate-recovery-points/logic').REQUIRED_ACTIONS, []],
+    ['PrepareRestore', () => require('../../functions/prepare-restore/logic').REQUIRED_ACTIONS, []],
+    ['ReportRecovery', () => require('../../functions/report-recovery/logic').REQUIRED_ACTIONS, ['kms:Decrypt', 'kms:GenerateDataKey*']],
+    ['CleanupDrill', () => require('../../functions/cleanup-drill/logic').REQUIRED_ACTIONS, ['ec2:DeleteNetworkInterface']],
+  ] as [string, () => readonly string[], string[]][])('%s is granted exactly the actions its logic calls', (id, required, indirect) => {
+    expect(granted(id)).toEqual([...required(), ...indirect].sort());
+  });
+
+  it('are named <name>-recovery-* (trusted by the copy-starter role pattern) and run on nodejs22.x', () => {
+    const names = values(dr, 'aws_lambda_function').map((f) => f.function_name).sort();
+    expect(names).toEqual(['acme-attach-restored-volume', 'acme-recovery-cleanup-drill', 'acme-recovery-locate-recovery-points', 'acme-recovery-prepare-restore', 'acme-recovery-report-recovery']);
+    for (const f of values(dr, 'aws_lambda_function')) expect(f.runtime).toBe('nodejs22.x');
+  });
+});

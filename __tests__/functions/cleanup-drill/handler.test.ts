@@ -1,0 +1,92 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
+import { EFSClient } from '@aws-sdk/client-efs';
+import { DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
+import type { Context } from 'aws-lambda';
+
+// aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
+const ec2Mock = mockClient(EC2Client);
+const rdsMock = mockClient(RDSClient);
+const dynamodbMock = mockClient(DynamoDBClient);
+const efsMock = mockClient(EFSClient);
+const autoScalingMock = mockClient(AutoScalingClient);
+const mocks = [ec2Mock, rdsMock, dynamodbMock, efsMock, autoScalingMock];
+
+const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-1:222222222222:volume/vol-0123456789abcdef0';
+const DB_ARN = 'arn:aws:rds:ap-northeast-1:222222222222:db:shop-db-drill';
+const TABLE_ARN = 'arn:aws:dynamodb:ap-northeast-1:222222222222:table/shop-orders-drill';
+const input = {
+  mode: 'drill',
+  executionName: 'shop-drill-2026-11-20',
+  accountId: '222222222222',
+  region: 'ap-northeast-1',
+  restores: [
+    { resourceType: 'EBS', createdResourceArn: VOLUME_ARN },
+    { resourceType: 'RDS', createdResourceArn: DB_ARN },
+    { resourceType: 'DynamoDB', createdResourceArn: TABLE_ARN },
+  ],
+  autoScalingGroups: ['acme-shop-app'],
+};
+
+let handler: typeof import('../../../functions/cleanup-drill/index').handler;
+let stdout: jest.SpyInstance;
+let stderr: jest.SpyInstance;
+
+/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
+function logLines(): Record<string, unknown>[] {
+  return [...stdout.mock.calls, ...stderr.mock.calls]
+    .map((c) => String(c[0]))
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  process.env.AWS_REGION = 'ap-northeast-1';
+  delete process.env.POWERTOOLS_DEV;
+  ({ handler } = await import('../../../functions/cleanup-drill/index'));
+});
+
+beforeEach(() => {
+  for (const m of mocks) m.reset();
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  stdout.mockRestore();
+  stderr.mockRestore();
+});
+
+describe('cleanup-drill handler', () => {
+  it('wires the five clients (region from AWS_REGION) and the Lambda context into the logic', async () => {
+    autoScalingMock.on(UpdateAutoScalingGroupCommand).resolves({});
+    ec2Mock.on(DescribeVolumesCommand).resolves({ Volumes: [{ VolumeId: 'vol-0123456789abcdef0', State: 'available', Attachments: [] }] });
+    ec2Mock.on(DeleteVolumeCommand).resolves({});
+    rdsMock.on(DeleteDBInstanceCommand).resolves({});
+    dynamodbMock.on(DeleteTableCommand).resolves({});
+    const context = { functionName: 'cleanup-drill', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:cleanup-drill', memoryLimitInMB: '256' } as Context;
+
+    await expect(handler(input, context)).resolves.toEqual({ deleted: [TABLE_ARN, VOLUME_ARN, DB_ARN].sort(), skipped: [], scaledToZero: ['acme-shop-app'] });
+    expect(autoScalingMock.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
+    expect(ec2Mock.commandCalls(DeleteVolumeCommand)).toHaveLength(1);
+    expect(rdsMock.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
+    expect(dynamodbMock.commandCalls(DeleteTableCommand)).toHaveLength(1);
+    expect(efsMock.calls()).toHaveLength(0);
+    expect(logLines().at(-1)).toMatchObject({ level: 'INFO', service: 'cleanup-drill', message: 'Drill cleaned up', function_request_id: 'req-1', executionName: 'shop-drill-2026-11-20' });
+  });
+
+  it('refuses a failover, logged as an error, without any AWS call', async () => {
+    await expect(handler({ ...input, mode: 'failover' })).rejects.toThrow('refusing to clean up after a failover');
+    for (const m of mocks) expect(m.calls()).toHaveLength(0);
+    const [line] = logLines();
+    expect(line).toMatchObject({ level: 'ERROR', service: 'cleanup-drill', message: 'Drill cleanup failed' });
+    expect(line.error).toMatchObject({ name: 'CleanupRefusedError' });
+  });
+
+  it('rethrows an invalid input, naming the field', async () => {
+    await expect(handler({ ...input, accountId: 'me' })).rejects.toThrow('Invalid input: "accountId" must be a 12-digit AWS account ID, got "me"');
+    for (const m of mocks) expect(m.calls()).toHaveLength(0);
+  });
+});

@@ -1,0 +1,78 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { BackupClient, GetRecoveryPointRestoreMetadataCommand } from '@aws-sdk/client-backup';
+import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
+import type { Context } from 'aws-lambda';
+
+// aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
+const backupMock = mockClient(BackupClient);
+const ec2Mock = mockClient(EC2Client);
+
+const SNAPSHOT_RP = 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0f1e2d3c4b5a69788';
+const INPUT = {
+  workload: 'shop',
+  executionName: 'shop-failover-2026-11-20T03-00-00Z',
+  recoveryPointArn: SNAPSHOT_RP,
+  resourceType: 'EBS',
+  resourceArn: 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210',
+  restoreVaultName: 'acme-dr-restore',
+  target: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], subnetIds: [], securityGroupIds: [], nameSuffix: 'dr' },
+};
+
+let handler: typeof import('../../../functions/prepare-restore/index').handler;
+let stdout: jest.SpyInstance;
+let stderr: jest.SpyInstance;
+
+/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
+function logLines(): Record<string, unknown>[] {
+  return [...stdout.mock.calls, ...stderr.mock.calls]
+    .map((c) => String(c[0]))
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  process.env.AWS_REGION = 'ap-northeast-1';
+  delete process.env.POWERTOOLS_DEV;
+  ({ handler } = await import('../../../functions/prepare-restore/index'));
+});
+
+beforeEach(() => {
+  backupMock.reset();
+  ec2Mock.reset();
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  stdout.mockRestore();
+  stderr.mockRestore();
+});
+
+describe('prepare-restore handler', () => {
+  it('rethrows an unsupported resource type (for the failure branch) after logging it, without any AWS call', async () => {
+    await expect(handler({ ...INPUT, resourceType: 'Neptune' })).rejects.toThrow('Invalid input: resourceType "Neptune" is not supported');
+    expect(backupMock.calls()).toHaveLength(0);
+    expect(ec2Mock.calls()).toHaveLength(0);
+    const [line] = logLines();
+    expect(line).toMatchObject({ level: 'ERROR', service: 'prepare-restore', message: 'Restore not prepared' });
+    expect(line.error).toMatchObject({ name: 'InvalidInputError' });
+  });
+
+  it('wires the Backup and EC2 clients (region from AWS_REGION) and the Lambda context into the logic', async () => {
+    backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ RestoreMetadata: { availabilityZone: 'ap-northeast-2c', encrypted: 'true', volumeSize: '100' }, ResourceType: 'EBS' });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0aaaaaaaaaaaaaaa1', Placement: { AvailabilityZone: 'ap-northeast-1c' } }] }] });
+    const context = { functionName: 'prepare-restore', awsRequestId: 'req-9', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-prepare-restore', memoryLimitInMB: '256' } as Context;
+
+    await expect(handler(INPUT, context)).resolves.toEqual({
+      resourceType: 'EBS',
+      metadata: { availabilityZone: 'ap-northeast-1c', encrypted: 'true', volumeSize: '100' },
+      warnings: [],
+    });
+    const [metadataCall] = backupMock.commandCalls(GetRecoveryPointRestoreMetadataCommand);
+    expect(metadataCall.args[0].input).toEqual({ BackupVaultName: 'acme-dr-restore', RecoveryPointArn: SNAPSHOT_RP });
+    await expect((metadataCall.thisValue as BackupClient).config.region()).resolves.toBe('ap-northeast-1');
+    await expect((ec2Mock.commandCalls(DescribeInstancesCommand)[0].thisValue as EC2Client).config.region()).resolves.toBe('ap-northeast-1');
+    expect(logLines().at(-1)).toMatchObject({ level: 'INFO', service: 'prepare-restore', message: 'Restore prepared', function_request_id: 'req-9', resourceType: 'EBS' });
+  });
+});

@@ -1,0 +1,462 @@
+import { createHash } from 'crypto';
+import { mockClient } from 'aws-sdk-client-mock';
+import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListTagsCommand } from '@aws-sdk/client-backup';
+import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
+import {
+  InvalidInputError,
+  REQUIRED_ACTIONS,
+  SUPPORTED_RESOURCE_TYPES,
+  dynamoDbTableName,
+  efsCreationToken,
+  nameHash,
+  prepareRestore,
+  rdsIdentifier,
+  type PrepareRestoreOptions,
+  type Logger,
+} from '../../../functions/prepare-restore/logic';
+
+const REGION = 'ap-northeast-1';
+const EXECUTION = 'shop-failover-2026-11-20T03-00-00Z';
+const VAULT = 'acme-dr-restore';
+const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaa1';
+const SUBNET_C = 'subnet-0ccccccccccccccc3';
+const SG_APP = 'sg-0aaaaaaaaaaaaaaa1';
+const SG_DB = 'sg-0bbbbbbbbbbbbbbb2';
+const SNAPSHOT_ID = 'snap-0f1e2d3c4b5a69788';
+const SNAPSHOT_RP = `arn:aws:ec2:${REGION}::snapshot/${SNAPSHOT_ID}`;
+const BACKUP_RP = `arn:aws:backup:${REGION}:222222222222:recovery-point:6f7fc1f8-2f2e-40ac-943b-8f8efa9ba99d`;
+const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210';
+const INSTANCE_A = 'i-0aaaaaaaaaaaaaaa1';
+const INSTANCE_B = 'i-0bbbbbbbbbbbbbbb2';
+
+const TARGET = {
+  availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'],
+  subnetIds: [SUBNET_A, SUBNET_C],
+  securityGroupIds: [SG_APP, SG_DB],
+  dbSubnetGroupName: 'acme-dr-landing-zone',
+  recoveryBucketName: 'acme-dr-recovery-123',
+  nameSuffix: 'dr',
+};
+
+function input(resourceType: string, resourceArn: string, recoveryPointArn = BACKUP_RP, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { workload: 'shop', executionName: EXECUTION, recoveryPointArn, resourceType, resourceArn, restoreVaultName: VAULT, target: TARGET, ...overrides };
+}
+
+/** Computed independently of the implementation: sha256 of execution name and resource ARN, 8 hex. */
+function hashOf(executionName: string, resourceArn: string): string {
+  return createHash('sha256').update(`${executionName}\n${resourceArn}`).digest('hex').slice(0, 8);
+}
+
+const backupMock = mockClient(BackupClient);
+const ec2Mock = mockClient(EC2Client);
+const backup = new BackupClient({ region: REGION });
+const ec2 = new EC2Client({ region: REGION });
+
+interface LogLine {
+  message: string;
+  [key: string]: unknown;
+}
+
+let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
+let sleeps: number[];
+
+function harness(options: Partial<PrepareRestoreOptions> = {}) {
+  const logger: Logger = {
+    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
+    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
+    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
+  };
+  return { backup, ec2, logger, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, options };
+}
+
+const run = (event: unknown, options: Partial<PrepareRestoreOptions> = {}) => prepareRestore(event, harness(options));
+
+function restoreMetadata(metadata: Record<string, string>, resourceType?: string) {
+  backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ BackupVaultArn: `arn:aws:backup:${REGION}:222222222222:backup-vault:${VAULT}`, RestoreMetadata: metadata, ResourceType: resourceType });
+}
+
+function instance(id: string, availabilityZone: string): Instance {
+  return { InstanceId: id, State: { Name: 'running', Code: 16 }, Placement: { AvailabilityZone: availabilityZone }, Tags: [{ Key: 'dr:server', Value: 'app' }] };
+}
+
+function expectNoAwsCall() {
+  expect(backupMock.calls()).toHaveLength(0);
+  expect(ec2Mock.calls()).toHaveLength(0);
+}
+
+function throttle(name = 'ThrottlingException'): Error {
+  return Object.assign(new Error('Rate exceeded'), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
+}
+
+beforeEach(() => {
+  backupMock.reset();
+  ec2Mock.reset();
+  logs = { info: [], warn: [], error: [] };
+  sleeps = [];
+});
+
+describe('constants', () => {
+  it('exports exactly the IAM actions the logic calls and the supported types', () => {
+    expect(REQUIRED_ACTIONS).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags', 'ec2:DescribeSnapshots', 'ec2:DescribeInstances']);
+    expect(SUPPORTED_RESOURCE_TYPES).toEqual(['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx']);
+  });
+});
+
+describe('EBS', () => {
+  const EBS_METADATA = { availabilityZone: 'ap-northeast-2c', encrypted: 'false', volumeId: 'vol-0fedcba9876543210', volumeSize: '100', volumeType: 'gp3' };
+
+  it('restores into the AZ of the running recovery instance with the dr:server tag of the snapshot, preferring the original zone letter', async () => {
+    restoreMetadata(EBS_METADATA, 'EBS');
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ SnapshotId: SNAPSHOT_ID, Tags: [{ Key: 'dr:server', Value: 'app' }, { Key: 'dr:device', Value: '/dev/sdf' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a'), instance(INSTANCE_B, 'ap-northeast-1c')] }] });
+
+    const result = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    expect(result).toEqual({
+      resourceType: 'EBS',
+      metadata: { availabilityZone: 'ap-northeast-1c', encrypted: 'true', volumeId: 'vol-0fedcba9876543210', volumeSize: '100', volumeType: 'gp3' },
+      warnings: [],
+    });
+    expect(Object.keys(result.metadata)).toEqual(['availabilityZone', 'encrypted', 'volumeId', 'volumeSize', 'volumeType']);
+    expect(backupMock.commandCalls(GetRecoveryPointRestoreMetadataCommand).map((c) => c.args[0].input)).toEqual([{ BackupVaultName: VAULT, RecoveryPointArn: SNAPSHOT_RP }]);
+    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand).map((c) => c.args[0].input)).toEqual([{ SnapshotIds: [SNAPSHOT_ID] }]);
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand).map((c) => c.args[0].input)).toEqual([
+      {
+        Filters: [
+          { Name: 'tag:dr:server', Values: ['app'] },
+          { Name: 'instance-state-name', Values: ['running'] },
+        ],
+      },
+    ]);
+    expect(backupMock.commandCalls(ListTagsCommand)).toHaveLength(0);
+    expect(logs.warn).toEqual([]);
+    expect(logs.error).toEqual([]);
+  });
+
+  it('without a matching zone letter, takes the AZ of the first instance by ID, across pages', async () => {
+    restoreMetadata({ ...EBS_METADATA, availabilityZone: 'ap-northeast-2d' });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock
+      .on(DescribeInstancesCommand)
+      .resolvesOnce({ Reservations: [{ Instances: [instance(INSTANCE_B, 'ap-northeast-1c')] }], NextToken: 'page-2' })
+      .resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
+
+    const result = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    expect(result.metadata.availabilityZone).toBe('ap-northeast-1a');
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)[1].args[0].input).toMatchObject({ NextToken: 'page-2' });
+  });
+
+  it('reads dr:server of an AWS Backup recovery point with backup:ListTags; leaves encrypted out when the metadata has none', async () => {
+    restoreMetadata({ availabilityZone: 'ap-northeast-2a', volumeSize: '8' });
+    backupMock.on(ListTagsCommand).resolves({ Tags: { 'dr:server': 'app' } });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
+
+    await expect(run(input('EBS', VOLUME_ARN, BACKUP_RP))).resolves.toEqual({ resourceType: 'EBS', metadata: { availabilityZone: 'ap-northeast-1a', volumeSize: '8' }, warnings: [] });
+    expect(backupMock.commandCalls(ListTagsCommand).map((c) => c.args[0].input)).toEqual([{ ResourceArn: BACKUP_RP }]);
+    expect(ec2Mock.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
+  });
+
+  it('falls back to the first target AZ with a warning when the recovery point has no dr:server tag', async () => {
+    restoreMetadata(EBS_METADATA);
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'backup-plan', Value: 'shop' }] }] });
+
+    const result = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    const warning = `recovery point ${SNAPSHOT_RP} has no dr:server tag: volume restored in ap-northeast-1a (first target Availability Zone); it will not be attached automatically`;
+    expect(result).toEqual({
+      resourceType: 'EBS',
+      metadata: { availabilityZone: 'ap-northeast-1a', encrypted: 'true', volumeId: 'vol-0fedcba9876543210', volumeSize: '100', volumeType: 'gp3' },
+      warnings: [warning],
+    });
+    expect(ec2Mock.commandCalls(DescribeInstancesCommand)).toHaveLength(0);
+    expect(logs.warn).toEqual([expect.objectContaining({ message: warning, resourceType: 'EBS' })]);
+  });
+
+  it('fails naming the server role when no recovery instance is running', async () => {
+    restoreMetadata(EBS_METADATA);
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+
+    await expect(run(input('EBS', VOLUME_ARN, SNAPSHOT_RP))).rejects.toThrow(
+      `no running recovery instance with dr:server=app for the EBS volume of recovery point ${SNAPSHOT_RP}: start the "app" recovery instances before restoring their volumes`,
+    );
+    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restore not prepared', server: 'app' })]);
+  });
+
+  it('warns when the chosen AZ has several instances of the server role', async () => {
+    restoreMetadata({ availabilityZone: 'ap-northeast-2a' });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance(INSTANCE_B, 'ap-northeast-1a'), instance(INSTANCE_A, 'ap-northeast-1a')] }] });
+
+    const result = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    expect(result.metadata).toEqual({ availabilityZone: 'ap-northeast-1a' });
+    expect(result.warnings).toEqual([`2 running instances with dr:server=app in ap-northeast-1a (${INSTANCE_A}, ${INSTANCE_B}): attach-restored-volume expects exactly one`]);
+  });
+});
+
+describe('other resource types (exact metadata)', () => {
+  it('EC2: first landing-zone subnet, security groups as a JSON list, no NetworkInterfaces', async () => {
+    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
+    restoreMetadata({
+      InstanceType: 'm7g.large',
+      SubnetId: 'subnet-0source000000001',
+      SecurityGroupIds: '["sg-0source000000001"]',
+      NetworkInterfaces: '[{"DeviceIndex":0,"SubnetId":"subnet-0source000000001"}]',
+      RequireIMDSv2: 'true',
+    });
+
+    await expect(run(input('EC2', arn))).resolves.toEqual({
+      resourceType: 'EC2',
+      metadata: { InstanceType: 'm7g.large', RequireIMDSv2: 'true', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A },
+      warnings: [],
+    });
+  });
+
+  it('EC2 without target security groups: drops the original ones with a warning', async () => {
+    restoreMetadata({ InstanceType: 'm7g.large', SecurityGroupIds: '["sg-0source000000001"]' });
+    const result = await run(input('EC2', 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, securityGroupIds: [] } }));
+    expect(result.metadata).toEqual({ InstanceType: 'm7g.large', SubnetId: SUBNET_A });
+    expect(result.warnings).toEqual(['no target security groups (target.securityGroupIds): SecurityGroupIds of the original resource removed; the service default applies']);
+  });
+
+  it('RDS: new identifier, landing-zone subnet group and security groups, MultiAZ kept, foreign AZ dropped', async () => {
+    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
+    restoreMetadata({
+      DBInstanceIdentifier: 'shop-db',
+      DBInstanceClass: 'db.r6g.large',
+      Engine: 'postgres',
+      MultiAZ: 'false',
+      AvailabilityZone: 'ap-northeast-2a',
+      DBSubnetGroupName: 'shop-db-subnets',
+      VpcSecurityGroupIds: '["sg-0source000000001"]',
+      Port: '5432',
+    });
+
+    const result = await run(input('RDS', arn));
+    expect(result).toEqual({
+      resourceType: 'RDS',
+      metadata: {
+        DBInstanceClass: 'db.r6g.large',
+        DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`,
+        DBSubnetGroupName: 'acme-dr-landing-zone',
+        Engine: 'postgres',
+        MultiAZ: 'false',
+        Port: '5432',
+        VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
+      },
+      warnings: [],
+    });
+    expect(Object.keys(result.metadata)).toEqual([...Object.keys(result.metadata)].sort());
+  });
+
+  it('RDS: keeps an AZ of the landing zone, drops it for Multi-AZ; without a target subnet group drops the original with a warning', async () => {
+    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
+    restoreMetadata({ MultiAZ: 'false', AvailabilityZone: 'ap-northeast-1c', DBSubnetGroupName: 'shop-db-subnets' });
+    const single = await run(input('RDS', arn, BACKUP_RP, { target: { ...TARGET, dbSubnetGroupName: undefined } }));
+    expect(single.metadata).toEqual({ AvailabilityZone: 'ap-northeast-1c', DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`, MultiAZ: 'false', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
+    expect(single.warnings).toEqual(['no target.dbSubnetGroupName: DBSubnetGroupName of the original resource removed; the default DB subnet group applies']);
+
+    restoreMetadata({ MultiAZ: 'true', AvailabilityZone: 'ap-northeast-1c' });
+    const multi = await run(input('RDS', arn));
+    expect(multi.metadata).toEqual({ DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`, DBSubnetGroupName: 'acme-dr-landing-zone', MultiAZ: 'true', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
+  });
+
+  it('Aurora: new cluster identifier, subnet group, security groups; foreign AZ list dropped', async () => {
+    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:cluster:shop-aurora';
+    restoreMetadata({
+      DBClusterIdentifier: 'shop-aurora',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      AvailabilityZones: '["ap-northeast-2a","ap-northeast-2b"]',
+      DBSubnetGroupName: 'shop-aurora-subnets',
+      VpcSecurityGroupIds: '["sg-0source000000001"]',
+    });
+
+    await expect(run(input('Aurora', arn))).resolves.toEqual({
+      resourceType: 'Aurora',
+      metadata: {
+        DBClusterIdentifier: `shop-aurora-dr-${hashOf(EXECUTION, arn)}`,
+        DBSubnetGroupName: 'acme-dr-landing-zone',
+        Engine: 'aurora-postgresql',
+        EngineVersion: '16.4',
+        VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
+      },
+      warnings: [],
+    });
+  });
+
+  it('DynamoDB: new table name', async () => {
+    const arn = 'arn:aws:dynamodb:ap-northeast-2:333333333333:table/Orders_v2';
+    restoreMetadata({ encryptionType: 'Default', targetTableName: 'Orders_v2' });
+    await expect(run(input('DynamoDB', arn))).resolves.toEqual({
+      resourceType: 'DynamoDB',
+      metadata: { encryptionType: 'Default', targetTableName: `Orders_v2-dr-${hashOf(EXECUTION, arn)}` },
+      warnings: [],
+    });
+  });
+
+  it('S3: into the existing recovery bucket, encrypted', async () => {
+    restoreMetadata({ DestinationBucketName: 'shop-assets', NewBucket: 'true', Encrypted: 'false' });
+    await expect(run(input('S3', 'arn:aws:s3:::shop-assets'))).resolves.toEqual({
+      resourceType: 'S3',
+      metadata: { DestinationBucketName: 'acme-dr-recovery-123', Encrypted: 'true', NewBucket: 'false' },
+      warnings: [],
+    });
+  });
+
+  it('EFS: a new encrypted file system with a deterministic creation token, performance mode and file-system-id kept', async () => {
+    const arn = 'arn:aws:elasticfilesystem:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
+    restoreMetadata({ 'file-system-id': 'fs-0123456789abcdef0', Encrypted: 'false', PerformanceMode: 'generalPurpose', CreationToken: 'console-1', newFileSystem: 'false' });
+    await expect(run(input('EFS', arn))).resolves.toEqual({
+      resourceType: 'EFS',
+      metadata: {
+        CreationToken: `shop-dr-${hashOf(EXECUTION, arn)}`,
+        Encrypted: 'true',
+        PerformanceMode: 'generalPurpose',
+        'file-system-id': 'fs-0123456789abcdef0',
+        newFileSystem: 'true',
+      },
+      warnings: [],
+    });
+  });
+
+  it('FSx: metadata passed through, landing-zone subnets and security groups as JSON lists', async () => {
+    const arn = 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
+    restoreMetadata({ StorageCapacity: '1200', SubnetIds: '["subnet-0source000000001"]', WindowsConfiguration: '{"ThroughputCapacity":32}' });
+    await expect(run(input('FSx', arn))).resolves.toEqual({
+      resourceType: 'FSx',
+      metadata: {
+        SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
+        StorageCapacity: '1200',
+        SubnetIds: `["${SUBNET_A}","${SUBNET_C}"]`,
+        WindowsConfiguration: '{"ThroughputCapacity":32}',
+      },
+      warnings: [],
+    });
+  });
+
+  it('warns when the recovery point is of another type than the input says', async () => {
+    restoreMetadata({ DestinationBucketName: 'shop-assets' }, 'EFS');
+    const result = await run(input('S3', 'arn:aws:s3:::shop-assets'));
+    expect(result.warnings).toEqual(["the recovery point's resource type is EFS, not S3: metadata prepared for S3"]);
+  });
+});
+
+describe('names', () => {
+  it('are deterministic for one execution and differ between executions and resources', async () => {
+    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
+    restoreMetadata({ DBInstanceIdentifier: 'shop-db' });
+    const first = await run(input('RDS', arn));
+    const retry = await run(input('RDS', arn));
+    const other = await run(input('RDS', arn, BACKUP_RP, { executionName: `${EXECUTION}-2` }));
+    expect(retry).toEqual(first);
+    expect(other.metadata.DBInstanceIdentifier).not.toBe(first.metadata.DBInstanceIdentifier);
+    expect(nameHash(EXECUTION, arn)).toBe(hashOf(EXECUTION, arn));
+    expect(nameHash(EXECUTION, arn)).not.toBe(nameHash(EXECUTION, `${arn}2`));
+  });
+
+  it('RDS identifiers stay within 63 characters and the identifier rules, for very long and odd originals', () => {
+    const rule = /^[a-z](?!.*--)[a-z0-9-]{0,61}[a-z0-9]$/;
+    const long = 'Shop_Orders__Primary-Database-'.repeat(5);
+    const cases = [long, '1st-db', '---', 'A', `${'a'.repeat(51)}-${'b'.repeat(20)}`];
+    for (const original of cases) {
+      const id = rdsIdentifier(original, 'dr', '0a1b2c3d');
+      expect(id).toMatch(rule);
+      expect(id.length).toBeLessThanOrEqual(63);
+      expect(id.endsWith('-dr-0a1b2c3d')).toBe(true);
+    }
+    expect(rdsIdentifier(long, 'dr', '0a1b2c3d')).toBe('shop-orders-primary-database-shop-orders-primary-da-dr-0a1b2c3d');
+    expect(rdsIdentifier('1st-db', 'dr', '0a1b2c3d')).toBe('db-1st-db-dr-0a1b2c3d');
+    expect(rdsIdentifier('---', 'dr', '0a1b2c3d')).toBe('db-dr-0a1b2c3d');
+    // Truncation at a hyphen does not leave a double hyphen.
+    expect(rdsIdentifier(`${'a'.repeat(51)}-${'b'.repeat(20)}`, 'dr', '0a1b2c3d')).toBe(`${'a'.repeat(51)}-dr-0a1b2c3d`);
+  });
+
+  it('a very long RDS instance ARN yields a valid identifier through the whole function', async () => {
+    const original = `shop-${'x'.repeat(58)}`;
+    const arn = `arn:aws:rds:ap-northeast-2:333333333333:db:${original}`;
+    restoreMetadata({ DBInstanceIdentifier: original });
+    const { metadata } = await run(input('RDS', arn, BACKUP_RP, { executionName: `${EXECUTION}-${'retry'.repeat(40)}` }));
+    expect(metadata.DBInstanceIdentifier).toHaveLength(63);
+    expect(metadata.DBInstanceIdentifier).toBe(`shop-${'x'.repeat(46)}-dr-${hashOf(`${EXECUTION}-${'retry'.repeat(40)}`, arn)}`);
+  });
+
+  it('DynamoDB table names and EFS creation tokens stay within their limits', () => {
+    const table = dynamoDbTableName('T'.repeat(255), 'dr', '0a1b2c3d');
+    expect(table).toHaveLength(255);
+    expect(table).toMatch(/^[a-zA-Z0-9_.-]{3,255}$/);
+    expect(table.endsWith('-dr-0a1b2c3d')).toBe(true);
+    expect(dynamoDbTableName('a.b_c', 'dr', '0a1b2c3d')).toBe('a.b_c-dr-0a1b2c3d');
+    expect(efsCreationToken('w'.repeat(32), 'recovery-site-01', '0a1b2c3d').length).toBeLessThanOrEqual(64);
+  });
+});
+
+describe('invalid input', () => {
+  const RDS_ARN = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
+  it.each([
+    ['not an object', null, 'Invalid input: input must be an object, got null'],
+    ['an unknown resource type', input('Redshift', RDS_ARN), 'Invalid input: resourceType "Redshift" is not supported; supported types: EBS, EC2, RDS, Aurora, DynamoDB, S3, EFS, FSx'],
+    ['no resource type', input('', RDS_ARN), 'Invalid input: resourceType is missing'],
+    ['S3 without recovery bucket', input('S3', 'arn:aws:s3:::shop-assets', BACKUP_RP, { target: { ...TARGET, recoveryBucketName: undefined } }), 'Invalid input: target.recoveryBucketName is missing'],
+    ['EC2 without subnet', input('EC2', 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, subnetIds: [] } }), 'Invalid input: target.subnetIds is empty'],
+    ['no workload', input('RDS', RDS_ARN, BACKUP_RP, { workload: undefined }), 'Invalid input: workload is missing'],
+    ['no executionName', input('RDS', RDS_ARN, BACKUP_RP, { executionName: '' }), 'Invalid input: executionName is missing'],
+    ['a recoveryPointArn that is no ARN', input('RDS', RDS_ARN, 'snap-0123'), 'Invalid input: recoveryPointArn must be an ARN, got "snap-0123"'],
+    ['a resourceArn of another type', { ...input('RDS', RDS_ARN), resourceArn: ['arn'] }, 'Invalid input: resourceArn must be a string, got array'],
+    ['an invalid vault name', input('RDS', RDS_ARN, BACKUP_RP, { restoreVaultName: 'acme dr' }), 'Invalid input: restoreVaultName must be an AWS Backup vault name'],
+    ['no target', input('RDS', RDS_ARN, BACKUP_RP, { target: undefined }), 'Invalid input: target is missing'],
+    ['no availability zones', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, availabilityZones: [] } }), 'Invalid input: target.availabilityZones must list at least 1'],
+    ['an invalid subnet', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, subnetIds: [SUBNET_A, 'subnet-x'] } }), 'Invalid input: target.subnetIds[1] must be a subnet ID'],
+    ['security groups not a list', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, securityGroupIds: SG_APP } }), 'Invalid input: target.securityGroupIds must be an array'],
+    ['a bucket name that is not one', input('S3', 'arn:aws:s3:::shop-assets', BACKUP_RP, { target: { ...TARGET, recoveryBucketName: 'Not_A_Bucket' } }), 'Invalid input: target.recoveryBucketName must be an S3 bucket name'],
+    ['no name suffix', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, nameSuffix: undefined } }), 'Invalid input: target.nameSuffix is missing'],
+    ['an invalid name suffix', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, nameSuffix: 'DR--1' } }), 'Invalid input: target.nameSuffix must be at most 16 of a-z, 0-9'],
+  ])('throws a logged InvalidInputError naming the field for %s, without any AWS call', async (_name, event, message) => {
+    const promise = run(event);
+    await expect(promise).rejects.toThrow(InvalidInputError);
+    await expect(promise).rejects.toThrow(message);
+    expectNoAwsCall();
+    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restore not prepared', errorMessage: expect.stringContaining(message) })]);
+  });
+
+  it('accepts absent subnet and security group lists as empty', async () => {
+    restoreMetadata({ DBInstanceIdentifier: 'shop-db' });
+    const { subnetIds: _s, securityGroupIds: _g, ...target } = TARGET;
+    const result = await run(input('RDS', RDS_ARN, BACKUP_RP, { target }));
+    expect(result.metadata).toEqual({ DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, RDS_ARN)}`, DBSubnetGroupName: 'acme-dr-landing-zone' });
+  });
+});
+
+describe('AWS failures', () => {
+  it('retries throttled calls with jittered backoff, then succeeds', async () => {
+    backupMock
+      .on(GetRecoveryPointRestoreMetadataCommand)
+      .rejectsOnce(throttle('ThrottlingException'))
+      .rejectsOnce(throttle('LimitExceededException'))
+      .resolves({ RestoreMetadata: { availabilityZone: 'ap-northeast-2a' } });
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).rejectsOnce(throttle('RequestLimitExceeded')).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
+
+    await expect(run(input('EBS', VOLUME_ARN, SNAPSHOT_RP))).resolves.toEqual({ resourceType: 'EBS', metadata: { availabilityZone: 'ap-northeast-1a' }, warnings: [] });
+    expect(sleeps).toEqual([188, 375, 188]);
+    expect(logs.warn.map((l) => [l.operation, l.errorCode, l.attempt])).toEqual([
+      [`GetRecoveryPointRestoreMetadata(${SNAPSHOT_RP})`, 'ThrottlingException', 1],
+      [`GetRecoveryPointRestoreMetadata(${SNAPSHOT_RP})`, 'LimitExceededException', 2],
+      ['DescribeInstances(dr:server=app)', 'RequestLimitExceeded', 1],
+    ]);
+  });
+
+  it('gives up after a bounded number of throttled attempts', async () => {
+    backupMock.on(GetRecoveryPointRestoreMetadataCommand).rejects(throttle('TooManyRequestsException'));
+    await expect(run(input('S3', 'arn:aws:s3:::shop-assets'), { maxThrottleAttempts: 3 })).rejects.toThrow(
+      `GetRecoveryPointRestoreMetadata(${BACKUP_RP}) was throttled (TooManyRequestsException) on all 3 attempts; giving up`,
+    );
+    expect(backupMock.calls()).toHaveLength(3);
+    expect(sleeps).toEqual([188, 375]);
+  });
+
+  it('fails clearly, without a retry, on another AWS error', async () => {
+    backupMock.on(GetRecoveryPointRestoreMetadataCommand).rejects(Object.assign(new Error('Recovery point not found'), { name: 'ResourceNotFoundException' }));
+    await expect(run(input('S3', 'arn:aws:s3:::shop-assets'))).rejects.toThrow(`GetRecoveryPointRestoreMetadata(${BACKUP_RP}) failed: ResourceNotFoundException: Recovery point not found`);
+    expect(backupMock.calls()).toHaveLength(1);
+    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restore not prepared', resourceType: 'S3' })]);
+  });
+});

@@ -1,0 +1,88 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+
+// aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
+const cloudwatchMock = mockClient(CloudWatchClient);
+const snsMock = mockClient(SNSClient);
+
+const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call';
+const input = {
+  workload: 'shop',
+  mode: 'drill',
+  executionArn: 'arn:aws:states:ap-northeast-1:222222222222:execution:acme-recovery:abc',
+  outcome: 'failed',
+  startedAt: '2026-11-20T03:00:00Z',
+  recoveryPointTimes: [],
+  failedStep: 'RestoreData',
+};
+
+let handler: typeof import('../../../functions/report-recovery/index').handler;
+let stdout: jest.SpyInstance;
+let stderr: jest.SpyInstance;
+
+/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
+function logLines(): Record<string, unknown>[] {
+  return [...stdout.mock.calls, ...stderr.mock.calls]
+    .map((c) => String(c[0]))
+    .filter((l) => l.trim().startsWith('{'))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+beforeAll(async () => {
+  process.env.AWS_REGION = 'ap-northeast-1';
+  delete process.env.POWERTOOLS_DEV;
+  ({ handler } = await import('../../../functions/report-recovery/index'));
+});
+
+beforeEach(() => {
+  cloudwatchMock.reset();
+  snsMock.reset();
+  cloudwatchMock.on(PutMetricDataCommand).resolves({});
+  snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+  process.env.TOPIC_ARN = TOPIC_ARN;
+  delete process.env.METRIC_NAMESPACE;
+  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
+  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
+});
+
+afterEach(() => {
+  stdout.mockRestore();
+  stderr.mockRestore();
+});
+
+afterAll(() => {
+  delete process.env.TOPIC_ARN;
+});
+
+describe('report-recovery handler', () => {
+  it('publishes to TOPIC_ARN in the default namespace DisasterRecovery, with the Lambda context in its logs', async () => {
+    const context = { functionName: 'report-recovery', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:report-recovery', memoryLimitInMB: '256' } as Context;
+    await expect(handler(input, context)).resolves.toEqual({ rtoSeconds: null, rpoSeconds: null, published: true, warnings: [] });
+    expect(cloudwatchMock.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace).toBe('DisasterRecovery');
+    expect(snsMock.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ TopicArn: TOPIC_ARN, Subject: '[DR drill] shop FAILED at RestoreData' });
+    expect(logLines().at(-1)).toMatchObject({ level: 'INFO', service: 'report-recovery', message: 'Summary published', function_request_id: 'req-1', workload: 'shop' });
+  });
+
+  it('uses METRIC_NAMESPACE when set', async () => {
+    process.env.METRIC_NAMESPACE = 'Acme/DR';
+    await handler(input);
+    expect(cloudwatchMock.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace).toBe('Acme/DR');
+  });
+
+  it('fails clearly, logged, without any AWS call when TOPIC_ARN is not set', async () => {
+    delete process.env.TOPIC_ARN;
+    await expect(handler(input)).rejects.toThrow('environment variable TOPIC_ARN is not set');
+    expect(cloudwatchMock.calls()).toHaveLength(0);
+    expect(snsMock.calls()).toHaveLength(0);
+    expect(logLines()).toEqual([expect.objectContaining({ level: 'ERROR', service: 'report-recovery', message: 'Recovery report failed' })]);
+  });
+
+  it('rethrows an invalid input, naming the field, after logging it as an error', async () => {
+    await expect(handler({ ...input, startedAt: 'now' })).rejects.toThrow('Invalid input: "startedAt" must be an ISO 8601 timestamp');
+    const [line] = logLines();
+    expect(line).toMatchObject({ level: 'ERROR', service: 'report-recovery', message: 'Recovery report failed' });
+    expect(line.error).toMatchObject({ name: 'InvalidInputError' });
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Parsing of the input the recovery state machine passes to prepare-restore.
+ *
+ * The state machine invokes the function synchronously; an invalid input throws
+ * {@link InvalidInputError}, whose message names the field, so that the execution takes its failure
+ * branch with a message an operator can act on. Nothing is called in AWS for an invalid input.
+ */
+
+/** The AWS Backup resource types this function prepares restores for. */
+export const SUPPORTED_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
+export type SupportedResourceType = (typeof SUPPORTED_RESOURCE_TYPES)[number];
+
+export interface RestoreTarget {
+  /** Availability Zones of the landing zone; the first is the fallback for EBS volumes. */
+  readonly availabilityZones: readonly string[];
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  readonly dbSubnetGroupName?: string;
+  /** Existing bucket S3 recovery points are restored into. */
+  readonly recoveryBucketName?: string;
+  /** Added to every new name, before the hash (e.g. `dr`). */
+  readonly nameSuffix: string;
+}
+
+export interface PrepareRestoreInput {
+  readonly workload: string;
+  /** The state machine execution's name: new names derive from it, so that a retry reuses them. */
+  readonly executionName: string;
+  readonly recoveryPointArn: string;
+  readonly resourceType: SupportedResourceType;
+  /** ARN of the original (protected) resource. */
+  readonly resourceArn: string;
+  readonly restoreVaultName: string;
+  readonly target: RestoreTarget;
+}
+
+/** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
+export class InvalidInputError extends Error {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`Invalid input: ${field} ${problem}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** Same rule as `workloads[].name` in config/schema.ts. */
+const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$/;
+const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
+const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
+const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
+const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
+/** RDS DB subnet group names: up to 255 letters, digits, spaces, ".", "_", "-". */
+const DB_SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
+/** S3 general purpose bucket names. */
+const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** Lowercase so that it fits RDS identifiers too; no leading, trailing or double hyphen. */
+const NAME_SUFFIX = /^(?=.{1,16}$)[a-z0-9]+(-[a-z0-9]+)*$/;
+/** Names derived from it must stay deterministic, not unbounded input. */
+const MAX_EXECUTION_NAME = 1024;
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function describeType(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return typeof value;
+}
+
+function shown(value: unknown): string {
+  return typeof value === 'string' ? JSON.stringify(value) : describeType(value);
+}
+
+function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
+  if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');
+  if (typeof value !== 'string') throw new InvalidInputError(field, `must be a string, got ${describeType(value)}`);
+  if (!pattern.test(value)) throw new InvalidInputError(field, `must be ${expected}, got ${shown(value)}`);
+  return value;
+}
+
+function optionalString(value: unknown, field: string, pattern: RegExp, expected: string): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : requiredString(value, field, pattern, expected);
+}
+
+/** An array of strings matching `pattern`; absent or null is an empty list unless `minimum` > 0. */
+function stringList(value: unknown, field: string, pattern: RegExp, expected: string, minimum = 0): string[] {
+  if (value === undefined || value === null) {
+    if (minimum > 0) throw new InvalidInputError(field, 'is missing');
+    return [];
+  }
+  if (!Array.isArray(value)) throw new InvalidInputError(field, `must be an array of ${expected}s, got ${describeType(value)}`);
+  if (value.length < minimum) throw new InvalidInputError(field, `must list at least ${minimum} ${expected}`);
+  const items: string[] = [];
+  value.forEach((item: unknown, i) => {
+    if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidInputError(`${field}[${i}]`, `must be ${expected}, got ${shown(item)}`);
+    if (!items.includes(item)) items.push(item);
+  });
+  return items;
+}
+
+function parseResourceType(value: unknown): SupportedResourceType {
+  if (value === undefined || value === null || value === '') throw new InvalidInputError('resourceType', 'is missing');
+  if (typeof value !== 'string') throw new InvalidInputError('resourceType', `must be a string, got ${describeType(value)}`);
+  const supported: readonly string[] = SUPPORTED_RESOURCE_TYPES;
+  if (!supported.includes(value)) {
+    throw new InvalidInputError('resourceType', `${JSON.stringify(value)} is not supported; supported types: ${SUPPORTED_RESOURCE_TYPES.join(', ')}`);
+  }
+  return value as SupportedResourceType;
+}
+
+function parseTarget(value: unknown): RestoreTarget {
+  if (value === undefined || value === null) throw new InvalidInputError('target', 'is missing');
+  if (!isRecord(value)) throw new InvalidInputError('target', `must be an object, got ${describeType(value)}`);
+  const dbSubnetGroupName = optionalString(value.dbSubnetGroupName, 'target.dbSubnetGroupName', DB_SUBNET_GROUP, 'a DB subnet group name');
+  const recoveryBucketName = optionalString(value.recoveryBucketName, 'target.recoveryBucketName', BUCKET, 'an S3 bucket name');
+  return {
+    availabilityZones: stringList(value.availabilityZones, 'target.availabilityZones', AZ, 'an Availability Zone name such as "ap-northeast-1a"', 1),
+    subnetIds: stringList(value.subnetIds, 'target.subnetIds', SUBNET_ID, 'a subnet ID such as "subnet-0123456789abcdef0"'),
+    securityGroupIds: stringList(value.securityGroupIds, 'target.securityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
+    ...(dbSubnetGroupName ? { dbSubnetGroupName } : {}),
+    ...(recoveryBucketName ? { recoveryBucketName } : {}),
+    nameSuffix: requiredString(value.nameSuffix, 'target.nameSuffix', NAME_SUFFIX, 'at most 16 of a-z, 0-9 and single inner "-"'),
+  };
+}
+
+/**
+ * Validates the state machine's input. Throws {@link InvalidInputError} naming the first missing or
+ * invalid field, an unsupported resource type included.
+ */
+export function parsePrepareRestoreInput(input: unknown): PrepareRestoreInput {
+  if (!isRecord(input)) throw new InvalidInputError('input', `must be an object, got ${describeType(input)}`);
+  const workload = requiredString(input.workload, 'workload', WORKLOAD, 'a workload name (a lowercase letter, then up to 31 of a-z, 0-9, "-")');
+  const executionName = requiredString(input.executionName, 'executionName', new RegExp(`^\\S[^\\n]{0,${MAX_EXECUTION_NAME - 1}}$`), `a single line of at most ${MAX_EXECUTION_NAME} characters`);
+  const recoveryPointArn = requiredString(input.recoveryPointArn, 'recoveryPointArn', ARN, 'an ARN');
+  const resourceType = parseResourceType(input.resourceType);
+  const resourceArn = requiredString(input.resourceArn, 'resourceArn', ARN, 'an ARN');
+  const restoreVaultName = requiredString(input.restoreVaultName, 'restoreVaultName', VAULT_NAME, 'an AWS Backup vault name (2-50 letters, digits, "-" or "_")');
+  const target = parseTarget(input.target);
+  if (resourceType === 'EC2' && target.subnetIds.length === 0) {
+    throw new InvalidInputError('target.subnetIds', 'is empty: an EC2 instance is restored into a subnet of the landing zone');
+  }
+  if (resourceType === 'S3' && !target.recoveryBucketName) {
+    throw new InvalidInputError('target.recoveryBucketName', 'is missing: S3 recovery points are restored into the recovery bucket');
+  }
+  return { workload, executionName, recoveryPointArn, resourceType, resourceArn, restoreVaultName, target };
+}

@@ -1,0 +1,465 @@
+import { createHash } from 'crypto';
+import { GetRecoveryPointRestoreMetadataCommand, ListTagsCommand, type BackupClient, type ListTagsCommandInput } from '@aws-sdk/client-backup';
+import { DescribeInstancesCommand, DescribeSnapshotsCommand, type DescribeInstancesCommandInput, type EC2Client } from '@aws-sdk/client-ec2';
+import { parsePrepareRestoreInput, type PrepareRestoreInput, type SupportedResourceType } from './input';
+
+export { InvalidInputError, parsePrepareRestoreInput, SUPPORTED_RESOURCE_TYPES } from './input';
+export type { PrepareRestoreInput, RestoreTarget, SupportedResourceType } from './input';
+
+/** Exactly the IAM actions {@link prepareRestore} calls. */
+export const REQUIRED_ACTIONS = ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags', 'ec2:DescribeSnapshots', 'ec2:DescribeInstances'] as const;
+
+/** Server role of a protected EBS volume and of its recovery instance (tag contract, README). */
+export const DR_SERVER_TAG = 'dr:server';
+
+/** Error codes of throttled requests, retried with exponential backoff and jitter. */
+export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'RequestLimitExceeded',
+  'Throttling',
+  'LimitExceededException',
+]);
+
+/** EBS recovery points are EC2 snapshots, whose tags AWS Backup's ListTags does not return. */
+const SNAPSHOT_ARN = /^arn:[^:]+:ec2:[^:]*:[^:]*:snapshot\/(snap-[0-9a-f]+)$/;
+const RDS_INSTANCE_ARN = /^arn:[^:]+:rds:[^:]*:\d*:db:(.+)$/;
+const RDS_CLUSTER_ARN = /^arn:[^:]+:rds:[^:]*:\d*:cluster:(.+)$/;
+const DYNAMODB_TABLE_ARN = /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/([^/]+)/;
+
+/** RDS DB instance and cluster identifiers. */
+export const RDS_IDENTIFIER_MAX = 63;
+export const DYNAMODB_TABLE_NAME_MAX = 255;
+export const EFS_CREATION_TOKEN_MAX = 64;
+/** Hex characters of the hash that makes new names unique per execution and resource. */
+export const NAME_HASH_LENGTH = 8;
+
+/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
+export interface Logger {
+  info(message: string, ...attributes: Record<string, unknown>[]): void;
+  warn(message: string, ...attributes: Record<string, unknown>[]): void;
+  error(message: string, ...attributes: Record<string, unknown>[]): void;
+}
+
+export interface PrepareRestoreOptions {
+  /** Attempts of one AWS call while it is throttled, the first included. */
+  readonly maxThrottleAttempts: number;
+  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
+  readonly baseBackoffMs: number;
+  readonly maxBackoffMs: number;
+  /** Pages of one listing; more is an error. */
+  readonly maxPages: number;
+}
+
+export const DEFAULT_OPTIONS: PrepareRestoreOptions = { maxThrottleAttempts: 6, baseBackoffMs: 250, maxBackoffMs: 8000, maxPages: 100 };
+
+export interface PrepareRestoreDeps {
+  /** Backup client of the DR account (restore vault). */
+  readonly backup: BackupClient;
+  /** EC2 client of the DR account, for EBS recovery points and recovery instances. */
+  readonly ec2: EC2Client;
+  readonly logger: Logger;
+  /** Default: setTimeout. */
+  readonly sleep?: (ms: number) => Promise<void>;
+  /** Jitter source in [0, 1). Default: Math.random. */
+  readonly random?: () => number;
+  readonly options?: Partial<PrepareRestoreOptions>;
+}
+
+export interface PreparedRestore {
+  readonly resourceType: SupportedResourceType;
+  /** `StartRestoreJob` Metadata: string values only, keys sorted. */
+  readonly metadata: Record<string, string>;
+  /** What an operator should know: fallbacks taken, settings dropped. */
+  readonly warnings: string[];
+}
+
+/** Every failure of this function (besides an invalid input) is one of these. */
+export class PrepareRestoreError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PrepareRestoreError';
+  }
+}
+
+/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
+export class AwsCallError extends PrepareRestoreError {
+  constructor(
+    readonly operation: string,
+    readonly code: string,
+    cause: unknown,
+  ) {
+    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
+    this.name = 'AwsCallError';
+  }
+}
+
+interface Runtime {
+  readonly backup: BackupClient;
+  readonly ec2: EC2Client;
+  readonly logger: Logger;
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  readonly options: PrepareRestoreOptions;
+  /** Attributes added to every log line: what is known so far. */
+  readonly context: Record<string, unknown>;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
+export function errorCode(error: unknown): string {
+  if (isRecord(error)) {
+    for (const key of ['name', 'Code', 'code']) {
+      const value = error[key];
+      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
+    }
+  }
+  return 'UnknownError';
+}
+
+export function isThrottling(error: unknown): boolean {
+  return THROTTLING_ERROR_CODES.has(errorCode(error));
+}
+
+/**
+ * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
+ * random share of the other half, so that delays never decrease from one retry to the next.
+ */
+export function backoffDelay(retry: number, random: () => number, options: Pick<PrepareRestoreOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
+  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
+  return Math.round(exponential / 2 + random() * (exponential / 2));
+}
+
+/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
+async function call<T>(rt: Runtime, operation: string, send: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      const code = errorCode(error);
+      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
+      if (attempt >= rt.options.maxThrottleAttempts) {
+        throw new PrepareRestoreError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
+      }
+      const delayMs = backoffDelay(attempt, rt.random, rt.options);
+      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, operation, errorCode: code, attempt, delayMs });
+      await rt.sleep(delayMs);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Names
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Short hex hash of the execution name and the original resource: the same execution (a retry)
+ * always yields the same names, and two resources of one execution whose names truncate alike
+ * still get different ones.
+ */
+export function nameHash(executionName: string, resourceArn: string): string {
+  return createHash('sha256').update(`${executionName}\n${resourceArn}`).digest('hex').slice(0, NAME_HASH_LENGTH);
+}
+
+/**
+ * A new RDS DB instance or cluster identifier: `<original>-<suffix>-<hash>`, at most 63 characters,
+ * lowercase letters, digits and hyphens, starting with a letter, without a double or trailing hyphen.
+ * The original part is shortened to fit.
+ */
+export function rdsIdentifier(original: string, suffix: string, hash: string): string {
+  const tail = `-${suffix}-${hash}`;
+  let base = original
+    .toLowerCase()
+    .replace(/[^a-z0-9-]/g, '-')
+    .replace(/-{2,}/g, '-')
+    .replace(/^-+|-+$/g, '');
+  if (!/^[a-z]/.test(base)) base = base ? `db-${base}` : 'db';
+  base = base.slice(0, RDS_IDENTIFIER_MAX - tail.length).replace(/-+$/, '');
+  return `${base}${tail}`;
+}
+
+/** A new DynamoDB table name: `<original>-<suffix>-<hash>`, 3-255 of `[a-zA-Z0-9_.-]`. */
+export function dynamoDbTableName(original: string, suffix: string, hash: string): string {
+  const tail = `-${suffix}-${hash}`;
+  const base = original.replace(/[^a-zA-Z0-9_.-]/g, '-');
+  return `${base.slice(0, DYNAMODB_TABLE_NAME_MAX - tail.length)}${tail}`;
+}
+
+/** EFS creation token (idempotency of CreateFileSystem): `<workload>-<suffix>-<hash>`, at most 64. */
+export function efsCreationToken(workload: string, suffix: string, hash: string): string {
+  const tail = `-${suffix}-${hash}`;
+  return `${workload.slice(0, EFS_CREATION_TOKEN_MAX - tail.length)}${tail}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Per resource type
+// ---------------------------------------------------------------------------------------------
+
+interface Draft {
+  readonly input: PrepareRestoreInput;
+  readonly metadata: Record<string, string>;
+  readonly warnings: string[];
+  readonly hash: string;
+}
+
+function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const tag of tags ?? []) if (tag.Key !== undefined && tag.Value !== undefined) map[tag.Key] = tag.Value;
+  return map;
+}
+
+async function recoveryPointTags(rt: Runtime, recoveryPointArn: string): Promise<Record<string, string>> {
+  const snapshotId = SNAPSHOT_ARN.exec(recoveryPointArn)?.[1];
+  if (snapshotId) {
+    const out = await call(rt, `DescribeSnapshots(${snapshotId})`, () => rt.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] })));
+    return tagMap(out.Snapshots?.[0]?.Tags);
+  }
+  const tags: Record<string, string> = {};
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    if (++pages > rt.options.maxPages) throw new PrepareRestoreError(`ListTags(${recoveryPointArn}) returned more than ${rt.options.maxPages} pages; giving up`);
+    const input: ListTagsCommandInput = { ResourceArn: recoveryPointArn, ...(nextToken ? { NextToken: nextToken } : {}) };
+    const out = await call(rt, `ListTags(${recoveryPointArn})`, () => rt.backup.send(new ListTagsCommand(input)));
+    for (const [key, value] of Object.entries(out.Tags ?? {})) if (typeof value === 'string') tags[key] = value;
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return tags;
+}
+
+/** Running instances tagged `dr:server=<server>`: instance ID → Availability Zone. */
+async function recoveryInstances(rt: Runtime, server: string): Promise<Map<string, string>> {
+  const found = new Map<string, string>();
+  let nextToken: string | undefined;
+  let pages = 0;
+  do {
+    if (++pages > rt.options.maxPages) throw new PrepareRestoreError(`DescribeInstances returned more than ${rt.options.maxPages} pages; giving up`);
+    const input: DescribeInstancesCommandInput = {
+      Filters: [
+        { Name: `tag:${DR_SERVER_TAG}`, Values: [server] },
+        { Name: 'instance-state-name', Values: ['running'] },
+      ],
+      ...(nextToken ? { NextToken: nextToken } : {}),
+    };
+    const out = await call(rt, `DescribeInstances(${DR_SERVER_TAG}=${server})`, () => rt.ec2.send(new DescribeInstancesCommand(input)));
+    for (const reservation of out.Reservations ?? []) {
+      for (const instance of reservation.Instances ?? []) {
+        const az = instance.Placement?.AvailabilityZone;
+        if (instance.InstanceId && az) found.set(instance.InstanceId, az);
+      }
+    }
+    nextToken = out.NextToken;
+  } while (nextToken);
+  return found;
+}
+
+/** The zone letter of an Availability Zone name (`ap-northeast-2c` → `c`). */
+function zoneLetter(availabilityZone: string | undefined): string | undefined {
+  return availabilityZone ? /\d([a-z]+)$/.exec(availabilityZone)?.[1] : undefined;
+}
+
+/**
+ * EBS: the volume is restored into the Availability Zone of its running recovery instance (same
+ * `dr:server`), so that attach-restored-volume can attach it there.
+ */
+async function prepareEbs(rt: Runtime, d: Draft): Promise<void> {
+  const { input, metadata, warnings } = d;
+  const tags = await recoveryPointTags(rt, input.recoveryPointArn);
+  const server = tags[DR_SERVER_TAG]?.trim();
+  if (!server) {
+    const fallback = input.target.availabilityZones[0];
+    warnings.push(
+      `recovery point ${input.recoveryPointArn} has no ${DR_SERVER_TAG} tag: volume restored in ${fallback} (first target Availability Zone); ` +
+        'it will not be attached automatically',
+    );
+    metadata.availabilityZone = fallback;
+  } else {
+    rt.context.server = server;
+    const instances = await recoveryInstances(rt, server);
+    if (instances.size === 0) {
+      throw new PrepareRestoreError(
+        `no running recovery instance with ${DR_SERVER_TAG}=${server} for the EBS volume of recovery point ${input.recoveryPointArn}: ` +
+          `start the "${server}" recovery instances before restoring their volumes`,
+      );
+    }
+    const ids = [...instances.keys()].sort();
+    const zones = [...new Set(ids.map((id) => instances.get(id) as string))];
+    const originalLetter = zoneLetter(metadata.availabilityZone);
+    const az = zones.find((z) => zoneLetter(z) === originalLetter) ?? zones[0];
+    const inZone = ids.filter((id) => instances.get(id) === az);
+    if (inZone.length > 1) {
+      warnings.push(`${inZone.length} running instances with ${DR_SERVER_TAG}=${server} in ${az} (${inZone.join(', ')}): attach-restored-volume expects exactly one`);
+    }
+    rt.logger.info('Availability Zone of the recovery instance', { ...rt.context, availabilityZone: az, instances: ids });
+    metadata.availabilityZone = az;
+  }
+  if ('encrypted' in metadata) metadata.encrypted = 'true';
+}
+
+/** Sets `key` to the JSON list, or, for an empty list, drops the source account's value with a warning. */
+function setIdList(d: Draft, key: string, ids: readonly string[], what: string): void {
+  if (ids.length > 0) {
+    d.metadata[key] = JSON.stringify(ids);
+  } else if (key in d.metadata) {
+    delete d.metadata[key];
+    d.warnings.push(`no target ${what}: ${key} of the original resource removed; the service default applies`);
+  }
+}
+
+function prepareEc2(d: Draft): void {
+  const { target } = d.input;
+  // parsePrepareRestoreInput has checked that EC2 restores have a subnet.
+  d.metadata.SubnetId = target.subnetIds[0];
+  setIdList(d, 'SecurityGroupIds', target.securityGroupIds, 'security groups (target.securityGroupIds)');
+  delete d.metadata.NetworkInterfaces;
+}
+
+function setDbSubnetGroup(d: Draft): void {
+  const name = d.input.target.dbSubnetGroupName;
+  if (name) {
+    d.metadata.DBSubnetGroupName = name;
+  } else if ('DBSubnetGroupName' in d.metadata) {
+    delete d.metadata.DBSubnetGroupName;
+    d.warnings.push('no target.dbSubnetGroupName: DBSubnetGroupName of the original resource removed; the default DB subnet group applies');
+  }
+}
+
+function originalName(d: Draft, pattern: RegExp, metadataKey: string, what: string): string {
+  const fromArn = pattern.exec(d.input.resourceArn)?.[1];
+  const name = fromArn ?? d.metadata[metadataKey];
+  if (!name) throw new PrepareRestoreError(`resourceArn ${JSON.stringify(d.input.resourceArn)} is not ${what} ARN and the restore metadata has no ${metadataKey}`);
+  return name;
+}
+
+function prepareRds(d: Draft): void {
+  const { metadata, input } = d;
+  metadata.DBInstanceIdentifier = rdsIdentifier(originalName(d, RDS_INSTANCE_ARN, 'DBInstanceIdentifier', 'an RDS DB instance'), input.target.nameSuffix, d.hash);
+  setDbSubnetGroup(d);
+  setIdList(d, 'VpcSecurityGroupIds', input.target.securityGroupIds, 'security groups (target.securityGroupIds)');
+  // The original Availability Zone is in another Region; a Multi-AZ instance takes none at all.
+  const az = metadata.AvailabilityZone;
+  if (az !== undefined && (metadata.MultiAZ === 'true' || !input.target.availabilityZones.includes(az))) delete metadata.AvailabilityZone;
+}
+
+function prepareAurora(d: Draft): void {
+  const { metadata, input } = d;
+  metadata.DBClusterIdentifier = rdsIdentifier(originalName(d, RDS_CLUSTER_ARN, 'DBClusterIdentifier', 'an Aurora DB cluster'), input.target.nameSuffix, d.hash);
+  setDbSubnetGroup(d);
+  setIdList(d, 'VpcSecurityGroupIds', input.target.securityGroupIds, 'security groups (target.securityGroupIds)');
+  // Availability Zones of the original Region cannot be used here.
+  if ('AvailabilityZones' in metadata) {
+    let zones: unknown;
+    try {
+      zones = JSON.parse(metadata.AvailabilityZones);
+    } catch {
+      zones = undefined;
+    }
+    const usable = Array.isArray(zones) && zones.every((z) => typeof z === 'string' && input.target.availabilityZones.includes(z));
+    if (!usable) delete metadata.AvailabilityZones;
+  }
+}
+
+function prepareDynamoDb(d: Draft): void {
+  const original = originalName(d, DYNAMODB_TABLE_ARN, 'originalTableName', 'a DynamoDB table');
+  d.metadata.targetTableName = dynamoDbTableName(original, d.input.target.nameSuffix, d.hash);
+}
+
+function prepareS3(d: Draft): void {
+  // parsePrepareRestoreInput has checked that S3 restores have a recovery bucket.
+  Object.assign(d.metadata, { DestinationBucketName: d.input.target.recoveryBucketName as string, NewBucket: 'false', Encrypted: 'true' });
+}
+
+function prepareEfs(d: Draft): void {
+  const { metadata, input } = d;
+  Object.assign(metadata, { newFileSystem: 'true', Encrypted: 'true', CreationToken: efsCreationToken(input.workload, input.target.nameSuffix, d.hash) });
+  // `file-system-id` names the backed-up file system; AWS Backup needs it even for a new file system.
+}
+
+function prepareFsx(d: Draft): void {
+  const { target } = d.input;
+  if (target.subnetIds.length > 0) d.metadata.SubnetIds = JSON.stringify(target.subnetIds);
+  if (target.securityGroupIds.length > 0) d.metadata.SecurityGroupIds = JSON.stringify(target.securityGroupIds);
+}
+
+function sortedStrings(metadata: Record<string, unknown>): Record<string, string> {
+  const sorted: Record<string, string> = {};
+  for (const key of Object.keys(metadata).sort()) {
+    const value = metadata[key];
+    if (value === undefined || value === null) continue;
+    sorted[key] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+  return sorted;
+}
+
+async function prepare(rt: Runtime, input: PrepareRestoreInput): Promise<PreparedRestore> {
+  const out = await call(rt, `GetRecoveryPointRestoreMetadata(${input.recoveryPointArn})`, () =>
+    rt.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: input.restoreVaultName, RecoveryPointArn: input.recoveryPointArn })),
+  );
+  const d: Draft = { input, metadata: sortedStrings(out.RestoreMetadata ?? {}), warnings: [], hash: nameHash(input.executionName, input.resourceArn) };
+  if (out.ResourceType && out.ResourceType !== input.resourceType) {
+    d.warnings.push(`the recovery point's resource type is ${out.ResourceType}, not ${input.resourceType}: metadata prepared for ${input.resourceType}`);
+  }
+  switch (input.resourceType) {
+    case 'EBS':
+      await prepareEbs(rt, d);
+      break;
+    case 'EC2':
+      prepareEc2(d);
+      break;
+    case 'RDS':
+      prepareRds(d);
+      break;
+    case 'Aurora':
+      prepareAurora(d);
+      break;
+    case 'DynamoDB':
+      prepareDynamoDb(d);
+      break;
+    case 'S3':
+      prepareS3(d);
+      break;
+    case 'EFS':
+      prepareEfs(d);
+      break;
+    case 'FSx':
+      prepareFsx(d);
+      break;
+  }
+  return { resourceType: input.resourceType, metadata: sortedStrings(d.metadata), warnings: d.warnings };
+}
+
+/**
+ * Builds the `StartRestoreJob` Metadata of one recovery point in the DR restore vault: the
+ * recovery point's restore metadata, adapted to the landing zone, with new, deterministic names.
+ * Throws {@link InvalidInputError} for an invalid input (an unsupported resource type included) and
+ * {@link PrepareRestoreError} when the restore cannot be prepared, after logging.
+ */
+export async function prepareRestore(event: unknown, deps: PrepareRestoreDeps): Promise<PreparedRestore> {
+  const rt: Runtime = {
+    backup: deps.backup,
+    ec2: deps.ec2,
+    logger: deps.logger,
+    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
+    random: deps.random ?? Math.random,
+    options: { ...DEFAULT_OPTIONS, ...deps.options },
+    context: {},
+  };
+  try {
+    const input = parsePrepareRestoreInput(event);
+    Object.assign(rt.context, { workload: input.workload, resourceType: input.resourceType, resourceArn: input.resourceArn, recoveryPointArn: input.recoveryPointArn });
+    const result = await prepare(rt, input);
+    for (const warning of result.warnings) rt.logger.warn(warning, { ...rt.context });
+    rt.logger.info('Restore prepared', { ...rt.context, metadataKeys: Object.keys(result.metadata) });
+    return result;
+  } catch (error) {
+    rt.logger.error('Restore not prepared', { ...rt.context, errorMessage: messageOf(error), error });
+    throw error;
+  }
+}

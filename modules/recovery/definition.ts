@@ -1,0 +1,594 @@
+import {
+  LAMBDA_TRANSIENT_ERRORS,
+  retryTransient,
+  transientErrors,
+  type CatchRule,
+  type ChoiceRule,
+  type MapState,
+  type State,
+  type StateMachineDefinition,
+  type TaskState,
+} from './asl';
+
+/** One workload as the recovery machine sees it (derived from the estate configuration). */
+export interface RecoveryWorkload {
+  readonly name: string;
+  readonly accountId: string;
+  /** Approval before an automatic (event) start; a manual start never waits. */
+  readonly approvalRequired: boolean;
+  readonly approvalTimeoutSeconds: number;
+  readonly rpoMinutes: number;
+  readonly restoreConcurrency: number;
+  /** Per restore (and per copy) job. */
+  readonly jobTimeoutMinutes: number;
+  /** AWS Backup resource types to restore. */
+  readonly resourceTypes: string[];
+  readonly servers: { readonly role: string; readonly autoScalingGroupName: string; readonly size: number; readonly maxSize: number }[];
+  readonly failover?: { readonly hostedZoneId: string; readonly recordName: string; readonly recordType: string; readonly value: string; readonly ttl: number };
+  /** CloudWatch alarm that is OK when the recovered workload is healthy. */
+  readonly healthAlarmName?: string;
+  /** Shell command that starts the application (run by the connect runbook). */
+  readonly startCommand: string;
+  /** Where restored EFS file systems are mounted. */
+  readonly mountRoot: string;
+}
+
+export interface RecoveryDefinitionProps {
+  readonly workloads: RecoveryWorkload[];
+  readonly functionArns: {
+    readonly locateRecoveryPoints: string;
+    readonly prepareRestore: string;
+    readonly attachRestoredVolume: string;
+    readonly reportRecovery: string;
+    readonly cleanupDrill: string;
+  };
+  readonly onCallTopicArn: string;
+  readonly restoreRoleArn: string;
+  readonly restoreVault: { readonly name: string; readonly arn: string; readonly accountId: string; readonly region: string };
+  readonly centralVault: { readonly name: string; readonly accountId: string; readonly region: string };
+  readonly copyStarterRoleArn: string;
+  readonly copyServiceRoleArn: string;
+  /** Lifecycle of recovery points copied into the DR restore vault. */
+  readonly copyRetentionDays: number;
+  readonly connectDocumentName: string;
+  readonly target: {
+    readonly availabilityZones: string[];
+    readonly subnetIds: string[];
+    readonly securityGroupIds: string[];
+  };
+  /** Seconds between two polls of a job. Default: 30. */
+  readonly pollSeconds?: number;
+}
+
+/** Step names as reported on failure ("which step failed and why"). */
+export const RECOVERY_STEPS = ['Approve', 'LocateData', 'CopyToRestoreVault', 'BuildInfrastructure', 'RestoreData', 'ConnectServers', 'FailoverTraffic', 'Verify', 'CleanupDrill'] as const;
+export type RecoveryStep = (typeof RECOVERY_STEPS)[number];
+
+const SDK = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const MAX_COPY_ROUNDS = 2;
+
+function onFailure(step: RecoveryStep): CatchRule[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
+}
+
+function lambdaTask(functionArn: string, payload: Record<string, unknown>, rest: Record<string, unknown>): TaskState {
+  return {
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: { FunctionName: functionArn, Payload: payload },
+    ResultSelector: { 'Payload.$': '$.Payload' },
+    Retry: retryTransient(LAMBDA_TRANSIENT_ERRORS),
+    ...rest,
+  } as unknown as TaskState;
+}
+
+function sdkTask(service: string, prefix: string, action: string, parameters: Record<string, unknown>, rest: Record<string, unknown>): TaskState {
+  return { Type: 'Task', Resource: SDK(service, action), Parameters: parameters, Retry: retryTransient(transientErrors(prefix)), ...rest } as unknown as TaskState;
+}
+
+/**
+ * A bounded polling loop: `check` (a Task writing `$.<key>.status`), then a Choice on it; after
+ * `maxAttempts` polls the loop fails with `timeoutError` instead of running for ever.
+ */
+function pollLoop(opts: {
+  prefix: string;
+  key: string;
+  check: TaskState;
+  pollSeconds: number;
+  maxAttempts: number;
+  doneWhen: ChoiceRule;
+  failWhen?: ChoiceRule;
+  failError: string;
+  timeoutError: string;
+  next: string;
+}): Record<string, State> {
+  const p = opts.prefix;
+  return {
+    [`${p}Init`]: { Type: 'Pass', Result: { value: 0 }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
+    [`${p}Check`]: { ...opts.check, Next: `${p}Evaluate` } as TaskState,
+    [`${p}Evaluate`]: {
+      Type: 'Choice',
+      Choices: [
+        { ...opts.doneWhen, Next: opts.next },
+        ...(opts.failWhen ? [{ ...opts.failWhen, Next: `${p}Failed` }] : []),
+        { Variable: `$.${opts.key}Attempts.value`, NumericGreaterThanEquals: opts.maxAttempts, Next: `${p}TimedOut` },
+      ],
+      Default: `${p}Wait`,
+    },
+    [`${p}Wait`]: { Type: 'Wait', Seconds: opts.pollSeconds, Next: `${p}Count` },
+    [`${p}Count`]: { Type: 'Pass', Parameters: { 'value.$': `States.MathAdd($.${opts.key}Attempts.value, 1)` }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
+    ...(opts.failWhen ? { [`${p}Failed`]: { Type: 'Fail', Error: opts.failError, CausePath: `$.${opts.key}.statusMessage` } as State } : {}),
+    [`${p}TimedOut`]: { Type: 'Fail', Error: opts.timeoutError, Cause: `gave up after ${opts.maxAttempts} polls ${opts.pollSeconds} s apart` },
+  };
+}
+
+/**
+ * Gives every Task inside a Map processor a Catch that ends the item with the same error and cause,
+ * so that every Task has Retry and Catch while the Map's own Catch still sees the original error.
+ */
+function catchInsideProcessor(processorStates: Record<string, State>, failState: string): Record<string, State> {
+  for (const state of Object.values(processorStates)) {
+    if (state.Type === 'Task' && !state.Catch) state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failState }];
+  }
+  processorStates[failState] = { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' } as State;
+  return processorStates;
+}
+
+function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Record<string, unknown> {
+  return {
+    workload: w.name,
+    accountId: w.accountId,
+    approvalRequired: w.approvalRequired,
+    rpoMinutes: w.rpoMinutes,
+    resourceTypes: w.resourceTypes,
+    servers: w.servers.map((s) => ({ role: s.role, autoScalingGroupName: s.autoScalingGroupName, size: s.size, maxSize: s.maxSize })),
+    autoScalingGroupNames: w.servers.map((s) => s.autoScalingGroupName),
+    failover: w.failover ?? null,
+    healthAlarmName: w.healthAlarmName ?? null,
+    startCommand: w.startCommand,
+    mountRoot: w.mountRoot,
+    target: props.target,
+  };
+}
+
+/**
+ * The recovery machine: approve → locate data (copying from the central vault where the DR copy is
+ * missing or too old) → build infrastructure → restore data (parallel, bounded) → connect servers →
+ * fail over traffic → verify and report; every step retried on throttling and caught into a failure
+ * report naming the step. Input: `{ workload | incident.account, mode: failover|drill, pointInTime?,
+ * trigger?: manual|event|schedule, incident? }`.
+ */
+export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachineDefinition {
+  if (props.workloads.length === 0) throw new Error('recoveryDefinition needs at least one workload');
+  const poll = props.pollSeconds ?? 30;
+  const fn = props.functionArns;
+  const states: Record<string, State> = {};
+
+  // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
+  states.ResolveWorkload = {
+    Type: 'Choice',
+    Choices: props.workloads.flatMap((w) => [
+      { Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` },
+      { And: [{ Variable: '$.workload', IsPresent: false }, { Variable: '$.incident.account', StringEquals: w.accountId }], Next: `Config-${w.name}` },
+    ]),
+    Default: 'UnknownWorkload',
+  };
+  states.UnknownWorkload = { Type: 'Fail', Error: 'UnknownWorkload', Cause: 'The input names no workload of this estate (neither "workload" nor the incident account matches).' };
+  for (const w of props.workloads) {
+    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w, props), ResultPath: '$.config', Next: 'CheckMode' };
+  }
+  states.CheckMode = {
+    Type: 'Choice',
+    Choices: [{ Or: [{ Variable: '$.mode', StringEquals: 'failover' }, { Variable: '$.mode', StringEquals: 'drill' }], Next: 'CheckPointInTime' }],
+    Default: 'InvalidMode',
+  };
+  states.InvalidMode = { Type: 'Fail', Error: 'InvalidInput', Cause: '"mode" must be "failover" or "drill".' };
+  states.CheckPointInTime = { Type: 'Choice', Choices: [{ Variable: '$.pointInTime', IsPresent: true, Next: 'NeedsApproval' }], Default: 'DefaultPointInTime' };
+  states.DefaultPointInTime = { Type: 'Pass', Parameters: { 'value.$': '$$.Execution.StartTime' }, ResultPath: '$.defaultPointInTime', Next: 'StorePointInTime' };
+  states.StorePointInTime = { Type: 'Pass', InputPath: '$.defaultPointInTime.value', ResultPath: '$.pointInTime', Next: 'NeedsApproval' };
+
+  // ---- 1. approve ------------------------------------------------------------------------------
+  states.NeedsApproval = {
+    Type: 'Choice',
+    Choices: [
+      { Variable: '$.trigger', IsPresent: false, Next: 'LocateData' },
+      { Variable: '$.trigger', StringEquals: 'manual', Next: 'LocateData' },
+      // A scheduled drill restores into the landing zone and cleans up; it must not wait for a person.
+      { Variable: '$.trigger', StringEquals: 'schedule', Next: 'LocateData' },
+      { Variable: '$.config.approvalRequired', BooleanEquals: false, Next: 'LocateData' },
+    ],
+    Default: 'RequestApproval',
+  };
+  states.RequestApproval = {
+    Type: 'Task',
+    Resource: 'arn:aws:states:::sns:publish.waitForTaskToken',
+    Parameters: {
+      TopicArn: props.onCallTopicArn,
+      Subject: 'DR recovery waiting for approval',
+      'Message.$': "States.Format('Recovery of {} ({}) waits for approval. Approve: aws stepfunctions send-task-success --task-token {} --task-output \\'{\"approved\":true}\\'. Reject: --task-output \\'{\"approved\":false}\\'. Execution: {}', $.config.workload, $.mode, $$.Task.Token, $$.Execution.Id)",
+    },
+    TimeoutSeconds: Math.max(...props.workloads.map((w) => w.approvalTimeoutSeconds)),
+    ResultPath: '$.approval',
+    Retry: retryTransient(transientErrors('SNS')),
+    Catch: onFailure('Approve'),
+    Next: 'CheckApproval',
+  };
+  states.CheckApproval = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.approval.approved', BooleanEquals: true, Next: 'LocateData' }],
+    Default: 'ApprovalRejected',
+  };
+  states.ApprovalRejected = { Type: 'Pass', Result: { Error: 'ApprovalRejected', Cause: 'On-call rejected the recovery.' }, ResultPath: '$.failure', Next: 'ApproveFailed' };
+
+  // ---- 2. locate data (and copy from the central vault where needed) ------------------------------
+  states.LocateData = lambdaTask(
+    fn.locateRecoveryPoints,
+    {
+      'workload.$': '$.config.workload',
+      'sourceAccountId.$': '$.config.accountId',
+      'pointInTime.$': '$.pointInTime',
+      'rpoMinutes.$': '$.config.rpoMinutes',
+      'resourceTypes.$': '$.config.resourceTypes',
+      restoreVault: { name: props.restoreVault.name, accountId: props.restoreVault.accountId, region: props.restoreVault.region },
+      centralVault: { ...props.centralVault, copyStarterRoleArn: props.copyStarterRoleArn },
+    },
+    { ResultPath: '$.located', Catch: onFailure('LocateData'), Next: 'NeedsCopy' },
+  );
+  states.NeedsCopy = {
+    Type: 'Choice',
+    Choices: [
+      { And: [{ Variable: '$.located.Payload.toCopy[0]', IsPresent: true }, { Variable: '$.copyRounds.value', IsPresent: true }, { Variable: '$.copyRounds.value', NumericGreaterThanEquals: MAX_COPY_ROUNDS }], Next: 'CopyDidNotLand' },
+      { Variable: '$.located.Payload.toCopy[0]', IsPresent: true, Next: 'CopyToRestoreVault' },
+    ],
+    Default: 'BuildInfrastructure',
+  };
+  states.CopyDidNotLand = { Type: 'Pass', Result: { Error: 'CopyDidNotLand', Cause: `Copied recovery points were still not found in the DR restore vault after ${MAX_COPY_ROUNDS} rounds.` }, ResultPath: '$.failure', Next: 'CopyToRestoreVaultFailed' };
+  const copyStates: Record<string, State> = {
+    StartCopyJob: sdkTask(
+      'backup',
+      'Backup',
+      'startCopyJob',
+      {
+        'RecoveryPointArn.$': '$.centralRecoveryPointArn',
+        SourceBackupVaultName: props.centralVault.name,
+        DestinationBackupVaultArn: props.restoreVault.arn,
+        IamRoleArn: props.copyServiceRoleArn,
+        'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.centralRecoveryPointArn, 'MD5'))",
+        Lifecycle: { DeleteAfterDays: props.copyRetentionDays },
+      },
+      { Credentials: { RoleArn: props.copyStarterRoleArn }, ResultSelector: { 'copyJobId.$': '$.CopyJobId' }, ResultPath: '$.copy', Next: 'CopyPollInit' },
+    ),
+    ...pollLoop({
+      prefix: 'CopyPoll',
+      key: 'copyStatus',
+      check: sdkTask('backup', 'Backup', 'describeCopyJob', { 'CopyJobId.$': '$.copy.copyJobId' }, {
+        Credentials: { RoleArn: props.copyStarterRoleArn },
+        ResultSelector: { 'status.$': '$.CopyJob.State', 'statusMessage.$': "States.Format('copy job {} ended {}', $.CopyJob.CopyJobId, $.CopyJob.State)" },
+        ResultPath: '$.copyStatus',
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
+      doneWhen: { Variable: '$.copyStatus.status', StringEquals: 'COMPLETED' },
+      failWhen: { Or: ['FAILED', 'ABORTED', 'EXPIRED'].map((s) => ({ Variable: '$.copyStatus.status', StringEquals: s })) },
+      failError: 'CopyFailed',
+      timeoutError: 'CopyTimedOut',
+      next: 'CopyDone',
+    }),
+    CopyDone: { Type: 'Succeed' },
+  };
+  states.CopyToRestoreVault = {
+    Type: 'Map',
+    ItemsPath: '$.located.Payload.toCopy',
+    ItemSelector: { 'centralRecoveryPointArn.$': '$$.Map.Item.Value.centralRecoveryPointArn', 'executionName.$': '$$.Execution.Name' },
+    MaxConcurrency: Math.min(...props.workloads.map((w) => w.restoreConcurrency)),
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'StartCopyJob', States: catchInsideProcessor(copyStates, 'CopyItemFailed') },
+    ResultPath: null,
+    Catch: onFailure('CopyToRestoreVault'),
+    Next: 'CountCopyRound',
+  } as MapState;
+  states.CountCopyRound = { Type: 'Choice', Choices: [{ Variable: '$.copyRounds.value', IsPresent: true, Next: 'IncrementCopyRound' }], Default: 'FirstCopyRound' };
+  states.FirstCopyRound = { Type: 'Pass', Result: { value: 1 }, ResultPath: '$.copyRounds', Next: 'LocateData' };
+  states.IncrementCopyRound = { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.copyRounds.value, 1)' }, ResultPath: '$.copyRounds', Next: 'LocateData' };
+
+  // ---- 3. build infrastructure: scale each server role up and wait for running, SSM-managed instances
+  const serverStates: Record<string, State> = {
+    ScaleUp: sdkTask(
+      'autoscaling',
+      'AutoScaling',
+      'updateAutoScalingGroup',
+      { 'AutoScalingGroupName.$': '$.autoScalingGroupName', 'MinSize.$': '$.size', 'MaxSize.$': '$.maxSize', 'DesiredCapacity.$': '$.size' },
+      { ResultPath: null, Next: 'ServerPollInit' },
+    ),
+    ...pollLoop({
+      prefix: 'ServerPoll',
+      key: 'managed',
+      check: sdkTask('ssm', 'Ssm', 'describeInstanceInformation', { Filters: [{ Key: 'tag:dr:server', 'Values.$': 'States.Array($.role)' }, { Key: 'PingStatus', Values: ['Online'] }] }, {
+        ResultSelector: { 'count.$': 'States.ArrayLength($.InstanceInformationList)' },
+        ResultPath: '$.managed',
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts: Math.ceil(1800 / poll),
+      doneWhen: { Variable: '$.managed.count', NumericGreaterThanEqualsPath: '$.size' },
+      failError: 'ServersNotReady',
+      timeoutError: 'ServersNotReady',
+      next: 'ServerReady',
+    }),
+    ServerReady: { Type: 'Succeed' },
+  };
+  states.BuildInfrastructure = {
+    Type: 'Map',
+    ItemsPath: '$.config.servers',
+    MaxConcurrency: 10,
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'ScaleUp', States: catchInsideProcessor(serverStates, 'ServerItemFailed') },
+    ResultPath: null,
+    Catch: onFailure('BuildInfrastructure'),
+    Next: 'RestoreData',
+  } as MapState;
+
+  // ---- 4. restore data: in parallel, bounded, each job polled with a timeout ----------------------
+  const restoreStates: Record<string, State> = {
+    PrepareRestore: lambdaTask(
+      fn.prepareRestore,
+      {
+        'workload.$': '$.workload',
+        'executionName.$': '$.executionName',
+        'recoveryPointArn.$': '$.point.recoveryPointArn',
+        'resourceType.$': '$.point.resourceType',
+        'resourceArn.$': '$.point.resourceArn',
+        restoreVaultName: props.restoreVault.name,
+        'target.$': '$.target',
+      },
+      { ResultPath: '$.prepared', Next: 'StartRestoreJob' },
+    ),
+    StartRestoreJob: sdkTask(
+      'backup',
+      'Backup',
+      'startRestoreJob',
+      {
+        'RecoveryPointArn.$': '$.point.recoveryPointArn',
+        'ResourceType.$': '$.prepared.Payload.resourceType',
+        'Metadata.$': '$.prepared.Payload.metadata',
+        IamRoleArn: props.restoreRoleArn,
+        'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.point.recoveryPointArn, 'MD5'))",
+        CopySourceTagsToRestoredResource: true,
+      },
+      { ResultSelector: { 'restoreJobId.$': '$.RestoreJobId' }, ResultPath: '$.restore', Next: 'RestorePollInit' },
+    ),
+    ...pollLoop({
+      prefix: 'RestorePoll',
+      key: 'restoreStatus',
+      check: sdkTask('backup', 'Backup', 'describeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, {
+        ResultSelector: {
+          'status.$': '$.Status',
+          'createdResourceArn.$': '$.CreatedResourceArn',
+          'statusMessage.$': "States.Format('restore job {} of {} ended {}', $.RestoreJobId, $.RecoveryPointArn, $.Status)",
+        },
+        ResultPath: '$.restoreStatus',
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
+      doneWhen: { Variable: '$.restoreStatus.status', StringEquals: 'COMPLETED' },
+      failWhen: { Or: ['FAILED', 'ABORTED'].map((s) => ({ Variable: '$.restoreStatus.status', StringEquals: s })) },
+      failError: 'RestoreFailed',
+      timeoutError: 'RestoreTimedOut',
+      next: 'Restored',
+    }),
+    Restored: {
+      Type: 'Pass',
+      Parameters: {
+        'resourceType.$': '$.point.resourceType',
+        'resourceArn.$': '$.point.resourceArn',
+        'recoveryPointArn.$': '$.point.recoveryPointArn',
+        'creationDate.$': '$.point.creationDate',
+        'restoreJobId.$': '$.restore.restoreJobId',
+        'createdResourceArn.$': '$.restoreStatus.createdResourceArn',
+      },
+      End: true,
+    },
+  };
+  states.RestoreData = {
+    Type: 'Map',
+    ItemsPath: '$.located.Payload.ready',
+    ItemSelector: {
+      'point.$': '$$.Map.Item.Value',
+      'workload.$': '$.config.workload',
+      'executionName.$': '$$.Execution.Name',
+      'target.$': '$.config.target',
+    },
+    MaxConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PrepareRestore', States: catchInsideProcessor(restoreStates, 'RestoreItemFailed') },
+    ResultPath: '$.restores',
+    Catch: onFailure('RestoreData'),
+    Next: 'ConnectServers',
+  } as MapState;
+
+  // ---- 5. connect servers: attach restored volumes (same idempotent logic as the event path), run the runbook
+  states.ConnectServers = {
+    Type: 'Map',
+    ItemsPath: '$.restores',
+    MaxConcurrency: 10,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: 'IsVolume',
+      States: catchInsideProcessor({
+        IsVolume: { Type: 'Choice', Choices: [{ Variable: '$.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolume' }], Default: 'NothingToAttach' },
+        AttachRestoredVolume: lambdaTask(
+          fn.attachRestoredVolume,
+          {
+            source: 'aws.backup',
+            'detail-type': 'Restore Job State Change',
+            detail: { status: 'COMPLETED', resourceType: 'EBS', 'createdResourceArn.$': '$.createdResourceArn', 'recoveryPointArn.$': '$.recoveryPointArn', 'restoreJobId.$': '$.restoreJobId' },
+          },
+          { ResultPath: null, End: true },
+        ),
+        NothingToAttach: { Type: 'Succeed' },
+      }, 'AttachItemFailed'),
+    },
+    ResultPath: null,
+    Catch: onFailure('ConnectServers'),
+    Next: 'RunConnectRunbook',
+  } as MapState;
+  states.RunConnectRunbook = sdkTask(
+    'ssm',
+    'Ssm',
+    'startAutomationExecution',
+    {
+      DocumentName: props.connectDocumentName,
+      Parameters: {
+        'Workload.$': 'States.Array($.config.workload)',
+        'StartCommand.$': 'States.Array($.config.startCommand)',
+        'MountRoot.$': 'States.Array($.config.mountRoot)',
+        'FileSystemArns.$': "States.Array(States.JsonToString($.restores[?(@.resourceType == 'EFS')].createdResourceArn))",
+      },
+    },
+    { ResultSelector: { 'executionId.$': '$.AutomationExecutionId' }, ResultPath: '$.runbook', Catch: onFailure('ConnectServers'), Next: 'RunbookPollInit' },
+  );
+  Object.assign(
+    states,
+    pollLoop({
+      prefix: 'RunbookPoll',
+      key: 'runbookStatus',
+      check: sdkTask('ssm', 'Ssm', 'getAutomationExecution', { 'AutomationExecutionId.$': '$.runbook.executionId' }, {
+        ResultSelector: {
+          'status.$': '$.AutomationExecution.AutomationExecutionStatus',
+          'statusMessage.$': "States.Format('runbook execution {} ended {}', $.AutomationExecution.AutomationExecutionId, $.AutomationExecution.AutomationExecutionStatus)",
+        },
+        ResultPath: '$.runbookStatus',
+        Catch: onFailure('ConnectServers'),
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts: Math.ceil(3600 / poll),
+      doneWhen: { Variable: '$.runbookStatus.status', StringEquals: 'Success' },
+      failWhen: { Or: ['Failed', 'Cancelled', 'TimedOut'].map((s) => ({ Variable: '$.runbookStatus.status', StringEquals: s })) },
+      failError: 'RunbookFailed',
+      timeoutError: 'RunbookTimedOut',
+      next: 'NeedsFailover',
+    }),
+  );
+  // A runbook failure at top level must still be reported: route the loop's Fail states through the report.
+  states.RunbookPollFailed = { Type: 'Pass', Parameters: { Error: 'RunbookFailed', 'Cause.$': '$.runbookStatus.statusMessage' }, ResultPath: '$.failure', Next: 'ConnectServersFailed' };
+  states.RunbookPollTimedOut = { Type: 'Pass', Result: { Error: 'RunbookTimedOut', Cause: `the connect runbook did not finish within ${Math.ceil(3600 / poll)} polls` }, ResultPath: '$.failure', Next: 'ConnectServersFailed' };
+
+  // ---- 6. fail over traffic (failover mode, when configured) ----------------------------------------
+  states.NeedsFailover = {
+    Type: 'Choice',
+    Choices: [{ And: [{ Variable: '$.mode', StringEquals: 'failover' }, { Variable: '$.config.failover.hostedZoneId', IsPresent: true }], Next: 'SwitchDns' }],
+    Default: 'NeedsHealthCheck',
+  };
+  states.SwitchDns = sdkTask(
+    'route53',
+    'Route53',
+    'changeResourceRecordSets',
+    {
+      'HostedZoneId.$': '$.config.failover.hostedZoneId',
+      ChangeBatch: {
+        Comment: 'DR failover',
+        Changes: [
+          {
+            Action: 'UPSERT',
+            ResourceRecordSet: {
+              'Name.$': '$.config.failover.recordName',
+              'Type.$': '$.config.failover.recordType',
+              'Ttl.$': '$.config.failover.ttl',
+              'ResourceRecords.$': 'States.Array(States.StringToJson(States.Format(\'\\{"Value":"{}"\\}\', $.config.failover.value)))',
+            },
+          },
+        ],
+      },
+    },
+    { ResultPath: null, Catch: onFailure('FailoverTraffic'), Next: 'NeedsHealthCheck' },
+  );
+
+  // ---- 7. verify and report ------------------------------------------------------------------------
+  states.NeedsHealthCheck = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.config.healthAlarmName', IsPresent: true, Next: 'CheckHealthNotNull' }],
+    Default: 'ReportSuccess',
+  };
+  states.CheckHealthNotNull = { Type: 'Choice', Choices: [{ Variable: '$.config.healthAlarmName', StringEquals: '', Next: 'ReportSuccess' }, { Not: { Variable: '$.config.healthAlarmName', StringEquals: '' }, Next: 'HealthPollInit' }], Default: 'ReportSuccess' } as State;
+  Object.assign(
+    states,
+    pollLoop({
+      prefix: 'HealthPoll',
+      key: 'health',
+      check: sdkTask('cloudwatch', 'CloudWatch', 'describeAlarms', { 'AlarmNames.$': 'States.Array($.config.healthAlarmName)' }, {
+        ResultSelector: { 'status.$': '$.MetricAlarms[0].StateValue', 'statusMessage.$': "States.Format('health alarm is {}', $.MetricAlarms[0].StateValue)" },
+        ResultPath: '$.health',
+        Catch: onFailure('Verify'),
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts: Math.ceil(1800 / poll),
+      doneWhen: { Variable: '$.health.status', StringEquals: 'OK' },
+      failError: 'Unhealthy',
+      timeoutError: 'Unhealthy',
+      next: 'ReportSuccess',
+    }),
+  );
+  states.HealthPollTimedOut = { Type: 'Pass', Result: { Error: 'Unhealthy', Cause: 'the health alarm did not return to OK' }, ResultPath: '$.failure', Next: 'VerifyFailed' };
+
+  const reportPayload = (outcome: string) => ({
+    'workload.$': '$.config.workload',
+    'mode.$': '$.mode',
+    'executionArn.$': '$$.Execution.Id',
+    outcome,
+    'startedAt.$': '$$.Execution.StartTime',
+    'recoveryPointTimes.$': outcome === 'recovered' ? '$.restores[*].creationDate' : 'States.Array()',
+  });
+  states.ReportSuccess = lambdaTask(fn.reportRecovery, reportPayload('recovered'), { ResultPath: '$.report', Catch: onFailure('Verify'), Next: 'IsDrill' });
+  states.IsDrill = { Type: 'Choice', Choices: [{ Variable: '$.mode', StringEquals: 'drill', Next: 'CleanupDrill' }], Default: 'Recovered' };
+  states.CleanupDrill = lambdaTask(
+    fn.cleanupDrill,
+    {
+      'mode.$': '$.mode',
+      'executionName.$': '$$.Execution.Name',
+      accountId: props.restoreVault.accountId,
+      region: props.restoreVault.region,
+      'restores.$': '$.restores',
+      'autoScalingGroups.$': '$.config.autoScalingGroupNames',
+    },
+    { ResultPath: '$.cleanup', Catch: onFailure('CleanupDrill'), Next: 'Recovered' },
+  );
+  states.Recovered = { Type: 'Succeed' };
+
+  // ---- failure branch: which step failed and why, reported; a drill still cleans up ----------------
+  for (const step of RECOVERY_STEPS) {
+    states[`${step}Failed`] = { Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: 'ReportFailure' };
+  }
+  states.ReportFailure = lambdaTask(
+    fn.reportRecovery,
+    { ...reportPayload('failed'), 'failedStep.$': '$.failedStep', 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+    { ResultPath: '$.report', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reportFailure', Next: 'FailedDrillNeedsCleanup' }], Next: 'FailedDrillNeedsCleanup' },
+  );
+  states.FailedDrillNeedsCleanup = {
+    Type: 'Choice',
+    Choices: [{ And: [{ Variable: '$.mode', StringEquals: 'drill' }, { Variable: '$.restores', IsPresent: true }, { Not: { Variable: '$.failedStep', StringEquals: 'CleanupDrill' } }], Next: 'CleanupFailedDrill' }],
+    Default: 'RecoveryFailed',
+  };
+  states.CleanupFailedDrill = lambdaTask(
+    fn.cleanupDrill,
+    {
+      'mode.$': '$.mode',
+      'executionName.$': '$$.Execution.Name',
+      accountId: props.restoreVault.accountId,
+      region: props.restoreVault.region,
+      'restores.$': '$.restores',
+      'autoScalingGroups.$': '$.config.autoScalingGroupNames',
+    },
+    { ResultPath: '$.cleanup', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'RecoveryFailed' }], Next: 'RecoveryFailed' },
+  );
+  states.RecoveryFailed = { Type: 'Fail', Error: 'RecoveryFailed', CausePath: '$.failure.Cause' };
+
+  return {
+    Comment: 'Disaster recovery: approve, locate data, build infrastructure, restore data, connect servers, fail over, verify and report.',
+    StartAt: 'ResolveWorkload',
+    // A Standard workflow may run a year; a recovery that takes more than two days needs a person.
+    TimeoutSeconds: 2 * 24 * 3600,
+    States: states,
+  };
+}

@@ -1,0 +1,123 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
+import type { StateMachineDefinition } from './asl';
+import { partitionOf } from '../../config/regions';
+
+export interface RecoveryStateMachineProps {
+  readonly stateMachineName: string;
+  /** Must match the `<name>-recovery-*` pattern the backup-vault account's copy-starter role trusts. */
+  readonly roleName: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly definition: RecoveryDefinitionProps;
+  readonly logKmsKeyArn: string;
+  readonly logRetentionDays: number;
+  /** Default: ERROR. */
+  readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL';
+  /** Key of the on-call topic (approval and summaries are encrypted with it). */
+  readonly onCallKeyArn: string;
+  readonly connectRunbookRoleArn: string;
+}
+
+/**
+ * The Standard workflow that recovers a workload, with its least-privilege execution role and a
+ * KMS-encrypted log group; X-Ray tracing on.
+ */
+export class RecoveryStateMachine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly stateMachineArn: string;
+  readonly definition: StateMachineDefinition;
+  readonly policy: PolicyDocument;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: RecoveryStateMachineProps) {
+    super(scope, id);
+    const p = partitionOf(props.region);
+    const { region, accountId } = props;
+    const def = props.definition;
+    this.stateMachineArn = `arn:${p}:states:${region}:${accountId}:stateMachine:${props.stateMachineName}`;
+    this.definition = recoveryDefinition(def);
+
+    const workloads = def.workloads;
+    const asgArns = workloads.flatMap((w) => w.servers.map((s) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${s.autoScalingGroupName}`));
+    const alarmArns = workloads.filter((w) => w.healthAlarmName).map((w) => `arn:${p}:cloudwatch:${region}:${accountId}:alarm:${w.healthAlarmName}`);
+    const failovers = workloads.filter((w) => w.failover).map((w) => w.failover!);
+    const restorePoints = [
+      `arn:${p}:backup:${region}:${accountId}:recovery-point:*`,
+      `arn:${p}:ec2:${region}::snapshot/*`,
+      `arn:${p}:ec2:${region}::image/*`,
+      `arn:${p}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
+      `arn:${p}:rds:${region}:${accountId}:cluster-snapshot:awsbackup:*`,
+      `arn:${p}:fsx:${region}:${accountId}:backup/*`,
+    ];
+    const statements: PolicyStatement[] = [
+      { Sid: 'InvokeRecoveryFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: Object.values(def.functionArns).sort() },
+      { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
+      { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: props.onCallKeyArn },
+      { Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: def.copyStarterRoleArn },
+      { Sid: 'RestoreFromRestoreVault', Effect: 'Allow', Action: 'backup:StartRestoreJob', Resource: restorePoints },
+      // DescribeRestoreJob supports no resource-level permissions.
+      { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },
+      { Sid: 'PassRestoreRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.restoreRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+      { Sid: 'RunConnectRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-definition/${def.connectDocumentName}:*` },
+      { Sid: 'TrackConnectRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
+      { Sid: 'PassRunbookRoleToSsmOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.connectRunbookRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
+      // Describe calls of Auto Scaling and SSM support no resource-level permissions.
+      { Sid: 'WatchServers', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'], Resource: '*' },
+      // Log delivery and X-Ray have no resource-level permissions (AWS documents "*").
+      {
+        Sid: 'DeliverExecutionLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
+        Resource: '*',
+      },
+      { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+    ];
+    if (asgArns.length > 0) statements.push({ Sid: 'ScaleRecoveryServers', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: asgArns.sort() });
+    if (alarmArns.length > 0) statements.push({ Sid: 'CheckHealth', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: alarmArns.sort() });
+    if (failovers.length > 0) {
+      statements.push({
+        Sid: 'SwitchConfiguredRecordsOnly',
+        Effect: 'Allow',
+        Action: 'route53:ChangeResourceRecordSets',
+        Resource: [...new Set(failovers.map((f) => `arn:${p}:route53:::hostedzone/${f.hostedZoneId}`))].sort(),
+        Condition: { 'ForAllValues:StringEquals': { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...new Set(failovers.map((f) => f.recordName.toLowerCase().replace(/\.$/, '')))].sort() } },
+      });
+    }
+    this.policy = policyDocument(...statements);
+
+    this.role = new IamRole(this, 'Role', {
+      name: props.roleName,
+      description: 'Recovery state machine',
+      assumeRolePolicy: renderPolicy(
+        policyDocument({
+          Sid: 'StepFunctionsForThisMachineOnly',
+          Effect: 'Allow',
+          Principal: { Service: 'states.amazonaws.com' },
+          Action: 'sts:AssumeRole',
+          Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': this.stateMachineArn } },
+        }),
+      ),
+    });
+    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'recover', policy: renderPolicy(this.policy) });
+    const logGroup = new CloudwatchLogGroup(this, 'Logs', {
+      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyArn,
+    });
+    this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
+      name: props.stateMachineName,
+      type: 'STANDARD',
+      roleArn: this.role.arn,
+      definition: JSON.stringify(this.definition),
+      loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: props.logLevel ?? 'ERROR' },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [rolePolicy],
+    });
+  }
+}
