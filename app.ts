@@ -1,6 +1,9 @@
+import * as fs from 'fs';
+import * as path from 'path';
 import { App } from 'cdktf';
 import type { EstateConfig } from './config/schema';
 import { loadConfig } from './config/load';
+import { assertPolicyCompliance } from './policy/pack';
 import { WorkloadStack } from './stacks/workload-stack';
 import { BackupVaultStack } from './stacks/backup-vault-stack';
 import { DrStack } from './stacks/dr-stack';
@@ -31,10 +34,28 @@ export function buildEstate(config: EstateConfig, options: { outdir?: string } =
 
 /**
  * Validates the configuration file, then builds and synthesizes the estate into `outdir` (default:
- * CDKTF's, i.e. `cdktf.out` or `--output`). Throws `ConfigError` before anything is written.
+ * CDKTF's, i.e. `cdktf.out` or `--output`). Throws `ConfigError` or `PolicyViolationError` before
+ * anything is written.
  */
 export function synthesizeEstate(configPath: string, outdir?: string): Estate {
-  const estate = buildEstate(loadConfig(configPath), { outdir });
-  estate.app.synth();
+  const config = loadConfig(configPath);
+  const target = path.resolve(outdir ?? process.env.CDKTF_OUTDIR ?? 'cdktf.out');
+  const existed = fs.existsSync(target);
+  const estate = buildEstate(config, { outdir });
+  synthesizeIfCompliant(estate.app, existed);
   return estate;
+}
+
+/**
+ * Runs the policy pack, then synthesizes. On a violation nothing is written; the empty output folder
+ * that CDKTF's App creates on construction is removed again when it did not exist before.
+ */
+export function synthesizeIfCompliant(app: App, outdirExisted: boolean): void {
+  try {
+    assertPolicyCompliance(app);
+  } catch (e) {
+    if (!outdirExisted) fs.rmSync(app.outdir, { recursive: true, force: true });
+    throw e;
+  }
+  app.synth();
 }

@@ -1,4 +1,5 @@
 import { ConfigError, EXAMPLE_CONFIG_PATH } from './config/load';
+import { PolicyViolationError } from './policy/pack';
 import { synthesizeEstate } from './app';
 
 /**
@@ -8,7 +9,7 @@ import { synthesizeEstate } from './app';
 try {
   synthesizeEstate(process.env.DR_CONFIG || EXAMPLE_CONFIG_PATH);
 } catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
+  if (!(e instanceof ConfigError) && !(e instanceof PolicyViolationError)) throw e;
   process.stderr.write(`${e.message}\n`);
   process.exitCode = 1;
 }

@@ -18,6 +18,7 @@ import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
 import { policyDocument, renderPolicy, serviceTrustPolicy } from './policy-document';
 import { partitionOf } from '../config/regions';
+import { acknowledgePolicy } from '../policy/pack';
 
 export interface RecoveryServer {
   readonly workload: string;
@@ -170,6 +171,11 @@ export class RecoveryLandingZone extends Construct {
       description: 'Restored servers: SSM management (Run Command, Automation, Session Manager)',
       assumeRolePolicy: renderPolicy(policyDocument({ Sid: 'Ec2', Effect: 'Allow', Principal: { Service: 'ec2.amazonaws.com' }, Action: 'sts:AssumeRole' })),
     });
+    acknowledgePolicy(
+      this.instanceRole,
+      'iam_role_cross_service_confused_deputy_prevention',
+      'EC2 assumes instance-profile roles without aws:SourceAccount or aws:SourceArn in the request context, so such a condition would stop the instances from getting credentials; the role is usable only through the instance profile of this account.',
+    );
     new IamRolePolicyAttachment(this, 'InstanceSsmCore', { role: this.instanceRole.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` });
     const profile = new IamInstanceProfile(this, 'InstanceProfile', { name: name('instance'), role: this.instanceRole.name });
 

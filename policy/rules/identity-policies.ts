@@ -1,0 +1,39 @@
+/** Resource types holding an identity policy, and the attribute it is in. */
+export const IDENTITY_POLICY_ATTRIBUTES: Record<string, string> = {
+  aws_iam_role_policy: 'policy',
+  aws_iam_policy: 'policy',
+  aws_iam_user_policy: 'policy',
+  aws_iam_group_policy: 'policy',
+};
+
+/**
+ * Actions that support no resource-level permissions (Service Authorization Reference), so `"*"` is
+ * the narrowest resource for them. Prefix entries end with `*`.
+ */
+export const ACTIONS_WITHOUT_RESOURCE_LEVEL = [
+  'autoscaling:Describe*',
+  'backup:DescribeCopyJob',
+  'backup:DescribeRestoreJob',
+  'cloudwatch:PutMetricData',
+  'ec2:Describe*',
+  'logs:CreateLogDelivery',
+  'logs:DeleteLogDelivery',
+  'logs:DescribeLogGroups',
+  'logs:DescribeResourcePolicies',
+  'logs:GetLogDelivery',
+  'logs:ListLogDeliveries',
+  'logs:PutResourcePolicy',
+  'logs:UpdateLogDelivery',
+  'elasticfilesystem:DescribeMountTargets',
+  'rds:DescribeDBClusters',
+  'rds:DescribeDBInstances',
+  'ssm:DescribeInstanceInformation',
+  'ssm:GetCommandInvocation',
+  'ssm:ListCommandInvocations',
+  'ssm:ListCommands',
+  'xray:*',
+];
+
+export function hasNoResourceLevelPermissions(action: string): boolean {
+  return ACTIONS_WITHOUT_RESOURCE_LEVEL.some((p) => (p.endsWith('*') ? action.startsWith(p.slice(0, -1)) : action === p));
+}

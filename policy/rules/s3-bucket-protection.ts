@@ -1,0 +1,42 @@
+import { block, compliant, nonCompliant, notApplicable, refersTo, type PolicyRule, type SynthesizedResource } from '../rule';
+
+/** The resource of `type` configuring `bucket` (by name or by reference). */
+const companion = (stack: readonly SynthesizedResource[], type: string, bucket: SynthesizedResource) =>
+  stack.find((o) => o.type === type && (o.attributes.bucket === bucket.attributes.bucket || refersTo(o.attributes.bucket, bucket.address)));
+
+/** Checkov CKV_AWS_21: buckets are versioned (the "human error" guard-rail, and required by AWS Backup for S3). */
+export const s3Versioning: PolicyRule = {
+  id: 'CKV_AWS_21',
+  name: 'S3Versioning',
+  fix: 'add an aws_s3_bucket_versioning with status Enabled for the bucket',
+  check: (r, stack) => {
+    if (r.type !== 'aws_s3_bucket') return notApplicable;
+    const v = companion(stack, 'aws_s3_bucket_versioning', r);
+    return block(v?.attributes.versioning_configuration)?.status === 'Enabled' ? compliant : nonCompliant('the bucket is not versioned');
+  },
+};
+
+/** Checkov CKV_AWS_53-56: buckets block public access. */
+export const s3PublicAccessBlock: PolicyRule = {
+  id: 'CKV_AWS_53',
+  name: 'S3PublicAccessBlock',
+  fix: 'add an aws_s3_bucket_public_access_block with all four settings true',
+  check: (r, stack) => {
+    if (r.type !== 'aws_s3_bucket') return notApplicable;
+    const b = companion(stack, 'aws_s3_bucket_public_access_block', r)?.attributes;
+    const all = b && ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true);
+    return all ? compliant : nonCompliant('public access is not fully blocked');
+  },
+};
+
+/** Checkov CKV_AWS_145: buckets are encrypted with KMS by default. */
+export const s3KmsEncryption: PolicyRule = {
+  id: 'CKV_AWS_145',
+  name: 'S3KmsEncryption',
+  fix: 'add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms',
+  check: (r, stack) => {
+    if (r.type !== 'aws_s3_bucket') return notApplicable;
+    const c = companion(stack, 'aws_s3_bucket_server_side_encryption_configuration', r);
+    return JSON.stringify(c?.attributes ?? {}).includes('aws:kms') ? compliant : nonCompliant('the bucket has no KMS default encryption');
+  },
+};
