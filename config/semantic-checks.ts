@@ -244,6 +244,13 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
       terraformCloud: tfc ? { workspacePrefix: str(tfc.workspacePrefix) ?? '' } : undefined,
     });
     const workloadNames = arr(cfg.workloads).map((w) => str(obj(w)?.name) ?? 'x');
+    const health = obj(obj(cfg.detection)?.health) ?? {};
+    for (const [group, prefix] of [['services', 'health-'], ['globalServices', 'health-global-']] as const) {
+      for (const service of Object.keys(obj(health[group]) ?? {})) {
+        const ruleName = `${estateName}-${prefix}${service.toLowerCase()}`;
+        if (ruleName.length > 64) issues.push({ path: `detection.health.${group}.${service}`, message: `gives the EventBridge rule name "${ruleName}" (${ruleName.length} characters, at most 64); shorten the service key or the estate name` });
+      }
+    }
     for (const limited of naming.limitedNames(workloadNames)) {
       if (!limited.pattern.test(limited.name)) {
         issues.push({ path: limited.field, message: `gives the ${limited.what} "${limited.name}" (${limited.name.length} characters, at most ${limited.max}); shorten it` });
