@@ -1,0 +1,38 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import { EXAMPLE_ROWS } from '../__tests__/security/access-rows';
+
+/**
+ * README's "Who can do what to the backups" table, generated from the rows the IAM simulation suite
+ * evaluates against the synthesized policies (so the table cannot drift from what is tested).
+ *   npm run security-table           # print it
+ *   npm run security-table -- --write  # replace it in README.md
+ */
+const START = '<!-- security-table:start -->';
+const END = '<!-- security-table:end -->';
+
+const short = (arn: string) => arn.replace(/^arn:aws:/, '').replace(/^key-of:arn:aws:backup:[^:]+:(\d+):backup-vault:(.*)$/, 'key of vault $2 ($1)');
+
+export function securityTable(): string {
+  const lines = ['| expectation | principal | action | resource | result |', '|---|---|---|---|---|'];
+  for (const row of EXAMPLE_ROWS) {
+    const r = row.request;
+    lines.push(`| ${row.description} | \`${short(r.principalArn)}\` | \`${r.action}\` | \`${short(r.resourceArn)}\` | ${row.expected === 'Allowed' ? '✅ allowed' : '⛔ denied'} |`);
+  }
+  return `${START}\n${lines.join('\n')}\n${END}`;
+}
+
+if (require.main === module) {
+  const table = securityTable();
+  if (process.argv.includes('--write')) {
+    const readme = path.join(__dirname, '..', 'README.md');
+    const text = fs.readFileSync(readme, 'utf8');
+    const start = text.indexOf(START);
+    const end = text.indexOf(END);
+    if (start < 0 || end < 0) throw new Error(`README.md has no ${START} ... ${END} section`);
+    fs.writeFileSync(readme, text.slice(0, start) + table + text.slice(end + END.length));
+    process.stdout.write(`README.md: ${EXAMPLE_ROWS.length} rows\n`);
+  } else {
+    process.stdout.write(`${table}\n`);
+  }
+}
