@@ -290,6 +290,8 @@ export const estateConfigSchema = z.strictObject({
       workspacePrefix: z.string().regex(/^[A-Za-z0-9_-]{0,40}$/, { message: 'may use only letters, digits, "-" and "_"' }).default(''),
       project: z.string().min(1).max(40).optional(),
       hostname: z.string().regex(/^[a-z0-9.-]+$/, { message: 'must be a host name such as "app.terraform.io"' }).optional(),
+      executionMode: z.enum(['remote', 'local', 'agent'], { message: 'must be remote, local or agent' }).default('remote').describe('Execution mode of every workspace (workspace manifest).'),
+      tags: z.array(z.string().regex(/^[a-z0-9:_-]{1,255}$/, { message: 'must be a Terraform Cloud tag (lowercase letters, digits, ":", "_", "-")' })).default([]).describe('Extra tags of every workspace (workspace manifest).'),
     })
     .optional(),
   tags: z

@@ -140,3 +140,39 @@ describe('IAM simulation: event plumbing', () => {
     expect((await without.simulate(ROWS[0].request)).decision).toBe('Denied');
   });
 });
+
+describe('IAM simulation: a generated 25-workload estate', () => {
+  const accounts = Array.from({ length: 25 }, (_, i) => String(500000000000 + i));
+  let model: PolicyModel;
+  beforeAll(() => {
+    const cfg = exampleInput() as Record<string, any>;
+    const template = cfg.workloads[0];
+    cfg.workloads = accounts.map((id, i) => ({
+      ...structuredClone(template),
+      name: `app${i}`,
+      accountId: id,
+      roleArn: `arn:aws:iam::${id}:role/terraform-dr`,
+      servers: [{ role: `srv${i}`, amiId: 'ami-0123456789abcdef0', instanceType: 'm7g.large' }],
+    }));
+    model = buildPolicyModel(synthEstate(cfg), { organizationId: ORG, extraOrganizationAccounts: [ORG_MEMBER_NOT_LISTED] });
+  });
+
+  it.each(accounts.filter((_, i) => i % 6 === 0))('workload %s forwards to the DR bus and copies into the central vault', async (account) => {
+    expect((await model.simulate({ principalArn: role(account, 'acme-event-forwarder'), action: 'events:PutEvents', resourceArn: BUS })).decision).toBe('Allowed');
+    const backupRole = role(account, `acme-app${accounts.indexOf(account)}-backup`);
+    const copy = await model.simulate({
+      principalArn: backupRole,
+      identityPolicies: [{ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'backup:CopyIntoBackupVault', Resource: '*' }] }],
+      action: 'backup:CopyIntoBackupVault',
+      resourceArn: `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`,
+    });
+    expect(copy.decision).toBe('Allowed');
+  });
+
+  it('still refuses the unlisted org account and the outsider', async () => {
+    for (const account of [ORG_MEMBER_NOT_LISTED, OUTSIDER]) {
+      const outcome = await model.simulate({ principalArn: role(account, 'acme-event-forwarder'), identityPolicies: [ADMINISTRATOR_ACCESS], action: 'events:PutEvents', resourceArn: BUS });
+      expect(outcome.decision).toBe('Denied');
+    }
+  });
+});
