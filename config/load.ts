@@ -38,7 +38,7 @@ export function parseConfig(raw: unknown, source = '(inline)'): EstateConfig {
         path: formatPath(issue.path),
         message:
           issue.code === 'unrecognized_keys'
-            ? `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against config/schema.json`
+            ? `has unknown field(s) ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against config/estate.schema.json`
             : issue.message,
       }));
   const issues = dedupe([...shapeIssues, ...semanticIssues(raw)]);

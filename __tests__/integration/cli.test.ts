@@ -55,9 +55,9 @@ describe('the synth entry point', () => {
   });
 });
 
-describe('config/schema.json', () => {
+describe('config/estate.schema.json', () => {
   it('is generated from the validation schema (run `npm run schema` after changing it)', () => {
-    const committed = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'schema.json'), 'utf8'));
+    const committed = JSON.parse(fs.readFileSync(path.join(ROOT, 'config', 'estate.schema.json'), 'utf8'));
     expect(committed).toEqual(configJsonSchema());
     expect(committed.required).toEqual(expect.arrayContaining(['name', 'organizationId', 'regions', 'accounts', 'workloads']));
   });

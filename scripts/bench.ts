@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: measures what users wait for and prints a table (medians of several runs), with
+ * pass/fail against the targets. Never part of the tests.
+ *
+ *   npm run bench                   # everything (includes a full `npm test`, a few minutes)
+ *   npm run bench -- --quick        # 1 run each, no npm test, no 200-workload baseline
+ *   npm run bench -- --runs 5
+ */
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as zlib from 'zlib';
+import { unzipSync } from 'fflate';
+import { bundleFunction } from '../modules/bundling';
+import { EXAMPLE_CONFIG_PATH } from '../config/load';
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const runs = Number(args[args.indexOf('--runs') + 1]) || (quick ? 1 : 3);
+const bin = (name: string) => path.join(ROOT, 'node_modules', '.bin', name);
+const hasTime = fs.existsSync('/usr/bin/time');
+
+interface Measurement {
+  seconds: number;
+  rssMb?: number;
+}
+
+/** Runs a command and returns wall time and peak RSS (GNU time; RSS of the largest process waited for). */
+function measureOnce(command: string, argv: string[], env: Record<string, string>): Measurement {
+  const full = hasTime ? ['/usr/bin/time', ['-f', 'BENCH %e %M', command, ...argv]] : [command, argv];
+  const started = process.hrtime.bigint();
+  const r = spawnSync(full[0] as string, full[1] as string[], { cwd: ROOT, env: { ...process.env, CHECKPOINT_DISABLE: '1', ...env }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`${command} ${argv.join(' ')} failed (${r.status}):\n${r.stderr.slice(-2000)}`);
+  const m = /BENCH ([\d.]+) (\d+)/.exec(r.stderr);
+  return { seconds, rssMb: m ? Number(m[2]) / 1024 : undefined };
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+function measure(command: string, argv: string[], env: Record<string, string> = {}, n = runs): Measurement {
+  const all = Array.from({ length: n }, () => measureOnce(command, argv, env));
+  const rss = all.map((m) => m.rssMb).filter((v): v is number => v !== undefined);
+  return { seconds: median(all.map((m) => m.seconds)), rssMb: rss.length ? median(rss) : undefined };
+}
+
+function estateWith(workloads: number): string {
+  const cfg = JSON.parse(fs.readFileSync(EXAMPLE_CONFIG_PATH, 'utf8'));
+  const template = cfg.workloads[0];
+  cfg.workloads = Array.from({ length: workloads }, (_, i) => ({
+    ...structuredClone(template),
+    name: `app${i}`,
+    accountId: String(400000000000 + i),
+    roleArn: `arn:aws:iam::${400000000000 + i}:role/terraform-dr`,
+    servers: [{ role: `srv${i}`, amiId: 'ami-0123456789abcdef0', instanceType: 'm7g.large' }],
+  }));
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), `estate-${workloads}.json`);
+  fs.writeFileSync(file, JSON.stringify(cfg));
+  return file;
+}
+
+const out = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-out-'));
+const rows: string[][] = [];
+const fmt = (m: Measurement) => `${m.seconds.toFixed(2)} s${m.rssMb !== undefined ? `, ${m.rssMb.toFixed(0)} MB` : ''}`;
+const verdict = (ok: boolean) => (ok ? 'pass' : 'FAIL');
+
+const configs: [string, string][] = [['example', EXAMPLE_CONFIG_PATH], ['1 workload', estateWith(1)], ['50 workloads', estateWith(50)], ['200 workloads', estateWith(200)]];
+const app: Record<string, Measurement> = {};
+const cli: Record<string, Measurement> = {};
+for (const [name, file] of configs) {
+  app[name] = measure(bin('tsx'), ['main.ts'], { DR_CONFIG: file, CDKTF_OUTDIR: out() });
+  cli[name] = measure(bin('cdktf'), ['synth', '--output', out()], { DR_CONFIG: file });
+}
+rows.push(['app process, example', fmt(app.example), '≤ 1.0 s, ≤ 150 MB', verdict(app.example.seconds <= 1.0 && (app.example.rssMb ?? 0) <= 150)]);
+rows.push(['npm run synth (CLI), example', fmt(cli.example), '≤ 4.5 s', verdict(cli.example.seconds <= 4.5)]);
+for (const n of ['1 workload', '50 workloads', '200 workloads']) {
+  rows.push([`app process, ${n}`, fmt(app[n]), '', '']);
+  rows.push([`CLI synth, ${n}`, fmt(cli[n]), '', '']);
+}
+const ratio = cli['200 workloads'].seconds / cli['1 workload'].seconds;
+rows.push(['CLI synth 200 / 1 workloads', `${ratio.toFixed(2)}×, ${(cli['200 workloads'].rssMb ?? 0).toFixed(0)} MB`, '≤ 1.5×, ≤ 400 MB', verdict(ratio <= 1.5 && (cli['200 workloads'].rssMb ?? 0) <= 400)]);
+
+// Naive baseline, side by side: root-namespace provider import, CDKTF validations on, ts-node.
+for (const [name, file] of configs.filter(([n]) => n === 'example' || (!quick && n === '200 workloads'))) {
+  const naive = measure(bin('ts-node'), ['scripts/bench/naive-main.ts'], { DR_CONFIG: file, CDKTF_OUTDIR: out(), TS_NODE_PROJECT: path.join(ROOT, 'tsconfig.json') }, 1);
+  const r = app[name].seconds / naive.seconds;
+  rows.push([`naive baseline app, ${name}`, fmt(naive), '', '']);
+  rows.push([`project / baseline, ${name}`, `${r.toFixed(2)}×`, '≤ 0.4×', verdict(r <= 0.4)]);
+}
+
+if (!quick) {
+  const tests = measure('npm', ['test', '--silent'], { TF_PLUGIN_DIR: process.env.TF_PLUGIN_DIR ?? (fs.existsSync('/opt/tf-plugins') ? '/opt/tf-plugins' : '') }, 1);
+  rows.push(['npm test', fmt(tests), '', '']);
+}
+
+for (const name of fs.readdirSync(path.join(ROOT, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
+  const bundle = bundleFunction(path.join(ROOT, 'functions', name, 'index.ts'));
+  const js = Buffer.from(unzipSync(bundle.zip)['index.js']);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-fn-'));
+  fs.writeFileSync(path.join(dir, 'index.js'), js);
+  const loads = Array.from({ length: runs }, () => {
+    const r = spawnSync(process.execPath, ['-e', `const t=process.hrtime.bigint();require(${JSON.stringify(path.join(dir, 'index.js'))});console.log(Number(process.hrtime.bigint()-t)/1e6)`], { encoding: 'utf8', env: { ...process.env, AWS_REGION: 'ap-northeast-1', TOPIC_ARN: 'arn:aws:sns:ap-northeast-1:222222222222:x' } });
+    return Number(r.stdout.trim());
+  });
+  const ms = median(loads);
+  rows.push([`bundle ${name}`, `${(js.length / 1024).toFixed(0)} KiB (${(zlib.gzipSync(js).length / 1024).toFixed(0)} KiB gz), loads in ${ms.toFixed(0)} ms`, '≤ 1 MiB, ≤ 150 ms', verdict(js.length <= 1024 * 1024 && ms <= 150)]);
+}
+
+// The rehearsal's simulated RTO (when the rehearsal is present).
+const rehearsal = path.join(ROOT, 'rehearsal', 'run.ts');
+if (fs.existsSync(rehearsal)) {
+  for (const n of [1, 20]) {
+    const r = spawnSync(bin('tsx'), [rehearsal, '--resources', String(n), '--json'], { cwd: ROOT, encoding: 'utf8' });
+    const line = r.stdout.trim().split('\n').pop() ?? '';
+    try {
+      const result = JSON.parse(line) as { rtoSeconds: number; longestRestoreSeconds: number; overheadSeconds?: number };
+      const bound = 1.1 * result.longestRestoreSeconds + (result.overheadSeconds ?? 0);
+      rows.push([`rehearsal RTO, ${n} resource(s)`, `${(result.rtoSeconds / 60).toFixed(1)} min (longest restore ${(result.longestRestoreSeconds / 60).toFixed(1)} min)`, n === 20 ? '≤ 1.1 × longest + overhead' : '', n === 20 ? verdict(result.rtoSeconds <= bound) : '']);
+    } catch {
+      rows.push([`rehearsal RTO, ${n} resource(s)`, 'n/a (rehearsal has no --json output)', '', '']);
+    }
+  }
+}
+
+const widths = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['measure', 'result', 'target', ''][i].length));
+const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
+process.stdout.write(`Node ${process.version}, ${os.cpus().length} CPUs, ${runs} run(s) per figure (median)${hasTime ? '' : ', RSS unavailable (no /usr/bin/time)'}\n\n`);
+process.stdout.write(`${line(['measure', 'result', 'target', ''])}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
