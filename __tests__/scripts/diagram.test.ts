@@ -1,0 +1,187 @@
+import { spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { EXAMPLE_CONFIG_PATH, loadConfig, parseConfig } from '../../config/load';
+import { RECOVERY_STEPS } from '../../modules/recovery/definition';
+import { escapeMermaid, estateDiagram, estateMarkdown } from '../../scripts/diagram/estate-diagram';
+
+const THREE_WORKLOADS = path.join(__dirname, '..', 'fixtures', 'three-workloads.json');
+
+const ID = '[A-Z][A-Za-z0-9_]*';
+const LABEL = '"[^"]*"';
+const LINE_FORMS: RegExp[] = [
+  /^flowchart LR$/,
+  /^direction TB$/,
+  /^end$/,
+  new RegExp(`^subgraph (${ID})\\[(${LABEL})\\]$`),
+  new RegExp(`^(${ID})\\[(${LABEL})\\]$`),
+  new RegExp(`^(${ID})\\[\\((${LABEL})\\)\\]$`),
+  new RegExp(`^(${ID})\\{\\{(${LABEL})\\}\\}$`),
+  new RegExp(`^(${ID}) --> (${ID})$`),
+  new RegExp(`^(${ID}) -\\.?->\\|(${LABEL})\\| (${ID})$`),
+];
+
+/** Label text with its line breaks and entity codes removed: what must not hold a Mermaid-breaking character. */
+const residue = (quoted: string) =>
+  quoted
+    .slice(1, -1)
+    .replace(/<br\/>/g, '')
+    .replace(/#(?:\d+|[a-z]+);/g, '');
+
+/**
+ * A structural check of the generated flowchart (no Mermaid parser is available offline): every line
+ * is one of the forms the generator emits, labels are quoted and hold no raw quote, bracket, brace,
+ * parenthesis, pipe, angle bracket, `#`, `&`, `;` or control character, subgraphs are balanced, IDs are
+ * defined once and every edge joins defined IDs.
+ */
+function checkMermaid(source: string): { nodes: Set<string>; subgraphs: string[] } {
+  const nodes = new Set<string>();
+  const subgraphs: string[] = [];
+  const edges: [string, string][] = [];
+  let depth = 0;
+  for (const raw of source.trimEnd().split('\n')) {
+    const line = raw.trim();
+    const form = LINE_FORMS.findIndex((re) => re.test(line));
+    if (form < 0) throw new Error(`not a recognised Mermaid line: ${line}`);
+    const m = LINE_FORMS[form].exec(line)!;
+    if (line.startsWith('subgraph ')) {
+      depth++;
+      subgraphs.push(m[1]);
+    }
+    if (line === 'end') depth--;
+    expect(depth).toBeGreaterThanOrEqual(0);
+    if (form >= 3 && form <= 6) {
+      if (nodes.has(m[1])) throw new Error(`ID defined twice: ${m[1]}`);
+      nodes.add(m[1]);
+    }
+    if (form === 7) edges.push([m[1], m[2]]);
+    if (form === 8) edges.push([m[1], m[3]]);
+    for (const label of line.match(/"[^"]*"/g) ?? []) {
+      expect(residue(label)).not.toMatch(/["[\]{}()|<>#&;`\u0000-\u001f]/);
+    }
+  }
+  expect(depth).toBe(0);
+  for (const [from, to] of edges) {
+    expect(nodes).toContain(from);
+    expect(nodes).toContain(to);
+  }
+  return { nodes, subgraphs };
+}
+
+describe('estateDiagram', () => {
+  const example = estateDiagram(loadConfig(EXAMPLE_CONFIG_PATH));
+  const three = estateDiagram(loadConfig(THREE_WORKLOADS));
+
+  it('draws the example: accounts, vaults, lock mode', () => {
+    expect(example.startsWith('flowchart LR\n')).toBe(true);
+    expect(example).toContain('subgraph Acct_workload_shop["workload account 333333333333 · ap-northeast-2 · stack workload-shop"]');
+    expect(example).toContain('subgraph Acct_backup_vault["backup-vault account 111111111111 · ap-northeast-1 · stack backup-vault"]');
+    expect(example).toContain('subgraph Acct_dr["DR account 222222222222 · ap-northeast-1 · stack dr"]');
+    expect(example).not.toContain('management account');
+    expect(example).toContain('Vault_local_shop[("local vault acme-shop-local');
+    expect(example).toContain('Vault_central_ap_northeast_1[("central vault acme-central<br/>ap-northeast-1 · recovery region<br/>Vault Lock governance, retention 7-3650 days');
+    expect(example).toContain('Vault_dr_restore[("restore vault acme-dr-restore');
+    expect(example).toContain('selection backup-plan=shop');
+    expect(example).toContain('rule daily: cron#40;0 17 * * ? *#41;, kept 120 days, cold after 30 days');
+    expect(example.match(/Vault_central_/g)?.length).toBeGreaterThan(0);
+    expect(example).not.toContain('primaryRegionCopy');
+  });
+
+  it('draws the copy paths with their retention: every rule to the central vault, the recovery copy to DR', () => {
+    expect(example).toContain('Vault_local_shop -->|"copy, rule daily<br/>kept 90 days"| Vault_central_ap_northeast_1');
+    expect(example).toContain('Vault_central_ap_northeast_1 -->|"copy by the recovery, CopyToRestoreVault<br/>via acme-central-copy-starter, kept 35 days"| Vault_dr_restore');
+  });
+
+  it('draws the event flows: forwarding rules → DR bus → on-call / recovery rule → state machine', () => {
+    expect(example).toContain('forwarding rules in ap-northeast-2: acme-health-ebs, acme-health-ec2, acme-health-rds, acme-health-s3, acme-failed-backup-jobs, acme-alarms');
+    expect(example).toContain('Fwd_workload_shop -->|"PutEvents as acme-event-forwarder"| Bus_dr');
+    expect(example).toContain('Fwd_backup_vault -->|"PutEvents as acme-event-forwarder"| Bus_dr');
+    expect(example).toContain('Bus_dr{{"event bus dr-events');
+    expect(example).toContain('Bus_dr --> Rule_incidents');
+    expect(example).toContain('Rule_incidents --> Topic_on_call');
+    expect(example).toContain('Bus_dr --> Rule_recovery_worthy');
+    expect(example).toContain('Rule_recovery_worthy -->|"StartExecution as acme-recovery-events"| Sm_recovery');
+  });
+
+  it('lists the state machine steps in RECOVERY_STEPS order, chained', () => {
+    const positions = RECOVERY_STEPS.map((step, i) => example.indexOf(`Step_${step}["${i + 1}. ${step}`));
+    positions.forEach((p) => expect(p).toBeGreaterThan(0));
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    for (let i = 1; i < RECOVERY_STEPS.length; i++) expect(example).toContain(`Step_${RECOVERY_STEPS[i - 1]} --> Step_${RECOVERY_STEPS[i]}`);
+    expect(example.indexOf('subgraph Sm_recovery["state machine acme-recovery"]')).toBeLessThan(positions[0]);
+  });
+
+  it('draws the three-workload estate: 3 workload accounts in 2 regions, the extra central vaults, the management account', () => {
+    const accounts = three.match(/subgraph Acct_workload_\w+\["workload account (\d{12}) · ([a-z0-9-]+) ·/g) ?? [];
+    expect(accounts).toHaveLength(3);
+    expect(new Set(accounts.map((a) => /· ([a-z0-9-]+) ·/.exec(a)![1]))).toEqual(new Set(['ap-northeast-2', 'us-east-1']));
+    for (const id of ['333333333333', '444444444444', '555555555555']) expect(three).toContain(`workload account ${id}`);
+    expect(three).toContain('Vault_central_ap_northeast_1[("central vault acme-central<br/>ap-northeast-1 · recovery region<br/>Vault Lock compliance, irreversible after 3 days');
+    expect(three).toContain('Vault_central_ap_northeast_2[("central vault acme-central<br/>ap-northeast-2 · workload region, primaryRegionCopy');
+    expect(three).toContain('Vault_central_us_east_1[("central vault acme-central<br/>us-east-1 · workload region, primaryRegionCopy');
+    expect(three.match(/\[\("central vault/g)).toHaveLength(3);
+    // Each rule copies to the recovery-region vault and to the vault of the workload's own region.
+    expect(three).toContain('Vault_local_shop -->|"copy, rule pitr<br/>kept 14 days"| Vault_central_ap_northeast_1');
+    expect(three).toContain('Vault_local_shop -->|"copy, rule pitr<br/>kept 14 days"| Vault_central_ap_northeast_2');
+    expect(three).toContain('Vault_local_analytics -->|"copy, rule weekly<br/>kept 400 days, cold after 30 days"| Vault_central_us_east_1');
+    expect(three).not.toContain('Vault_local_analytics -->|"copy, rule weekly<br/>kept 400 days, cold after 30 days"| Vault_central_ap_northeast_2');
+    expect(three.match(/ -->\|"copy, rule/g)).toHaveLength(8);
+    // Only the recovery-region vault feeds the DR restore vault.
+    expect(three.match(/-->\|"copy by the recovery/g)).toHaveLength(1);
+    expect(three).toContain('subgraph Acct_management["management account 999999999999 · stack organization"]');
+    expect(three).toContain('isCrossAccountBackupEnabled in ap-northeast-1, ap-northeast-2, us-east-1');
+    expect(three).toContain('Bus_dr{{"event bus acme-dr<br/>archive acme-incidents, 90 days"}}');
+    expect(three).toContain('in us-east-1: acme-health-global-iam');
+    expect(three).toContain('forwarding rules in us-east-1: acme-health-ebs, acme-health-ec2, acme-health-rds, acme-health-s3, acme-failed-backup-jobs, acme-alarms, acme-health-global-iam');
+    expect(three).toContain('alarms acme-shop-errors, acme-shop-latency #40;triggers recovery#41;');
+    expect(three).toContain('e-mail dr-oncall@example.com');
+  });
+
+  it('is deterministic, whatever the order of the workloads', () => {
+    expect(estateDiagram(loadConfig(THREE_WORKLOADS))).toBe(three);
+    const raw = JSON.parse(JSON.stringify(loadConfig(THREE_WORKLOADS))) as { workloads: unknown[] };
+    raw.workloads.reverse();
+    expect(estateDiagram(parseConfig(raw))).toBe(three);
+  });
+
+  it('emits only Mermaid-safe IDs, balanced subgraphs and escaped labels', () => {
+    for (const source of [example, three]) {
+      const { nodes, subgraphs } = checkMermaid(source);
+      expect(nodes.size).toBeGreaterThan(10);
+      expect(subgraphs).toContain('Sm_recovery');
+    }
+  });
+
+  it('escapes every character that breaks a quoted Mermaid label', () => {
+    const hostile = 'a"b[c]{d}(e)|f<g>h#i&j;k`l\nm\u2028n ü 🚀';
+    const escaped = escapeMermaid(hostile);
+    expect(escaped).not.toMatch(/["[\]{}()|<>`\n\u2028]/);
+    expect(escaped.replace(/#(?:\d+|[a-z]+);/g, '')).not.toMatch(/[#&;]/);
+    const decoded = escaped.replace(/#(\d+);/g, (_, n: string) => String.fromCodePoint(Number(n))).replace(/#quot;/g, '"').replace(/#lt;/g, '<').replace(/#gt;/g, '>');
+    expect(decoded).toBe('a"b[c]{d}(e)|f<g>h#i&j;k`l m n ü 🚀');
+  });
+
+  it('wraps the diagram in a Markdown mermaid block', () => {
+    const md = estateMarkdown(loadConfig(EXAMPLE_CONFIG_PATH), 'config/example.json');
+    expect(md).toContain('```mermaid\nflowchart LR\n');
+    expect(md.trimEnd().endsWith('```')).toBe(true);
+    expect(md).toContain(example.trimEnd());
+  });
+});
+
+describe('npm run diagram', () => {
+  it('writes the Markdown page of DR_CONFIG to --out', () => {
+    const root = path.resolve(__dirname, '..', '..');
+    const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dr-diagram-')), 'docs', 'estate.md');
+    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/diagram.ts', '--out', out], {
+      cwd: root,
+      env: { ...process.env, DR_CONFIG: THREE_WORKLOADS },
+      encoding: 'utf8',
+      timeout: 120000,
+    });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(fs.readFileSync(out, 'utf8')).toBe(estateMarkdown(loadConfig(THREE_WORKLOADS), path.relative(root, THREE_WORKLOADS)));
+  });
+});
