@@ -35,6 +35,8 @@ const FIXED_MTIME = new Date('1980-01-01T00:00:00Z');
  */
 export function bundleFunction(entry: string, options: BundleOptions = {}): Bundle {
   if (!fs.existsSync(entry)) throw new Error(`Function entry ${entry} does not exist`);
+  const cached = readCache(entry, options);
+  if (cached) return cached;
   let result;
   try {
     result = buildSync({
@@ -54,6 +56,7 @@ export function bundleFunction(entry: string, options: BundleOptions = {}): Bund
       entryNames: 'index',
       absWorkingDir: path.dirname(entry),
       write: false,
+      metafile: true,
       logLevel: 'silent',
     });
   } catch (e) {
@@ -74,5 +77,47 @@ export function bundleFunction(entry: string, options: BundleOptions = {}): Bund
   fs.mkdirSync(dir, { recursive: true });
   const zipPath = path.join(dir, `${digest.toString('hex')}.zip`);
   if (!fs.existsSync(zipPath)) fs.writeFileSync(zipPath, zip);
-  return { zip, sourceCodeHash: digest.toString('base64'), codeBytes, zipPath };
+  const bundle = { zip, sourceCodeHash: digest.toString('base64'), codeBytes, zipPath };
+  writeCache(entry, options, Object.keys(result.metafile!.inputs).map((f) => path.resolve(path.dirname(entry), f)), bundle);
+  return bundle;
+}
+
+/*
+ * A bundle is reused only when every file esbuild read for it (the function's sources and the
+ * dependencies it imports) is byte-identical to when it was built, so a change anywhere in its
+ * inputs always rebuilds it: fast repeated synths, never a stale bundle.
+ */
+interface CacheEntry {
+  readonly inputs: Record<string, string>;
+  readonly zipPath: string;
+  readonly sourceCodeHash: string;
+  readonly codeBytes: number;
+}
+
+const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+
+function cacheFile(entry: string, options: BundleOptions): string {
+  const key = crypto.createHash('sha256').update(JSON.stringify([path.resolve(entry), options, process.version])).digest('hex');
+  return path.join(os.tmpdir(), 'dr-function-bundles', `${key}.json`);
+}
+
+function readCache(entry: string, options: BundleOptions): Bundle | undefined {
+  try {
+    const cached = JSON.parse(fs.readFileSync(cacheFile(entry, options), 'utf8')) as CacheEntry;
+    for (const [file, hash] of Object.entries(cached.inputs)) if (sha256(file) !== hash) return undefined;
+    const zip = fs.readFileSync(cached.zipPath);
+    if (crypto.createHash('sha256').update(zip).digest('base64') !== cached.sourceCodeHash) return undefined;
+    return { zip, sourceCodeHash: cached.sourceCodeHash, codeBytes: cached.codeBytes, zipPath: cached.zipPath };
+  } catch {
+    return undefined;
+  }
+}
+
+function writeCache(entry: string, options: BundleOptions, inputs: string[], bundle: Bundle): void {
+  const entryData: CacheEntry = { inputs: Object.fromEntries(inputs.map((f) => [f, sha256(f)])), zipPath: bundle.zipPath, sourceCodeHash: bundle.sourceCodeHash, codeBytes: bundle.codeBytes };
+  try {
+    fs.writeFileSync(cacheFile(entry, options), JSON.stringify(entryData));
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
 }

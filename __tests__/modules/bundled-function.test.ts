@@ -51,6 +51,19 @@ describe('bundleFunction', () => {
     expect(Object.keys(unzipSync(bundleFunction(entry, { sourceMap: true }).zip))).toEqual(['index.js', 'index.js.map']);
   });
 
+  it('reuses a bundle only while every input is unchanged: an edited source or dependency rebuilds it', () => {
+    const dir = tempDir();
+    const fnEntry = path.join(dir, 'index.ts');
+    fs.writeFileSync(path.join(dir, 'helper.ts'), 'export const greeting = "hello";\n');
+    fs.writeFileSync(fnEntry, "import { greeting } from './helper';\nexport const handler = async () => greeting;\n");
+    const first = bundleFunction(fnEntry);
+    expect(bundleFunction(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
+    fs.writeFileSync(path.join(dir, 'helper.ts'), 'export const greeting = "bonjour";\n');
+    const second = bundleFunction(fnEntry);
+    expect(second.sourceCodeHash).not.toBe(first.sourceCodeHash);
+    expect(Buffer.from(unzipSync(second.zip)['index.js']).toString()).toContain('bonjour');
+  });
+
   it('fails with the compiler message when a function does not compile, never reusing an old bundle', () => {
     const dir = tempDir();
     const broken = path.join(dir, 'index.ts');
