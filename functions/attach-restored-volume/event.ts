@@ -7,6 +7,8 @@
  * each checked for its type.
  */
 
+import { describeType, isRecord } from '../input-values';
+
 export const EXPECTED_SOURCE = 'aws.backup';
 export const EXPECTED_DETAIL_TYPE = 'Restore Job State Change';
 
@@ -33,16 +35,6 @@ export class MalformedEventError extends Error {
     super(`Malformed event: ${message}`);
     this.name = 'MalformedEventError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
 }
 
 function optionalString(value: unknown): string | undefined {

@@ -1,7 +1,6 @@
 import {
   AttachVolumeCommand,
   DescribeInstancesCommand,
-  DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   type DescribeInstancesCommandInput,
   type EC2Client,
@@ -9,11 +8,15 @@ import {
   type Volume,
   type VolumeAttachment,
 } from '@aws-sdk/client-ec2';
-import { ListTagsCommand, type BackupClient, type ListTagsCommandInput } from '@aws-sdk/client-backup';
+import type { BackupClient } from '@aws-sdk/client-backup';
+import { awsCallErrorClass, awsCaller, callRuntime, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { recoveryPointTags, tagMap } from '../recovery-point-tags';
 import { parseRestoreEvent, type RestoredVolume } from './event';
 
 export { MalformedEventError, parseRestoreEvent } from './event';
 export type { ParsedRestoreEvent, RestoredVolume } from './event';
+export { backoffDelay, errorCode, isThrottling, THROTTLING_ERROR_CODES } from '../aws-call';
+export type { Logger } from '../aws-call';
 
 /** Server role of a protected EBS volume and of the recovery instance it belongs to (e.g. `app`). */
 export const DR_SERVER_TAG = 'dr:server';
@@ -23,25 +26,7 @@ export const DR_DEVICE_TAG = 'dr:device';
 /** Exactly the IAM actions {@link attachRestoredVolume} calls. */
 export const REQUIRED_ACTIONS = ['ec2:DescribeVolumes', 'ec2:DescribeInstances', 'ec2:AttachVolume', 'ec2:DescribeSnapshots', 'backup:ListTags'] as const;
 
-/** EBS recovery points are EC2 snapshots, whose tags AWS Backup's ListTags does not return. */
-const SNAPSHOT_ARN = /^arn:[^:]+:ec2:[^:]*:[^:]*:snapshot\/(snap-[0-9a-f]+)$/;
-
-/** Error codes of throttled requests, retried with exponential backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
-
-/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
-export interface Logger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
-export interface AttachOptions {
-  /** Attempts of one AWS call while it is throttled, the first included. */
-  readonly maxThrottleAttempts: number;
-  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
-  readonly baseBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface AttachOptions extends ThrottleOptions {
   /** Delay between two DescribeVolumes while waiting for the volume or the attachment. */
   readonly pollIntervalMs: number;
   /** DescribeVolumes while the restored volume is still `creating`. */
@@ -59,15 +44,9 @@ export const DEFAULT_OPTIONS: AttachOptions = {
   maxAttachChecks: 20,
 };
 
-export interface AttachRestoredVolumeDeps {
+export interface AttachRestoredVolumeDeps extends CallDeps<AttachOptions> {
   readonly ec2: EC2Client;
   readonly backup: BackupClient;
-  readonly logger: Logger;
-  /** Default: setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
-  readonly options?: Partial<AttachOptions>;
 }
 
 export interface VolumeAttachmentResult {
@@ -91,16 +70,7 @@ export class AttachRestoredVolumeError extends Error {
 }
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends AttachRestoredVolumeError {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
-    this.name = 'AwsCallError';
-  }
-}
+export class AwsCallError extends awsCallErrorClass(AttachRestoredVolumeError) {}
 
 /** Attachment states in which the volume is (or is becoming) attached to the instance. */
 const ATTACHED_STATES: ReadonlySet<string> = new Set(['attached', 'attaching', 'busy']);
@@ -109,66 +79,13 @@ const COMPLETE_STATES: ReadonlySet<string> = new Set(['attached', 'busy']);
 /** Upper bound on pages of one paginated call, against a service that keeps returning a token. */
 const MAX_PAGES = 100;
 
-interface Runtime {
+interface Runtime extends CallRuntime<AttachOptions> {
   readonly ec2: EC2Client;
   readonly backup: BackupClient;
-  readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly options: AttachOptions;
-  /** Attributes added to every log line: what is known so far. */
-  readonly context: Record<string, unknown>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
-export function errorCode(error: unknown): string {
-  if (isRecord(error)) {
-    for (const key of ['name', 'Code', 'code']) {
-      const value = error[key];
-      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
-    }
-  }
-  return 'UnknownError';
-}
-
-export function isThrottling(error: unknown): boolean {
-  return THROTTLING_ERROR_CODES.has(errorCode(error));
-}
-
-/**
- * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
- * random share of the other half, so that delays never decrease from one retry to the next.
- */
-export function backoffDelay(retry: number, random: () => number, options: Pick<AttachOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
-  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
 }
 
 /** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-async function call<T>(rt: Runtime, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const code = errorCode(error);
-      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
-      if (attempt >= rt.options.maxThrottleAttempts) {
-        throw new AttachRestoredVolumeError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
-      }
-      const delayMs = backoffDelay(attempt, rt.random, rt.options);
-      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, operation, errorCode: code, attempt, delayMs });
-      await rt.sleep(delayMs);
-    }
-  }
-}
+const call = awsCaller({ AwsCallError, GiveUpError: AttachRestoredVolumeError });
 
 async function describeVolume(rt: Runtime, volumeId: string): Promise<Volume> {
   const out = await call(rt, `DescribeVolumes(${volumeId})`, () => rt.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })));
@@ -177,34 +94,10 @@ async function describeVolume(rt: Runtime, volumeId: string): Promise<Volume> {
   return volume;
 }
 
-function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined && tag.Value !== undefined) map[tag.Key] = tag.Value;
-  return map;
-}
-
 /** A tag value, or undefined when absent or blank. */
 function tagValue(tags: Record<string, string>, key: string): string | undefined {
   const value = tags[key];
   return typeof value === 'string' && value.trim().length > 0 ? value : undefined;
-}
-
-async function listRecoveryPointTags(rt: Runtime, recoveryPointArn: string): Promise<Record<string, string>> {
-  const snapshotId = SNAPSHOT_ARN.exec(recoveryPointArn)?.[1];
-  if (snapshotId) {
-    const out = await call(rt, `DescribeSnapshots(${snapshotId})`, () => rt.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] })));
-    return tagMap(out.Snapshots?.[0]?.Tags);
-  }
-  const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    const input: ListTagsCommandInput = { ResourceArn: recoveryPointArn, ...(nextToken ? { NextToken: nextToken } : {}) };
-    const out = await call(rt, `ListTags(${recoveryPointArn})`, () => rt.backup.send(new ListTagsCommand(input)));
-    for (const [key, value] of Object.entries(out.Tags ?? {})) if (typeof value === 'string') tags[key] = value;
-    nextToken = out.NextToken;
-  } while (nextToken && ++pages < MAX_PAGES);
-  return tags;
 }
 
 /** `dr:server` and `dr:device` of the restored volume, else of its recovery point. */
@@ -222,7 +115,7 @@ async function resolveTags(rt: Runtime, restored: RestoredVolume, volume: Volume
     throw new AttachRestoredVolumeError(`volume ${restored.volumeId} lacks tag(s) ${missing.join(', ')} and the event has no detail.recoveryPointArn to read them from`);
   }
   rt.logger.info('Volume lacks tags; reading them from the recovery point', { ...rt.context, missingTags: missing, recoveryPointArn: arn });
-  const onRecoveryPoint = await listRecoveryPointTags(rt, arn);
+  const onRecoveryPoint = await recoveryPointTags(rt, call, arn, { maxPages: MAX_PAGES });
   server ??= tagValue(onRecoveryPoint, DR_SERVER_TAG);
   device ??= tagValue(onRecoveryPoint, DR_DEVICE_TAG);
   const stillMissing = [server ? undefined : DR_SERVER_TAG, device ? undefined : DR_DEVICE_TAG].filter((t): t is string => t !== undefined);
@@ -407,11 +300,7 @@ export async function attachRestoredVolume(event: unknown, deps: AttachRestoredV
   const rt: Runtime = {
     ec2: deps.ec2,
     backup: deps.backup,
-    logger: deps.logger,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    options: { ...DEFAULT_OPTIONS, ...deps.options },
-    context: {},
+    ...callRuntime(deps, DEFAULT_OPTIONS),
   };
   try {
     const parsed = parseRestoreEvent(event);

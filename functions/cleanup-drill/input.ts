@@ -4,6 +4,8 @@
  * an {@link InvalidInputError} naming the field, and a failover is refused outright.
  */
 
+import { describeValue as describe, isAbsent, isRecord } from '../input-values';
+
 export interface RestoredResource {
   /** AWS Backup resource type: `EBS`, `EC2`, `RDS`, `Aurora`, `DynamoDB`, `EFS`, `S3`, ... */
   readonly resourceType: string;
@@ -55,23 +57,6 @@ const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** Auto Scaling group names: 1-255 characters, no colon (a colon would make it an ARN). */
 const ASG_NAME = /^[^:]{1,255}$/;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-  }
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-const isAbsent = (value: unknown): value is undefined | null => value === undefined || value === null;
 
 function requiredString(value: unknown, path: string): string {
   if (isAbsent(value)) throw new InvalidInputError(`"${path}" is missing`);

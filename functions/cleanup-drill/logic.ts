@@ -18,10 +18,13 @@ import {
   type DeleteDBInstanceCommandInput,
   type RDSClient,
 } from '@aws-sdk/client-rds';
+import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { parseCleanupInput, type CleanupInput, type RestoredResource } from './input';
 
 export { CleanupRefusedError, InvalidInputError, parseArn, parseCleanupInput } from './input';
 export type { Arn, CleanupInput, RestoredResource } from './input';
+export { backoffDelay, errorCode } from '../aws-call';
+export type { Logger } from '../aws-call';
 
 /** Exactly the IAM actions {@link cleanupDrill} calls. */
 export const REQUIRED_ACTIONS = [
@@ -51,11 +54,8 @@ export const S3_SKIP_REASON = 'objects restored into the recovery bucket are kep
 
 /** Error codes of throttled requests (EC2, RDS, DynamoDB, EFS, Auto Scaling), retried with backoff and jitter. */
 export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  'RequestLimitExceeded',
-  'Throttling',
-  'ThrottlingException',
+  ...COMMON_THROTTLING_ERROR_CODES,
   'TooManyRequests',
-  'TooManyRequestsException',
   // DynamoDB: too many concurrent control-plane operations.
   'LimitExceededException',
   // Auto Scaling: a pending update to the same group.
@@ -77,19 +77,7 @@ const DB_CLUSTER_STATE = new Set(['InvalidDBClusterStateFault', 'InvalidDBCluste
 /** DetachVolume on a volume already detaching or detached. */
 const ALREADY_DETACHING = new Set(['IncorrectState', 'InvalidAttachment.NotFound']);
 
-/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
-export interface Logger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
-export interface CleanupOptions {
-  /** Attempts of one AWS call while it is throttled, the first included. */
-  readonly maxThrottleAttempts: number;
-  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
-  readonly baseBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface CleanupOptions extends ThrottleOptions {
   /** Delay between two checks while waiting for a volume to detach or mount targets to go. */
   readonly pollIntervalMs: number;
   /** DescribeVolumes while waiting for a volume to become `available`. */
@@ -110,18 +98,12 @@ export const DEFAULT_OPTIONS: CleanupOptions = {
   concurrency: 4,
 };
 
-export interface CleanupDrillDeps {
+export interface CleanupDrillDeps extends CallDeps<CleanupOptions> {
   readonly ec2: EC2Client;
   readonly rds: RDSClient;
   readonly dynamodb: DynamoDBClient;
   readonly efs: EFSClient;
   readonly autoScaling: AutoScalingClient;
-  readonly logger: Logger;
-  /** Default: setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
-  readonly options?: Partial<CleanupOptions>;
 }
 
 export interface SkippedResource {
@@ -146,16 +128,7 @@ export class CleanupDrillError extends Error {
 }
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends CleanupDrillError {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
-    this.name = 'AwsCallError';
-  }
-}
+export class AwsCallError extends awsCallErrorClass(CleanupDrillError) {}
 
 /** Thrown at the end when some resources or groups could not be cleaned up; `result` is what was. */
 export class CleanupIncompleteError extends CleanupDrillError {
@@ -169,72 +142,23 @@ export class CleanupIncompleteError extends CleanupDrillError {
   }
 }
 
-interface Runtime {
+interface Runtime extends CallRuntime<CleanupOptions> {
   readonly ec2: EC2Client;
   readonly rds: RDSClient;
   readonly dynamodb: DynamoDBClient;
   readonly efs: EFSClient;
   readonly autoScaling: AutoScalingClient;
-  readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly options: CleanupOptions;
-  /** Attributes added to every log line of the execution. */
-  readonly context: Record<string, unknown>;
 }
 
 /** Log attributes of one resource (resources are cleaned up concurrently). */
 type Ctx = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
-export function errorCode(error: unknown): string {
-  if (isRecord(error)) {
-    for (const key of ['name', 'Code', 'code']) {
-      const value = error[key];
-      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
-    }
-  }
-  return 'UnknownError';
-}
-
 export function isThrottling(error: unknown): boolean {
-  return THROTTLING_ERROR_CODES.has(errorCode(error));
+  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
 }
 
-/**
- * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
- * random share of the other half, so that delays never decrease from one retry to the next.
- */
-export function backoffDelay(retry: number, random: () => number, options: Pick<CleanupOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
-  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
-}
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-async function call<T>(rt: Runtime, ctx: Ctx, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const code = errorCode(error);
-      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
-      if (attempt >= rt.options.maxThrottleAttempts) {
-        throw new CleanupDrillError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
-      }
-      const delayMs = backoffDelay(attempt, rt.random, rt.options);
-      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, ...ctx, operation, errorCode: code, attempt, delayMs });
-      await rt.sleep(delayMs);
-    }
-  }
-}
+/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. `ctx` goes into its log lines. */
+const call = awsCaller({ AwsCallError, GiveUpError: CleanupDrillError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 const GONE = Symbol('gone');
 type Gone = typeof GONE;
@@ -242,7 +166,7 @@ type Gone = typeof GONE;
 /** {@link call}, but a "not found" error code (the resource is gone) returns {@link GONE}. */
 async function callUnlessGone<T>(rt: Runtime, ctx: Ctx, operation: string, notFound: ReadonlySet<string>, send: () => Promise<T>): Promise<T | Gone> {
   try {
-    return await call(rt, ctx, operation, send);
+    return await call(rt, operation, send, ctx);
   } catch (error) {
     if (error instanceof AwsCallError && notFound.has(error.code)) return GONE;
     throw error;
@@ -540,11 +464,7 @@ export async function cleanupDrill(input: unknown, deps: CleanupDrillDeps): Prom
     dynamodb: deps.dynamodb,
     efs: deps.efs,
     autoScaling: deps.autoScaling,
-    logger: deps.logger,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    options: { ...DEFAULT_OPTIONS, ...deps.options },
-    context: {},
+    ...callRuntime(deps, DEFAULT_OPTIONS),
   };
   try {
     const parsed = parseCleanupInput(input);
@@ -572,9 +492,7 @@ export async function cleanupDrill(input: unknown, deps: CleanupDrillDeps): Prom
     for (const name of parsed.autoScalingGroups) {
       const ctx = { autoScalingGroup: name };
       try {
-        await call(rt, ctx, `UpdateAutoScalingGroup(${name})`, () =>
-          rt.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0 })),
-        );
+        await call(rt, `UpdateAutoScalingGroup(${name})`, () => rt.autoScaling.send(new UpdateAutoScalingGroupCommand({ AutoScalingGroupName: name, MinSize: 0, DesiredCapacity: 0 })), ctx);
         scaledToZero.push(name);
         rt.logger.info('Auto Scaling group scaled to zero', { ...rt.context, ...ctx });
       } catch (error) {

@@ -6,6 +6,10 @@
  * branch with a message an operator can act on.
  */
 
+import { describeType, isRecord, shown } from '../input-values';
+
+export { describeType } from '../input-values';
+
 export interface VaultRef {
   readonly name: string;
   readonly accountId: string;
@@ -51,20 +55,6 @@ const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,64}$/
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Upper bound on the RPO, against a unit mistake (seconds for minutes): one year. */
 const MAX_RPO_MINUTES = 366 * 24 * 60;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : describeType(value);
-}
 
 function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
   if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');

@@ -1,15 +1,13 @@
-import {
-  ListRecoveryPointsByBackupVaultCommand,
-  ListTagsCommand,
-  type BackupClient,
-  type ListRecoveryPointsByBackupVaultCommandInput,
-  type ListTagsCommandInput,
-} from '@aws-sdk/client-backup';
+import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRecoveryPointsByBackupVaultCommandInput } from '@aws-sdk/client-backup';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { listBackupTags } from '../recovery-point-tags';
 import { parseLocateInput, type LocateInput, type VaultRef } from './input';
 
 export { InvalidInputError, parseLocateInput } from './input';
 export type { CentralVaultRef, LocateInput, VaultRef } from './input';
+export { backoffDelay, errorCode } from '../aws-call';
+export type { Logger } from '../aws-call';
 
 /**
  * Exactly the IAM actions {@link locateRecoveryPoints} calls with the function's own role. The two
@@ -24,23 +22,10 @@ export const CENTRAL_REQUIRED_ACTIONS = ['backup:ListRecoveryPointsByBackupVault
 export const DR_WORKLOAD_TAG = 'dr:workload';
 
 /** Error codes of throttled requests, retried with exponential backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'Throttling',
-  'LimitExceededException',
-]);
+export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'LimitExceededException']);
 
 /** S3 bucket ARNs carry no account: `arn:<partition>:s3:::<bucket>`. */
 const S3_BUCKET_ARN = /^arn:[^:]+:s3:::[^/:]+$/;
-
-/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
-export interface Logger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
 
 /** Temporary credentials of the copy-starter role, in the SDK's credential identity shape. */
 export interface AssumedCredentials {
@@ -53,12 +38,7 @@ export interface AssumedCredentials {
 /** Builds the Backup client of the central vault from the copy-starter role's credentials. */
 export type CentralBackupClientFactory = (credentials: AssumedCredentials, region: string) => BackupClient;
 
-export interface LocateOptions {
-  /** Attempts of one AWS call while it is throttled, the first included. */
-  readonly maxThrottleAttempts: number;
-  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
-  readonly baseBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface LocateOptions extends ThrottleOptions {
   /** Lifetime of the copy-starter session (900 s is the minimum STS accepts). */
   readonly sessionDurationSeconds: number;
   /** Pages of one listing; more is an error rather than a silently partial answer. */
@@ -73,20 +53,14 @@ export const DEFAULT_OPTIONS: LocateOptions = {
   maxPages: 1000,
 };
 
-export interface LocateRecoveryPointsDeps {
+export interface LocateRecoveryPointsDeps extends CallDeps<LocateOptions> {
   /** Backup client of the DR account, in the restore vault's region. */
   readonly backup: BackupClient;
   /** STS client of the DR account, to assume the copy-starter role. */
   readonly sts: STSClient;
   readonly centralBackup: CentralBackupClientFactory;
-  readonly logger: Logger;
-  /** Default: setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
   /** The point in time when the input has none. Default: the current time. */
   readonly now?: () => Date;
-  readonly options?: Partial<LocateOptions>;
 }
 
 export interface ReadyRecoveryPoint {
@@ -125,16 +99,7 @@ export class LocateRecoveryPointsError extends Error {
 }
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends LocateRecoveryPointsError {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
-    this.name = 'AwsCallError';
-  }
-}
+export class AwsCallError extends awsCallErrorClass(LocateRecoveryPointsError) {}
 
 /** Neither vault holds a usable recovery point of the workload: nothing can be restored. */
 export class NoRecoveryPointsError extends LocateRecoveryPointsError {
@@ -152,78 +117,14 @@ interface Candidate {
   readonly creationDate: Date;
 }
 
-interface Runtime {
-  readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly options: LocateOptions;
-  /** Attributes added to every log line: what is known so far. */
-  readonly context: Record<string, unknown>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
-export function errorCode(error: unknown): string {
-  if (isRecord(error)) {
-    for (const key of ['name', 'Code', 'code']) {
-      const value = error[key];
-      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
-    }
-  }
-  return 'UnknownError';
-}
+type Runtime = CallRuntime<LocateOptions>;
 
 export function isThrottling(error: unknown): boolean {
-  return THROTTLING_ERROR_CODES.has(errorCode(error));
-}
-
-/**
- * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
- * random share of the other half, so that delays never decrease from one retry to the next.
- */
-export function backoffDelay(retry: number, random: () => number, options: Pick<LocateOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
-  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
+  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
 }
 
 /** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-async function call<T>(rt: Runtime, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const code = errorCode(error);
-      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
-      if (attempt >= rt.options.maxThrottleAttempts) {
-        throw new LocateRecoveryPointsError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
-      }
-      const delayMs = backoffDelay(attempt, rt.random, rt.options);
-      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, operation, errorCode: code, attempt, delayMs });
-      await rt.sleep(delayMs);
-    }
-  }
-}
-
-async function listTags(rt: Runtime, client: BackupClient, recoveryPointArn: string): Promise<Record<string, string>> {
-  const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    if (++pages > rt.options.maxPages) throw new LocateRecoveryPointsError(`ListTags(${recoveryPointArn}) returned more than ${rt.options.maxPages} pages; giving up`);
-    const input: ListTagsCommandInput = { ResourceArn: recoveryPointArn, ...(nextToken ? { NextToken: nextToken } : {}) };
-    const out = await call(rt, `ListTags(${recoveryPointArn})`, () => client.send(new ListTagsCommand(input)));
-    for (const [key, value] of Object.entries(out.Tags ?? {})) if (typeof value === 'string') tags[key] = value;
-    nextToken = out.NextToken;
-  } while (nextToken);
-  return tags;
-}
+const call = awsCaller({ AwsCallError, GiveUpError: LocateRecoveryPointsError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 /** The account field of an ARN (`arn:partition:service:region:account:...`), or undefined. */
 function accountOf(arn: string): string | undefined {
@@ -273,7 +174,7 @@ async function newestPerResource(rt: Runtime, client: BackupClient, vault: Vault
   } while (nextToken);
 
   for (const [arn, candidate] of [...buckets].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    const tags = await listTags(rt, client, candidate.recoveryPointArn);
+    const tags = await listBackupTags(rt, call, client, candidate.recoveryPointArn, { maxPages: rt.options.maxPages, tooManyPages: (message) => new LocateRecoveryPointsError(message) });
     if (tags[DR_WORKLOAD_TAG] === input.workload) byAccount.set(arn, candidate);
   }
   rt.logger.info(`Recovery points of the ${role} vault`, { ...rt.context, vault: vault.name, vaultAccountId: vault.accountId, listed, pages, resources: byAccount.size });
@@ -358,13 +259,7 @@ async function locate(rt: Runtime, deps: LocateRecoveryPointsDeps, input: Locate
  * vault holds anything of the workload, after logging.
  */
 export async function locateRecoveryPoints(event: unknown, deps: LocateRecoveryPointsDeps): Promise<LocateResult> {
-  const rt: Runtime = {
-    logger: deps.logger,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    options: { ...DEFAULT_OPTIONS, ...deps.options },
-    context: {},
-  };
+  const rt: Runtime = callRuntime(deps, DEFAULT_OPTIONS);
   try {
     const input = parseLocateInput(event);
     const pointInTime = input.pointInTime ?? (deps.now ?? (() => new Date()))();

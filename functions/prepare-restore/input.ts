@@ -6,6 +6,10 @@
  * branch with a message an operator can act on. Nothing is called in AWS for an invalid input.
  */
 
+import { describeType, isRecord, shown } from '../input-values';
+
+export { describeType } from '../input-values';
+
 /** The AWS Backup resource types this function prepares restores for. */
 export const SUPPORTED_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
 export type SupportedResourceType = (typeof SUPPORTED_RESOURCE_TYPES)[number];
@@ -60,20 +64,6 @@ const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const NAME_SUFFIX = /^(?=.{1,16}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Names derived from it must stay deterministic, not unbounded input. */
 const MAX_EXECUTION_NAME = 1024;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function describeType(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'array';
-  return typeof value;
-}
-
-function shown(value: unknown): string {
-  return typeof value === 'string' ? JSON.stringify(value) : describeType(value);
-}
 
 function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
   if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');

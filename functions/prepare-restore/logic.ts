@@ -1,10 +1,14 @@
 import { createHash } from 'crypto';
-import { GetRecoveryPointRestoreMetadataCommand, ListTagsCommand, type BackupClient, type ListTagsCommandInput } from '@aws-sdk/client-backup';
-import { DescribeInstancesCommand, DescribeSnapshotsCommand, type DescribeInstancesCommandInput, type EC2Client } from '@aws-sdk/client-ec2';
+import { GetRecoveryPointRestoreMetadataCommand, type BackupClient } from '@aws-sdk/client-backup';
+import { DescribeInstancesCommand, type DescribeInstancesCommandInput, type EC2Client } from '@aws-sdk/client-ec2';
+import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { recoveryPointTags } from '../recovery-point-tags';
 import { parsePrepareRestoreInput, type PrepareRestoreInput, type SupportedResourceType } from './input';
 
 export { InvalidInputError, parsePrepareRestoreInput, SUPPORTED_RESOURCE_TYPES } from './input';
 export type { PrepareRestoreInput, RestoreTarget, SupportedResourceType } from './input';
+export { backoffDelay, errorCode } from '../aws-call';
+export type { Logger } from '../aws-call';
 
 /** Exactly the IAM actions {@link prepareRestore} calls. */
 export const REQUIRED_ACTIONS = ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags', 'ec2:DescribeSnapshots', 'ec2:DescribeInstances'] as const;
@@ -13,16 +17,8 @@ export const REQUIRED_ACTIONS = ['backup:GetRecoveryPointRestoreMetadata', 'back
 export const DR_SERVER_TAG = 'dr:server';
 
 /** Error codes of throttled requests, retried with exponential backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  'ThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-  'Throttling',
-  'LimitExceededException',
-]);
+export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'LimitExceededException']);
 
-/** EBS recovery points are EC2 snapshots, whose tags AWS Backup's ListTags does not return. */
-const SNAPSHOT_ARN = /^arn:[^:]+:ec2:[^:]*:[^:]*:snapshot\/(snap-[0-9a-f]+)$/;
 const RDS_INSTANCE_ARN = /^arn:[^:]+:rds:[^:]*:\d*:db:(.+)$/;
 const RDS_CLUSTER_ARN = /^arn:[^:]+:rds:[^:]*:\d*:cluster:(.+)$/;
 const DYNAMODB_TABLE_ARN = /^arn:[^:]+:dynamodb:[^:]*:\d*:table\/([^/]+)/;
@@ -34,36 +30,18 @@ export const EFS_CREATION_TOKEN_MAX = 64;
 /** Hex characters of the hash that makes new names unique per execution and resource. */
 export const NAME_HASH_LENGTH = 8;
 
-/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
-export interface Logger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
-export interface PrepareRestoreOptions {
-  /** Attempts of one AWS call while it is throttled, the first included. */
-  readonly maxThrottleAttempts: number;
-  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
-  readonly baseBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface PrepareRestoreOptions extends ThrottleOptions {
   /** Pages of one listing; more is an error. */
   readonly maxPages: number;
 }
 
 export const DEFAULT_OPTIONS: PrepareRestoreOptions = { maxThrottleAttempts: 6, baseBackoffMs: 250, maxBackoffMs: 8000, maxPages: 100 };
 
-export interface PrepareRestoreDeps {
+export interface PrepareRestoreDeps extends CallDeps<PrepareRestoreOptions> {
   /** Backup client of the DR account (restore vault). */
   readonly backup: BackupClient;
   /** EC2 client of the DR account, for EBS recovery points and recovery instances. */
   readonly ec2: EC2Client;
-  readonly logger: Logger;
-  /** Default: setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
-  readonly options?: Partial<PrepareRestoreOptions>;
 }
 
 export interface PreparedRestore {
@@ -83,77 +61,19 @@ export class PrepareRestoreError extends Error {
 }
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends PrepareRestoreError {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
-    this.name = 'AwsCallError';
-  }
-}
+export class AwsCallError extends awsCallErrorClass(PrepareRestoreError) {}
 
-interface Runtime {
+interface Runtime extends CallRuntime<PrepareRestoreOptions> {
   readonly backup: BackupClient;
   readonly ec2: EC2Client;
-  readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly options: PrepareRestoreOptions;
-  /** Attributes added to every log line: what is known so far. */
-  readonly context: Record<string, unknown>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
-export function errorCode(error: unknown): string {
-  if (isRecord(error)) {
-    for (const key of ['name', 'Code', 'code']) {
-      const value = error[key];
-      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
-    }
-  }
-  return 'UnknownError';
 }
 
 export function isThrottling(error: unknown): boolean {
-  return THROTTLING_ERROR_CODES.has(errorCode(error));
-}
-
-/**
- * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
- * random share of the other half, so that delays never decrease from one retry to the next.
- */
-export function backoffDelay(retry: number, random: () => number, options: Pick<PrepareRestoreOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
-  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
+  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
 }
 
 /** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-async function call<T>(rt: Runtime, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const code = errorCode(error);
-      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
-      if (attempt >= rt.options.maxThrottleAttempts) {
-        throw new PrepareRestoreError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
-      }
-      const delayMs = backoffDelay(attempt, rt.random, rt.options);
-      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, operation, errorCode: code, attempt, delayMs });
-      await rt.sleep(delayMs);
-    }
-  }
-}
+const call = awsCaller({ AwsCallError, GiveUpError: PrepareRestoreError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 // ---------------------------------------------------------------------------------------------
 // Names
@@ -209,31 +129,6 @@ interface Draft {
   readonly hash: string;
 }
 
-function tagMap(tags: { Key?: string; Value?: string }[] | undefined): Record<string, string> {
-  const map: Record<string, string> = {};
-  for (const tag of tags ?? []) if (tag.Key !== undefined && tag.Value !== undefined) map[tag.Key] = tag.Value;
-  return map;
-}
-
-async function recoveryPointTags(rt: Runtime, recoveryPointArn: string): Promise<Record<string, string>> {
-  const snapshotId = SNAPSHOT_ARN.exec(recoveryPointArn)?.[1];
-  if (snapshotId) {
-    const out = await call(rt, `DescribeSnapshots(${snapshotId})`, () => rt.ec2.send(new DescribeSnapshotsCommand({ SnapshotIds: [snapshotId] })));
-    return tagMap(out.Snapshots?.[0]?.Tags);
-  }
-  const tags: Record<string, string> = {};
-  let nextToken: string | undefined;
-  let pages = 0;
-  do {
-    if (++pages > rt.options.maxPages) throw new PrepareRestoreError(`ListTags(${recoveryPointArn}) returned more than ${rt.options.maxPages} pages; giving up`);
-    const input: ListTagsCommandInput = { ResourceArn: recoveryPointArn, ...(nextToken ? { NextToken: nextToken } : {}) };
-    const out = await call(rt, `ListTags(${recoveryPointArn})`, () => rt.backup.send(new ListTagsCommand(input)));
-    for (const [key, value] of Object.entries(out.Tags ?? {})) if (typeof value === 'string') tags[key] = value;
-    nextToken = out.NextToken;
-  } while (nextToken);
-  return tags;
-}
-
 /** Running instances tagged `dr:server=<server>`: instance ID → Availability Zone. */
 async function recoveryInstances(rt: Runtime, server: string): Promise<Map<string, string>> {
   const found = new Map<string, string>();
@@ -271,7 +166,7 @@ function zoneLetter(availabilityZone: string | undefined): string | undefined {
  */
 async function prepareEbs(rt: Runtime, d: Draft): Promise<void> {
   const { input, metadata, warnings } = d;
-  const tags = await recoveryPointTags(rt, input.recoveryPointArn);
+  const tags = await recoveryPointTags(rt, call, input.recoveryPointArn, { maxPages: rt.options.maxPages, tooManyPages: (message) => new PrepareRestoreError(message) });
   const server = tags[DR_SERVER_TAG]?.trim();
   if (!server) {
     const fallback = input.target.availabilityZones[0];
@@ -445,11 +340,7 @@ export async function prepareRestore(event: unknown, deps: PrepareRestoreDeps): 
   const rt: Runtime = {
     backup: deps.backup,
     ec2: deps.ec2,
-    logger: deps.logger,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    options: { ...DEFAULT_OPTIONS, ...deps.options },
-    context: {},
+    ...callRuntime(deps, DEFAULT_OPTIONS),
   };
   try {
     const input = parsePrepareRestoreInput(event);

@@ -4,6 +4,8 @@
  * {@link InvalidInputError} whose message names the field, before any AWS call.
  */
 
+import { describeValue as describe, isAbsent, isRecord } from '../input-values';
+
 export type RecoveryMode = 'failover' | 'drill';
 export type RecoveryOutcome = 'recovered' | 'failed';
 
@@ -49,26 +51,6 @@ export class InvalidInputError extends Error {
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:(?:execution|express):[^:\s]+:[^\s]+$/;
 /** ISO 8601 date-time with a time zone, as Step Functions (`$$.Execution.StartTime`) and the AWS SDKs write them. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') {
-    const shown = value.length > 80 ? `${value.slice(0, 77)}...` : value;
-    return JSON.stringify(shown);
-  }
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
-
-/** Absent or null: both mean "not given" (Step Functions passes null for a missing optional value). */
-function isAbsent(value: unknown): value is undefined | null {
-  return value === undefined || value === null;
-}
 
 function requiredString(record: Record<string, unknown>, field: string): string {
   const value = record[field];

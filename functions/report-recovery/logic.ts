@@ -1,9 +1,12 @@
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
+import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { parseReportInput, type RecoveryReportInput } from './input';
 
 export { InvalidInputError, parseReportInput } from './input';
 export type { RecoveryMode, RecoveryOutcome, RecoveryReportInput, RestoreSummary, TimelineStep } from './input';
+export { backoffDelay, errorCode } from '../aws-call';
+export type { Logger } from '../aws-call';
 
 /** Exactly the IAM actions {@link reportRecovery} calls. */
 export const REQUIRED_ACTIONS = ['cloudwatch:PutMetricData', 'sns:Publish'] as const;
@@ -27,29 +30,9 @@ export const MAX_SUBJECT_LENGTH = 99;
 export const SNS_MAX_PUBLISH_BYTES = 256 * 1024;
 
 /** Error codes of throttled requests (CloudWatch, SNS, and the KMS key of an encrypted topic), retried with backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  'Throttling',
-  'ThrottlingException',
-  'Throttled',
-  'ThrottledException',
-  'KMSThrottlingException',
-  'TooManyRequestsException',
-  'RequestLimitExceeded',
-]);
+export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'Throttled', 'ThrottledException', 'KMSThrottlingException']);
 
-/** The part of a logger this logic uses (Powertools' Logger satisfies it). */
-export interface Logger {
-  info(message: string, ...attributes: Record<string, unknown>[]): void;
-  warn(message: string, ...attributes: Record<string, unknown>[]): void;
-  error(message: string, ...attributes: Record<string, unknown>[]): void;
-}
-
-export interface ReportOptions {
-  /** Attempts of one AWS call while it is throttled, the first included. */
-  readonly maxThrottleAttempts: number;
-  /** Backoff before the first retry; doubles on every retry, up to {@link maxBackoffMs}. */
-  readonly baseBackoffMs: number;
-  readonly maxBackoffMs: number;
+export interface ReportOptions extends ThrottleOptions {
   /** Upper bound of the SNS message body in UTF-8 bytes; leaves room for the subject and attributes. */
   readonly maxMessageBytes: number;
 }
@@ -61,21 +44,15 @@ export const DEFAULT_OPTIONS: ReportOptions = {
   maxMessageBytes: SNS_MAX_PUBLISH_BYTES - 2048,
 };
 
-export interface ReportRecoveryDeps {
+export interface ReportRecoveryDeps extends CallDeps<ReportOptions> {
   readonly cloudwatch: CloudWatchClient;
   readonly sns: SNSClient;
-  readonly logger: Logger;
   /** CloudWatch namespace of the metrics (`METRIC_NAMESPACE`, default {@link DEFAULT_NAMESPACE}). */
   readonly namespace: string;
   /** The on-call SNS topic (`TOPIC_ARN`). */
   readonly topicArn: string;
   /** Default: the system clock. */
   readonly now?: () => Date;
-  /** Default: setTimeout. */
-  readonly sleep?: (ms: number) => Promise<void>;
-  /** Jitter source in [0, 1). Default: Math.random. */
-  readonly random?: () => number;
-  readonly options?: Partial<ReportOptions>;
 }
 
 /** The function's output, returned to the state machine. */
@@ -97,74 +74,16 @@ export class ReportRecoveryError extends Error {
 }
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends ReportRecoveryError {
-  constructor(
-    readonly operation: string,
-    readonly code: string,
-    cause: unknown,
-  ) {
-    super(`${operation} failed: ${code}: ${messageOf(cause)}`, { cause });
-    this.name = 'AwsCallError';
-  }
-}
+export class AwsCallError extends awsCallErrorClass(ReportRecoveryError) {}
 
-interface Runtime {
-  readonly logger: Logger;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly options: ReportOptions;
-  readonly context: Record<string, unknown>;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null;
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
-/** The AWS error code of an SDK error (`name`, or `Code`/`code` of other shapes). */
-export function errorCode(error: unknown): string {
-  if (isRecord(error)) {
-    for (const key of ['name', 'Code', 'code']) {
-      const value = error[key];
-      if (typeof value === 'string' && value.length > 0 && value !== 'Error') return value;
-    }
-  }
-  return 'UnknownError';
-}
+type Runtime = CallRuntime<ReportOptions>;
 
 export function isThrottling(error: unknown): boolean {
-  return THROTTLING_ERROR_CODES.has(errorCode(error));
-}
-
-/**
- * Delay before retry number `retry` (1-based): "equal jitter", half of the exponential delay plus a
- * random share of the other half, so that delays never decrease from one retry to the next.
- */
-export function backoffDelay(retry: number, random: () => number, options: Pick<ReportOptions, 'baseBackoffMs' | 'maxBackoffMs'>): number {
-  const exponential = Math.min(options.maxBackoffMs, options.baseBackoffMs * 2 ** (retry - 1));
-  return Math.round(exponential / 2 + random() * (exponential / 2));
+  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
 }
 
 /** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-async function call<T>(rt: Runtime, operation: string, send: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await send();
-    } catch (error) {
-      const code = errorCode(error);
-      if (!isThrottling(error)) throw new AwsCallError(operation, code, error);
-      if (attempt >= rt.options.maxThrottleAttempts) {
-        throw new ReportRecoveryError(`${operation} was throttled (${code}) on all ${attempt} attempts; giving up`, { cause: error });
-      }
-      const delayMs = backoffDelay(attempt, rt.random, rt.options);
-      rt.logger.warn('AWS call throttled; retrying', { ...rt.context, operation, errorCode: code, attempt, delayMs });
-      await rt.sleep(delayMs);
-    }
-  }
-}
+const call = awsCaller({ AwsCallError, GiveUpError: ReportRecoveryError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 export interface RecoveryTimes {
   readonly rtoSeconds: number | null;
@@ -382,13 +301,7 @@ const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.
  * even when the other failed; then any failure is thrown, naming what failed.
  */
 export async function reportRecovery(input: unknown, deps: ReportRecoveryDeps): Promise<RecoveryReport> {
-  const rt: Runtime = {
-    logger: deps.logger,
-    sleep: deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms))),
-    random: deps.random ?? Math.random,
-    options: { ...DEFAULT_OPTIONS, ...deps.options },
-    context: {},
-  };
+  const rt: Runtime = callRuntime(deps, DEFAULT_OPTIONS);
   try {
     if (typeof deps.namespace !== 'string' || deps.namespace.trim().length === 0) throw new ReportRecoveryError('the metric namespace is empty');
     if (!TOPIC_ARN.test(deps.topicArn)) throw new ReportRecoveryError(`the topic ARN ${JSON.stringify(deps.topicArn)} is not an SNS topic ARN`);
