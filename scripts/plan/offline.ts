@@ -1,0 +1,196 @@
+import { spawn } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+
+/** Fake static credentials: never valid anywhere, only so that the provider configures without a lookup. */
+export const FAKE_ACCESS_KEY = 'AKIAOFFLINEPLAN00000';
+export const FAKE_SECRET_KEY = 'offline-plan-not-a-secret';
+
+type Json = Record<string, unknown>;
+
+/**
+ * The configuration actually planned: a copy of the synthesized `cdk.tf.json` with only what cannot
+ * work offline changed.
+ *
+ * - `terraform.cloud` / `terraform.backend` removed: state is local (and empty) in the temporary
+ *   working directory, never the stack's workspace.
+ * - every `aws` provider: no `assume_role` (STS), no `allowed_account_ids` / `forbidden_account_ids`
+ *   (the account ID is never looked up, so the check would always fail), no profile or shared files;
+ *   fake static keys and the four `skip_*` flags; `endpoints.sfn` pointed at the local stub (see
+ *   sfn-stub.ts). Region, default tags and aliases stay as synthesized.
+ * Everything else (resources, outputs, locals, ...) is planned exactly as synthesized.
+ */
+export function offlineStackConfig(stack: Json, sfnEndpoint: string): Json {
+  const copy = JSON.parse(JSON.stringify(stack)) as Json;
+  const terraform = copy.terraform as Json | undefined;
+  if (terraform) {
+    delete terraform.cloud;
+    delete terraform.backend;
+  }
+  const providers = copy.provider as Record<string, Json[] | Json> | undefined;
+  const aws = providers?.aws;
+  if (aws) {
+    const configs = Array.isArray(aws) ? aws : [aws];
+    providers.aws = configs.map((config) => {
+      const c: Json = { ...config };
+      for (const key of [
+        'assume_role',
+        'assume_role_with_web_identity',
+        'allowed_account_ids',
+        'forbidden_account_ids',
+        'profile',
+        'shared_config_files',
+        'shared_credentials_files',
+        'token',
+      ]) {
+        delete c[key];
+      }
+      const existing = Array.isArray(c.endpoints) ? (c.endpoints[0] as Json | undefined) : (c.endpoints as Json | undefined);
+      const endpoints: Json = { ...(existing ?? {}), sfn: sfnEndpoint };
+      delete endpoints.stepfunctions;
+      return {
+        ...c,
+        access_key: FAKE_ACCESS_KEY,
+        secret_key: FAKE_SECRET_KEY,
+        skip_credentials_validation: true,
+        skip_requesting_account_id: true,
+        skip_metadata_api_check: true,
+        skip_region_validation: true,
+        endpoints: [endpoints],
+      };
+    });
+  }
+  return copy;
+}
+
+/** Entries of a synthesized stack directory that belong to someone's own init/apply there, not to the plan. */
+const NOT_LINKED = new Set(['.terraform', '.terraform.lock.hcl', 'terraform.tfstate', 'terraform.tfstate.backup', 'cdk.tf.json']);
+
+/**
+ * A fresh working directory for one stack: the offline `cdk.tf.json` plus symbolic links to everything
+ * else the synth wrote next to it (Lambda assets referenced by relative path). The synthesized
+ * directory itself is only read.
+ */
+export function prepareWorkDir(stackDir: string, workDir: string, sfnEndpoint: string): void {
+  fs.mkdirSync(workDir, { recursive: true });
+  for (const entry of fs.readdirSync(stackDir)) {
+    if (NOT_LINKED.has(entry) || entry.startsWith('terraform.tfstate')) continue;
+    fs.symlinkSync(path.join(stackDir, entry), path.join(workDir, entry));
+  }
+  const stack = JSON.parse(fs.readFileSync(path.join(stackDir, 'cdk.tf.json'), 'utf8')) as Json;
+  fs.writeFileSync(path.join(workDir, 'cdk.tf.json'), JSON.stringify(offlineStackConfig(stack, sfnEndpoint), null, 2));
+}
+
+export interface TerraformSetup {
+  readonly bin: string;
+  readonly env: NodeJS.ProcessEnv;
+  /** True when providers come from a shared plugin cache (inits are then run one at a time). */
+  readonly usesPluginCache: boolean;
+}
+
+/**
+ * Environment for every terraform call: a generated CLI config (TF_PLUGIN_DIR as a filesystem mirror,
+ * from which init symlinks the provider into each working directory: one copy on disk however many
+ * stacks; without it, a shared plugin cache in ~/.terraform.d/plugin-cache), no checkpoint calls, and
+ * no AWS_* variables so that no credential, profile or role of the caller can reach the provider.
+ */
+export function terraformSetup(cliConfigDir: string, env: NodeJS.ProcessEnv = process.env): TerraformSetup {
+  const pluginDir = env.TF_PLUGIN_DIR;
+  const cliConfig = path.join(cliConfigDir, 'terraformrc');
+  let usesPluginCache = false;
+  if (pluginDir) {
+    fs.writeFileSync(cliConfig, `provider_installation {\n  filesystem_mirror {\n    path = ${JSON.stringify(path.resolve(pluginDir))}\n  }\n}\n`);
+  } else {
+    const cache = path.join(os.homedir(), '.terraform.d', 'plugin-cache');
+    fs.mkdirSync(cache, { recursive: true });
+    // Without a lock file Terraform would otherwise download again for every stack instead of using the cache.
+    fs.writeFileSync(cliConfig, `plugin_cache_dir = ${JSON.stringify(cache)}\nplugin_cache_may_break_dependency_lock_file = true\n`);
+    usesPluginCache = true;
+  }
+  const tfEnv: NodeJS.ProcessEnv = {};
+  for (const [key, value] of Object.entries(env)) {
+    if (key.startsWith('AWS_') || key.startsWith('TF_CLI_ARGS') || key === 'TF_WORKSPACE' || key === 'TF_DATA_DIR') continue;
+    tfEnv[key] = value;
+  }
+  Object.assign(tfEnv, {
+    TF_CLI_CONFIG_FILE: cliConfig,
+    CHECKPOINT_DISABLE: '1',
+    TF_IN_AUTOMATION: '1',
+    TF_INPUT: '0',
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  return { bin: env.TERRAFORM_BIN || 'terraform', env: tfEnv, usesPluginCache };
+}
+
+/** Terraform could not be started at all. */
+export class TerraformMissingError extends Error {}
+
+export interface TerraformRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export function runTerraform(setup: TerraformSetup, args: string[], cwd: string): Promise<TerraformRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(setup.bin, args, { cwd, env: setup.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout.on('data', (c: Buffer) => out.push(c));
+    child.stderr.on('data', (c: Buffer) => err.push(c));
+    child.on('error', (e) => reject(new TerraformMissingError(`could not run "${setup.bin}" (${e.message}): install Terraform >= 1.11 and put it on PATH, or set TERRAFORM_BIN`)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+}
+
+/** `terraform version -json`'s version, or an error saying how to get Terraform. */
+export async function terraformVersion(setup: TerraformSetup): Promise<string> {
+  const run = await runTerraform(setup, ['version', '-json'], os.tmpdir());
+  if (run.code !== 0) throw new Error(`"${setup.bin} version" failed:\n${run.stderr}${run.stdout}`);
+  return (JSON.parse(run.stdout) as { terraform_version: string }).terraform_version;
+}
+
+export class StackPlanError extends Error {
+  constructor(
+    readonly stack: string,
+    readonly step: string,
+    readonly output: string,
+  ) {
+    super(`${stack}: terraform ${step} failed\n${output.trim()}`);
+  }
+}
+
+export interface PlannedStack {
+  readonly name: string;
+  /** `terraform show -json` of the saved plan. */
+  readonly plan: unknown;
+  /** `terraform show -no-color` of the saved plan. */
+  readonly text: string;
+}
+
+/**
+ * init, plan -out, show -json and show of one stack in its own working directory. `initGate` serializes
+ * inits when they share a plugin cache (Terraform does not guarantee concurrent cache writes).
+ */
+export async function planStack(
+  setup: TerraformSetup,
+  name: string,
+  stackDir: string,
+  workDir: string,
+  sfnEndpoint: string,
+  initGate: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<PlannedStack> {
+  prepareWorkDir(stackDir, workDir, sfnEndpoint);
+  const step = async (label: string, args: string[]) => {
+    const run = await runTerraform(setup, args, workDir);
+    if (run.code !== 0) throw new StackPlanError(name, label, `${run.stderr}${run.stderr && run.stdout ? '\n' : ''}${run.stdout}`);
+    return run.stdout;
+  };
+  await initGate(() => step('init', ['init', '-input=false', '-no-color']));
+  await step('plan', ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']);
+  // One after the other: each loads the provider's schema (~4 s of CPU); the pool bounds stacks, not steps.
+  const json = await step('show -json', ['show', '-json', 'tfplan']);
+  const text = await step('show', ['show', '-no-color', 'tfplan']);
+  return { name, plan: JSON.parse(json), text };
+}
