@@ -55,6 +55,8 @@ export interface RecoveryDefinitionProps {
     readonly availabilityZones: string[];
     readonly subnetIds: string[];
     readonly securityGroupIds: string[];
+    /** Added to the names of restored databases, tables and file systems (prepare-restore requires it). Default: `dr`. */
+    readonly nameSuffix?: string;
   };
   /** Seconds between two polls of a job. Default: 30. */
   readonly pollSeconds?: number;
@@ -145,10 +147,11 @@ function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Re
     servers: w.servers.map((s) => ({ role: s.role, autoScalingGroupName: s.autoScalingGroupName, size: s.size, maxSize: s.maxSize })),
     autoScalingGroupNames: w.servers.map((s) => s.autoScalingGroupName),
     failover: w.failover ?? null,
-    healthAlarmName: w.healthAlarmName ?? null,
+    // Absent (not null) without an alarm: NeedsHealthCheck tests IsPresent, and a null field is present.
+    ...(w.healthAlarmName ? { healthAlarmName: w.healthAlarmName } : {}),
     startCommand: w.startCommand,
     mountRoot: w.mountRoot,
-    target: props.target,
+    target: { ...props.target, nameSuffix: props.target.nameSuffix ?? 'dr' },
   };
 }
 
@@ -166,18 +169,33 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   const states: Record<string, State> = {};
 
   // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
+  // A Choice rule on a missing Variable fails the execution (States.Runtime), and the DR bus rule's
+  // input has no "workload": test for the field first.
+  states.HasWorkloadField = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.workload', IsPresent: true, Next: 'ResolveWorkload' }],
+    Default: 'HasIncidentAccount',
+  };
+  states.HasIncidentAccount = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.incident.account', IsPresent: true, Next: 'ResolveWorkloadByIncident' }],
+    Default: 'UnknownWorkload',
+  };
+  states.ResolveWorkloadByIncident = {
+    Type: 'Choice',
+    Choices: props.workloads.map((w) => ({ Variable: '$.incident.account', StringEquals: w.accountId, Next: `Config-${w.name}` })),
+    Default: 'UnknownWorkload',
+  };
   states.ResolveWorkload = {
     Type: 'Choice',
-    Choices: props.workloads.flatMap((w) => [
-      { Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` },
-      { And: [{ Variable: '$.workload', IsPresent: false }, { Variable: '$.incident.account', StringEquals: w.accountId }], Next: `Config-${w.name}` },
-    ]),
+    Choices: props.workloads.map((w) => ({ Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` })),
     Default: 'UnknownWorkload',
   };
   states.UnknownWorkload = { Type: 'Fail', Error: 'UnknownWorkload', Cause: 'The input names no workload of this estate (neither "workload" nor the incident account matches).' };
   for (const w of props.workloads) {
-    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w, props), ResultPath: '$.config', Next: 'CheckMode' };
+    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w, props), ResultPath: '$.config', Next: 'HasMode' };
   }
+  states.HasMode = { Type: 'Choice', Choices: [{ Variable: '$.mode', IsPresent: true, Next: 'CheckMode' }], Default: 'InvalidMode' };
   states.CheckMode = {
     Type: 'Choice',
     Choices: [{ Or: [{ Variable: '$.mode', StringEquals: 'failover' }, { Variable: '$.mode', StringEquals: 'drill' }], Next: 'CheckPointInTime' }],
@@ -210,11 +228,16 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     },
     TimeoutSeconds: Math.max(...props.workloads.map((w) => w.approvalTimeoutSeconds)),
     ResultPath: '$.approval',
-    Retry: retryTransient(transientErrors('SNS')),
+    Retry: retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']),
     Catch: onFailure('Approve'),
     Next: 'CheckApproval',
   };
   states.CheckApproval = {
+    Type: 'Choice',
+    Choices: [{ Variable: '$.approval.approved', IsPresent: true, Next: 'CheckApprovalAnswer' }],
+    Default: 'ApprovalRejected',
+  };
+  states.CheckApprovalAnswer = {
     Type: 'Choice',
     Choices: [{ Variable: '$.approval.approved', BooleanEquals: true, Next: 'LocateData' }],
     Default: 'ApprovalRejected',
@@ -304,8 +327,10 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     ...pollLoop({
       prefix: 'ServerPoll',
       key: 'managed',
-      check: sdkTask('ssm', 'Ssm', 'describeInstanceInformation', { Filters: [{ Key: 'tag:dr:server', 'Values.$': 'States.Array($.role)' }, { Key: 'PingStatus', Values: ['Online'] }] }, {
-        ResultSelector: { 'count.$': 'States.ArrayLength($.InstanceInformationList)' },
+      // "Tag filters can't be combined with other filter types" (API reference): filter by tag, count the
+      // Online ones. 50 is the largest page (the default is 10, fewer than a server role may have).
+      check: sdkTask('ssm', 'Ssm', 'describeInstanceInformation', { Filters: [{ Key: 'tag:dr:server', 'Values.$': 'States.Array($.role)' }], MaxResults: 50 }, {
+        ResultSelector: { 'count.$': "States.ArrayLength($.InstanceInformationList[?(@.PingStatus == 'Online')])" },
         ResultPath: '$.managed',
         Next: 'x',
       }),
@@ -361,9 +386,11 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
       prefix: 'RestorePoll',
       key: 'restoreStatus',
       check: sdkTask('backup', 'Backup', 'describeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, {
+        // The whole job: DescribeRestoreJob has no CreatedResourceArn until the job created a resource
+        // (never for a FAILED job), and a path to a missing field is an uncatchable States.Runtime.
         ResultSelector: {
           'status.$': '$.Status',
-          'createdResourceArn.$': '$.CreatedResourceArn',
+          'job.$': '$',
           'statusMessage.$': "States.Format('restore job {} of {} ended {}', $.RestoreJobId, $.RecoveryPointArn, $.Status)",
         },
         ResultPath: '$.restoreStatus',
@@ -385,7 +412,8 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         'recoveryPointArn.$': '$.point.recoveryPointArn',
         'creationDate.$': '$.point.creationDate',
         'restoreJobId.$': '$.restore.restoreJobId',
-        'createdResourceArn.$': '$.restoreStatus.createdResourceArn',
+        // Reached only when the job is COMPLETED, when the created resource is known.
+        'createdResourceArn.$': '$.restoreStatus.job.CreatedResourceArn',
       },
       End: true,
     },
@@ -494,7 +522,8 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
             ResourceRecordSet: {
               'Name.$': '$.config.failover.recordName',
               'Type.$': '$.config.failover.recordType',
-              'Ttl.$': '$.config.failover.ttl',
+              // The API member is TTL (Route 53 rejects a record set without it).
+              'TTL.$': '$.config.failover.ttl',
               'ResourceRecords.$': 'States.Array(States.StringToJson(States.Format(\'\\{"Value":"{}"\\}\', $.config.failover.value)))',
             },
           },
@@ -586,7 +615,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
 
   return {
     Comment: 'Disaster recovery: approve, locate data, build infrastructure, restore data, connect servers, fail over, verify and report.',
-    StartAt: 'ResolveWorkload',
+    StartAt: 'HasWorkloadField',
     // A Standard workflow may run a year; a recovery that takes more than two days needs a person.
     TimeoutSeconds: 2 * 24 * 3600,
     States: states,

@@ -109,11 +109,17 @@ describe.each([
 describe('recovery inputs', () => {
   const def = synthesizedDefinition(exampleInput());
 
-  it('resolves the workload by name or by the incident account', () => {
-    expect((def.States.ResolveWorkload as { Choices: ChoiceRule[] }).Choices).toEqual([
-      { Variable: '$.workload', StringEquals: 'shop', Next: 'Config-shop' },
-      { And: [{ Variable: '$.workload', IsPresent: false }, { Variable: '$.incident.account', StringEquals: '333333333333' }], Next: 'Config-shop' },
-    ]);
+  it('resolves the workload by name or by the incident account, testing each field for presence first', () => {
+    expect(def.StartAt).toBe('HasWorkloadField');
+    expect(def.States.HasWorkloadField).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.workload', IsPresent: true, Next: 'ResolveWorkload' }], Default: 'HasIncidentAccount' });
+    expect(def.States.HasIncidentAccount).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.incident.account', IsPresent: true, Next: 'ResolveWorkloadByIncident' }], Default: 'UnknownWorkload' });
+    expect((def.States.ResolveWorkload as { Choices: ChoiceRule[] }).Choices).toEqual([{ Variable: '$.workload', StringEquals: 'shop', Next: 'Config-shop' }]);
+    expect((def.States.ResolveWorkloadByIncident as { Choices: ChoiceRule[] }).Choices).toEqual([{ Variable: '$.incident.account', StringEquals: '333333333333', Next: 'Config-shop' }]);
+  });
+
+  it('never reads a field it has not tested for presence where the input may lack it (mode, approval answer)', () => {
+    expect(def.States.HasMode).toMatchObject({ Choices: [{ Variable: '$.mode', IsPresent: true, Next: 'CheckMode' }], Default: 'InvalidMode' });
+    expect(def.States.CheckApproval).toMatchObject({ Choices: [{ Variable: '$.approval.approved', IsPresent: true }], Default: 'ApprovalRejected' });
   });
 
   it('restores in parallel, bounded by the configured concurrency, with idempotent restore jobs that keep the dr:* tags', () => {

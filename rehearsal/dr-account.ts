@@ -1,0 +1,1377 @@
+/**
+ * An in-memory model of the DR account (and of the central vault in the backup-vault account), on a
+ * simulated clock. Every AWS call of a rehearsal, whether made by a state machine Task or by the
+ * Lambda logic through a mocked SDK client, goes through {@link DrAccount.call} with the API's own
+ * (PascalCase) shapes, as the principal that makes it:
+ *
+ * - Throttling: with probability `throttle`, any call throws the service's throttling error instead
+ *   of acting (decided per call, with the rehearsal's seeded PRNG).
+ * - IAM, at action level: a principal may call only what its synthesized inline policies allow;
+ *   cross-account rules (central vault only through the copy-starter role, which trusts
+ *   `<name>-recovery-*` roles of the DR account only).
+ * - Jobs and resources change state over simulated time: copy and restore jobs, instances of the
+ *   Auto Scaling groups (pending → running → SSM online), volumes, attachments, automation
+ *   executions, deletions.
+ */
+import { createHash } from 'crypto';
+import type { VirtualClock } from './clock';
+import type { ServerGroupSpec } from './estate';
+
+// ---------------------------------------------------------------------------------------------
+// Errors, services
+
+/** An AWS error: `name` is the SDK's error code (`RequestLimitExceeded`, `VolumeInUse`, ...). */
+export class ModelError extends Error {
+  constructor(
+    readonly service: string,
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+/** Model service → IAM prefix. */
+export const IAM_PREFIX: Record<string, string> = {
+  backup: 'backup',
+  ec2: 'ec2',
+  autoscaling: 'autoscaling',
+  ssm: 'ssm',
+  sts: 'sts',
+  rds: 'rds',
+  dynamodb: 'dynamodb',
+  efs: 'elasticfilesystem',
+  cloudwatch: 'cloudwatch',
+  sns: 'sns',
+  route53: 'route53',
+  lambda: 'lambda',
+};
+
+/** The code each service throttles with (as the AWS SDK for JavaScript v3 names it). */
+export const THROTTLING_CODE: Record<string, string> = {
+  backup: 'ThrottlingException',
+  ec2: 'RequestLimitExceeded',
+  autoscaling: 'Throttling',
+  ssm: 'ThrottlingException',
+  sts: 'Throttling',
+  rds: 'Throttling',
+  dynamodb: 'ThrottlingException',
+  efs: 'ThrottlingException',
+  cloudwatch: 'Throttling',
+  sns: 'ThrottledException',
+  route53: 'Throttling',
+  lambda: 'TooManyRequestsException',
+};
+
+const IAM_ACTION_EXCEPTIONS: Record<string, string> = { 'lambda:invoke': 'lambda:InvokeFunction' };
+
+export function iamActionOf(service: string, action: string): string {
+  return IAM_ACTION_EXCEPTIONS[`${service}:${action}`] ?? `${IAM_PREFIX[service] ?? service}:${action.charAt(0).toUpperCase()}${action.slice(1)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Configuration
+
+export type ResourceType = 'EBS' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3';
+
+export interface ProtectedResource {
+  readonly resourceArn: string;
+  readonly resourceType: ResourceType;
+  /** Short name for the timeline. */
+  readonly label: string;
+  /** EBS: the tag contract. */
+  readonly server?: string;
+  readonly device?: string;
+}
+
+export interface ModelEstate {
+  readonly name: string;
+  readonly workload: string;
+  readonly region: string;
+  readonly workloadRegion: string;
+  readonly drAccountId: string;
+  readonly centralAccountId: string;
+  readonly workloadAccountId: string;
+  readonly restoreVaultName: string;
+  readonly centralVaultName: string;
+  readonly copyStarterRoleArn: string;
+  readonly copyServiceRoleArn: string;
+  readonly restoreRoleArn: string;
+  readonly onCallTopicArn: string;
+  readonly connectDocumentName: string;
+  readonly healthAlarmName?: string;
+  readonly hostedZoneId?: string;
+  readonly serverGroups: readonly ServerGroupSpec[];
+  readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
+  readonly securityGroupIds: readonly string[];
+  /** Role ARN → allowed action patterns. */
+  readonly allowedActions: Record<string, readonly string[]>;
+}
+
+export interface ModelTimings {
+  /** Base restore minutes per type; `restoreMinutes` overrides all. */
+  readonly restoreMinutes?: number;
+  readonly copyMinutes: number;
+  readonly instanceLaunchSeconds: number;
+  readonly ssmRegistrationSeconds: number;
+  readonly runbookSeconds: number;
+  readonly attachSeconds: number;
+  readonly healthOkAfterSeconds: number;
+}
+
+export const DEFAULT_TIMINGS: ModelTimings = {
+  copyMinutes: 20,
+  instanceLaunchSeconds: 60,
+  ssmRegistrationSeconds: 90,
+  runbookSeconds: 150,
+  attachSeconds: 6,
+  healthOkAfterSeconds: 120,
+};
+
+const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15 };
+
+export interface ModelOptions {
+  readonly clock: VirtualClock;
+  readonly random: () => number;
+  /** Probability (0-1) that a call is throttled. */
+  readonly throttle: number;
+  readonly estate: ModelEstate;
+  readonly timings: ModelTimings;
+  /** Resources whose restore job ends FAILED. */
+  readonly failRestoresOf?: ReadonlySet<string>;
+  /** Deviations from AWS behaviour that the model only warns about become failures. */
+  readonly strict?: boolean;
+}
+
+// ---------------------------------------------------------------------------------------------
+// State
+
+interface RecoveryPoint {
+  readonly arn: string;
+  readonly vault: 'central' | 'dr';
+  readonly accountId: string;
+  readonly vaultName: string;
+  readonly resourceArn: string;
+  readonly resourceType: ResourceType;
+  readonly creationDate: number;
+  readonly tags: Record<string, string>;
+  readonly restoreMetadata: Record<string, string>;
+  readonly sizeBytes: number;
+}
+
+interface CopyJob {
+  readonly id: string;
+  readonly token?: string;
+  readonly source: RecoveryPoint;
+  readonly createdAt: number;
+  readonly completesAt: number;
+  state: 'CREATED' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  destinationArn?: string;
+  completedAt?: number;
+}
+
+export interface RestoreJob {
+  readonly id: string;
+  readonly token?: string;
+  readonly point: RecoveryPoint;
+  readonly resourceType: ResourceType;
+  readonly metadata: Record<string, string>;
+  readonly copyTags: boolean;
+  readonly createdAt: number;
+  readonly completesAt: number;
+  readonly fails: boolean;
+  status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
+  statusMessage?: string;
+  createdResourceArn?: string;
+  /** EBS: the volume being created while the job runs. */
+  volumeId?: string;
+  startedAt?: number;
+  completedAt?: number;
+}
+
+interface Attachment {
+  readonly instanceId: string;
+  readonly device: string;
+  readonly attachTime: number;
+  state: 'attaching' | 'attached' | 'detaching' | 'detached';
+}
+
+interface Volume {
+  readonly id: string;
+  readonly az: string;
+  readonly sizeGiB: number;
+  readonly snapshotId?: string;
+  readonly createTime: number;
+  readonly tags: Record<string, string>;
+  readonly restoreJobId?: string;
+  state: 'creating' | 'available' | 'in-use' | 'deleting' | 'deleted';
+  attachments: Attachment[];
+}
+
+interface Instance {
+  readonly id: string;
+  readonly az: string;
+  readonly subnetId: string;
+  readonly group: string;
+  readonly tags: Record<string, string>;
+  readonly launchTime: number;
+  state: 'pending' | 'running' | 'shutting-down' | 'terminated';
+  ssmOnline: boolean;
+  ssmRegistered: boolean;
+  /** Device → volume ID (the root volume included). */
+  readonly devices: Map<string, string>;
+}
+
+interface Group {
+  readonly spec: ServerGroupSpec;
+  min: number;
+  max: number;
+  desired: number;
+  instances: string[];
+}
+
+interface DbInstance {
+  readonly id: string;
+  readonly restoreJobId?: string;
+  status: 'available' | 'deleting';
+}
+
+interface Table {
+  readonly name: string;
+  readonly restoreJobId?: string;
+  status: 'ACTIVE' | 'DELETING';
+}
+
+interface FileSystem {
+  readonly id: string;
+  readonly restoreJobId?: string;
+  lifeCycleState: 'available' | 'deleting';
+  mountTargets: { id: string; az: string; state: string }[];
+}
+
+interface Automation {
+  readonly id: string;
+  readonly parameters: Record<string, string[]>;
+  readonly startedAt: number;
+  status: 'InProgress' | 'Success' | 'Failed';
+  failureMessage?: string;
+  endedAt?: number;
+}
+
+export interface Publish {
+  readonly at: number;
+  readonly principal: string;
+  readonly topicArn: string;
+  readonly subject?: string;
+  readonly message: string;
+  readonly attributes: Record<string, string>;
+}
+
+export interface Deletion {
+  readonly at: number;
+  readonly kind: string;
+  readonly id: string;
+}
+
+export interface AttachRecord {
+  readonly at: number;
+  readonly principal: string;
+  readonly volumeId: string;
+  readonly instanceId: string;
+  readonly device: string;
+}
+
+/** A `Restore Job State Change` event of AWS Backup, as EventBridge delivers it. */
+export type BackupEvent = Record<string, unknown>;
+
+export interface ModelNote {
+  readonly at: number;
+  readonly kind: string;
+  readonly text: string;
+}
+
+type Handler = (input: any, principal: string) => unknown;
+
+const ARN_ACCOUNT = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:(\d{12}):/;
+const STS_ASSUMED = /^arn:aws[a-z-]*:sts::(\d{12}):assumed-role\/([^/]+)\//;
+
+export function accountOfPrincipal(principal: string): string | undefined {
+  return ARN_ACCOUNT.exec(principal)?.[1] ?? STS_ASSUMED.exec(principal)?.[1];
+}
+
+function roleNameOf(principal: string): string | undefined {
+  return /:role\/([^/]+)$/.exec(principal)?.[1];
+}
+
+function globToRegExp(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`, 'i');
+}
+
+/**
+ * A copy of an API output (no aliasing of the model's state). Not structuredClone: under Jest that
+ * returns Dates of another realm, which fail the functions' `instanceof Date` checks.
+ */
+function deepCopy<T>(value: T): T {
+  if (value instanceof Date) return new Date(value.getTime()) as T;
+  if (Array.isArray(value)) return value.map(deepCopy) as T;
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, deepCopy(v)])) as T;
+  return value;
+}
+
+function tagList(tags: Record<string, string>): { Key: string; Value: string }[] {
+  return Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+}
+
+// ---------------------------------------------------------------------------------------------
+
+export class DrAccount {
+  readonly clock: VirtualClock;
+  readonly estate: ModelEstate;
+  private readonly random: () => number;
+  private readonly throttle: number;
+  private readonly timings: ModelTimings;
+  private failingResources: ReadonlySet<string>;
+  private readonly strict: boolean;
+  private readonly handlers: Record<string, Handler>;
+  private idCounter = 0;
+
+  // --- state (read by the rehearsal's checks) ---
+  readonly protectedResources: ProtectedResource[] = [];
+  readonly recoveryPoints = new Map<string, RecoveryPoint>();
+  readonly copyJobs = new Map<string, CopyJob>();
+  readonly restoreJobs = new Map<string, RestoreJob>();
+  readonly volumes = new Map<string, Volume>();
+  readonly instances = new Map<string, Instance>();
+  readonly groups = new Map<string, Group>();
+  readonly dbInstances = new Map<string, DbInstance>();
+  readonly tables = new Map<string, Table>();
+  readonly fileSystems = new Map<string, FileSystem>();
+  readonly automations = new Map<string, Automation>();
+  readonly alarms = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
+  readonly metrics: { at: number; namespace: string; data: unknown[] }[] = [];
+  readonly publishes: Publish[] = [];
+  readonly dnsChanges: { at: number; hostedZoneId: string; changes: unknown[] }[] = [];
+  readonly deletions: Deletion[] = [];
+  /** Successful AttachVolume calls. */
+  readonly attaches: AttachRecord[] = [];
+  /** What the model noticed that AWS would do differently (failures in strict mode). */
+  readonly warnings: ModelNote[] = [];
+  /** State changes worth showing on the timeline. */
+  readonly notes: ModelNote[] = [];
+  readonly stats = { calls: 0, throttled: 0, denied: 0, byAction: new Map<string, number>() };
+  maxConcurrentRestores = 0;
+  private readonly sessions = new Map<string, string>();
+  private readonly eventListeners: ((event: BackupEvent) => void)[] = [];
+
+  constructor(options: ModelOptions) {
+    this.clock = options.clock;
+    this.estate = options.estate;
+    this.random = options.random;
+    this.throttle = options.throttle;
+    this.timings = options.timings;
+    this.failingResources = options.failRestoresOf ?? new Set();
+    this.strict = options.strict ?? false;
+    for (const spec of this.estate.serverGroups) {
+      this.groups.set(spec.name, { spec, min: spec.minSize, max: spec.maxSize, desired: spec.desiredCapacity, instances: [] });
+    }
+    if (this.estate.healthAlarmName) this.alarms.set(this.estate.healthAlarmName, 'ALARM');
+    this.handlers = this.buildHandlers();
+  }
+
+  // ---- public API ---------------------------------------------------------------------------
+
+  /**
+   * One AWS call: `service` (`backup`, `ec2`, ...), `action` as in the SDK integration
+   * (`startRestoreJob`), `input` with the API's PascalCase shapes, made by `principal` (role ARN).
+   * Returns the API's output shape (timestamps as Date); throws {@link ModelError}.
+   */
+  async call(service: string, action: string, input: unknown, principal: string): Promise<any> {
+    this.clock.touch();
+    this.stats.calls++;
+    const key = `${service}:${action}`;
+    this.stats.byAction.set(key, (this.stats.byAction.get(key) ?? 0) + 1);
+    if (this.throttle > 0 && this.random() < this.throttle) {
+      this.stats.throttled++;
+      throw new ModelError(service, THROTTLING_CODE[service] ?? 'ThrottlingException', `Rate exceeded (${key}, simulated throttling)`);
+    }
+    this.authorize(principal, iamActionOf(service, action));
+    const handler = this.handlers[key];
+    if (!handler) throw new ModelError(service, 'UnsupportedOperation', `the rehearsal model does not implement ${key}`);
+    return deepCopy(handler((input ?? {}) as Record<string, unknown>, principal));
+  }
+
+  /** Principal of temporary credentials issued by the model's STS. */
+  principalOfAccessKey(accessKeyId: string): string | undefined {
+    return this.sessions.get(accessKeyId);
+  }
+
+  /** Checks that `principal` may assume `roleArn` (Step Functions' `Credentials.RoleArn`); returns the assumed principal. */
+  assumeRoleFor(principal: string, roleArn: string): string {
+    this.checkTrust(principal, roleArn);
+    return roleArn;
+  }
+
+  /** Restore jobs of these resources end FAILED. */
+  failRestoresOf(resourceArns: Iterable<string>): void {
+    this.failingResources = new Set(resourceArns);
+  }
+
+  onEvent(listener: (event: BackupEvent) => void): void {
+    this.eventListeners.push(listener);
+  }
+
+  /** Successful AttachVolume calls per volume. */
+  attachCount(volumeId: string): number {
+    return this.attaches.filter((a) => a.volumeId === volumeId).length;
+  }
+
+  instancesOf(group: string): Instance[] {
+    return (this.groups.get(group)?.instances ?? []).map((id) => this.instances.get(id) as Instance);
+  }
+
+  volume(id: string): Volume | undefined {
+    return this.volumes.get(id);
+  }
+
+  instance(id: string): Instance | undefined {
+    return this.instances.get(id);
+  }
+
+  // ---- setting up the estate -----------------------------------------------------------------
+
+  /** A protected resource of the workload, with recovery points (newest first: hours before now). */
+  addProtectedResource(resource: ProtectedResource, points: { centralAgesHours: number[]; drAgesHours: number[] }): void {
+    this.protectedResources.push(resource);
+    const tags: Record<string, string> = { 'backup-plan': this.estate.workload, 'dr:workload': this.estate.workload };
+    if (resource.server) tags['dr:server'] = resource.server;
+    if (resource.device) tags['dr:device'] = resource.device;
+    for (const [vault, ages] of [['central', points.centralAgesHours], ['dr', points.drAgesHours]] as const) {
+      for (const age of ages) this.addRecoveryPoint(vault, resource, this.clock.now() - age * 3600_000, tags);
+    }
+  }
+
+  /** A recovery point of another workload (the locate function must ignore it). */
+  addForeignRecoveryPoint(vault: 'central' | 'dr', resourceArn: string, resourceType: ResourceType, ageHours: number): void {
+    this.addRecoveryPoint(vault, { resourceArn, resourceType }, this.clock.now() - ageHours * 3600_000, { 'backup-plan': 'other' });
+  }
+
+  private addRecoveryPoint(vault: 'central' | 'dr', resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>, creationDate: number, tags: Record<string, string>): RecoveryPoint {
+    const e = this.estate;
+    const accountId = vault === 'central' ? e.centralAccountId : e.drAccountId;
+    const arn = this.recoveryPointArn(resource.resourceType, accountId);
+    const point: RecoveryPoint = {
+      arn,
+      vault,
+      accountId,
+      vaultName: vault === 'central' ? e.centralVaultName : e.restoreVaultName,
+      resourceArn: resource.resourceArn,
+      resourceType: resource.resourceType,
+      creationDate,
+      tags: { ...tags },
+      restoreMetadata: this.restoreMetadataOf(resource),
+      sizeBytes: 8 * 1024 ** 3,
+    };
+    this.recoveryPoints.set(arn, point);
+    return point;
+  }
+
+  private recoveryPointArn(type: ResourceType, accountId: string): string {
+    const r = this.estate.region;
+    if (type === 'EBS') return `arn:aws:ec2:${r}::snapshot/snap-${this.hexId('snap', 17)}`;
+    if (type === 'RDS') return `arn:aws:rds:${r}:${accountId}:snapshot:awsbackup:job-${this.uuid('rds').toLowerCase()}`;
+    if (type === 'Aurora') return `arn:aws:rds:${r}:${accountId}:cluster-snapshot:awsbackup:job-${this.uuid('aurora').toLowerCase()}`;
+    return `arn:aws:backup:${r}:${accountId}:recovery-point:${this.uuid('rp')}`;
+  }
+
+  private restoreMetadataOf(resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>): Record<string, string> {
+    const wr = this.estate.workloadRegion;
+    const name = resource.resourceArn.split(/[:/]/).pop() as string;
+    switch (resource.resourceType) {
+      case 'EBS':
+        return { availabilityZone: `${wr}${'acb'[[...resource.resourceArn].reduce((n, c) => n + c.charCodeAt(0), 0) % 3]}`, encrypted: 'true', volumeSize: '100', volumeType: 'gp3', iops: '3000', throughput: '125' };
+      case 'RDS':
+        return {
+          DBInstanceIdentifier: name,
+          DBInstanceClass: 'db.r6g.large',
+          Engine: 'postgres',
+          MultiAZ: 'false',
+          AvailabilityZone: `${wr}a`,
+          DBSubnetGroupName: `${this.estate.workload}-db`,
+          VpcSecurityGroupIds: '["sg-0a1b2c3d4e5f60718"]',
+          Port: '5432',
+          StorageType: 'gp3',
+          DeletionProtection: 'false',
+        };
+      case 'Aurora':
+        return { DBClusterIdentifier: name, Engine: 'aurora-postgresql', AvailabilityZones: `["${wr}a","${wr}c"]`, DBSubnetGroupName: `${this.estate.workload}-db`, Port: '5432' };
+      case 'DynamoDB':
+        return { targetTableName: name, encryptionType: 'Default' };
+      case 'EFS':
+        return { 'file-system-id': name, Encrypted: 'true', PerformanceMode: 'generalPurpose', newFileSystem: 'false' };
+      case 'S3':
+        return { DestinationBucketName: name, NewBucket: 'false', Encrypted: 'true' };
+    }
+  }
+
+  // ---- ids --------------------------------------------------------------------------------------
+
+  private hexId(kind: string, length: number): string {
+    return createHash('sha256').update(`${kind}:${this.idCounter++}`).digest('hex').slice(0, length);
+  }
+
+  private uuid(kind: string): string {
+    const h = this.hexId(kind, 32).toUpperCase();
+    return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  }
+
+  // ---- IAM ----------------------------------------------------------------------------------
+
+  private authorize(principal: string, iamAction: string): void {
+    const allowed = this.estate.allowedActions[principal];
+    if (allowed && allowed.some((p) => globToRegExp(p).test(iamAction))) return;
+    this.stats.denied++;
+    throw new ModelError(
+      iamAction.split(':')[0],
+      'AccessDeniedException',
+      `User: ${principal} is not authorized to perform: ${iamAction} (no identity-based policy allows the action)`,
+    );
+  }
+
+  private checkTrust(principal: string, roleArn: string): void {
+    const e = this.estate;
+    if (roleArn !== e.copyStarterRoleArn) throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the rehearsal knows no such role)`);
+    const name = roleNameOf(principal);
+    if (accountOfPrincipal(principal) !== e.drAccountId || !name?.startsWith(`${e.name}-recovery-`)) {
+      throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}: it trusts ${e.name}-recovery-* roles of account ${e.drAccountId} only`);
+    }
+  }
+
+  private requireAccount(service: string, principal: string, accountId: string, what: string): void {
+    if (accountOfPrincipal(principal) !== accountId) {
+      throw new ModelError(service, 'AccessDeniedException', `${principal} may not access ${what} of account ${accountId}`);
+    }
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------
+
+  private note(kind: string, text: string): void {
+    this.notes.push({ at: this.clock.now(), kind, text });
+  }
+
+  private warn(kind: string, text: string): void {
+    this.warnings.push({ at: this.clock.now(), kind, text });
+    this.note('warning', text);
+  }
+
+  private jitter(base: number, spread = 0.25): number {
+    return base * (1 - spread + 2 * spread * this.random());
+  }
+
+  private emit(event: BackupEvent): void {
+    for (const listener of this.eventListeners) listener(event);
+  }
+
+  private vaultOf(name: string, principal: string): { vault: 'central' | 'dr'; accountId: string } {
+    const e = this.estate;
+    const account = accountOfPrincipal(principal);
+    if (name === e.restoreVaultName && account === e.drAccountId) return { vault: 'dr', accountId: e.drAccountId };
+    if (name === e.centralVaultName && account === e.centralAccountId) return { vault: 'central', accountId: e.centralAccountId };
+    throw new ModelError('backup', 'ResourceNotFoundException', `Backup vault ${name} does not exist in account ${account}`);
+  }
+
+  private point(arn: unknown, vault?: 'central' | 'dr'): RecoveryPoint {
+    const p = typeof arn === 'string' ? this.recoveryPoints.get(arn) : undefined;
+    if (!p || (vault && p.vault !== vault)) throw new ModelError('backup', 'ResourceNotFoundException', `recovery point ${String(arn)} not found${vault ? ` in the ${vault} vault` : ''}`);
+    return p;
+  }
+
+  private restoreEvent(job: RestoreJob, status: string): BackupEvent {
+    const e = this.estate;
+    const iso = (ms?: number) => (ms === undefined ? undefined : new Date(ms).toISOString());
+    return {
+      version: '0',
+      id: this.uuid('event').toLowerCase(),
+      'detail-type': 'Restore Job State Change',
+      source: 'aws.backup',
+      account: e.drAccountId,
+      time: new Date(this.clock.now()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+      region: e.region,
+      resources: job.createdResourceArn ? [job.createdResourceArn] : [],
+      detail: {
+        restoreJobId: job.id,
+        backupVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
+        recoveryPointArn: job.point.arn,
+        sourceResourceArn: job.point.resourceArn,
+        backupSizeInBytes: String(job.point.sizeBytes),
+        creationDate: iso(job.createdAt),
+        iamRoleArn: e.restoreRoleArn,
+        percentDone: status === 'COMPLETED' ? 100 : 0,
+        resourceType: job.resourceType,
+        status,
+        ...(job.createdResourceArn ? { createdResourceArn: job.createdResourceArn } : {}),
+        ...(job.statusMessage ? { statusMessage: job.statusMessage } : {}),
+        ...(job.completedAt ? { completionDate: iso(job.completedAt) } : {}),
+      },
+    };
+  }
+
+  private liveRestores(): number {
+    return [...this.restoreJobs.values()].filter((j) => j.status === 'PENDING' || j.status === 'RUNNING').length;
+  }
+
+  // ---- jobs ---------------------------------------------------------------------------------------
+
+  private startCopy(job: CopyJob): void {
+    this.note('copy', `copy job ${job.id} of ${job.source.resourceType} ${shortArn(job.source.resourceArn)} started`);
+    this.clock.after(30_000, () => {
+      if (job.state === 'CREATED') job.state = 'RUNNING';
+    });
+    this.clock.at(job.completesAt, () => {
+      const dest = this.addRecoveryPoint('dr', job.source, job.source.creationDate, job.source.tags);
+      job.state = 'COMPLETED';
+      job.destinationArn = dest.arn;
+      job.completedAt = this.clock.now();
+      this.note('copy', `copy job ${job.id} COMPLETED: ${shortArn(dest.arn)} in ${this.estate.restoreVaultName}`);
+    });
+  }
+
+  private runRestore(job: RestoreJob): void {
+    this.note('restore', `restore job ${job.id} of ${job.resourceType} ${shortArn(job.point.resourceArn)} created`);
+    // The CREATED event carries `state` instead of `status` (documented shape).
+    const created = this.restoreEvent(job, 'CREATED');
+    this.emit({ ...created, detail: { restoreJobId: job.id, creationDate: new Date(job.createdAt).toISOString(), resourceType: job.resourceType, state: 'CREATED' } });
+    this.clock.after(30_000, () => {
+      job.status = 'RUNNING';
+      job.startedAt = this.clock.now();
+      this.maxConcurrentRestores = Math.max(this.maxConcurrentRestores, this.liveRestores());
+      this.emit(this.restoreEvent(job, 'RUNNING'));
+      if (job.resourceType === 'EBS' && !job.fails) {
+        // The volume exists (creating) while the job runs.
+        job.volumeId = this.createVolume(job).id;
+      }
+    });
+    this.clock.at(job.completesAt, () => {
+      job.completedAt = this.clock.now();
+      if (job.fails) {
+        job.status = 'FAILED';
+        job.statusMessage = `Simulated failure: restore of ${job.point.arn} could not complete (rehearsal --fail-restores)`;
+        this.note('restore', `restore job ${job.id} of ${job.resourceType} ${shortArn(job.point.resourceArn)} FAILED`);
+        this.emit(this.restoreEvent(job, 'FAILED'));
+        return;
+      }
+      job.createdResourceArn = this.createRestoredResource(job);
+      job.status = 'COMPLETED';
+      this.note('restore', `restore job ${job.id} of ${job.resourceType} ${shortArn(job.point.resourceArn)} COMPLETED: ${job.createdResourceArn}`);
+      this.emit(this.restoreEvent(job, 'COMPLETED'));
+    });
+  }
+
+  private createVolume(job: RestoreJob): Volume {
+    const id = `vol-0${this.hexId('vol', 16)}`;
+    const volume: Volume = {
+      id,
+      az: job.metadata.availabilityZone,
+      sizeGiB: Number(job.metadata.volumeSize ?? 100),
+      snapshotId: /snapshot\/(snap-[0-9a-f]+)$/.exec(job.point.arn)?.[1],
+      createTime: this.clock.now(),
+      tags: job.copyTags ? { ...job.point.tags } : {},
+      restoreJobId: job.id,
+      state: 'creating',
+      attachments: [],
+    };
+    this.volumes.set(id, volume);
+    return volume;
+  }
+
+  private createRestoredResource(job: RestoreJob): string {
+    const e = this.estate;
+    const m = job.metadata;
+    switch (job.resourceType) {
+      case 'EBS': {
+        const id = job.volumeId ?? this.createVolume(job).id;
+        const volume = this.volumes.get(id) as Volume;
+        volume.state = 'available';
+        return `arn:aws:ec2:${e.region}:${e.drAccountId}:volume/${id}`;
+      }
+      case 'RDS':
+        this.dbInstances.set(m.DBInstanceIdentifier, { id: m.DBInstanceIdentifier, restoreJobId: job.id, status: 'available' });
+        return `arn:aws:rds:${e.region}:${e.drAccountId}:db:${m.DBInstanceIdentifier}`;
+      case 'Aurora':
+        this.dbInstances.set(`cluster:${m.DBClusterIdentifier}`, { id: m.DBClusterIdentifier, restoreJobId: job.id, status: 'available' });
+        return `arn:aws:rds:${e.region}:${e.drAccountId}:cluster:${m.DBClusterIdentifier}`;
+      case 'DynamoDB':
+        this.tables.set(m.targetTableName, { name: m.targetTableName, restoreJobId: job.id, status: 'ACTIVE' });
+        return `arn:aws:dynamodb:${e.region}:${e.drAccountId}:table/${m.targetTableName}`;
+      case 'EFS': {
+        const id = `fs-0${this.hexId('fs', 16)}`;
+        this.fileSystems.set(id, { id, restoreJobId: job.id, lifeCycleState: 'available', mountTargets: [] });
+        return `arn:aws:elasticfilesystem:${e.region}:${e.drAccountId}:file-system/${id}`;
+      }
+      case 'S3':
+        return `arn:aws:s3:::${m.DestinationBucketName}`;
+    }
+  }
+
+  /** Validates StartRestoreJob metadata as AWS Backup and the restored service would. */
+  private checkRestoreMetadata(type: ResourceType, m: Record<string, string>): void {
+    const invalid = (message: string) => new ModelError('backup', 'InvalidParameterValueException', message);
+    const zones = new Set(this.estate.subnets.map((s) => s.availabilityZone));
+    switch (type) {
+      case 'EBS':
+        if (!m.availabilityZone) throw invalid('EBS restore metadata needs availabilityZone');
+        if (!zones.has(m.availabilityZone)) throw invalid(`availabilityZone ${m.availabilityZone} is not a zone of the landing zone (${[...zones].join(', ')})`);
+        break;
+      case 'RDS':
+        if (!/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/.test(m.DBInstanceIdentifier ?? '') || m.DBInstanceIdentifier.length > 63) throw invalid(`DBInstanceIdentifier ${JSON.stringify(m.DBInstanceIdentifier)} is not a valid identifier`);
+        if (this.dbInstances.has(m.DBInstanceIdentifier)) throw invalid(`DB instance ${m.DBInstanceIdentifier} already exists`);
+        if (m.AvailabilityZone && !zones.has(m.AvailabilityZone)) throw invalid(`AvailabilityZone ${m.AvailabilityZone} is not in ${this.estate.region}`);
+        if (!m.DBSubnetGroupName) {
+          this.deviation(
+            'rds-subnet-group',
+            `RDS restore of ${m.DBInstanceIdentifier} has no DBSubnetGroupName: RDS uses the default VPC's default subnet group, while VpcSecurityGroupIds ${m.VpcSecurityGroupIds ?? '(none)'} belong to the landing zone VPC (AWS rejects this: "The DB instance and EC2 security group are in different VPCs")`,
+          );
+        }
+        break;
+      case 'DynamoDB':
+        if (!m.targetTableName) throw invalid('DynamoDB restore metadata needs targetTableName');
+        if (this.tables.has(m.targetTableName)) throw invalid(`table ${m.targetTableName} already exists`);
+        break;
+      case 'EFS':
+        if (m.newFileSystem !== 'true') throw invalid('EFS restore into the DR account needs newFileSystem=true (the original file system is in another account)');
+        if (!m.CreationToken) throw invalid('EFS restore to a new file system needs a CreationToken');
+        break;
+      case 'S3':
+        if (!m.DestinationBucketName) throw invalid('S3 restore metadata needs DestinationBucketName');
+        break;
+      case 'Aurora':
+        if (!m.DBClusterIdentifier) throw invalid('Aurora restore metadata needs DBClusterIdentifier');
+        break;
+    }
+  }
+
+  /** A deviation from what AWS would do: a warning, or in strict mode a failure. */
+  private deviation(kind: string, text: string): void {
+    if (this.strict) throw new ModelError('backup', 'InvalidParameterValueException', text);
+    if (!this.warnings.some((w) => w.kind === kind)) this.warn(kind, text);
+  }
+
+  // ---- EC2 / Auto Scaling ------------------------------------------------------------------------
+
+  private reconcile(group: Group): void {
+    const live = () => group.instances.filter((id) => ['pending', 'running'].includes((this.instances.get(id) as Instance).state));
+    while (live().length < group.desired) this.launch(group);
+    while (live().length > group.desired) this.terminate(live()[live().length - 1], `scale-in of ${group.spec.name}`);
+  }
+
+  private launch(group: Group): void {
+    const zones = group.spec.availabilityZones;
+    const counts = zones.map((z) => group.instances.filter((id) => {
+      const i = this.instances.get(id) as Instance;
+      return i.az === z && ['pending', 'running'].includes(i.state);
+    }).length);
+    const az = zones[counts.indexOf(Math.min(...counts))];
+    const id = `i-0${this.hexId('i', 16)}`;
+    const rootVolume = `vol-0${this.hexId('vol', 16)}`;
+    const instance: Instance = {
+      id,
+      az,
+      subnetId: this.estate.subnets.find((s) => s.availabilityZone === az)?.id ?? 'subnet-unknown',
+      group: group.spec.name,
+      tags: { ...group.spec.tags, 'aws:autoscaling:groupName': group.spec.name },
+      launchTime: this.clock.now(),
+      state: 'pending',
+      ssmOnline: false,
+      ssmRegistered: false,
+      devices: new Map([['/dev/xvda', rootVolume]]),
+    };
+    this.instances.set(id, instance);
+    group.instances.push(id);
+    this.note('instance', `${group.spec.name}: instance ${id} launching in ${az}`);
+    this.clock.after(this.jitter(this.timings.instanceLaunchSeconds * 1000), () => {
+      if (instance.state !== 'pending') return;
+      instance.state = 'running';
+      this.note('instance', `${id} running`);
+      this.clock.after(this.jitter(this.timings.ssmRegistrationSeconds * 1000), () => {
+        if (instance.state !== 'running') return;
+        instance.ssmOnline = true;
+        instance.ssmRegistered = true;
+        this.note('instance', `${id} online in SSM`);
+      });
+    });
+  }
+
+  private terminate(id: string, why: string): void {
+    const instance = this.instances.get(id);
+    if (!instance || instance.state === 'terminated' || instance.state === 'shutting-down') return;
+    instance.state = 'shutting-down';
+    instance.ssmOnline = false;
+    this.deletions.push({ at: this.clock.now(), kind: 'instance', id });
+    this.note('deletion', `instance ${id} terminating (${why})`);
+    this.clock.after(60_000, () => {
+      instance.state = 'terminated';
+      for (const [device, volumeId] of instance.devices) {
+        const volume = this.volumes.get(volumeId);
+        if (!volume) continue;
+        const attachment = volume.attachments.find((a) => a.instanceId === id && a.state !== 'detached');
+        if (attachment) attachment.state = 'detached';
+        volume.attachments = volume.attachments.filter((a) => a.state !== 'detached');
+        if (volume.state === 'in-use' && volume.attachments.length === 0) volume.state = 'available';
+        instance.devices.delete(device);
+      }
+    });
+  }
+
+  private findVolume(id: unknown): Volume {
+    const v = typeof id === 'string' ? this.volumes.get(id) : undefined;
+    if (!v || v.state === 'deleted') throw new ModelError('ec2', 'InvalidVolume.NotFound', `The volume '${String(id)}' does not exist.`);
+    return v;
+  }
+
+  private findInstance(id: unknown): Instance {
+    const i = typeof id === 'string' ? this.instances.get(id) : undefined;
+    if (!i || i.state === 'terminated') throw new ModelError('ec2', 'InvalidInstanceID.NotFound', `The instance ID '${String(id)}' does not exist`);
+    return i;
+  }
+
+  private volumeShape(v: Volume) {
+    return {
+      VolumeId: v.id,
+      AvailabilityZone: v.az,
+      Size: v.sizeGiB,
+      SnapshotId: v.snapshotId,
+      CreateTime: new Date(v.createTime),
+      Encrypted: true,
+      VolumeType: 'gp3',
+      State: v.state,
+      Tags: tagList(v.tags),
+      Attachments: v.attachments.map((a) => ({ VolumeId: v.id, InstanceId: a.instanceId, Device: a.device, State: a.state, AttachTime: new Date(a.attachTime), DeleteOnTermination: false })),
+    };
+  }
+
+  private instanceShape(i: Instance) {
+    return {
+      InstanceId: i.id,
+      InstanceType: 'm7g.large',
+      LaunchTime: new Date(i.launchTime),
+      Placement: { AvailabilityZone: i.az },
+      SubnetId: i.subnetId,
+      State: { Name: i.state, Code: { pending: 0, running: 16, 'shutting-down': 32, terminated: 48 }[i.state] },
+      Tags: tagList(i.tags),
+      BlockDeviceMappings: [...i.devices].map(([DeviceName, VolumeId]) => ({ DeviceName, Ebs: { VolumeId, Status: this.volumes.get(VolumeId)?.attachments.find((a) => a.instanceId === i.id)?.state ?? 'attached', DeleteOnTermination: DeviceName === '/dev/xvda' } })),
+    };
+  }
+
+  private matchesEc2Filters(i: Instance, filters: { Name?: string; Values?: string[] }[] | undefined): boolean {
+    for (const f of filters ?? []) {
+      const values = f.Values ?? [];
+      const name = f.Name ?? '';
+      let actual: string | undefined;
+      if (name.startsWith('tag:')) actual = i.tags[name.slice(4)];
+      else if (name === 'availability-zone') actual = i.az;
+      else if (name === 'instance-state-name') actual = i.state;
+      else if (name === 'instance-id') actual = i.id;
+      else if (name === 'tag-key') actual = values.find((v) => v in i.tags);
+      else throw new ModelError('ec2', 'InvalidParameterValue', `The filter '${name}' is invalid`);
+      if (actual === undefined || !values.includes(actual)) return false;
+    }
+    return true;
+  }
+
+  // ---- the API ------------------------------------------------------------------------------------
+
+  private buildHandlers(): Record<string, Handler> {
+    const e = this.estate;
+    const clock = this.clock;
+    const h: Record<string, Handler> = {};
+
+    // --- STS
+    h['sts:assumeRole'] = (input, principal) => {
+      const duration = input.DurationSeconds ?? 3600;
+      if (typeof duration !== 'number' || duration < 900 || duration > 43200) throw new ModelError('sts', 'ValidationError', `DurationSeconds ${duration} is outside 900-43200`);
+      this.checkTrust(principal, input.RoleArn);
+      const accessKeyId = `ASIA${this.hexId('key', 16).toUpperCase()}`;
+      this.sessions.set(accessKeyId, input.RoleArn);
+      return {
+        Credentials: { AccessKeyId: accessKeyId, SecretAccessKey: this.hexId('secret', 40), SessionToken: this.hexId('token', 64), Expiration: new Date(clock.now() + duration * 1000) },
+        AssumedRoleUser: { AssumedRoleId: `AROA${this.hexId('aro', 16).toUpperCase()}:${input.RoleSessionName}`, Arn: `arn:aws:sts::${accountOfPrincipal(input.RoleArn)}:assumed-role/${roleNameOf(input.RoleArn)}/${input.RoleSessionName}` },
+      };
+    };
+
+    // --- Backup: vaults and recovery points
+    h['backup:listRecoveryPointsByBackupVault'] = (input, principal) => {
+      const { vault } = this.vaultOf(input.BackupVaultName, principal);
+      const before = input.ByCreatedBefore instanceof Date ? input.ByCreatedBefore.getTime() : input.ByCreatedBefore ? Date.parse(input.ByCreatedBefore) : Infinity;
+      const all = [...this.recoveryPoints.values()].filter((p) => p.vault === vault && p.creationDate <= before);
+      const pageSize = Math.min(Number(input.MaxResults ?? 20), 20);
+      const start = Number(input.NextToken ?? 0);
+      const page = all.slice(start, start + pageSize);
+      return {
+        RecoveryPoints: page.map((p) => ({
+          RecoveryPointArn: p.arn,
+          BackupVaultName: p.vaultName,
+          BackupVaultArn: `arn:aws:backup:${e.region}:${p.accountId}:backup-vault:${p.vaultName}`,
+          ResourceArn: p.resourceArn,
+          ResourceType: p.resourceType,
+          CreationDate: new Date(p.creationDate),
+          CompletionDate: new Date(p.creationDate + 600_000),
+          Status: 'COMPLETED',
+          BackupSizeInBytes: p.sizeBytes,
+        })),
+        ...(start + pageSize < all.length ? { NextToken: String(start + pageSize) } : {}),
+      };
+    };
+    h['backup:listTags'] = (input, principal) => {
+      const p = this.point(input.ResourceArn);
+      this.requireAccount('backup', principal, p.accountId, `recovery point ${p.arn}`);
+      return { Tags: { ...p.tags } };
+    };
+    h['backup:getRecoveryPointRestoreMetadata'] = (input, principal) => {
+      const { vault, accountId } = this.vaultOf(input.BackupVaultName, principal);
+      const p = this.point(input.RecoveryPointArn, vault);
+      return { BackupVaultArn: `arn:aws:backup:${e.region}:${accountId}:backup-vault:${p.vaultName}`, RecoveryPointArn: p.arn, ResourceType: p.resourceType, RestoreMetadata: { ...p.restoreMetadata } };
+    };
+
+    // --- Backup: copy jobs (in the backup-vault account, as the copy-starter role)
+    h['backup:startCopyJob'] = (input, principal) => {
+      const { vault } = this.vaultOf(input.SourceBackupVaultName, principal);
+      if (vault !== 'central') throw new ModelError('backup', 'InvalidParameterValueException', `copies start from the central vault ${e.centralVaultName}`);
+      const drVaultArn = `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`;
+      if (input.DestinationBackupVaultArn !== drVaultArn) {
+        throw new ModelError('backup', 'AccessDeniedException', `the vault ${input.DestinationBackupVaultArn} does not accept copies from account ${e.centralAccountId} (only ${drVaultArn} does)`);
+      }
+      if (input.IamRoleArn !== e.copyServiceRoleArn) throw new ModelError('backup', 'InvalidParameterValueException', `IamRoleArn ${input.IamRoleArn} is not the copy service role ${e.copyServiceRoleArn}`);
+      const source = this.point(input.RecoveryPointArn, 'central');
+      const existing = input.IdempotencyToken ? [...this.copyJobs.values()].find((j) => j.token === input.IdempotencyToken) : undefined;
+      if (existing) return { CopyJobId: existing.id, CreationDate: new Date(existing.createdAt), IsParent: false };
+      const minutes = this.jitter(this.timings.copyMinutes, 0.2);
+      const job: CopyJob = { id: this.uuid('copy'), token: input.IdempotencyToken, source, createdAt: clock.now(), completesAt: clock.now() + minutes * 60_000, state: 'CREATED' };
+      this.copyJobs.set(job.id, job);
+      this.startCopy(job);
+      return { CopyJobId: job.id, CreationDate: new Date(job.createdAt), IsParent: false };
+    };
+    h['backup:describeCopyJob'] = (input, principal) => {
+      const job = this.copyJobs.get(input.CopyJobId);
+      if (!job) throw new ModelError('backup', 'ResourceNotFoundException', `copy job ${input.CopyJobId} not found`);
+      this.requireAccount('backup', principal, e.centralAccountId, `copy job ${job.id}`);
+      return {
+        CopyJob: {
+          AccountId: e.centralAccountId,
+          CopyJobId: job.id,
+          SourceBackupVaultArn: `arn:aws:backup:${e.region}:${e.centralAccountId}:backup-vault:${e.centralVaultName}`,
+          SourceRecoveryPointArn: job.source.arn,
+          DestinationBackupVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
+          ...(job.destinationArn ? { DestinationRecoveryPointArn: job.destinationArn } : {}),
+          ResourceArn: job.source.resourceArn,
+          ResourceType: job.source.resourceType,
+          CreationDate: new Date(job.createdAt),
+          ...(job.completedAt ? { CompletionDate: new Date(job.completedAt) } : {}),
+          State: job.state,
+          IamRoleArn: e.copyServiceRoleArn,
+        },
+      };
+    };
+
+    // --- Backup: restore jobs (in the DR account)
+    h['backup:startRestoreJob'] = (input, principal) => {
+      this.requireAccount('backup', principal, e.drAccountId, 'the restore vault');
+      const existing = input.IdempotencyToken ? [...this.restoreJobs.values()].find((j) => j.token === input.IdempotencyToken) : undefined;
+      if (existing) return { RestoreJobId: existing.id };
+      const point = this.point(input.RecoveryPointArn, 'dr');
+      if (input.IamRoleArn !== e.restoreRoleArn) throw new ModelError('backup', 'InvalidParameterValueException', `IamRoleArn ${input.IamRoleArn} is not the restore role ${e.restoreRoleArn}`);
+      if (input.ResourceType !== undefined && input.ResourceType !== point.resourceType) {
+        throw new ModelError('backup', 'InvalidParameterValueException', `ResourceType ${input.ResourceType} does not match the recovery point's ${point.resourceType}`);
+      }
+      const metadata = input.Metadata ?? {};
+      if (typeof metadata !== 'object' || Object.values(metadata).some((v) => typeof v !== 'string')) {
+        throw new ModelError('backup', 'InvalidParameterValueException', 'Metadata values must be strings');
+      }
+      this.checkRestoreMetadata(point.resourceType, metadata);
+      const base = this.timings.restoreMinutes ?? RESTORE_MINUTES[point.resourceType];
+      const minutes = this.jitter(base);
+      const fails = this.failingResources.has(point.resourceArn);
+      const job: RestoreJob = {
+        id: this.uuid('restore'),
+        token: input.IdempotencyToken,
+        point,
+        resourceType: point.resourceType,
+        metadata: { ...metadata },
+        copyTags: input.CopySourceTagsToRestoredResource === true,
+        createdAt: clock.now(),
+        completesAt: clock.now() + (fails ? 0.6 : 1) * minutes * 60_000,
+        fails,
+        status: 'PENDING',
+      };
+      this.restoreJobs.set(job.id, job);
+      this.runRestore(job);
+      return { RestoreJobId: job.id };
+    };
+    h['backup:describeRestoreJob'] = (input, principal) => {
+      const job = this.restoreJobs.get(input.RestoreJobId);
+      if (!job) throw new ModelError('backup', 'ResourceNotFoundException', `restore job ${input.RestoreJobId} not found`);
+      this.requireAccount('backup', principal, e.drAccountId, `restore job ${job.id}`);
+      const done = job.status === 'COMPLETED' || job.status === 'FAILED';
+      const total = job.completesAt - job.createdAt;
+      return {
+        AccountId: e.drAccountId,
+        RestoreJobId: job.id,
+        RecoveryPointArn: job.point.arn,
+        SourceResourceArn: job.point.resourceArn,
+        CreationDate: new Date(job.createdAt),
+        ...(done ? { CompletionDate: new Date(job.completedAt as number) } : {}),
+        Status: job.status,
+        ...(job.statusMessage ? { StatusMessage: job.statusMessage } : {}),
+        PercentDone: done ? '100.00%' : `${Math.min(99, Math.floor((100 * (clock.now() - job.createdAt)) / total))}.00%`,
+        BackupSizeInBytes: job.point.sizeBytes,
+        IamRoleArn: e.restoreRoleArn,
+        ExpectedCompletionTimeMinutes: Math.ceil(total / 60_000),
+        // AWS Backup reports the created resource once there is one: never for a failed job.
+        ...(job.createdResourceArn ? { CreatedResourceArn: job.createdResourceArn } : {}),
+        ResourceType: job.resourceType,
+      };
+    };
+
+    // --- EC2
+    h['ec2:describeVolumes'] = (input) => {
+      const ids: string[] | undefined = input.VolumeIds;
+      const volumes = ids ? ids.map((id) => this.findVolume(id)) : [...this.volumes.values()].filter((v) => v.state !== 'deleted');
+      return { Volumes: volumes.map((v) => this.volumeShape(v)) };
+    };
+    h['ec2:describeInstances'] = (input) => {
+      const ids: string[] | undefined = input.InstanceIds;
+      let instances = [...this.instances.values()];
+      if (ids) instances = ids.map((id) => this.findInstance(id));
+      instances = instances.filter((i) => this.matchesEc2Filters(i, input.Filters));
+      return { Reservations: instances.map((i) => ({ ReservationId: `r-0${createHash('sha256').update(i.id).digest('hex').slice(0, 16)}`, OwnerId: e.drAccountId, Instances: [this.instanceShape(i)] })) };
+    };
+    h['ec2:describeSnapshots'] = (input, principal) => {
+      const account = accountOfPrincipal(principal);
+      const snapshots = (input.SnapshotIds ?? []).map((id: string) => {
+        const p = [...this.recoveryPoints.values()].find((rp) => rp.arn.endsWith(`snapshot/${id}`) && rp.accountId === account);
+        if (!p) throw new ModelError('ec2', 'InvalidSnapshot.NotFound', `The snapshot '${id}' does not exist.`);
+        return { SnapshotId: id, OwnerId: p.accountId, StartTime: new Date(p.creationDate), State: 'completed', VolumeSize: 100, Encrypted: true, Tags: tagList(p.tags) };
+      });
+      return { Snapshots: snapshots };
+    };
+    h['ec2:attachVolume'] = (input, principal) => {
+      const volume = this.findVolume(input.VolumeId);
+      const instance = this.findInstance(input.InstanceId);
+      const device = String(input.Device ?? '');
+      if (volume.state === 'in-use') throw new ModelError('ec2', 'VolumeInUse', `${volume.id} is already attached to an instance`);
+      if (volume.state !== 'available') throw new ModelError('ec2', 'IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
+      if (instance.state !== 'running') throw new ModelError('ec2', 'IncorrectState', `Instance '${instance.id}' is not 'running'.`);
+      if (volume.az !== instance.az) throw new ModelError('ec2', 'InvalidVolume.ZoneMismatch', `The volume '${volume.id}' is not in the same availability zone as instance '${instance.id}'`);
+      if (!/^\/dev\/(sd[b-z]|xvd[b-z])$/.test(device)) throw new ModelError('ec2', 'InvalidParameterValue', `Value (${device}) for parameter device is invalid.`);
+      if (instance.devices.has(device)) throw new ModelError('ec2', 'InvalidParameterValue', `Attachment point ${device} is already in use`);
+      const now = clock.now();
+      volume.state = 'in-use';
+      const attachment: Attachment = { instanceId: instance.id, device, attachTime: now, state: 'attaching' };
+      volume.attachments.push(attachment);
+      instance.devices.set(device, volume.id);
+      this.attaches.push({ at: now, principal, volumeId: volume.id, instanceId: instance.id, device });
+      this.note('attach', `AttachVolume ${volume.id} → ${instance.id} ${device} (by ${roleNameOf(principal)})`);
+      clock.after(this.timings.attachSeconds * 1000, () => {
+        if (attachment.state === 'attaching') attachment.state = 'attached';
+      });
+      return { AttachTime: new Date(now), Device: device, InstanceId: instance.id, State: 'attaching', VolumeId: volume.id };
+    };
+    h['ec2:detachVolume'] = (input) => {
+      const volume = this.findVolume(input.VolumeId);
+      const attachment = volume.attachments.find((a) => a.state !== 'detached' && (!input.InstanceId || a.instanceId === input.InstanceId));
+      if (!attachment) throw new ModelError('ec2', 'IncorrectState', `Volume '${volume.id}' is in the '${volume.state}' state.`);
+      if (attachment.state === 'detaching') throw new ModelError('ec2', 'IncorrectState', `Volume '${volume.id}' is already detaching.`);
+      attachment.state = 'detaching';
+      clock.after(10_000, () => {
+        attachment.state = 'detached';
+        volume.attachments = volume.attachments.filter((a) => a !== attachment);
+        this.instances.get(attachment.instanceId)?.devices.delete(attachment.device);
+        if (volume.state === 'in-use' && volume.attachments.length === 0) volume.state = 'available';
+      });
+      return { VolumeId: volume.id, InstanceId: attachment.instanceId, Device: attachment.device, State: 'detaching' };
+    };
+    h['ec2:deleteVolume'] = (input) => {
+      const volume = this.findVolume(input.VolumeId);
+      if (volume.state === 'deleting') return {};
+      if (volume.state !== 'available') throw new ModelError('ec2', 'VolumeInUse', `Volume ${volume.id} is currently attached to ${volume.attachments.map((a) => a.instanceId).join(', ')}`);
+      volume.state = 'deleting';
+      this.deletions.push({ at: clock.now(), kind: 'volume', id: volume.id });
+      this.note('deletion', `volume ${volume.id} deleting`);
+      clock.after(10_000, () => {
+        volume.state = 'deleted';
+      });
+      return {};
+    };
+    h['ec2:terminateInstances'] = (input) => {
+      const out = (input.InstanceIds ?? []).map((id: string) => {
+        const instance = this.findInstance(id);
+        const previous = instance.state;
+        this.terminate(id, 'TerminateInstances');
+        return { InstanceId: id, PreviousState: { Name: previous }, CurrentState: { Name: instance.state } };
+      });
+      return { TerminatingInstances: out };
+    };
+
+    // --- Auto Scaling
+    h['autoscaling:updateAutoScalingGroup'] = (input) => {
+      const group = this.groups.get(input.AutoScalingGroupName);
+      if (!group) throw new ModelError('autoscaling', 'ValidationError', `AutoScalingGroup name not found - AutoScalingGroup ${input.AutoScalingGroupName} not found`);
+      const min = input.MinSize ?? group.min;
+      const max = input.MaxSize ?? group.max;
+      const desired = input.DesiredCapacity ?? Math.max(group.desired, min);
+      for (const [k, v] of [['MinSize', min], ['MaxSize', max], ['DesiredCapacity', desired]] as const) {
+        if (!Number.isInteger(v) || v < 0) throw new ModelError('autoscaling', 'ValidationError', `${k} must be a non-negative integer, got ${JSON.stringify(v)}`);
+      }
+      if (min > max || desired < min || desired > max) throw new ModelError('autoscaling', 'ValidationError', `Desired capacity:${desired} must be between the specified min size:${min} and max size:${max}`);
+      group.min = min;
+      group.max = max;
+      if (desired !== group.desired) this.note('scaling', `${group.spec.name}: desired ${group.desired} → ${desired}`);
+      group.desired = desired;
+      this.reconcile(group);
+      return {};
+    };
+    h['autoscaling:describeAutoScalingGroups'] = (input) => {
+      const names: string[] = input.AutoScalingGroupNames ?? [...this.groups.keys()];
+      return {
+        AutoScalingGroups: names.filter((n) => this.groups.has(n)).map((n) => {
+          const g = this.groups.get(n) as Group;
+          return {
+            AutoScalingGroupName: n,
+            MinSize: g.min,
+            MaxSize: g.max,
+            DesiredCapacity: g.desired,
+            Instances: this.instancesOf(n).filter((i) => i.state !== 'terminated').map((i) => ({ InstanceId: i.id, AvailabilityZone: i.az, LifecycleState: i.state === 'running' ? 'InService' : i.state === 'pending' ? 'Pending' : 'Terminating' })),
+          };
+        }),
+      };
+    };
+
+    // --- SSM
+    h['ssm:describeInstanceInformation'] = (input) => {
+      // Managed nodes: instances that registered with SSM (Online while running, ConnectionLost after).
+      const ping = (i: Instance) => (i.ssmOnline ? 'Online' : 'ConnectionLost');
+      let instances = [...this.instances.values()].filter((i) => i.ssmRegistered);
+      const filters = (input.Filters ?? []) as { Key: string; Values: string[] }[];
+      // API reference: "Tag filters can't be combined with other filter types."
+      if (filters.some((f) => f.Key.startsWith('tag:')) && filters.some((f) => !f.Key.startsWith('tag:') && f.Key !== 'tag-key')) {
+        throw new ModelError('ssm', 'InvalidFilterKey', "Tag filters can't be combined with other filter types");
+      }
+      for (const f of filters) {
+        if (f.Key.startsWith('tag:')) instances = instances.filter((i) => f.Values.includes(i.tags[f.Key.slice(4)]));
+        else if (f.Key === 'PingStatus') instances = instances.filter((i) => f.Values.includes(ping(i)));
+        else if (f.Key === 'InstanceIds') instances = instances.filter((i) => f.Values.includes(i.id));
+        else throw new ModelError('ssm', 'InvalidFilterKey', `filter key ${f.Key} is not supported`);
+      }
+      const max = input.MaxResults ?? 10; // the API's default page size
+      if (!Number.isInteger(max) || max < 5 || max > 50) throw new ModelError('ssm', 'ValidationException', `MaxResults must be 5-50, got ${max}`);
+      const start = Number(input.NextToken ?? 0);
+      const size = max;
+      return {
+        InstanceInformationList: instances.slice(start, start + size).map((i) => ({ InstanceId: i.id, PingStatus: ping(i), PlatformType: 'Linux', ResourceType: 'EC2Instance', LastPingDateTime: new Date(clock.now()) })),
+        ...(start + size < instances.length ? { NextToken: String(start + size) } : {}),
+      };
+    };
+    h['ssm:startAutomationExecution'] = (input) => {
+      if (input.DocumentName !== e.connectDocumentName) throw new ModelError('ssm', 'InvalidDocument', `Document ${input.DocumentName} does not exist`);
+      const parameters = (input.Parameters ?? {}) as Record<string, unknown>;
+      for (const [k, v] of Object.entries(parameters)) {
+        if (!Array.isArray(v) || v.some((x) => typeof x !== 'string')) throw new ModelError('ssm', 'InvalidAutomationExecutionParametersException', `Parameter ${k} must be a list of strings`);
+      }
+      const p = parameters as Record<string, string[]>;
+      if (!p.Workload?.[0]) throw new ModelError('ssm', 'InvalidAutomationExecutionParametersException', 'Parameter Workload is required');
+      const run: Automation = { id: this.uuid('automation').toLowerCase(), parameters: p, startedAt: clock.now(), status: 'InProgress' };
+      this.automations.set(run.id, run);
+      this.note('runbook', `${e.connectDocumentName} started (${run.id})`);
+      clock.after(this.jitter(this.timings.runbookSeconds * 1000, 0.2), () => this.finishRunbook(run));
+      return { AutomationExecutionId: run.id };
+    };
+    h['ssm:getAutomationExecution'] = (input) => {
+      const run = this.automations.get(input.AutomationExecutionId);
+      if (!run) throw new ModelError('ssm', 'AutomationExecutionNotFoundException', `execution ${input.AutomationExecutionId} not found`);
+      return {
+        AutomationExecution: {
+          AutomationExecutionId: run.id,
+          DocumentName: e.connectDocumentName,
+          AutomationExecutionStatus: run.status,
+          ExecutionStartTime: new Date(run.startedAt),
+          ...(run.endedAt ? { ExecutionEndTime: new Date(run.endedAt) } : {}),
+          Parameters: run.parameters,
+          ...(run.failureMessage ? { FailureMessage: run.failureMessage } : {}),
+        },
+      };
+    };
+
+    // --- RDS
+    h['rds:describeDBInstances'] = (input) => {
+      const db = this.dbInstances.get(input.DBInstanceIdentifier);
+      if (!db) throw new ModelError('rds', 'DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`);
+      return { DBInstances: [{ DBInstanceIdentifier: db.id, DBInstanceStatus: db.status, DBInstanceArn: `arn:aws:rds:${e.region}:${e.drAccountId}:db:${db.id}` }] };
+    };
+    h['rds:deleteDBInstance'] = (input) => {
+      const db = this.dbInstances.get(input.DBInstanceIdentifier);
+      if (!db) throw new ModelError('rds', 'DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`);
+      if (db.status === 'deleting') throw new ModelError('rds', 'InvalidDBInstanceStateFault', `Instance ${db.id} is already being deleted.`);
+      db.status = 'deleting';
+      this.deletions.push({ at: clock.now(), kind: 'db-instance', id: db.id });
+      this.note('deletion', `DB instance ${db.id} deleting`);
+      clock.after(300_000, () => this.dbInstances.delete(db.id));
+      return { DBInstance: { DBInstanceIdentifier: db.id, DBInstanceStatus: 'deleting' } };
+    };
+    h['rds:describeDBClusters'] = (input) => {
+      const c = this.dbInstances.get(`cluster:${input.DBClusterIdentifier}`);
+      if (!c) throw new ModelError('rds', 'DBClusterNotFoundFault', `DBCluster ${input.DBClusterIdentifier} not found.`);
+      return { DBClusters: [{ DBClusterIdentifier: c.id, Status: c.status, DBClusterMembers: [], DeletionProtection: false }] };
+    };
+    h['rds:deleteDBCluster'] = (input) => {
+      const key = `cluster:${input.DBClusterIdentifier}`;
+      const c = this.dbInstances.get(key);
+      if (!c) throw new ModelError('rds', 'DBClusterNotFoundFault', `DBCluster ${input.DBClusterIdentifier} not found.`);
+      c.status = 'deleting';
+      this.deletions.push({ at: clock.now(), kind: 'db-cluster', id: c.id });
+      clock.after(300_000, () => this.dbInstances.delete(key));
+      return { DBCluster: { DBClusterIdentifier: c.id, Status: 'deleting' } };
+    };
+
+    // --- DynamoDB
+    h['dynamodb:deleteTable'] = (input) => {
+      const t = this.tables.get(input.TableName);
+      if (!t) throw new ModelError('dynamodb', 'ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`);
+      t.status = 'DELETING';
+      this.deletions.push({ at: clock.now(), kind: 'table', id: t.name });
+      this.note('deletion', `table ${t.name} deleting`);
+      clock.after(60_000, () => this.tables.delete(t.name));
+      return { TableDescription: { TableName: t.name, TableStatus: 'DELETING' } };
+    };
+
+    // --- EFS
+    const fileSystem = (id: unknown) => {
+      const fs = typeof id === 'string' ? this.fileSystems.get(id) : undefined;
+      if (!fs) throw new ModelError('efs', 'FileSystemNotFound', `File system '${String(id)}' does not exist.`);
+      return fs;
+    };
+    h['efs:describeMountTargets'] = (input) => {
+      const fs = fileSystem(input.FileSystemId);
+      return { MountTargets: fs.mountTargets.map((m) => ({ MountTargetId: m.id, FileSystemId: fs.id, AvailabilityZoneName: m.az, LifeCycleState: m.state })) };
+    };
+    h['efs:deleteMountTarget'] = (input) => {
+      for (const fs of this.fileSystems.values()) {
+        const m = fs.mountTargets.find((t) => t.id === input.MountTargetId);
+        if (m) {
+          m.state = 'deleting';
+          clock.after(30_000, () => {
+            fs.mountTargets = fs.mountTargets.filter((t) => t !== m);
+          });
+          return {};
+        }
+      }
+      throw new ModelError('efs', 'MountTargetNotFound', `Mount target '${input.MountTargetId}' does not exist.`);
+    };
+    h['efs:deleteFileSystem'] = (input) => {
+      const fs = fileSystem(input.FileSystemId);
+      if (fs.mountTargets.length > 0) throw new ModelError('efs', 'FileSystemInUse', `File system '${fs.id}' has mount targets.`);
+      fs.lifeCycleState = 'deleting';
+      this.deletions.push({ at: clock.now(), kind: 'file-system', id: fs.id });
+      this.note('deletion', `file system ${fs.id} deleting`);
+      clock.after(30_000, () => this.fileSystems.delete(fs.id));
+      return {};
+    };
+
+    // --- CloudWatch
+    h['cloudwatch:describeAlarms'] = (input) => {
+      const names: unknown[] = input.AlarmNames ?? [];
+      if (names.some((n) => typeof n !== 'string' || n.length === 0)) throw new ModelError('cloudwatch', 'InvalidParameterValue', `AlarmNames must be non-empty strings, got ${JSON.stringify(names)}`);
+      return { MetricAlarms: (names as string[]).filter((n) => this.alarms.has(n)).map((n) => ({ AlarmName: n, StateValue: this.alarms.get(n) })), CompositeAlarms: [] };
+    };
+    h['cloudwatch:putMetricData'] = (input) => {
+      if (!input.Namespace || !Array.isArray(input.MetricData)) throw new ModelError('cloudwatch', 'InvalidParameterValue', 'Namespace and MetricData are required');
+      this.metrics.push({ at: clock.now(), namespace: input.Namespace, data: input.MetricData });
+      return {};
+    };
+
+    // --- SNS
+    h['sns:publish'] = (input, principal) => {
+      if (input.TopicArn !== e.onCallTopicArn) throw new ModelError('sns', 'NotFoundException', `Topic does not exist: ${input.TopicArn}`);
+      if (input.Subject !== undefined && (typeof input.Subject !== 'string' || input.Subject.length > 99 || /[\r\n]/.test(input.Subject))) {
+        throw new ModelError('sns', 'InvalidParameterException', 'Invalid parameter: Subject');
+      }
+      const message = String(input.Message ?? '');
+      if (message.length === 0 || Buffer.byteLength(message, 'utf8') > 256 * 1024) throw new ModelError('sns', 'InvalidParameterException', 'Invalid parameter: Message');
+      const attributes = Object.fromEntries(Object.entries((input.MessageAttributes ?? {}) as Record<string, { StringValue?: string }>).map(([k, v]) => [k, String(v.StringValue ?? '')]));
+      this.publishes.push({ at: clock.now(), principal, topicArn: input.TopicArn, subject: input.Subject, message, attributes });
+      this.note('sns', `published to ${e.onCallTopicArn.split(':').pop()}: ${input.Subject ?? message.slice(0, 60)}`);
+      return { MessageId: this.uuid('msg').toLowerCase() };
+    };
+
+    // --- Route 53
+    h['route53:changeResourceRecordSets'] = (input) => {
+      if (!e.hostedZoneId || input.HostedZoneId !== e.hostedZoneId) throw new ModelError('route53', 'NoSuchHostedZone', `No hosted zone found with ID: ${input.HostedZoneId}`);
+      const changes = input.ChangeBatch?.Changes;
+      if (!Array.isArray(changes) || changes.length === 0) throw new ModelError('route53', 'InvalidInput', 'ChangeBatch.Changes is required');
+      const allowed = new Set(['Name', 'Type', 'SetIdentifier', 'Weight', 'Region', 'GeoLocation', 'Failover', 'MultiValueAnswer', 'TTL', 'ResourceRecords', 'AliasTarget', 'HealthCheckId', 'TrafficPolicyInstanceId', 'CidrRoutingConfig', 'GeoProximityLocation']);
+      for (const change of changes) {
+        if (!['CREATE', 'DELETE', 'UPSERT'].includes(change.Action)) throw new ModelError('route53', 'InvalidInput', `Invalid Action ${change.Action}`);
+        const set = change.ResourceRecordSet ?? {};
+        const unknown = Object.keys(set).filter((k) => !allowed.has(k));
+        if (unknown.length > 0) throw new ModelError('route53', 'InvalidInput', `ResourceRecordSet has unknown field(s) ${unknown.join(', ')} (the API's members are Name, Type, TTL, ResourceRecords, ...)`);
+        if (!set.AliasTarget && (typeof set.TTL !== 'number' || !Array.isArray(set.ResourceRecords))) {
+          throw new ModelError('route53', 'InvalidInput', 'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change');
+        }
+      }
+      this.dnsChanges.push({ at: clock.now(), hostedZoneId: input.HostedZoneId, changes });
+      this.note('dns', `Route 53 ${changes.map((c: any) => `${c.Action} ${c.ResourceRecordSet.Name}`).join(', ')}`);
+      return { ChangeInfo: { Id: `/change/C${this.hexId('change', 12).toUpperCase()}`, Status: 'PENDING', SubmittedAt: new Date(clock.now()) } };
+    };
+
+    // --- Lambda (the invocation itself; the rehearsal runs the function's logic)
+    h['lambda:invoke'] = () => ({ StatusCode: 200 });
+
+    return h;
+  }
+
+  private finishRunbook(run: Automation): void {
+    const e = this.estate;
+    run.endedAt = this.clock.now();
+    const workload = run.parameters.Workload[0];
+    const targets = [...this.instances.values()].filter((i) => i.state === 'running' && i.ssmOnline && i.tags['dr:workload'] === workload);
+    if (targets.length === 0) {
+      // Run Command over a tag that matches no instance has nothing to run (a workload without servers).
+      const kind = 'runbook-no-targets';
+      if (!this.warnings.some((w) => w.kind === kind)) this.warn(kind, `the connect runbook targets dr:workload=${workload}, which no online instance carries: it mounts and starts nothing`);
+    }
+    // The script: `tr -d '[]"' | tr ',' ' '` over FileSystemArns, then `mount -t efs <fs-id>:/`.
+    const ids = (run.parameters.FileSystemArns ?? ['[]']).join(',').replace(/[[\]"\\]/g, '').split(/[ ,]+/).filter(Boolean).map((arn) => arn.split('/').pop() as string);
+    for (const id of ids) {
+      const fs = this.fileSystems.get(id);
+      if (!fs || fs.lifeCycleState !== 'available') {
+        run.status = 'Failed';
+        run.failureMessage = `mount -t efs ${id}:/ failed: no such file system`;
+        this.note('runbook', `${e.connectDocumentName} Failed: ${run.failureMessage}`);
+        return;
+      }
+      const zones = new Set(targets.map((i) => i.az));
+      const missing = [...zones].filter((z) => !fs.mountTargets.some((m) => m.az === z && m.state === 'available'));
+      if (missing.length > 0) {
+        const text = `the connect runbook mounts ${id}, but a restored EFS file system has no mount target (none in ${missing.join(', ')}): "mount -t efs" would fail on the recovered servers`;
+        if (this.strict) {
+          run.status = 'Failed';
+          run.failureMessage = text;
+          this.note('runbook', `${e.connectDocumentName} Failed: ${text}`);
+          return;
+        }
+        if (!this.warnings.some((w) => w.kind === 'efs-mount-target')) this.warn('efs-mount-target', text);
+      }
+    }
+    run.status = 'Success';
+    this.note('runbook', `${e.connectDocumentName} Success on ${targets.length} instance(s), ${ids.length} file system(s) mounted`);
+    if (e.healthAlarmName) {
+      this.clock.after(this.timings.healthOkAfterSeconds * 1000, () => {
+        this.alarms.set(e.healthAlarmName as string, 'OK');
+        this.note('health', `alarm ${e.healthAlarmName} OK`);
+      });
+    }
+  }
+}
+
+/** `vol-0abc…` / `table/orders` / `db:shop-db-1`: the last part of an ARN. */
+export function shortArn(arn: string): string {
+  return arn.replace(/^arn:[^:]+:[^:]+:[^:]*:[^:]*:/, '');
+}

@@ -1,0 +1,214 @@
+/**
+ * The recovery state machine exactly as synthesized: the estate is built in-process from the
+ * configuration (`DR_CONFIG` or config/example.json), the DR stack is synthesized, and the
+ * definition, functions, landing zone and EBS rule are read from its Terraform JSON. Terraform
+ * references (`${aws_subnet.X.id}`) are replaced by deterministic fake IDs.
+ */
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { createHash } from 'crypto';
+import { Testing } from 'cdktf';
+import { buildEstate } from '../app';
+import { EXAMPLE_CONFIG_PATH, parseConfig } from '../config/load';
+import type { EstateConfig } from '../config/schema';
+import type { StateMachineDefinition } from '../modules/recovery/asl';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[]; errorsText?: (sep?: string) => string };
+
+export interface FunctionSpec {
+  readonly name: string;
+  readonly arn: string;
+  readonly roleArn: string;
+  readonly timeoutSeconds: number;
+  readonly environment: Record<string, string>;
+}
+
+export interface ServerGroupSpec {
+  readonly name: string;
+  readonly minSize: number;
+  readonly maxSize: number;
+  readonly desiredCapacity: number;
+  readonly availabilityZones: string[];
+  /** Tags propagated to the instances (`dr:server`, `dr:workload`, `Name`). */
+  readonly tags: Record<string, string>;
+}
+
+export interface SynthesizedRecovery {
+  readonly config: EstateConfig;
+  readonly configSource: string;
+  readonly definition: StateMachineDefinition;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  readonly executionRoleArn: string;
+  /** Terraform reference → the fake ID used in the rehearsal. */
+  readonly fakeIds: Record<string, string>;
+  readonly subnets: { readonly id: string; readonly availabilityZone: string }[];
+  readonly securityGroupIds: string[];
+  readonly functions: Record<string, FunctionSpec>;
+  readonly serverGroups: ServerGroupSpec[];
+  /** Event pattern of the rule that invokes attach-restored-volume (as synthesized). */
+  readonly ebsRestoreCompletedPattern: unknown;
+  readonly connectDocumentName: string;
+  readonly onCallTopicArn: string;
+  /** Role ARN → the IAM actions (patterns) its inline policies allow, from the DR and backup-vault stacks. */
+  readonly allowedActions: Record<string, string[]>;
+}
+
+type Resources = Record<string, Record<string, Record<string, any>>>;
+
+const TOKEN = /\$\{([^}]*)\}/g;
+
+/** `subnet-0` + 16 hex digits from the reference: passes the functions' ID validation (`subnet-rehearsal0` would not). */
+export function fakeIdFor(reference: string): string {
+  const type = /^aws_([a-z0-9_]+)\./.exec(reference)?.[1];
+  const prefix = type === 'subnet' ? 'subnet' : type === 'security_group' ? 'sg' : type === 'vpc' ? 'vpc' : 'id';
+  return `${prefix}-0${createHash('sha256').update(reference).digest('hex').slice(0, 16)}`;
+}
+
+/** Replaces every `${...}` in every string of `value` (deeply) by its fake ID. */
+export function replaceTokens<T>(value: T, fakeIds: Record<string, string>): T {
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') {
+      return v.replace(TOKEN, (_m, ref: string) => {
+        fakeIds[ref] ??= fakeIdFor(ref);
+        return fakeIds[ref];
+      });
+    }
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
+
+/** Throws when asl-validator rejects the definition (validated on a copy: asl-validator mutates its input). */
+export function validateDefinition(definition: unknown): void {
+  const result = aslValidator(structuredClone(definition));
+  if (!result.isValid) {
+    const text = result.errorsText ? result.errorsText('\n') : JSON.stringify(result.errors, null, 2);
+    throw new Error(`the synthesized recovery state machine is not valid ASL:\n${text}`);
+  }
+}
+
+/** Role ARN → allowed actions of its `aws_iam_role_policy` resources (action level only). */
+function allowedActionsOf(resources: Resources, accountId: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const policy of Object.values(resources.aws_iam_role_policy ?? {})) {
+    const address = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(String(policy.role))?.[1];
+    const role = address ? resources.aws_iam_role?.[address] : undefined;
+    if (!role) continue;
+    const arn = `arn:aws:iam::${accountId}:role/${role.name}`;
+    const document = JSON.parse(String(policy.policy)) as { Statement: { Effect: string; Action: string | string[] }[] };
+    for (const statement of document.Statement) {
+      if (statement.Effect !== 'Allow') continue;
+      (out[arn] ??= []).push(...(Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+    }
+  }
+  return out;
+}
+
+function roleArnFromReference(resources: Resources, reference: string, accountId: string): string {
+  const address = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(reference)?.[1];
+  const role = address ? resources.aws_iam_role?.[address] : undefined;
+  if (!role) throw new Error(`cannot resolve role ${reference} in the synthesized DR stack`);
+  return `arn:aws:iam::${accountId}:role/${role.name}`;
+}
+
+export function readRawConfig(file = process.env.DR_CONFIG || EXAMPLE_CONFIG_PATH): { raw: unknown; source: string } {
+  return { raw: JSON.parse(fs.readFileSync(file, 'utf8')), source: path.relative(process.cwd(), file) || file };
+}
+
+const cache = new Map<string, SynthesizedRecovery>();
+
+/** Builds the estate of `raw` in-process and reads the recovery state machine from the DR stack's JSON. */
+export function synthesizeRecovery(raw: unknown, source = '(inline)'): SynthesizedRecovery {
+  const key = JSON.stringify(raw);
+  const cached = cache.get(key);
+  if (cached) return cached;
+
+  const config = parseConfig(raw, source);
+  // Nothing is written: the stacks are synthesized in memory (the App may create its empty outdir).
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-rehearsal-'));
+  let stack: { resource: Resources };
+  let vaultStack: { resource: Resources };
+  try {
+    const estate = buildEstate(config, { outdir });
+    stack = JSON.parse(Testing.synth(estate.dr));
+    vaultStack = JSON.parse(Testing.synth(estate.backupVault));
+  } finally {
+    fs.rmSync(outdir, { recursive: true, force: true });
+  }
+  const resources = stack.resource;
+  const dr = config.accounts.dr.id;
+  const region = config.regions.recovery;
+
+  const machines = Object.values(resources.aws_sfn_state_machine ?? {});
+  if (machines.length !== 1) throw new Error(`expected one aws_sfn_state_machine in the DR stack, found ${machines.length}`);
+  const machine = machines[0];
+  const fakeIds: Record<string, string> = {};
+  const definition = replaceTokens(JSON.parse(machine.definition as string) as StateMachineDefinition, fakeIds);
+  validateDefinition(definition);
+
+  const subnets = Object.entries(resources.aws_subnet ?? {}).map(([address, s]) => {
+    const ref = `aws_subnet.${address}.id`;
+    fakeIds[ref] ??= fakeIdFor(ref);
+    return { id: fakeIds[ref], availabilityZone: String(s.availability_zone) };
+  });
+  const securityGroupIds = Object.keys(resources.aws_security_group ?? {}).map((address) => {
+    const ref = `aws_security_group.${address}.id`;
+    fakeIds[ref] ??= fakeIdFor(ref);
+    return fakeIds[ref];
+  });
+
+  const functions: Record<string, FunctionSpec> = {};
+  for (const f of Object.values(resources.aws_lambda_function ?? {})) {
+    const name = String(f.function_name);
+    functions[name] = {
+      name,
+      arn: `arn:aws:lambda:${region}:${dr}:function:${name}`,
+      roleArn: roleArnFromReference(resources, String(f.role), dr),
+      timeoutSeconds: Number(f.timeout ?? 3),
+      environment: { ...(f.environment?.variables ?? {}) },
+    };
+  }
+
+  const serverGroups: ServerGroupSpec[] = Object.values(resources.aws_autoscaling_group ?? {}).map((g) => {
+    const zoneIds = replaceTokens(g.vpc_zone_identifier as string[], fakeIds);
+    return {
+      name: String(g.name),
+      minSize: Number(g.min_size),
+      maxSize: Number(g.max_size),
+      desiredCapacity: Number(g.desired_capacity ?? 0),
+      availabilityZones: zoneIds.map((id) => subnets.find((s) => s.id === id)?.availabilityZone ?? 'unknown'),
+      tags: Object.fromEntries(((g.tag ?? []) as { key: string; value: string; propagate_at_launch: boolean }[]).filter((t) => t.propagate_at_launch).map((t) => [t.key, t.value])),
+    };
+  });
+
+  const ebsRule = Object.values(resources.aws_cloudwatch_event_rule ?? {}).find((r) => r.name === `${config.name}-ebs-restore-completed`);
+  if (!ebsRule) throw new Error(`no rule ${config.name}-ebs-restore-completed in the synthesized DR stack`);
+  const documents = Object.values(resources.aws_ssm_document ?? {});
+  const connect = documents.find((d) => String(d.name).endsWith('-connect-servers'));
+  if (!connect) throw new Error('no connect-servers SSM document in the synthesized DR stack');
+
+  const synthesized: SynthesizedRecovery = {
+    config,
+    configSource: source,
+    definition,
+    stateMachineName: String(machine.name),
+    stateMachineArn: `arn:aws:states:${region}:${dr}:stateMachine:${machine.name}`,
+    executionRoleArn: roleArnFromReference(resources, String(machine.role_arn), dr),
+    fakeIds,
+    subnets,
+    securityGroupIds,
+    functions,
+    serverGroups,
+    ebsRestoreCompletedPattern: JSON.parse(String(ebsRule.event_pattern)),
+    connectDocumentName: String(connect.name),
+    onCallTopicArn: `arn:aws:sns:${region}:${dr}:${config.name}-dr-on-call`,
+    allowedActions: { ...allowedActionsOf(vaultStack.resource, config.accounts.backupVault.id), ...allowedActionsOf(resources, dr) },
+  };
+  cache.set(key, synthesized);
+  return synthesized;
+}

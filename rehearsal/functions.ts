@@ -1,0 +1,199 @@
+/**
+ * The recovery functions, run for real: each function's `logic.ts` with AWS SDK v3 clients mocked by
+ * aws-sdk-client-mock, whose every command calls the same model as the state machine does, as the
+ * function's own role. Sleeps advance the simulated clock.
+ */
+import { mockClient } from 'aws-sdk-client-mock';
+import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
+import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListRecoveryPointsByBackupVaultCommand, ListTagsCommand } from '@aws-sdk/client-backup';
+import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  AttachVolumeCommand,
+  DeleteVolumeCommand,
+  DescribeInstancesCommand,
+  DescribeSnapshotsCommand,
+  DescribeVolumesCommand,
+  DetachVolumeCommand,
+  EC2Client,
+  TerminateInstancesCommand,
+} from '@aws-sdk/client-ec2';
+import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { attachRestoredVolume } from '../functions/attach-restored-volume/logic';
+import { cleanupDrill } from '../functions/cleanup-drill/logic';
+import { locateRecoveryPoints } from '../functions/locate-recovery-points/logic';
+import { prepareRestore } from '../functions/prepare-restore/logic';
+import { reportRecovery } from '../functions/report-recovery/logic';
+import type { VirtualClock } from './clock';
+import type { DrAccount } from './dr-account';
+import type { FunctionSpec } from './estate';
+
+type CommandClass = { new (input: any): any; name: string };
+
+/** The commands the functions send, per client class, and the model service they belong to. */
+const COMMANDS: { client: new (config: any) => any; service: string; commands: CommandClass[] }[] = [
+  { client: EC2Client, service: 'ec2', commands: [DescribeVolumesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, AttachVolumeCommand, DetachVolumeCommand, DeleteVolumeCommand, TerminateInstancesCommand] },
+  { client: BackupClient, service: 'backup', commands: [ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, GetRecoveryPointRestoreMetadataCommand] },
+  { client: STSClient, service: 'sts', commands: [AssumeRoleCommand] },
+  { client: CloudWatchClient, service: 'cloudwatch', commands: [PutMetricDataCommand] },
+  { client: SNSClient, service: 'sns', commands: [PublishCommand] },
+  { client: AutoScalingClient, service: 'autoscaling', commands: [UpdateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand] },
+  { client: DynamoDBClient, service: 'dynamodb', commands: [DeleteTableCommand] },
+  { client: EFSClient, service: 'efs', commands: [DescribeMountTargetsCommand, DeleteMountTargetCommand, DeleteFileSystemCommand] },
+  { client: RDSClient, service: 'rds', commands: [DescribeDBInstancesCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DeleteDBClusterCommand] },
+];
+
+const actionOf = (command: CommandClass) => command.name.replace(/Command$/, '').replace(/^./, (c) => c.toLowerCase());
+
+/**
+ * A real SDK v3 client of `region` whose commands all go to `model.call(service, action, input, principal)`.
+ * A command the table above does not list fails, rather than silently returning nothing.
+ */
+export function modelClient<C>(ClientClass: new (config: any) => C, region: string, model: DrAccount, principal: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): C {
+  const entry = COMMANDS.find((c) => c.client === ClientClass);
+  if (!entry) throw new Error(`no model wiring for ${ClientClass.name}`);
+  const client = new ClientClass({ region, credentials: credentials ?? { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' }, maxAttempts: 1 });
+  const mock = mockClient(client as any);
+  mock.onAnyCommand().callsFake(() => Promise.reject(new Error(`${ClientClass.name}: command not wired to the rehearsal model`)));
+  for (const command of entry.commands) {
+    mock.on(command as any).callsFake((input: unknown) => model.call(entry.service, actionOf(command), input, principal));
+  }
+  return client;
+}
+
+export interface FunctionLog {
+  readonly at: number;
+  readonly fn: string;
+  readonly level: string;
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export interface FunctionInvocation {
+  readonly fn: string;
+  readonly at: number;
+  readonly endedAt: number;
+  readonly input: unknown;
+  readonly output?: unknown;
+  readonly error?: { name: string; message: string };
+}
+
+/** A function error as Step Functions and EventBridge see it: `name` is the errorType. */
+export class FunctionError extends Error {
+  constructor(
+    readonly errorType: string,
+    readonly errorMessage: string,
+  ) {
+    // lambda:invoke reports the function's error as Error = errorType, Cause = the error JSON.
+    super(JSON.stringify({ errorType, errorMessage, trace: [] }));
+    this.name = errorType;
+  }
+}
+
+export class FunctionRunner {
+  readonly logs: FunctionLog[] = [];
+  readonly invocations: FunctionInvocation[] = [];
+  private readonly clients = new Map<string, unknown>();
+
+  constructor(
+    private readonly model: DrAccount,
+    private readonly clock: VirtualClock,
+    private readonly random: () => number,
+    private readonly functions: Record<string, FunctionSpec>,
+    private readonly estateName: string,
+    private readonly region: string,
+  ) {}
+
+  /** The function named by the end of a FunctionName (name or ARN). */
+  spec(functionName: string): FunctionSpec {
+    const name = functionName.split(':function:').pop()?.split(':')[0] ?? functionName;
+    const spec = this.functions[name];
+    if (!spec) throw new Error(`function ${name} is not in the synthesized DR stack`);
+    return spec;
+  }
+
+  private client<C>(ClientClass: new (config: any) => C, spec: FunctionSpec): C {
+    const key = `${spec.name}/${ClientClass.name}`;
+    if (!this.clients.has(key)) this.clients.set(key, modelClient(ClientClass, this.region, this.model, spec.roleArn));
+    return this.clients.get(key) as C;
+  }
+
+  private logger(fn: string) {
+    const log = (level: string) => (message: string, ...attributes: Record<string, unknown>[]) => {
+      this.logs.push({ at: this.clock.now(), fn, level, message, attributes: Object.assign({}, ...attributes) });
+    };
+    return { info: log('INFO'), warn: log('WARN'), error: log('ERROR') };
+  }
+
+  /** Runs the logic of `functionName` on `payload`, as Lambda would (JSON in, JSON out, the function's timeout). */
+  async invoke(functionName: string, payload: unknown): Promise<unknown> {
+    const spec = this.spec(functionName);
+    const started = this.clock.now();
+    const event = JSON.parse(JSON.stringify(payload ?? null));
+    const common = { logger: this.logger(spec.name), sleep: (ms: number) => this.clock.sleep(ms), random: this.random };
+    const suffix = spec.name.slice(this.estateName.length + 1);
+    let output: unknown;
+    try {
+      switch (suffix) {
+        case 'attach-restored-volume':
+          output = await attachRestoredVolume(event, { ...common, ec2: this.client(EC2Client, spec), backup: this.client(BackupClient, spec) });
+          break;
+        case 'recovery-locate-recovery-points':
+          output = await locateRecoveryPoints(event, {
+            ...common,
+            backup: this.client(BackupClient, spec),
+            sts: this.client(STSClient, spec),
+            now: () => this.clock.date(),
+            centralBackup: (credentials, centralRegion) => {
+              const principal = this.model.principalOfAccessKey(credentials.accessKeyId);
+              if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
+              return modelClient(BackupClient, centralRegion, this.model, principal, credentials);
+            },
+          });
+          break;
+        case 'recovery-prepare-restore':
+          output = await prepareRestore(event, { ...common, backup: this.client(BackupClient, spec), ec2: this.client(EC2Client, spec) });
+          break;
+        case 'recovery-report-recovery':
+          output = await reportRecovery(event, {
+            ...common,
+            cloudwatch: this.client(CloudWatchClient, spec),
+            sns: this.client(SNSClient, spec),
+            namespace: spec.environment.METRIC_NAMESPACE || 'DisasterRecovery',
+            topicArn: spec.environment.TOPIC_ARN,
+            now: () => this.clock.date(),
+          });
+          break;
+        case 'recovery-cleanup-drill':
+          output = await cleanupDrill(event, {
+            ...common,
+            ec2: this.client(EC2Client, spec),
+            rds: this.client(RDSClient, spec),
+            dynamodb: this.client(DynamoDBClient, spec),
+            efs: this.client(EFSClient, spec),
+            autoScaling: this.client(AutoScalingClient, spec),
+          });
+          break;
+        default:
+          throw new Error(`the rehearsal does not know the logic of function ${spec.name}`);
+      }
+    } catch (error) {
+      const e = error as Error;
+      const failure = new FunctionError(e?.name && e.name !== 'Error' ? e.name : 'Error', e?.message ?? String(error));
+      this.invocations.push({ fn: spec.name, at: started, endedAt: this.clock.now(), input: event, error: { name: failure.errorType, message: failure.errorMessage } });
+      throw failure;
+    }
+    const elapsed = (this.clock.now() - started) / 1000;
+    if (elapsed > spec.timeoutSeconds) {
+      const failure = new FunctionError('Sandbox.Timedout', `Task timed out after ${spec.timeoutSeconds.toFixed(2)} seconds (the logic needed ${Math.round(elapsed)} s of simulated time)`);
+      this.invocations.push({ fn: spec.name, at: started, endedAt: this.clock.now(), input: event, error: { name: failure.errorType, message: failure.errorMessage } });
+      throw failure;
+    }
+    const json = JSON.parse(JSON.stringify(output ?? null));
+    this.invocations.push({ fn: spec.name, at: started, endedAt: this.clock.now(), input: event, output: json });
+    return json;
+  }
+}
