@@ -571,16 +571,17 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   });
   states.ReportSuccess = lambdaTask(fn.reportRecovery, reportPayload('recovered'), { ResultPath: '$.report', Catch: onFailure('Verify'), Next: 'IsDrill' });
   states.IsDrill = { Type: 'Choice', Choices: [{ Variable: '$.mode', StringEquals: 'drill', Next: 'CleanupDrill' }], Default: 'Recovered' };
+  const cleanupPayload = {
+    'mode.$': '$.mode',
+    'executionName.$': '$$.Execution.Name',
+    accountId: props.restoreVault.accountId,
+    region: props.restoreVault.region,
+    'restores.$': '$.restores',
+    'autoScalingGroups.$': '$.config.autoScalingGroupNames',
+  };
   states.CleanupDrill = lambdaTask(
     fn.cleanupDrill,
-    {
-      'mode.$': '$.mode',
-      'executionName.$': '$$.Execution.Name',
-      accountId: props.restoreVault.accountId,
-      region: props.restoreVault.region,
-      'restores.$': '$.restores',
-      'autoScalingGroups.$': '$.config.autoScalingGroupNames',
-    },
+    cleanupPayload,
     { ResultPath: '$.cleanup', Catch: onFailure('CleanupDrill'), Next: 'Recovered' },
   );
   states.Recovered = { Type: 'Succeed' };
@@ -601,14 +602,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   };
   states.CleanupFailedDrill = lambdaTask(
     fn.cleanupDrill,
-    {
-      'mode.$': '$.mode',
-      'executionName.$': '$$.Execution.Name',
-      accountId: props.restoreVault.accountId,
-      region: props.restoreVault.region,
-      'restores.$': '$.restores',
-      'autoScalingGroups.$': '$.config.autoScalingGroupNames',
-    },
+    cleanupPayload,
     { ResultPath: '$.cleanup', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'RecoveryFailed' }], Next: 'RecoveryFailed' },
   );
   states.RecoveryFailed = { Type: 'Fail', Error: 'RecoveryFailed', CausePath: '$.failure.Cause' };
