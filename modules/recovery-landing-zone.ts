@@ -16,6 +16,12 @@ import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { LaunchTemplate } from '@cdktf/provider-aws/lib/launch-template';
 import { AutoscalingGroup } from '@cdktf/provider-aws/lib/autoscaling-group';
 import { EbsEncryptionByDefault } from '@cdktf/provider-aws/lib/ebs-encryption-by-default';
+import { DbSubnetGroup } from '@cdktf/provider-aws/lib/db-subnet-group';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { policyDocument, renderPolicy, serviceTrustPolicy } from './policy-document';
 import { partitionOf } from '../config/regions';
 import { acknowledgePolicy } from '../policy/pack';
@@ -42,7 +48,7 @@ export interface RecoveryLandingZoneProps {
   /** Interface endpoint service names (`ssm`, `ec2`, ...). S3 always gets a gateway endpoint. */
   readonly interfaceEndpoints: string[];
   readonly servers: RecoveryServer[];
-  /** Encrypts the flow-log group. */
+  /** Encrypts the flow-log group and the recovery bucket. */
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
 }
@@ -80,6 +86,10 @@ export class RecoveryLandingZone extends Construct {
   readonly subnets: Subnet[];
   readonly serverSecurityGroup: SecurityGroup;
   readonly instanceRole: IamRole;
+  /** Where RDS and Aurora restores are placed. */
+  readonly dbSubnetGroupName: string;
+  /** Where S3 recovery points are restored (versioned, private, KMS-encrypted). */
+  readonly recoveryBucketName: string;
   readonly autoScalingGroups = new Map<string, AutoscalingGroup>();
 
   constructor(scope: Construct, id: string, props: RecoveryLandingZoneProps) {
@@ -105,6 +115,24 @@ export class RecoveryLandingZone extends Construct {
       });
       new RouteTableAssociation(this, `PrivateRoutes-${az}`, { subnetId: subnet.id, routeTableId: routeTable.id });
       return subnet;
+    });
+
+    this.dbSubnetGroupName = name('landing-zone');
+    new DbSubnetGroup(this, 'DatabaseSubnets', {
+      name: this.dbSubnetGroupName,
+      description: 'Restored RDS and Aurora databases',
+      subnetIds: this.subnets.map((sn) => sn.id),
+    });
+    // Bucket names are global: the account and region make it unique and derivable from the config.
+    this.recoveryBucketName = `${props.namePrefix}-dr-recovery-${props.accountId}-${props.region}`;
+    const bucket = new S3Bucket(this, 'RecoveryBucket', { bucket: this.recoveryBucketName, forceDestroy: false });
+    new S3BucketOwnershipControls(this, 'RecoveryBucketOwnership', { bucket: bucket.id, rule: { objectOwnership: 'BucketOwnerEnforced' } });
+    new S3BucketPublicAccessBlock(this, 'RecoveryBucketPublicAccess', { bucket: bucket.id, blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    // AWS Backup restores S3 data only into versioned buckets.
+    new S3BucketVersioningA(this, 'RecoveryBucketVersioning', { bucket: bucket.id, versioningConfiguration: { status: 'Enabled' } });
+    new S3BucketServerSideEncryptionConfigurationA(this, 'RecoveryBucketEncryption', {
+      bucket: bucket.id,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: props.logKmsKeyArn }, bucketKeyEnabled: true }],
     });
 
     const endpointSg = new SecurityGroup(this, 'EndpointSecurityGroup', {

@@ -102,7 +102,7 @@ export class DrStack extends AccountStack {
       accountId: dr.id,
       region,
       adminRoleArns: [dr.roleArn, breakGlassRoleArn],
-      viaServices: ['lambda'],
+      viaServices: ['lambda', 's3'],
       serviceStatements: [cloudWatchLogsKeyStatement(dr.id, region)],
     });
     const onCall = [this.eventBus.onCall.topicArn];
@@ -279,6 +279,7 @@ export class DrStack extends AccountStack {
           availabilityZones: network.availabilityZones,
           subnetIds: this.landingZone ? this.landingZone.subnets.map((sn) => sn.id) : [],
           securityGroupIds: this.landingZone ? [this.landingZone.serverSecurityGroup.id] : [],
+          ...(this.landingZone ? { dbSubnetGroupName: this.landingZone.dbSubnetGroupName, recoveryBucketName: this.landingZone.recoveryBucketName } : {}),
         },
         pollSeconds: config.recovery.stateMachine.pollSeconds,
       },

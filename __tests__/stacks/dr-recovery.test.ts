@@ -114,6 +114,18 @@ describe('recovery landing zone', () => {
     expect(values(dr, 'aws_ebs_encryption_by_default')).toEqual([{ enabled: true }]);
   });
 
+  it('has a DB subnet group and a private, versioned, KMS-encrypted recovery bucket that the recovery restores into', () => {
+    expect(values(dr, 'aws_db_subnet_group')).toEqual([expect.objectContaining({ name: 'acme-dr-landing-zone' })]);
+    const [bucket] = values(dr, 'aws_s3_bucket');
+    expect(bucket).toMatchObject({ bucket: 'acme-dr-recovery-222222222222-ap-northeast-1', force_destroy: false });
+    expect(values(dr, 'aws_s3_bucket_versioning')[0]).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
+    expect(values(dr, 'aws_s3_bucket_public_access_block')[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    expect(JSON.stringify(values(dr, 'aws_s3_bucket_server_side_encryption_configuration')[0])).toContain('aws:kms');
+    const [machine] = values(dr, 'aws_sfn_state_machine');
+    const target = JSON.parse(machine.definition as string).States['Config-shop'].Result.target;
+    expect(target).toMatchObject({ dbSubnetGroupName: 'acme-dr-landing-zone', recoveryBucketName: 'acme-dr-recovery-222222222222-ap-northeast-1', nameSuffix: 'dr' });
+  });
+
   it('is left out when no workload has servers', () => {
     const input = exampleInput() as Record<string, any>;
     delete input.workloads[0].servers;

@@ -57,6 +57,10 @@ export interface RecoveryDefinitionProps {
     readonly securityGroupIds: string[];
     /** Added to the names of restored databases, tables and file systems (prepare-restore requires it). Default: `dr`. */
     readonly nameSuffix?: string;
+    /** DB subnet group of the landing zone, for RDS and Aurora restores. */
+    readonly dbSubnetGroupName?: string;
+    /** Bucket S3 recovery points are restored into. */
+    readonly recoveryBucketName?: string;
   };
   /** Seconds between two polls of a job. Default: 30. */
   readonly pollSeconds?: number;
