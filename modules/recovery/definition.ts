@@ -141,6 +141,22 @@ function catchInsideProcessor(processorStates: Record<string, State>, failState:
   return processorStates;
 }
 
+/**
+ * In the restore processor, ends a failed item with a result `{ failed: true, ... }` naming the
+ * resource, the recovery point, the error and the cause, instead of failing the whole Map.
+ */
+function reportFailedRestores(processorStates: Record<string, State>): Record<string, State> {
+  const failed = (error: Record<string, string>): State => ({
+    Type: 'Pass',
+    Parameters: { failed: true, 'resourceType.$': '$.point.resourceType', 'resourceArn.$': '$.point.resourceArn', 'recoveryPointArn.$': '$.point.recoveryPointArn', ...error },
+    End: true,
+  });
+  processorStates.RestoreItemFailed = failed({ 'error.$': '$.error.Error', 'cause.$': '$.error.Cause' });
+  processorStates.RestorePollFailed = failed({ error: 'RestoreFailed', 'cause.$': '$.restoreStatus.statusMessage' });
+  processorStates.RestorePollTimedOut = failed({ error: 'RestoreTimedOut', 'cause.$': "States.Format('restore job {} did not finish in time', $.restore.restoreJobId)" });
+  return processorStates;
+}
+
 function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Record<string, unknown> {
   return {
     workload: w.name,
@@ -432,11 +448,27 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
       'target.$': '$.config.target',
     },
     MaxConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PrepareRestore', States: catchInsideProcessor(restoreStates, 'RestoreItemFailed') },
+    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PrepareRestore', States: reportFailedRestores(catchInsideProcessor(restoreStates, 'RestoreItemFailed')) },
     ResultPath: '$.restores',
     Catch: onFailure('RestoreData'),
-    Next: 'ConnectServers',
+    Next: 'CountFailedRestores',
   } as MapState;
+
+  // Failed items are results, not Map failures, so that $.restores keeps what did get restored (a
+  // drill must clean it up, a failover must know it).
+  states.CountFailedRestores = {
+    Type: 'Pass',
+    Parameters: { 'count.$': 'States.ArrayLength($.restores[?(@.failed == true)])', 'failed.$': '$.restores[?(@.failed == true)]' },
+    ResultPath: '$.restoreFailures',
+    Next: 'AnyRestoreFailed',
+  };
+  states.AnyRestoreFailed = { Type: 'Choice', Choices: [{ Variable: '$.restoreFailures.count', NumericGreaterThan: 0, Next: 'RestoreJobsFailed' }], Default: 'ConnectServers' };
+  states.RestoreJobsFailed = {
+    Type: 'Pass',
+    Parameters: { Error: 'RestoreFailed', 'Cause.$': "States.Format('{} restore(s) failed: {}', $.restoreFailures.count, States.JsonToString($.restoreFailures.failed))" },
+    ResultPath: '$.failure',
+    Next: 'RestoreDataFailed',
+  };
 
   // ---- 5. connect servers: attach restored volumes (same idempotent logic as the event path), run the runbook
   states.ConnectServers = {
