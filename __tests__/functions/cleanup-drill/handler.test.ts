@@ -5,6 +5,7 @@ import { DeleteVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk
 import { EFSClient } from '@aws-sdk/client-efs';
 import { DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import type { Context } from 'aws-lambda';
+import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const ec2Mock = mockClient(EC2Client);
@@ -31,16 +32,8 @@ const input = {
 };
 
 let handler: typeof import('../../../functions/cleanup-drill/index').handler;
-let stdout: jest.SpyInstance;
-let stderr: jest.SpyInstance;
 
-/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
-function logLines(): Record<string, unknown>[] {
-  return [...stdout.mock.calls, ...stderr.mock.calls]
-    .map((c) => String(c[0]))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const logLines = capturePowertoolsLogs();
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'ap-northeast-1';
@@ -50,13 +43,6 @@ beforeAll(async () => {
 
 beforeEach(() => {
   for (const m of mocks) m.reset();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-
-afterEach(() => {
-  stdout.mockRestore();
-  stderr.mockRestore();
 });
 
 describe('cleanup-drill handler', () => {

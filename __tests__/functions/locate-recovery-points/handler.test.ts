@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { Context } from 'aws-lambda';
+import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates (at module
 // scope, and the central one per invocation) use it.
@@ -22,16 +23,8 @@ const INPUT = {
 };
 
 let handler: typeof import('../../../functions/locate-recovery-points/index').handler;
-let stdout: jest.SpyInstance;
-let stderr: jest.SpyInstance;
 
-/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
-function logLines(): Record<string, unknown>[] {
-  return [...stdout.mock.calls, ...stderr.mock.calls]
-    .map((c) => String(c[0]))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const logLines = capturePowertoolsLogs();
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'ap-northeast-1';
@@ -42,13 +35,6 @@ beforeAll(async () => {
 beforeEach(() => {
   backupMock.reset();
   stsMock.reset();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-
-afterEach(() => {
-  stdout.mockRestore();
-  stderr.mockRestore();
 });
 
 describe('locate-recovery-points handler', () => {

@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRecoveryPointRestoreMetadataCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import type { Context } from 'aws-lambda';
+import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const backupMock = mockClient(BackupClient);
@@ -19,16 +20,8 @@ const INPUT = {
 };
 
 let handler: typeof import('../../../functions/prepare-restore/index').handler;
-let stdout: jest.SpyInstance;
-let stderr: jest.SpyInstance;
 
-/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
-function logLines(): Record<string, unknown>[] {
-  return [...stdout.mock.calls, ...stderr.mock.calls]
-    .map((c) => String(c[0]))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const logLines = capturePowertoolsLogs();
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'ap-northeast-1';
@@ -39,13 +32,6 @@ beforeAll(async () => {
 beforeEach(() => {
   backupMock.reset();
   ec2Mock.reset();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-
-afterEach(() => {
-  stdout.mockRestore();
-  stderr.mockRestore();
 });
 
 describe('prepare-restore handler', () => {

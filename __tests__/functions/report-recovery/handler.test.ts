@@ -2,6 +2,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import type { Context } from 'aws-lambda';
+import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const cloudwatchMock = mockClient(CloudWatchClient);
@@ -19,16 +20,8 @@ const input = {
 };
 
 let handler: typeof import('../../../functions/report-recovery/index').handler;
-let stdout: jest.SpyInstance;
-let stderr: jest.SpyInstance;
 
-/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
-function logLines(): Record<string, unknown>[] {
-  return [...stdout.mock.calls, ...stderr.mock.calls]
-    .map((c) => String(c[0]))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.parse(l) as Record<string, unknown>);
-}
+const logLines = capturePowertoolsLogs();
 
 beforeAll(async () => {
   process.env.AWS_REGION = 'ap-northeast-1';
@@ -43,13 +36,6 @@ beforeEach(() => {
   snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
   process.env.TOPIC_ARN = TOPIC_ARN;
   delete process.env.METRIC_NAMESPACE;
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-
-afterEach(() => {
-  stdout.mockRestore();
-  stderr.mockRestore();
 });
 
 afterAll(() => {
