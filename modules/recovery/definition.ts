@@ -78,6 +78,11 @@ function onFailure(step: RecoveryStep): CatchRule[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
 }
 
+/** A Choice on whether `variable` exists: a rule on a missing variable would fail the execution (States.Runtime). */
+function ifPresent(variable: string, next: string, otherwise: string): State {
+  return { Type: 'Choice', Choices: [{ Variable: variable, IsPresent: true, Next: next }], Default: otherwise };
+}
+
 function lambdaTask(functionArn: string, payload: Record<string, unknown>, rest: Record<string, unknown>): TaskState {
   return {
     Type: 'Task',
@@ -191,16 +196,8 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
   // A Choice rule on a missing Variable fails the execution (States.Runtime), and the DR bus rule's
   // input has no "workload": test for the field first.
-  states.HasWorkloadField = {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.workload', IsPresent: true, Next: 'ResolveWorkload' }],
-    Default: 'HasIncidentAccount',
-  };
-  states.HasIncidentAccount = {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.incident.account', IsPresent: true, Next: 'ResolveWorkloadByIncident' }],
-    Default: 'UnknownWorkload',
-  };
+  states.HasWorkloadField = ifPresent('$.workload', 'ResolveWorkload', 'HasIncidentAccount');
+  states.HasIncidentAccount = ifPresent('$.incident.account', 'ResolveWorkloadByIncident', 'UnknownWorkload');
   states.ResolveWorkloadByIncident = {
     Type: 'Choice',
     Choices: props.workloads.map((w) => ({ Variable: '$.incident.account', StringEquals: w.accountId, Next: `Config-${w.name}` })),
@@ -215,7 +212,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   for (const w of props.workloads) {
     states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w, props), ResultPath: '$.config', Next: 'HasMode' };
   }
-  states.HasMode = { Type: 'Choice', Choices: [{ Variable: '$.mode', IsPresent: true, Next: 'CheckMode' }], Default: 'InvalidMode' };
+  states.HasMode = ifPresent('$.mode', 'CheckMode', 'InvalidMode');
   states.CheckMode = {
     Type: 'Choice',
     Choices: [{ Or: [{ Variable: '$.mode', StringEquals: 'failover' }, { Variable: '$.mode', StringEquals: 'drill' }], Next: 'CheckPointInTime' }],
@@ -252,11 +249,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     Catch: onFailure('Approve'),
     Next: 'CheckApproval',
   };
-  states.CheckApproval = {
-    Type: 'Choice',
-    Choices: [{ Variable: '$.approval.approved', IsPresent: true, Next: 'CheckApprovalAnswer' }],
-    Default: 'ApprovalRejected',
-  };
+  states.CheckApproval = ifPresent('$.approval.approved', 'CheckApprovalAnswer', 'ApprovalRejected');
   states.CheckApprovalAnswer = {
     Type: 'Choice',
     Choices: [{ Variable: '$.approval.approved', BooleanEquals: true, Next: 'LocateData' }],
