@@ -192,6 +192,10 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   const poll = props.pollSeconds ?? 30;
   const fn = props.functionArns;
   const states: Record<string, State> = {};
+  // One machine serves every workload: copy and restore jobs get the longest timeout and the lowest
+  // concurrency any workload asks for.
+  const jobPolls = Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll);
+  const jobConcurrency = Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency)));
 
   // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
   // A Choice rule on a missing Variable fails the execution (States.Runtime), and the DR bus rule's
@@ -305,7 +309,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         Next: 'x',
       }),
       pollSeconds: poll,
-      maxAttempts: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
+      maxAttempts: jobPolls,
       doneWhen: { Variable: '$.copyStatus.status', StringEquals: 'COMPLETED' },
       failWhen: { Or: ['FAILED', 'ABORTED', 'EXPIRED'].map((s) => ({ Variable: '$.copyStatus.status', StringEquals: s })) },
       failError: 'CopyFailed',
@@ -318,7 +322,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     Type: 'Map',
     ItemsPath: '$.located.Payload.toCopy',
     ItemSelector: { 'centralRecoveryPointArn.$': '$$.Map.Item.Value.centralRecoveryPointArn', 'executionName.$': '$$.Execution.Name' },
-    MaxConcurrency: Math.min(...props.workloads.map((w) => w.restoreConcurrency)),
+    MaxConcurrency: jobConcurrency,
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'StartCopyJob', States: catchInsideProcessor(copyStates, 'CopyItemFailed') },
     ResultPath: null,
     Catch: onFailure('CopyToRestoreVault'),
@@ -410,7 +414,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         Next: 'x',
       }),
       pollSeconds: poll,
-      maxAttempts: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
+      maxAttempts: jobPolls,
       doneWhen: { Variable: '$.restoreStatus.status', StringEquals: 'COMPLETED' },
       failWhen: { Or: ['FAILED', 'ABORTED'].map((s) => ({ Variable: '$.restoreStatus.status', StringEquals: s })) },
       failError: 'RestoreFailed',
@@ -440,7 +444,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
       'executionName.$': '$$.Execution.Name',
       'target.$': '$.config.target',
     },
-    MaxConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
+    MaxConcurrency: jobConcurrency,
     ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'PrepareRestore', States: reportFailedRestores(catchInsideProcessor(restoreStates, 'RestoreItemFailed')) },
     ResultPath: '$.restores',
     Catch: onFailure('RestoreData'),
