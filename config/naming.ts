@@ -62,6 +62,72 @@ export class EstateNames {
     return backupVaultArn(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.drRestoreVaultName);
   }
 
+  /** Logically air-gapped vault in the backup-vault account (recovery region), `centralVault.kind` airGapped or both. */
+  get airGappedVaultName(): string {
+    return `${this.cfg.name}-air-gapped`;
+  }
+
+  /**
+   * ARN of the air-gapped vault. AWS gives logically air-gapped vaults the same `backup-vault:` ARN form
+   * as standard vaults, so copy actions and restore testing name it without reading its state.
+   */
+  get airGappedVaultArn(): string {
+    return backupVaultArn(this.cfg.regions.recovery, this.cfg.accounts.backupVault.id, this.airGappedVaultName);
+  }
+
+  /** AWS RAM resource share of the air-gapped vault. */
+  get airGappedVaultShareName(): string {
+    return `${this.cfg.name}-air-gapped-vault`;
+  }
+
+  /** Read-only role in the backup-vault account that the DR account's readiness checker assumes. */
+  get centralVaultReaderRoleName(): string {
+    return `${this.cfg.name}-central-vault-reader`;
+  }
+
+  get centralVaultReaderRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.backupVault.id, this.centralVaultReaderRoleName);
+  }
+
+  /** The readiness checker's function role in the DR account (the reader role trusts exactly this ARN). */
+  get readinessCheckerRoleName(): string {
+    return `${this.recoveryRolePrefix}readiness-checker`;
+  }
+
+  get readinessCheckerRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.readinessCheckerRoleName);
+  }
+
+  /** S3 bucket (DR account) holding the daily readiness reports. Bucket names are global: the account ID keeps it unique. */
+  get readinessReportBucketName(): string {
+    return `${this.cfg.name}-dr-readiness-${this.cfg.accounts.dr.id}-${this.cfg.regions.recovery}`;
+  }
+
+  /** CloudWatch namespace of the readiness metrics. */
+  get readinessMetricNamespace(): string {
+    return 'DisasterRecovery/Readiness';
+  }
+
+  /** Restore testing plan of a workload: AWS allows only letters, digits and "_" here. */
+  restoreTestingPlanName(workloadName: string): string {
+    return `${this.cfg.name}_${workloadName}_restore_test`.replace(/-/g, '_');
+  }
+
+  /** Restore testing selection of one resource type, inside the workload's plan. */
+  restoreTestingSelectionName(workloadName: string, resourceType: string): string {
+    return `${workloadName}_${resourceType}`.replace(/-/g, '_').toLowerCase();
+  }
+
+  /** Role AWS Backup assumes for restore tests in the DR account. */
+  get restoreTestingRoleName(): string {
+    return `${this.cfg.name}-dr-restore-testing`;
+  }
+
+  /** Resilience Hub resiliency policy of a workload (workload account). */
+  resiliencyPolicyName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-dr`;
+  }
+
   /** Service role AWS Backup uses for copy jobs started in the backup-vault account. */
   get centralCopyServiceRoleName(): string {
     return `${this.cfg.name}-central-copy-service`;
@@ -164,6 +230,11 @@ export class EstateNames {
       { name: this.centralCopyServiceRoleName, ...role, field: 'name' },
       { name: this.centralCopyStarterRoleName, ...role, field: 'name' },
       { name: this.drRestoreRoleName, ...role, field: 'name' },
+      { name: this.airGappedVaultName, ...vault, field: 'name' },
+      { name: this.centralVaultReaderRoleName, ...role, field: 'name' },
+      { name: this.readinessCheckerRoleName, ...role, field: 'name' },
+      { name: this.restoreTestingRoleName, ...role, field: 'name' },
+      { name: this.readinessReportBucketName, max: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, what: 'S3 bucket name (3-63 characters)', field: 'name' },
       { name: this.workspaceName(STACK_NAMES.backupVault), ...workspace, field: 'terraformCloud.workspacePrefix' },
     ];
     const perWorkload = workloadNames.flatMap((w, i) => {
@@ -173,6 +244,8 @@ export class EstateNames {
         { name: this.workloadPlanName(w), ...plan, field },
         { name: this.workloadSelectionName(w), ...plan, field },
         { name: this.workloadBackupRoleName(w), ...role, field },
+        { name: this.restoreTestingPlanName(w), max: 50, pattern: /^[a-zA-Z0-9_]{1,50}$/, what: 'restore testing plan name (1-50 letters, digits or "_")', field },
+        { name: this.resiliencyPolicyName(w), max: 60, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{1,59}$/, what: 'Resilience Hub policy name (2-60 characters)', field },
         { name: this.workspaceName(workloadStackName(w)), ...workspace, field },
       ];
     });

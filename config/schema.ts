@@ -121,6 +121,35 @@ const workloadRecovery = z.strictObject({
     .describe('Recovery drill schedule (EventBridge Scheduler), e.g. monthly.'),
 });
 
+/** Resource types AWS Backup restore testing can restore (a subset of the selection's types). */
+export const RESTORE_TESTING_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
+export const DEFAULT_RESTORE_TESTING_RESOURCE_TYPES = ['EBS', 'RDS', 'DynamoDB', 'S3'] as const;
+
+const restoreTesting = z.strictObject({
+  schedule: z
+    .string()
+    .superRefine((value, ctx) => {
+      const problem = scheduleExpressionProblem(value);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .default('cron(0 5 ? * SUN *)')
+    .describe('When AWS Backup restore testing restores the newest recovery points (cron, UTC). Default: Sundays 05:00.'),
+  validationWindowHours: z
+    .number()
+    .int()
+    .min(1, { message: 'must be at least 1 hour' })
+    .max(168, { message: 'must be at most 168 hours (7 days)' })
+    .default(4)
+    .describe('How long a restored resource is kept for validation before AWS Backup deletes it.'),
+  startWindowHours: z.number().int().min(1).max(168).default(1).describe('Hours after the scheduled time within which the test must start.'),
+  selectionWindowDays: z.number().int().min(1).max(365).default(7).describe('Only recovery points created within this many days are picked.'),
+  resourceTypes: z
+    .array(z.enum(RESTORE_TESTING_RESOURCE_TYPES, { message: `must be one of ${RESTORE_TESTING_RESOURCE_TYPES.join(', ')}` }))
+    .min(1, { message: 'must list at least one resource type' })
+    .default([...DEFAULT_RESTORE_TESTING_RESOURCE_TYPES])
+    .describe(`Resource types restored by the test; each must be in backup.resourceTypes. Default: ${DEFAULT_RESTORE_TESTING_RESOURCE_TYPES.join(', ')}.`),
+});
+
 const workload = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
   accountId,
@@ -147,12 +176,20 @@ const workload = z.strictObject({
   alarms: z.array(metricAlarm).default([]).describe('CloudWatch alarms forwarded to the DR event bus when they fire.'),
   targets: z
     .strictObject({
-      rtoMinutes: z.number().int().min(1).default(240),
-      rpoMinutes: z.number().int().min(1).default(1440),
+      rtoMinutes: z.number().int().min(1).default(240).describe('Recovery time objective: incident to healthy in the recovery region. Default: 240 (4 hours).'),
+      rpoMinutes: z
+        .number()
+        .int()
+        .min(1)
+        .default(1440)
+        .describe('Recovery point objective. Default: 1440 (24 hours). Must be at least the worst-case interval of the most frequent backup rule, unless that rule is continuous.'),
     })
     .prefault({})
     .describe('Recovery time and point objectives.'),
   recovery: workloadRecovery.prefault({}).describe('How the recovery state machine recovers this workload.'),
+  restoreTesting: restoreTesting
+    .optional()
+    .describe('AWS Backup restore testing in the DR account: scheduled restores of this workload\'s newest recovery points, validated by the restore validation function.'),
   servers: z
     .array(serverRole)
     .default([])
@@ -253,6 +290,9 @@ const recovery = z.strictObject({
 
 export type RecoveryConfig = z.output<typeof recovery>;
 
+export const CENTRAL_VAULT_KINDS = ['locked', 'airGapped', 'both'] as const;
+export type CentralVaultKind = (typeof CENTRAL_VAULT_KINDS)[number];
+
 export const DEFAULT_VAULT_LOCK = { mode: 'governance' as const, minRetentionDays: 7, maxRetentionDays: 3650 };
 
 export const estateConfigSchema = z.strictObject({
@@ -282,6 +322,31 @@ export const estateConfigSchema = z.strictObject({
     .describe('Role, in each account, that alone may delete recovery points or change vault policies and locks.'),
   workloads: z.array(workload).min(1, { message: 'must list at least one workload' }),
   vaultLock: vaultLock.default(DEFAULT_VAULT_LOCK),
+  centralVault: z
+    .strictObject({
+      kind: z
+        .enum(CENTRAL_VAULT_KINDS, { message: `must be one of ${CENTRAL_VAULT_KINDS.join(', ')}` })
+        .default('locked')
+        .describe('locked: CMK vault with Vault Lock; airGapped: logically air-gapped vault (AWS-owned key, compliance lock) shared with the DR account through AWS RAM; both: copy to each.'),
+      shareWith: z
+        .enum(['drAccount', 'organization'], { message: 'must be "drAccount" or "organization"' })
+        .default('drAccount')
+        .describe('Who the air-gapped vault is shared with through AWS RAM. Default: the DR account only.'),
+    })
+    .prefault({})
+    .describe('Kind of central vault in the backup-vault account. Default: locked.'),
+  readiness: z
+    .strictObject({
+      schedule: z
+        .string()
+        .regex(/^(cron|rate)\(.+\)$/, { message: 'must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)"' })
+        .default('cron(0 6 * * ? *)')
+        .describe('When the readiness checker runs (EventBridge Scheduler, UTC). Default: daily 06:00.'),
+      reportRetentionDays: z.number().int().min(30).max(3650).default(400).describe('Lifecycle of readiness reports in the report bucket.'),
+      resilienceHubPolicies: z.boolean().default(false).describe('Emit an AWS Resilience Hub resiliency policy per workload from its targets (workload account).'),
+    })
+    .prefault({})
+    .describe('The daily DR readiness check (DR account).'),
   recovery: recovery.prefault({}).describe('The DR account\'s recovery: landing zone network and functions.'),
   detection: detection.prefault({}).describe('Detection and event forwarding to the DR account. Default: every field\'s default.'),
   terraformCloud: z
@@ -309,3 +374,6 @@ export type BackupRuleConfig = WorkloadConfig['backup']['rules'][number];
 export type VaultLockConfig = EstateConfig['vaultLock'];
 export type MetricAlarmConfig = WorkloadConfig['alarms'][number];
 export type ServerRoleConfig = WorkloadConfig['servers'][number];
+export type RestoreTestingConfig = NonNullable<WorkloadConfig['restoreTesting']>;
+export type CentralVaultConfig = EstateConfig['centralVault'];
+export type ReadinessConfig = EstateConfig['readiness'];
