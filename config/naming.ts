@@ -217,9 +217,10 @@ export class EstateNames {
 
   /**
    * Every derived name with the AWS (or Terraform Cloud) limit it must fit, for validation before any
-   * construct is built.
+   * construct is built. `restoreTested` names the workloads with restore testing: only they get a
+   * restore testing plan, whose 50-character limit would otherwise cap every workload name.
    */
-  limitedNames(workloadNames: string[]): { name: string; what: string; max: number; pattern: RegExp; field: string }[] {
+  limitedNames(workloadNames: string[], restoreTested: ReadonlySet<string> = new Set()): { name: string; what: string; max: number; pattern: RegExp; field: string }[] {
     const vault = { max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, what: 'AWS Backup vault name (2-50 characters)' };
     const plan = { max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, what: 'AWS Backup plan/selection name (1-50 characters)' };
     const role = { max: 64, pattern: /^[\w+=,.@-]{1,64}$/, what: 'IAM role name (1-64 characters)' };
@@ -244,7 +245,9 @@ export class EstateNames {
         { name: this.workloadPlanName(w), ...plan, field },
         { name: this.workloadSelectionName(w), ...plan, field },
         { name: this.workloadBackupRoleName(w), ...role, field },
-        { name: this.restoreTestingPlanName(w), max: 50, pattern: /^[a-zA-Z0-9_]{1,50}$/, what: 'restore testing plan name (1-50 letters, digits or "_")', field },
+        ...(restoreTested.has(w)
+          ? [{ name: this.restoreTestingPlanName(w), max: 50, pattern: /^[a-zA-Z0-9_]{1,50}$/, what: 'restore testing plan name (1-50 letters, digits or "_")', field }]
+          : []),
         { name: this.resiliencyPolicyName(w), max: 60, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{1,59}$/, what: 'Resilience Hub policy name (2-60 characters)', field },
         { name: this.workspaceName(workloadStackName(w)), ...workspace, field },
       ];

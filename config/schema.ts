@@ -1,6 +1,19 @@
 import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
 import { scheduleExpressionProblem } from './schedule-expression';
+import { formatMinutes, worstCaseIntervalMinutes } from './schedule-interval';
+
+/**
+ * The readiness alarm treats a missing run as not ready over the longest gap between runs plus an hour,
+ * and a CloudWatch alarm spans at most 7 days: the checker must run at least every 6 days 23 hours.
+ */
+const MAX_READINESS_INTERVAL_MINUTES = 7 * 24 * 60 - 60;
+function readinessScheduleProblem(value: string): string | undefined {
+  const interval = worstCaseIntervalMinutes(value);
+  return interval > MAX_READINESS_INTERVAL_MINUTES
+    ? `leaves up to ${formatMinutes(interval)} between runs; the readiness alarm spans at most 7 days including one hour of grace, so run the checker at least every 6 days 23 hours (daily is the default)`
+    : undefined;
+}
 
 /**
  * The estate configuration: one JSON file describing every account taking part in disaster recovery.
@@ -92,6 +105,9 @@ const serverRole = z.strictObject({
   maxSize: z.number().int().min(1).optional().describe('Auto Scaling group maximum. Default: size.'),
 });
 
+/** Terraform Cloud workspace IDs: `ws-` and 16 letters or digits. */
+export const TERRAFORM_CLOUD_WORKSPACE_ID = /^ws-[A-Za-z0-9]{16}$/;
+
 const workloadRecovery = z.strictObject({
   approval: z
     .strictObject({
@@ -119,6 +135,26 @@ const workloadRecovery = z.strictObject({
     .regex(/^(cron|rate|at)\(.+\)$/, { message: 'must be an EventBridge Scheduler expression such as "cron(0 3 ? * SUN#1 *)"' })
     .optional()
     .describe('Recovery drill schedule (EventBridge Scheduler), e.g. monthly.'),
+  infrastructure: z
+    .discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({ kind: z.literal('autoScaling') }).describe('Scale each server role\'s Auto Scaling group to its size and wait until the instances are online in SSM.'),
+        z
+          .strictObject({
+            kind: z.literal('terraformCloud'),
+            workspaceId: z.string().regex(TERRAFORM_CLOUD_WORKSPACE_ID, {
+              message: 'must be a Terraform Cloud workspace ID: "ws-" and 16 letters or digits, such as "ws-3oKnEEBcNjpFSNbF" (workspace Settings → General → ID), not the workspace name',
+            }),
+            pollSeconds: z.number().int().min(5, { message: 'must be at least 5 seconds' }).max(600, { message: 'must be at most 600 seconds' }).default(30).describe('Seconds between two reads of the run.'),
+            timeoutMinutes: z.number().int().min(5, { message: 'must be at least 5 minutes' }).max(1440, { message: 'must be at most 1440 minutes (24 hours)' }).default(60).describe('How long the run may take until applied.'),
+          })
+          .describe('Queue an auto-applied run in a Terraform Cloud workspace (through an EventBridge connection) and wait until it is applied. Needs the top-level terraformCloud.'),
+      ],
+      { error: 'must be "autoScaling" or "terraformCloud" (in "kind")' },
+    )
+    .default({ kind: 'autoScaling' })
+    .describe('How BuildInfrastructure builds the servers. Default: autoScaling.'),
 });
 
 /** Resource types AWS Backup restore testing can restore (a subset of the selection's types). */
@@ -339,7 +375,10 @@ export const estateConfigSchema = z.strictObject({
     .strictObject({
       schedule: z
         .string()
-        .regex(/^(cron|rate)\(.+\)$/, { message: 'must be an EventBridge Scheduler expression such as "cron(0 6 * * ? *)"' })
+        .superRefine((value, ctx) => {
+          const problem = scheduleExpressionProblem(value) ?? readinessScheduleProblem(value);
+          if (problem) ctx.addIssue({ code: 'custom', message: problem });
+        })
         .default('cron(0 6 * * ? *)')
         .describe('When the readiness checker runs (EventBridge Scheduler, UTC). Default: daily 06:00.'),
       reportRetentionDays: z.number().int().min(30).max(3650).default(400).describe('Lifecycle of readiness reports in the report bucket.'),

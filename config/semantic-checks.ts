@@ -1,5 +1,7 @@
-import { DEFAULT_VAULT_LOCK } from './schema';
+import { DEFAULT_RESOURCE_TYPES, DEFAULT_RESTORE_TESTING_RESOURCE_TYPES, DEFAULT_VAULT_LOCK } from './schema';
 import { EstateNames } from './naming';
+import { scheduleExpressionProblem } from './schedule-expression';
+import { formatMinutes, worstCaseIntervalMinutes } from './schedule-interval';
 
 /**
  * Rules that relate several fields of the configuration.
@@ -13,6 +15,11 @@ export interface ConfigIssue {
   /** JSON path such as `workloads[0].backup.rules[0].schedule`. */
   path: string;
   message: string;
+  /**
+   * Stable identifier of the rule, where a tool needs to tell issues apart (the readiness report uses
+   * it as the finding code), e.g. `rpo-not-met`.
+   */
+  code?: string;
 }
 
 type Json = unknown;
@@ -41,7 +48,7 @@ function retentionIssues(rule: Record<string, Json>, path: string, retentionKey:
   return [];
 }
 
-function ruleIssues(rule: Record<string, Json>, path: string, lock: Record<string, Json>, lockPath: string): ConfigIssue[] {
+function ruleIssues(rule: Record<string, Json>, path: string, lock: Record<string, Json>, lockPath: string, vaultWhat = "the central vault's lock"): ConfigIssue[] {
   const issues = [
     ...retentionIssues(rule, path, 'retentionDays', 'coldStorageAfterDays'),
     ...retentionIssues(rule, path, 'copyRetentionDays', 'copyColdStorageAfterDays'),
@@ -59,10 +66,10 @@ function ruleIssues(rule: Record<string, Json>, path: string, lock: Record<strin
   const min = num(lock.minRetentionDays);
   const max = num(lock.maxRetentionDays);
   if (copyRetention !== undefined && min !== undefined && copyRetention < min) {
-    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but the central vault's lock (${lockPath}.minRetentionDays) requires at least ${min}; copy jobs would fail` });
+    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but ${vaultWhat} (${lockPath}.minRetentionDays) requires at least ${min}; copy jobs would fail`, code: 'copy-retention-outside-lock' });
   }
   if (copyRetention !== undefined && max !== undefined && copyRetention > max) {
-    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but the central vault's lock (${lockPath}.maxRetentionDays) allows at most ${max}; copy jobs would fail` });
+    issues.push({ path: `${path}.copyRetentionDays`, message: `is ${copyRetention} days but ${vaultWhat} (${lockPath}.maxRetentionDays) allows at most ${max}; copy jobs would fail`, code: 'copy-retention-outside-lock' });
   }
   return issues;
 }
@@ -121,9 +128,45 @@ function serverIssues(cfg: Record<string, Json>, recoveryRegion: string | undefi
     }
   });
   if (new Set(zones).size !== zones.length) issues.push({ path: 'recovery.network.availabilityZones', message: 'lists an Availability Zone twice' });
+  issues.push(...serversPerZoneIssues(cfg, new Set(zones.filter((z): z is string => z !== undefined)).size));
   const cidr = str(network.vpcCidr);
   const octets = cidr ? /^(\d+)\.(\d+)\.(\d+)\.(\d+)\//.exec(cidr)?.slice(1).map(Number) : undefined;
   if (octets && octets.some((o) => o > 255)) issues.push({ path: 'recovery.network.vpcCidr', message: `"${cidr}" has an octet over 255` });
+  return issues;
+}
+
+/**
+ * A server role of a workload that restores EBS volumes may run at most one instance per zone at
+ * recovery: attach-restored-volume attaches a volume to *the* running instance with the volume's
+ * `dr:server` in the volume's zone and refuses when it finds several ("expected exactly one, not
+ * attaching"). The recovery starts `size` instances, which the Auto Scaling group spreads over the
+ * landing zone's zones: more than there are zones puts two in one zone. (`maxSize` is only the
+ * group's ceiling: the recovery never runs more than `size`.)
+ */
+function serversPerZoneIssues(cfg: Record<string, Json>, zoneCount: number): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (zoneCount === 0) return issues;
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    if (!workload) return;
+    const typesRaw = obj(workload.backup)?.resourceTypes;
+    const restoresEbs = Array.isArray(typesRaw) ? typesRaw.includes('EBS') : (DEFAULT_RESOURCE_TYPES as readonly string[]).includes('EBS');
+    if (!restoresEbs) return;
+    arr(workload.servers).forEach((sv, k) => {
+      const server = obj(sv);
+      const size = num(server?.size);
+      if (!server || size === undefined || size <= zoneCount) return;
+      const role = str(server.role) ?? `servers[${k}]`;
+      issues.push({
+        path: `workloads[${i}].servers[${k}].size`,
+        code: 'servers-exceed-zones',
+        message:
+          `is ${size} but recovery.network.availabilityZones lists ${zoneCount} zone(s) and workloads[${i}] restores EBS volumes (backup.resourceTypes${Array.isArray(typesRaw) ? '' : ', the default'}): ` +
+          `with more "${role}" instances than zones, a zone runs two of them and attach-restored-volume refuses to pick one ("2 running instances with dr:server=${role} in <zone> …; expected exactly one, not attaching"), so their volumes stay unattached. ` +
+          `Lower size to at most ${zoneCount}, list at least ${size} zones in recovery.network.availabilityZones, or leave EBS out of workloads[${i}].backup.resourceTypes`,
+      });
+    });
+  });
   return issues;
 }
 
@@ -166,6 +209,160 @@ function roleArnAccountIssues(roleArn: Json, accountId: Json, path: string, idFi
   return [];
 }
 
+/** Shortest retention AWS accepts for a logically air-gapped vault (modules/air-gapped-vault.ts). */
+export const AIR_GAPPED_VAULT_MIN_RETENTION_DAYS = 7;
+
+/**
+ * `centralVault.kind` airGapped or both: the logically air-gapped vault takes its retention range from
+ * `vaultLock`, whose minimum AWS requires to be at least 7 days; and with airGapped there is no locked
+ * central vault for `primaryRegionCopy` to keep in the workload regions.
+ */
+function airGappedVaultIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const kind = str(obj(cfg.centralVault)?.kind) ?? 'locked';
+  if (kind !== 'airGapped' && kind !== 'both') return [];
+  const issues: ConfigIssue[] = [];
+  const min = num(obj(cfg.vaultLock)?.minRetentionDays);
+  if (min !== undefined && min < AIR_GAPPED_VAULT_MIN_RETENTION_DAYS) {
+    issues.push({
+      path: 'vaultLock.minRetentionDays',
+      message: `is ${min} days but the logically air-gapped vault (centralVault.kind "${kind}") takes its retention range from vaultLock and AWS requires at least ${AIR_GAPPED_VAULT_MIN_RETENTION_DAYS}; raise it`,
+    });
+  }
+  if (kind === 'airGapped' && obj(obj(cfg.accounts)?.backupVault)?.primaryRegionCopy === true) {
+    issues.push({
+      path: 'accounts.backupVault.primaryRegionCopy',
+      message: 'keeps a locked central vault in each workload region, but centralVault.kind "airGapped" has no locked central vault; set centralVault.kind to "both" or remove primaryRegionCopy',
+    });
+  }
+  return issues;
+}
+
+/** Whose retention range a copy must fit, by `centralVault.kind` (wording of the copy-retention issues). */
+function copyRetentionVaultDescription(kind: string | undefined): string {
+  if (kind === 'airGapped') return "the air-gapped vault's retention range";
+  if (kind === 'both') return "the central vault's lock and the air-gapped vault's retention range";
+  return "the central vault's lock";
+}
+
+/** `workloads[].targets.rpoMinutes` when the configuration does not set it (schema default). */
+export const DEFAULT_RPO_MINUTES = 1440;
+/**
+ * Shortest RPO a continuous (point-in-time) rule is credited with: AWS Backup restores a continuous
+ * backup to any second up to about five minutes before the latest activity.
+ */
+export const CONTINUOUS_RPO_MINUTES = 5;
+
+/** The most frequent rule of a workload and its worst-case interval (schedule-interval.ts). */
+export interface MostFrequentRule {
+  /** Index in `backup.rules`. */
+  readonly index: number;
+  readonly schedule: string;
+  readonly intervalMinutes: number;
+}
+
+/**
+ * The rule with the shortest worst-case interval between runs, among rules whose schedule is valid
+ * (invalid ones are reported by the shape check). Several rules together may run more often than the
+ * most frequent alone; counting only that one is the conservative reading.
+ */
+export function mostFrequentRule(rules: readonly Json[]): MostFrequentRule | undefined {
+  let best: MostFrequentRule | undefined;
+  rules.forEach((r, index) => {
+    const schedule = str(obj(r)?.schedule);
+    if (schedule === undefined || scheduleExpressionProblem(schedule) !== undefined) return;
+    const intervalMinutes = worstCaseIntervalMinutes(schedule);
+    if (!best || intervalMinutes < best.intervalMinutes) best = { index, schedule, intervalMinutes };
+  });
+  return best;
+}
+
+/**
+ * `workloads[i].targets.rpoMinutes` (default 1440) must be reachable: at least the worst-case interval
+ * of the workload's most frequent rule, or, with a continuous rule, at least 5 minutes.
+ */
+export function rpoIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    if (!workload) return;
+    const targets = obj(workload.targets);
+    const isDefault = targets?.rpoMinutes === undefined;
+    const rpo = isDefault ? DEFAULT_RPO_MINUTES : num(targets?.rpoMinutes);
+    if (rpo === undefined) return;
+    const rules = arr(obj(workload.backup)?.rules);
+    const path = `workloads[${i}].targets.rpoMinutes`;
+    const stated = `is ${rpo} minutes${isDefault ? ' (the default: targets.rpoMinutes is not set)' : ''}`;
+    const continuous = rules.findIndex((r) => obj(r)?.continuous === true);
+    if (continuous >= 0) {
+      if (rpo < CONTINUOUS_RPO_MINUTES) {
+        issues.push({
+          path,
+          code: 'rpo-not-met',
+          message: `${stated} but even continuous backup (workloads[${i}].backup.rules[${continuous}].continuous) restores to at best about ${CONTINUOUS_RPO_MINUTES} minutes before an incident; raise targets.rpoMinutes to at least ${CONTINUOUS_RPO_MINUTES}`,
+        });
+      }
+      return;
+    }
+    const best = mostFrequentRule(rules);
+    if (!best || rpo >= best.intervalMinutes) return;
+    const every = Number.isFinite(best.intervalMinutes) ? `runs at worst every ${best.intervalMinutes} minutes (${formatMinutes(best.intervalMinutes)})` : 'never runs twice';
+    issues.push({
+      path,
+      code: 'rpo-not-met',
+      message:
+        `${stated} but the most frequent backup rule, workloads[${i}].backup.rules[${best.index}].schedule "${best.schedule}", ${every}: ` +
+        'the newest recovery point can be that old when disaster strikes. Use a more frequent schedule, add a continuous rule ("continuous": true, for S3, RDS and Aurora), ' +
+        `or raise targets.rpoMinutes${Number.isFinite(best.intervalMinutes) ? ` to at least ${best.intervalMinutes}` : ''}`,
+    });
+  });
+  return issues;
+}
+
+/** Every `workloads[i].restoreTesting.resourceTypes` entry must be backed up (`backup.resourceTypes`, defaults included). */
+export function restoreTestingIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    const testing = obj(workload?.restoreTesting);
+    if (!workload || !testing) return;
+    const backupRaw = obj(workload.backup)?.resourceTypes;
+    const backedUp = Array.isArray(backupRaw) ? backupRaw.map(str) : [...DEFAULT_RESOURCE_TYPES];
+    const backedUpText = `workloads[${i}].backup.resourceTypes (${backedUp.filter((t) => t !== undefined).join(', ')}${Array.isArray(backupRaw) ? '' : ', the default'})`;
+    const testedRaw = testing.resourceTypes;
+    const tested = Array.isArray(testedRaw) ? testedRaw.map(str) : [...DEFAULT_RESTORE_TESTING_RESOURCE_TYPES];
+    tested.forEach((type, k) => {
+      if (type === undefined || backedUp.includes(type)) return;
+      issues.push({
+        path: Array.isArray(testedRaw) ? `workloads[${i}].restoreTesting.resourceTypes[${k}]` : `workloads[${i}].restoreTesting.resourceTypes`,
+        code: 'restore-testing-type-not-backed-up',
+        message: `${Array.isArray(testedRaw) ? '' : `(default ${DEFAULT_RESTORE_TESTING_RESOURCE_TYPES.join(', ')}) `}includes "${type}", which is not in ${backedUpText}: restore testing would never find a ${type} recovery point. Add ${type} to backup.resourceTypes or remove it from restoreTesting.resourceTypes`,
+      });
+    });
+  });
+  return issues;
+}
+
+/**
+ * `workloads[i].recovery.infrastructure.kind` terraformCloud needs the top-level `terraformCloud`: the
+ * recovery calls the runs API of `terraformCloud.hostname` (default app.terraform.io).
+ */
+export function infrastructureIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (obj(cfg.terraformCloud)) return issues;
+  arr(cfg.workloads).forEach((w, i) => {
+    const infrastructure = obj(obj(obj(w)?.recovery)?.infrastructure);
+    if (str(infrastructure?.kind) !== 'terraformCloud') return;
+    issues.push({
+      path: `workloads[${i}].recovery.infrastructure.kind`,
+      code: 'terraform-cloud-not-configured',
+      message:
+        'is "terraformCloud" but the top-level "terraformCloud" is not set: BuildInfrastructure queues its run through the runs API of terraformCloud.hostname ' +
+        '(default app.terraform.io). Add "terraformCloud": { "organization": "<your organization>" } or use "kind": "autoScaling"',
+    });
+  });
+  return issues;
+}
+
 export function semanticIssues(raw: Json): ConfigIssue[] {
   const cfg = obj(raw);
   if (!cfg) return [];
@@ -176,6 +373,7 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
   const lockRaw = obj(cfg.vaultLock);
   const lock = lockRaw ?? DEFAULT_VAULT_LOCK;
   const lockPath = lockRaw ? 'vaultLock' : 'vaultLock (default)';
+  const vaultWhat = copyRetentionVaultDescription(str(obj(cfg.centralVault)?.kind));
 
   if (lockRaw) {
     const min = num(lockRaw.minRetentionDays);
@@ -217,14 +415,18 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
       const ruleName = str(rule.name);
       if (ruleName !== undefined && ruleNames.has(ruleName)) issues.push({ path: `${rulePath}.name`, message: `"${ruleName}" is used twice in this plan; rule names must be unique per workload` });
       if (ruleName !== undefined) ruleNames.add(ruleName);
-      issues.push(...ruleIssues(rule, rulePath, lock, lockPath));
+      issues.push(...ruleIssues(rule, rulePath, lock, lockPath, vaultWhat));
     });
     issues.push(...alarmIssues(arr(workload.alarms), `${path}.alarms`));
   });
 
   issues.push(...accountRoleIssues(cfg));
 
-  issues.push(...serverIssues(cfg, recovery));
+  issues.push(...airGappedVaultIssues(cfg));
+
+  issues.push(...rpoIssues(cfg), ...restoreTestingIssues(cfg));
+
+  issues.push(...serverIssues(cfg, recovery), ...infrastructureIssues(cfg));
 
   const health = obj(obj(cfg.detection)?.health);
   const noHealth = health !== undefined && obj(health.services) !== undefined && Object.keys(obj(health.services)!).length === 0 && Object.keys(obj(health.globalServices) ?? {}).length === 0;
@@ -251,7 +453,8 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
         if (ruleName.length > 64) issues.push({ path: `detection.health.${group}.${service}`, message: `gives the EventBridge rule name "${ruleName}" (${ruleName.length} characters, at most 64); shorten the service key or the estate name` });
       }
     }
-    for (const limited of naming.limitedNames(workloadNames)) {
+    const restoreTested = new Set(arr(cfg.workloads).filter((w) => obj(w)?.restoreTesting !== undefined).map((w) => str(obj(w)?.name) ?? 'x'));
+    for (const limited of naming.limitedNames(workloadNames, restoreTested)) {
       if (!limited.pattern.test(limited.name)) {
         issues.push({ path: limited.field, message: `gives the ${limited.what} "${limited.name}" (${limited.name.length} characters, at most ${limited.max}); shorten it` });
       }

@@ -82,11 +82,30 @@ export function recoveryPattern(healthCodes: Record<string, string[]>, recoveryA
   return alternatives.length === 1 ? alternatives[0] : { $or: alternatives };
 }
 
-/** A completed AWS Backup restore of one resource type (restore events carry `detail.status`). */
+/**
+ * A completed AWS Backup restore of one resource type (restore events carry `detail.status`), not
+ * started by restore testing: those carry `detail.restoreTestingPlanArn` and are validated, then
+ * deleted, by restore testing ({@link restoreTestJobPattern}); they never belong to a recovery.
+ */
 export function restoreCompletedPattern(resourceType: string): EventPattern {
   return {
     source: ['aws.backup'],
     'detail-type': ['Restore Job State Change'],
-    detail: { resourceType: [resourceType], status: ['COMPLETED'] },
+    detail: { resourceType: [resourceType], status: ['COMPLETED'], restoreTestingPlanArn: [{ exists: false }] },
+  };
+}
+
+/**
+ * Restore jobs that one of the given restore testing plans started, in one of `statuses`. Their events
+ * carry `detail.restoreTestingPlanArn` (`arn:<partition>:backup:<region>:<account>:restore-testing-plan:<name>-<id>`);
+ * restores started otherwise (the recovery state machine, an operator) carry none and never match.
+ */
+export function restoreTestJobPattern(planArnPrefixes: string[], statuses: string[]): EventPattern {
+  if (planArnPrefixes.length === 0) throw new Error('restoreTestJobPattern needs at least one restore testing plan ARN prefix');
+  if (statuses.length === 0) throw new Error('restoreTestJobPattern needs at least one restore job status');
+  return {
+    source: ['aws.backup'],
+    'detail-type': ['Restore Job State Change'],
+    detail: { restoreTestingPlanArn: [...new Set(planArnPrefixes)].sort().map((prefix) => ({ prefix })), status: [...statuses] },
   };
 }

@@ -16,6 +16,8 @@ export interface PolicyStatement {
   Principal?: Principal;
   Action: string | string[];
   Resource?: string | string[];
+  /** Every resource but these (Deny guards that fence a role into the estate). */
+  NotResource?: string | string[];
   Condition?: ConditionBlock;
 }
 

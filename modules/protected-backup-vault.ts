@@ -54,6 +54,37 @@ export const DESTRUCTIVE_VAULT_ACTIONS = [
 ];
 
 /**
+ * The access policy every estate vault carries (standard and logically air-gapped alike): optionally
+ * `backup:CopyIntoBackupVault` for the organization (or listed accounts of it), and a deny of every
+ * destructive action to everyone but the break-glass role. `path` names the construct in errors.
+ */
+export function vaultAccessPolicy(path: string, props: { readonly region: string; readonly copyInto?: CopyIntoPolicy; readonly breakGlassRoleArn: string }): PolicyDocument {
+  const statements: PolicyStatement[] = [];
+  if (props.copyInto) {
+    const orgCondition = { StringEquals: { 'aws:PrincipalOrgID': props.copyInto.organizationId } };
+    const accountIds = 'accountIds' in props.copyInto ? [...new Set(props.copyInto.accountIds)].sort() : undefined;
+    if (accountIds && accountIds.length === 0) throw new Error(`${path}: copyInto.accountIds must list at least one account`);
+    statements.push({
+      Sid: accountIds ? 'AllowCopyIntoFromListedAccounts' : 'AllowCopyIntoFromOrganization',
+      Effect: 'Allow',
+      Principal: accountIds ? { AWS: accountIds.map((a) => accountRootArn(partitionOf(props.region), a)) } : '*',
+      Action: 'backup:CopyIntoBackupVault',
+      Resource: '*',
+      Condition: orgCondition,
+    });
+  }
+  statements.push({
+    Sid: 'DenyDestructiveActionsExceptBreakGlass',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: DESTRUCTIVE_VAULT_ACTIONS,
+    Resource: '*',
+    Condition: { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRoleArn } },
+  });
+  return policyDocument(...statements);
+}
+
+/**
  * A backup vault encrypted with a customer managed key, with an access policy that denies every
  * destructive action except to a break-glass role, optionally accepting cross-account copies and
  * optionally locked (Vault Lock).
@@ -82,29 +113,7 @@ export class ProtectedBackupVault extends Construct {
     this.vaultArn = backupVaultArn(props.region, props.accountId, props.name);
     this.vault = new BackupVault(this, 'Vault', { name: props.name, kmsKeyArn: props.kmsKeyArn, forceDestroy: false, provider: props.provider });
 
-    const statements: PolicyStatement[] = [];
-    if (props.copyInto) {
-      const orgCondition = { StringEquals: { 'aws:PrincipalOrgID': props.copyInto.organizationId } };
-      const accountIds = 'accountIds' in props.copyInto ? [...new Set(props.copyInto.accountIds)].sort() : undefined;
-      if (accountIds && accountIds.length === 0) throw new Error(`${this.node.path}: copyInto.accountIds must list at least one account`);
-      statements.push({
-        Sid: accountIds ? 'AllowCopyIntoFromListedAccounts' : 'AllowCopyIntoFromOrganization',
-        Effect: 'Allow',
-        Principal: accountIds ? { AWS: accountIds.map((a) => accountRootArn(partitionOf(props.region), a)) } : '*',
-        Action: 'backup:CopyIntoBackupVault',
-        Resource: '*',
-        Condition: orgCondition,
-      });
-    }
-    statements.push({
-      Sid: 'DenyDestructiveActionsExceptBreakGlass',
-      Effect: 'Deny',
-      Principal: '*',
-      Action: DESTRUCTIVE_VAULT_ACTIONS,
-      Resource: '*',
-      Condition: { ArnNotEquals: { 'aws:PrincipalArn': props.breakGlassRoleArn } },
-    });
-    this.policy = policyDocument(...statements);
+    this.policy = vaultAccessPolicy(this.node.path, { region: props.region, copyInto: props.copyInto, breakGlassRoleArn: props.breakGlassRoleArn });
 
     if (props.lock) {
       this.lock = new BackupVaultLockConfiguration(this, 'Lock', {

@@ -74,12 +74,26 @@ export function acknowledgePolicy(resource: TerraformResource, ruleId: string, r
   resource.addOverride(`//.${ACKNOWLEDGEMENT_KEY}`, { ...acks });
 }
 
+type ResourceBlocks = Record<string, Record<string, Record<string, unknown>>>;
+
 function synthesized(resource: TerraformResource): SynthesizedResource {
-  const json = resolve(resource, resource.toTerraform()) as { resource: Record<string, Record<string, Record<string, unknown>>> };
+  const json = resolve(resource, resource.toTerraform()) as { resource: ResourceBlocks };
   const [type] = Object.keys(json.resource);
   const [name] = Object.keys(json.resource[type]);
   return { type, path: resource.node.path, address: `${type}.${name}`, attributes: json.resource[type][name] };
 }
+
+/** The same, read from the stack's synthesized JSON (`stack.toTerraform()`) instead of resolving the resource again. */
+function fromStackJson(resource: TerraformResource, stackJson: { resource?: ResourceBlocks }): SynthesizedResource {
+  const type = resource.terraformResourceType;
+  const name = resource.friendlyUniqueId;
+  const attributes = stackJson.resource?.[type]?.[name];
+  if (!attributes) throw new Error(`${resource.node.path}: ${type}.${name} is missing from the synthesized stack`);
+  return { type, path: resource.node.path, address: `${type}.${name}`, attributes };
+}
+
+/** Stacks already synthesized to JSON (`stack.toTerraform()`), so that the pack does not resolve every resource again. */
+export type SynthesizedStacks = ReadonlyMap<TerraformStack, { resource?: ResourceBlocks }>;
 
 /**
  * Checks resources against the pack. Run it (as an Aspect, or through {@link assertPolicyCompliance})
@@ -89,17 +103,25 @@ export class PolicyPack implements IAspect {
   readonly findings: PolicyFinding[] = [];
   private readonly byStack = new Map<TerraformStack, SynthesizedResource[]>();
 
-  constructor(private readonly rules: readonly PolicyRule[] = DR_POLICY_PACK) {}
+  private readonly byPath = new Map<string, SynthesizedResource>();
+
+  constructor(
+    private readonly rules: readonly PolicyRule[] = DR_POLICY_PACK,
+    private readonly synthesizedStacks?: SynthesizedStacks,
+  ) {}
 
   visit(node: IConstruct): void {
     if (!(node instanceof TerraformResource)) return;
     const stack = TerraformStack.of(node);
     let resources = this.byStack.get(stack);
     if (!resources) {
-      resources = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource).map(synthesized);
+      const stackJson = this.synthesizedStacks?.get(stack);
+      const elements = stack.node.findAll().filter((c): c is TerraformResource => c instanceof TerraformResource);
+      resources = stackJson ? elements.map((r) => fromStackJson(r, stackJson)) : elements.map(synthesized);
       this.byStack.set(stack, resources);
+      for (const r of resources) this.byPath.set(r.path, r);
     }
-    const resource = resources.find((r) => r.path === node.node.path)!;
+    const resource = this.byPath.get(node.node.path)!;
     const acked = acknowledgements.get(node) ?? {};
     for (const rule of this.rules) {
       if (acked[rule.id]) continue;
@@ -120,9 +142,12 @@ export class PolicyViolationError extends Error {
   }
 }
 
-/** Runs the pack over every resource under `scope`; throws {@link PolicyViolationError} listing every finding. */
-export function assertPolicyCompliance(scope: IConstruct, rules: readonly PolicyRule[] = DR_POLICY_PACK): void {
-  const pack = new PolicyPack(rules);
+/**
+ * Runs the pack over every resource under `scope`; throws {@link PolicyViolationError} listing every
+ * finding. With `synthesizedStacks`, resources are read from those stacks' JSON (same attributes).
+ */
+export function assertPolicyCompliance(scope: IConstruct, rules: readonly PolicyRule[] = DR_POLICY_PACK, synthesizedStacks?: SynthesizedStacks): void {
+  const pack = new PolicyPack(rules, synthesizedStacks);
   for (const node of scope.node.findAll()) pack.visit(node);
   if (pack.findings.length > 0) throw new PolicyViolationError(pack.findings);
 }

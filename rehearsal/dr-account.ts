@@ -95,6 +95,11 @@ export interface ModelEstate {
   readonly workloadAccountId: string;
   readonly restoreVaultName: string;
   readonly centralVaultName: string;
+  /**
+   * Logically air-gapped vault of the backup-vault account (`centralVault.kind` airGapped or both),
+   * shared with the DR account through AWS RAM: DR principals list it and restore from it in place.
+   */
+  readonly airGappedVaultName?: string;
   readonly copyStarterRoleArn: string;
   readonly copyServiceRoleArn: string;
   readonly restoreRoleArn: string;
@@ -107,6 +112,46 @@ export interface ModelEstate {
   readonly securityGroupIds: readonly string[];
   /** Role ARN → allowed action patterns. */
   readonly allowedActions: Record<string, readonly string[]>;
+  /** Role ARN → methods and endpoint patterns its `states:InvokeHTTPEndpoint` statements allow. */
+  readonly allowedHttpEndpoints?: Record<string, readonly { readonly methods: readonly string[]; readonly endpoints: readonly string[] }[]>;
+}
+
+/**
+ * Terraform Cloud as the rehearsal models it (`recovery.infrastructure` terraformCloud): the runs API
+ * behind the EventBridge connection, one workspace, runs that go pending → planning → applying →
+ * applied (or errored) on simulated time. Applying builds the workload's servers, as the workspace's
+ * Terraform would: its Auto Scaling groups go to their size while the run applies.
+ */
+export interface TerraformCloudModel {
+  readonly apiUrl: string;
+  readonly connectionArn: string;
+  readonly workspaceId: string;
+  /** What a run ends with. Default: applied. */
+  readonly outcome?: 'applied' | 'errored';
+  readonly planSeconds?: number;
+  readonly applySeconds?: number;
+  /** How Step Functions hands over the `application/vnd.api+json` body: a string (default) or parsed. */
+  readonly responseBody?: 'string' | 'json';
+  /** Server groups the workspace builds, at their size. */
+  readonly servers: readonly { readonly group: string; readonly size: number }[];
+}
+
+export interface TerraformRun {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly message: string;
+  readonly autoApply: boolean;
+  readonly createdAt: number;
+  status: 'pending' | 'planning' | 'planned' | 'applying' | 'applied' | 'errored';
+  readonly statusTimestamps: Record<string, number>;
+}
+
+/** An HTTP Task failure, named as Step Functions names it (`States.Http.StatusCode.404`, `States.Runtime`, `Events.ConnectionResource.AccessDenied`). */
+export class HttpTaskError extends Error {
+  constructor(name: string, message: string) {
+    super(message);
+    this.name = name;
+  }
 }
 
 export interface ModelTimings {
@@ -118,6 +163,8 @@ export interface ModelTimings {
   readonly runbookSeconds: number;
   readonly attachSeconds: number;
   readonly healthOkAfterSeconds: number;
+  /** CreateMountTarget until the mount target is available. */
+  readonly mountTargetSeconds: number;
 }
 
 export const DEFAULT_TIMINGS: ModelTimings = {
@@ -127,6 +174,7 @@ export const DEFAULT_TIMINGS: ModelTimings = {
   runbookSeconds: 150,
   attachSeconds: 6,
   healthOkAfterSeconds: 120,
+  mountTargetSeconds: 90,
 };
 
 const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15 };
@@ -147,9 +195,12 @@ export interface ModelOptions {
 // ---------------------------------------------------------------------------------------------
 // State
 
+/** Where a recovery point is: the locked central vault, the DR restore vault, or the shared air-gapped vault. */
+export type ModelVault = 'central' | 'dr' | 'airGapped';
+
 interface RecoveryPoint {
   readonly arn: string;
-  readonly vault: 'central' | 'dr';
+  readonly vault: ModelVault;
   readonly accountId: string;
   readonly vaultName: string;
   readonly resourceArn: string;
@@ -247,7 +298,17 @@ interface FileSystem {
   readonly id: string;
   readonly restoreJobId?: string;
   lifeCycleState: 'available' | 'deleting';
-  mountTargets: { id: string; az: string; state: string }[];
+  mountTargets: MountTarget[];
+}
+
+interface MountTarget {
+  readonly id: string;
+  readonly az: string;
+  readonly subnetId?: string;
+  readonly securityGroups?: readonly string[];
+  state: 'creating' | 'available' | 'deleting';
+  /** When it became available (simulated ms). */
+  availableAt?: number;
 }
 
 interface Automation {
@@ -361,6 +422,9 @@ export class DrAccount {
   readonly notes: ModelNote[] = [];
   readonly stats = { calls: 0, throttled: 0, denied: 0, byAction: new Map<string, number>() };
   maxConcurrentRestores = 0;
+  /** Terraform Cloud runs (recovery.infrastructure terraformCloud). */
+  readonly terraformRuns = new Map<string, TerraformRun>();
+  private terraformCloud?: TerraformCloudModel;
   private readonly sessions = new Map<string, string>();
   private readonly eventListeners: ((event: BackupEvent) => void)[] = [];
 
@@ -412,6 +476,80 @@ export class DrAccount {
     return roleArn;
   }
 
+  /** The Terraform Cloud workspace the recovery's HTTP Tasks reach (recovery.infrastructure terraformCloud). */
+  configureTerraformCloud(model: TerraformCloudModel): void {
+    this.terraformCloud = model;
+  }
+
+  /**
+   * One HTTP Task (`arn:aws:states:::http:invoke`) as `principal` (the execution role): the IAM checks
+   * Step Functions makes (`states:InvokeHTTPEndpoint` with the endpoint and method, the connection's
+   * credentials and secret), then the Terraform Cloud runs API. Returns the task's output
+   * (`StatusCode`, `StatusText`, `Headers`, `ResponseBody`); throws {@link HttpTaskError}.
+   */
+  async httpInvoke(input: Record<string, any>, principal: string): Promise<unknown> {
+    this.clock.touch();
+    this.stats.calls++;
+    const endpoint = String(input.ApiEndpoint ?? '');
+    const method = String(input.Method ?? '');
+    const key = `http:${method}`;
+    this.stats.byAction.set(key, (this.stats.byAction.get(key) ?? 0) + 1);
+    const tfc = this.terraformCloud;
+    const connectionArn = input.Authentication?.ConnectionArn ?? input.InvocationConfig?.ConnectionArn;
+    if (!connectionArn) throw new HttpTaskError('States.Runtime', 'A ConnectionArn is required in Authentication or InvocationConfig.');
+    // Headers Step Functions refuses in the definition (the connection sets Authorization).
+    const forbidden = Object.keys(input.Headers ?? {}).filter((h) => /^(authorization|host|x-amz-.*|x-amzn-.*)$/i.test(h));
+    if (forbidden.length > 0) throw new HttpTaskError('States.Runtime', `header(s) ${forbidden.join(', ')} may not be set in an HTTP Task definition`);
+    const grants = this.estate.allowedHttpEndpoints?.[principal] ?? [];
+    const allowed = grants.some((g) => (g.methods.includes('*') || g.methods.includes(method)) && g.endpoints.some((e) => globToRegExp(e).test(endpoint)));
+    if (!allowed) {
+      this.stats.denied++;
+      throw new HttpTaskError('States.Http.AccessDenied', `AWS Step Functions is not authorized to perform states:InvokeHTTPEndpoint on API Endpoint ${endpoint} (${method})`);
+    }
+    try {
+      this.authorize(principal, 'events:RetrieveConnectionCredentials');
+      this.authorize(principal, 'secretsmanager:GetSecretValue');
+    } catch (error) {
+      throw new HttpTaskError('Events.ConnectionResource.AccessDenied', (error as Error).message);
+    }
+    if (!tfc || connectionArn !== tfc.connectionArn) throw new HttpTaskError('Events.ConnectionResource.ResourceNotFound', `connection ${connectionArn} not found`);
+    if (this.throttle > 0 && this.random() < this.throttle) {
+      this.stats.throttled++;
+      throw new HttpTaskError('States.Http.StatusCode.429', `429 Too Many Requests (${method} ${endpoint}, simulated throttling)`);
+    }
+    const respond = (statusCode: number, statusText: string, body: unknown) => ({
+      StatusCode: statusCode,
+      StatusText: statusText,
+      Headers: { 'content-type': ['application/vnd.api+json'] },
+      ResponseBody: tfc.responseBody === 'json' ? deepCopy(body) : JSON.stringify(body),
+    });
+    const runsUrl = `${tfc.apiUrl}/api/v2/runs`;
+    if (method === 'POST' && endpoint === runsUrl) {
+      const contentType = Object.entries(input.Headers ?? {}).find(([h]) => h.toLowerCase() === 'content-type')?.[1];
+      if (contentType !== 'application/vnd.api+json') throw new HttpTaskError('States.Http.StatusCode.415', `415 Unsupported Media Type: Content-Type ${String(contentType)} (the API takes application/vnd.api+json)`);
+      const data = input.RequestBody?.data;
+      const workspace = data?.relationships?.workspace?.data;
+      if (data?.type !== 'runs' || workspace?.type !== 'workspaces') throw new HttpTaskError('States.Http.StatusCode.422', '422 Unprocessable Entity: a run needs data.type "runs" and relationships.workspace.data of type "workspaces"');
+      if (workspace.id !== tfc.workspaceId) throw new HttpTaskError('States.Http.StatusCode.404', `404 Not Found: workspace ${String(workspace.id)}`);
+      const run: TerraformRun = {
+        id: `run-${this.hexId('run', 16)}`,
+        workspaceId: workspace.id,
+        message: String(data.attributes?.message ?? ''),
+        autoApply: data.attributes?.['auto-apply'] === true,
+        createdAt: this.clock.now(),
+        status: 'pending',
+        statusTimestamps: { 'queued-at': this.clock.now() },
+      };
+      this.terraformRuns.set(run.id, run);
+      this.note('terraform', `run ${run.id} queued in ${run.workspaceId}${run.autoApply ? ' (auto-apply)' : ''}: ${run.message}`);
+      this.advanceRun(run, tfc);
+      return respond(201, 'Created', this.runDocument(run));
+    }
+    const get = method === 'GET' && endpoint.startsWith(`${runsUrl}/`) ? this.terraformRuns.get(endpoint.slice(runsUrl.length + 1)) : undefined;
+    if (get) return respond(200, 'OK', this.runDocument(get));
+    throw new HttpTaskError('States.Http.StatusCode.404', `404 Not Found: ${method} ${endpoint}`);
+  }
+
   /** Restore jobs of these resources end FAILED. */
   failRestoresOf(resourceArns: Iterable<string>): void {
     this.failingResources = new Set(resourceArns);
@@ -441,30 +579,32 @@ export class DrAccount {
   // ---- setting up the estate -----------------------------------------------------------------
 
   /** A protected resource of the workload, with recovery points (newest first: hours before now). */
-  addProtectedResource(resource: ProtectedResource, points: { centralAgesHours: number[]; drAgesHours: number[] }): void {
+  addProtectedResource(resource: ProtectedResource, points: { centralAgesHours: number[]; drAgesHours: number[]; airGappedAgesHours?: number[] }): void {
     this.protectedResources.push(resource);
     const tags: Record<string, string> = { 'backup-plan': this.estate.workload, 'dr:workload': this.estate.workload };
     if (resource.server) tags['dr:server'] = resource.server;
     if (resource.device) tags['dr:device'] = resource.device;
-    for (const [vault, ages] of [['central', points.centralAgesHours], ['dr', points.drAgesHours]] as const) {
+    for (const [vault, ages] of [['central', points.centralAgesHours], ['dr', points.drAgesHours], ['airGapped', points.airGappedAgesHours ?? []]] as const) {
       for (const age of ages) this.addRecoveryPoint(vault, resource, this.clock.now() - age * 3600_000, tags);
     }
   }
 
   /** A recovery point of another workload (the locate function must ignore it). */
-  addForeignRecoveryPoint(vault: 'central' | 'dr', resourceArn: string, resourceType: ResourceType, ageHours: number): void {
+  addForeignRecoveryPoint(vault: ModelVault, resourceArn: string, resourceType: ResourceType, ageHours: number): void {
     this.addRecoveryPoint(vault, { resourceArn, resourceType }, this.clock.now() - ageHours * 3600_000, { 'backup-plan': 'other' });
   }
 
-  private addRecoveryPoint(vault: 'central' | 'dr', resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>, creationDate: number, tags: Record<string, string>): RecoveryPoint {
+  private addRecoveryPoint(vault: ModelVault, resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>, creationDate: number, tags: Record<string, string>): RecoveryPoint {
     const e = this.estate;
-    const accountId = vault === 'central' ? e.centralAccountId : e.drAccountId;
-    const arn = this.recoveryPointArn(resource.resourceType, accountId);
+    if (vault === 'airGapped' && !e.airGappedVaultName) throw new Error('the estate has no air-gapped vault (centralVault.kind locked)');
+    const accountId = vault === 'dr' ? e.drAccountId : e.centralAccountId;
+    // A logically air-gapped vault keeps every type as an AWS Backup recovery point of its owner.
+    const arn = vault === 'airGapped' ? `arn:aws:backup:${e.region}:${accountId}:recovery-point:${this.uuid('rp')}` : this.recoveryPointArn(resource.resourceType, accountId);
     const point: RecoveryPoint = {
       arn,
       vault,
       accountId,
-      vaultName: vault === 'central' ? e.centralVaultName : e.restoreVaultName,
+      vaultName: vault === 'central' ? e.centralVaultName : vault === 'airGapped' ? (e.airGappedVaultName as string) : e.restoreVaultName,
       resourceArn: resource.resourceArn,
       resourceType: resource.resourceType,
       creationDate,
@@ -572,17 +712,23 @@ export class DrAccount {
     for (const listener of this.eventListeners) listener(event);
   }
 
-  private vaultOf(name: string, principal: string): { vault: 'central' | 'dr'; accountId: string } {
+  /** The vault `name` as `principal` sees it; `vaultAccountId` (`BackupVaultAccountId`) names the owner of a vault shared with it. */
+  private vaultOf(name: string, principal: string, vaultAccountId?: string): { vault: ModelVault; accountId: string } {
     const e = this.estate;
     const account = accountOfPrincipal(principal);
-    if (name === e.restoreVaultName && account === e.drAccountId) return { vault: 'dr', accountId: e.drAccountId };
-    if (name === e.centralVaultName && account === e.centralAccountId) return { vault: 'central', accountId: e.centralAccountId };
+    const owner = vaultAccountId ?? account;
+    if (name === e.restoreVaultName && account === e.drAccountId && owner === e.drAccountId) return { vault: 'dr', accountId: e.drAccountId };
+    if (name === e.centralVaultName && account === e.centralAccountId && owner === e.centralAccountId) return { vault: 'central', accountId: e.centralAccountId };
+    // Shared with the DR account through AWS RAM: visible to it only when the request names the owner.
+    if (e.airGappedVaultName && name === e.airGappedVaultName && owner === e.centralAccountId && (account === e.centralAccountId || account === e.drAccountId)) {
+      return { vault: 'airGapped', accountId: e.centralAccountId };
+    }
     throw new ModelError('backup', 'ResourceNotFoundException', `Backup vault ${name} does not exist in account ${account}`);
   }
 
-  private point(arn: unknown, vault?: 'central' | 'dr'): RecoveryPoint {
+  private point(arn: unknown, vault?: ModelVault | readonly ModelVault[]): RecoveryPoint {
     const p = typeof arn === 'string' ? this.recoveryPoints.get(arn) : undefined;
-    if (!p || (vault && p.vault !== vault)) throw new ModelError('backup', 'ResourceNotFoundException', `recovery point ${String(arn)} not found${vault ? ` in the ${vault} vault` : ''}`);
+    if (!p || (vault && ![vault].flat().includes(p.vault))) throw new ModelError('backup', 'ResourceNotFoundException', `recovery point ${String(arn)} not found${vault ? ` in the ${vault} vault` : ''}`);
     return p;
   }
 
@@ -600,7 +746,7 @@ export class DrAccount {
       resources: job.createdResourceArn ? [job.createdResourceArn] : [],
       detail: {
         restoreJobId: job.id,
-        backupVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
+        backupVaultArn: `arn:aws:backup:${e.region}:${job.point.accountId}:backup-vault:${job.point.vaultName}`,
         recoveryPointArn: job.point.arn,
         sourceResourceArn: job.point.resourceArn,
         backupSizeInBytes: String(job.point.sizeBytes),
@@ -621,6 +767,54 @@ export class DrAccount {
   }
 
   // ---- jobs ---------------------------------------------------------------------------------------
+
+  private runDocument(run: TerraformRun): unknown {
+    const iso = (ms: number) => new Date(ms).toISOString();
+    return {
+      data: {
+        id: run.id,
+        type: 'runs',
+        attributes: {
+          status: run.status,
+          message: run.message,
+          'auto-apply': run.autoApply,
+          'created-at': iso(run.createdAt),
+          'status-timestamps': Object.fromEntries(Object.entries(run.statusTimestamps).map(([k, v]) => [k, iso(v)])),
+        },
+        relationships: { workspace: { data: { id: run.workspaceId, type: 'workspaces' } } },
+      },
+    };
+  }
+
+  /** pending → planning → (errored) or applying → applied; applying builds the servers. */
+  private advanceRun(run: TerraformRun, tfc: TerraformCloudModel): void {
+    const to = (status: TerraformRun['status']) => {
+      run.status = status;
+      run.statusTimestamps[`${status}-at`] = this.clock.now();
+      this.note('terraform', `run ${run.id} ${status}`);
+    };
+    const planMs = this.jitter((tfc.planSeconds ?? 90) * 1000, 0.2);
+    const applyMs = this.jitter((tfc.applySeconds ?? 300) * 1000, 0.2);
+    this.clock.after(10_000, () => {
+      to('planning');
+      this.clock.after(planMs, () => {
+        if (tfc.outcome === 'errored') return to('errored');
+        // auto-apply: straight from planned to applying.
+        to('planned');
+        if (!run.autoApply) return;
+        to('applying');
+        for (const server of tfc.servers) {
+          const group = this.groups.get(server.group);
+          if (!group) continue;
+          group.min = server.size;
+          group.max = Math.max(group.max, server.size);
+          group.desired = server.size;
+          this.reconcile(group);
+        }
+        this.clock.after(applyMs, () => to('applied'));
+      });
+    });
+  }
 
   private startCopy(job: CopyJob): void {
     this.note('copy', `copy job ${job.id} of ${job.source.resourceType} ${shortArn(job.source.resourceArn)} started`);
@@ -900,7 +1094,7 @@ export class DrAccount {
 
     // --- Backup: vaults and recovery points
     h['backup:listRecoveryPointsByBackupVault'] = (input, principal) => {
-      const { vault } = this.vaultOf(input.BackupVaultName, principal);
+      const { vault } = this.vaultOf(input.BackupVaultName, principal, input.BackupVaultAccountId);
       const before = input.ByCreatedBefore instanceof Date ? input.ByCreatedBefore.getTime() : input.ByCreatedBefore ? Date.parse(input.ByCreatedBefore) : Infinity;
       const all = [...this.recoveryPoints.values()].filter((p) => p.vault === vault && p.creationDate <= before);
       const pageSize = Math.min(Number(input.MaxResults ?? 20), 20);
@@ -923,11 +1117,12 @@ export class DrAccount {
     };
     h['backup:listTags'] = (input, principal) => {
       const p = this.point(input.ResourceArn);
-      this.requireAccount('backup', principal, p.accountId, `recovery point ${p.arn}`);
+      // The RAM share of the air-gapped vault lets the DR account read its points' tags.
+      if (!(p.vault === 'airGapped' && accountOfPrincipal(principal) === e.drAccountId)) this.requireAccount('backup', principal, p.accountId, `recovery point ${p.arn}`);
       return { Tags: { ...p.tags } };
     };
     h['backup:getRecoveryPointRestoreMetadata'] = (input, principal) => {
-      const { vault, accountId } = this.vaultOf(input.BackupVaultName, principal);
+      const { vault, accountId } = this.vaultOf(input.BackupVaultName, principal, input.BackupVaultAccountId);
       const p = this.point(input.RecoveryPointArn, vault);
       return { BackupVaultArn: `arn:aws:backup:${e.region}:${accountId}:backup-vault:${p.vaultName}`, RecoveryPointArn: p.arn, ResourceType: p.resourceType, RestoreMetadata: { ...p.restoreMetadata } };
     };
@@ -977,7 +1172,8 @@ export class DrAccount {
       this.requireAccount('backup', principal, e.drAccountId, 'the restore vault');
       const existing = input.IdempotencyToken ? [...this.restoreJobs.values()].find((j) => j.token === input.IdempotencyToken) : undefined;
       if (existing) return { RestoreJobId: existing.id };
-      const point = this.point(input.RecoveryPointArn, 'dr');
+      // From the DR restore vault, or in place from the air-gapped vault shared with the DR account.
+      const point = this.point(input.RecoveryPointArn, ['dr', 'airGapped']);
       if (input.IamRoleArn !== e.restoreRoleArn) throw new ModelError('backup', 'InvalidParameterValueException', `IamRoleArn ${input.IamRoleArn} is not the restore role ${e.restoreRoleArn}`);
       if (input.ResourceType !== undefined && input.ResourceType !== point.resourceType) {
         throw new ModelError('backup', 'InvalidParameterValueException', `ResourceType ${input.ResourceType} does not match the recovery point's ${point.resourceType}`);
@@ -1250,7 +1446,42 @@ export class DrAccount {
     };
     h['efs:describeMountTargets'] = (input) => {
       const fs = fileSystem(input.FileSystemId);
-      return { MountTargets: fs.mountTargets.map((m) => ({ MountTargetId: m.id, FileSystemId: fs.id, AvailabilityZoneName: m.az, LifeCycleState: m.state })) };
+      return {
+        MountTargets: fs.mountTargets.map((m) => ({ MountTargetId: m.id, FileSystemId: fs.id, AvailabilityZoneName: m.az, LifeCycleState: m.state, ...(m.subnetId ? { SubnetId: m.subnetId } : {}), OwnerId: e.drAccountId })),
+      };
+    };
+    h['efs:createMountTarget'] = (input, principal) => {
+      // EFS creates the mount target's network interface with the caller's permissions (API reference).
+      for (const action of ['ec2:CreateNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeNetworkInterfaces']) this.authorize(principal, action);
+      const fs = fileSystem(input.FileSystemId);
+      if (fs.lifeCycleState !== 'available') throw new ModelError('efs', 'IncorrectFileSystemLifeCycleState', `File system '${fs.id}' is in the '${fs.lifeCycleState}' state.`);
+      const subnet = e.subnets.find((sn) => sn.id === input.SubnetId);
+      if (!subnet) throw new ModelError('efs', 'SubnetNotFound', `The subnet ID '${String(input.SubnetId)}' does not exist`);
+      const groups: string[] = input.SecurityGroups ?? [];
+      const unknown = groups.filter((g) => !e.securityGroupIds.includes(g));
+      if (unknown.length > 0) throw new ModelError('efs', 'SecurityGroupNotFound', `The security group(s) ${unknown.join(', ')} do not exist in the subnet's VPC`);
+      if (groups.length === 0) this.deviation('efs-default-security-group', `mount target of ${fs.id} without SecurityGroups: it gets the VPC's default security group, which the landing zone empties (no NFS from the servers)`);
+      if (fs.mountTargets.some((m) => m.az === subnet.availabilityZone && m.state !== 'deleting')) {
+        throw new ModelError('efs', 'MountTargetConflict', `File system '${fs.id}' already has a mount target in ${subnet.availabilityZone}.`);
+      }
+      const target: MountTarget = { id: `fsmt-0${this.hexId('fsmt', 16)}`, az: subnet.availabilityZone, subnetId: subnet.id, securityGroups: [...groups], state: 'creating' };
+      fs.mountTargets.push(target);
+      this.note('efs', `mount target ${target.id} of ${fs.id} creating in ${target.az}`);
+      clock.after(this.jitter(this.timings.mountTargetSeconds * 1000), () => {
+        if (target.state !== 'creating') return;
+        target.state = 'available';
+        target.availableAt = clock.now();
+        this.note('efs', `mount target ${target.id} of ${fs.id} available`);
+      });
+      return {
+        MountTargetId: target.id,
+        FileSystemId: fs.id,
+        SubnetId: subnet.id,
+        AvailabilityZoneName: target.az,
+        LifeCycleState: target.state,
+        OwnerId: e.drAccountId,
+        NetworkInterfaceId: `eni-0${this.hexId('eni', 16)}`,
+      };
     };
     h['efs:deleteMountTarget'] = (input) => {
       for (const fs of this.fileSystems.values()) {
@@ -1347,17 +1578,14 @@ export class DrAccount {
         this.note('runbook', `${e.connectDocumentName} Failed: ${run.failureMessage}`);
         return;
       }
+      // An instance mounts through the mount target of its own zone: without one, `mount -t efs` fails.
       const zones = new Set(targets.map((i) => i.az));
       const missing = [...zones].filter((z) => !fs.mountTargets.some((m) => m.az === z && m.state === 'available'));
       if (missing.length > 0) {
-        const text = `the connect runbook mounts ${id}, but a restored EFS file system has no mount target (none in ${missing.join(', ')}): "mount -t efs" would fail on the recovered servers`;
-        if (this.strict) {
-          run.status = 'Failed';
-          run.failureMessage = text;
-          this.note('runbook', `${e.connectDocumentName} Failed: ${text}`);
-          return;
-        }
-        if (!this.warnings.some((w) => w.kind === 'efs-mount-target')) this.warn('efs-mount-target', text);
+        run.status = 'Failed';
+        run.failureMessage = `mount -t efs ${id}:/ failed on the instance(s) in ${missing.join(', ')}: the file system has no available mount target there`;
+        this.note('runbook', `${e.connectDocumentName} Failed: ${run.failureMessage}`);
+        return;
       }
     }
     run.status = 'Success';

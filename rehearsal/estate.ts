@@ -54,6 +54,13 @@ export interface SynthesizedRecovery {
   readonly onCallTopicArn: string;
   /** Role ARN → the IAM actions (patterns) its inline policies allow, from the DR and backup-vault stacks. */
   readonly allowedActions: Record<string, string[]>;
+  /**
+   * Role ARN → the HTTP endpoints its `states:InvokeHTTPEndpoint` statements allow (`states:HTTPMethod`,
+   * `states:HTTPEndpoint` conditions; StringLike patterns keep their `*`).
+   */
+  readonly allowedHttpEndpoints: Record<string, { readonly methods: string[]; readonly endpoints: string[] }[]>;
+  /** The EventBridge connection of `recovery.infrastructure` terraformCloud (its ARN as the definition has it). */
+  readonly terraformCloudConnection?: { readonly name: string; readonly arn: string; readonly apiUrl: string };
 }
 
 type Resources = Record<string, Record<string, Record<string, any>>>;
@@ -104,6 +111,28 @@ function allowedActionsOf(resources: Resources, accountId: string): Record<strin
     for (const statement of document.Statement) {
       if (statement.Effect !== 'Allow') continue;
       (out[arn] ??= []).push(...(Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
+    }
+  }
+  return out;
+}
+
+/** Role ARN → method and endpoint conditions of its `states:InvokeHTTPEndpoint` statements. */
+function allowedHttpEndpointsOf(resources: Resources, accountId: string): SynthesizedRecovery['allowedHttpEndpoints'] {
+  const out: Record<string, { methods: string[]; endpoints: string[] }[]> = {};
+  const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
+  for (const policy of Object.values(resources.aws_iam_role_policy ?? {})) {
+    const address = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(String(policy.role))?.[1];
+    const role = address ? resources.aws_iam_role?.[address] : undefined;
+    if (!role) continue;
+    const arn = `arn:aws:iam::${accountId}:role/${role.name}`;
+    const document = JSON.parse(String(policy.policy)) as { Statement: { Effect: string; Action: string | string[]; Condition?: Record<string, Record<string, unknown>> }[] };
+    for (const statement of document.Statement) {
+      if (statement.Effect !== 'Allow' || !list(statement.Action).includes('states:InvokeHTTPEndpoint')) continue;
+      const c = statement.Condition ?? {};
+      (out[arn] ??= []).push({
+        methods: list(c.StringEquals?.['states:HTTPMethod'] ?? '*'),
+        endpoints: [...list(c.StringEquals?.['states:HTTPEndpoint']), ...list(c.StringLike?.['states:HTTPEndpoint'])],
+      });
     }
   }
   return out;
@@ -192,6 +221,14 @@ export function synthesizeRecovery(raw: unknown, source = '(inline)'): Synthesiz
   const connect = documents.find((d) => String(d.name).endsWith('-connect-servers'));
   if (!connect) throw new Error('no connect-servers SSM document in the synthesized DR stack');
 
+  const connections = Object.entries(resources.aws_cloudwatch_event_connection ?? {});
+  if (connections.length > 1) throw new Error(`expected at most one aws_cloudwatch_event_connection in the DR stack, found ${connections.length}`);
+  const terraformCloudConnection = connections.map(([address, c]) => {
+    const ref = `aws_cloudwatch_event_connection.${address}.arn`;
+    fakeIds[ref] ??= fakeIdFor(ref);
+    return { name: String(c.name), arn: fakeIds[ref], apiUrl: `https://${config.terraformCloud?.hostname ?? 'app.terraform.io'}` };
+  })[0];
+
   const synthesized: SynthesizedRecovery = {
     config,
     configSource: source,
@@ -208,6 +245,8 @@ export function synthesizeRecovery(raw: unknown, source = '(inline)'): Synthesiz
     connectDocumentName: String(connect.name),
     onCallTopicArn: `arn:aws:sns:${region}:${dr}:${config.name}-dr-on-call`,
     allowedActions: { ...allowedActionsOf(vaultStack.resource, config.accounts.backupVault.id), ...allowedActionsOf(resources, dr) },
+    allowedHttpEndpoints: allowedHttpEndpointsOf(resources, dr),
+    ...(terraformCloudConnection ? { terraformCloudConnection } : {}),
   };
   cache.set(key, synthesized);
   return synthesized;

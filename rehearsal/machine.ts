@@ -19,7 +19,7 @@ import type { EstateConfig } from '../config/schema';
 import { matchesEventPattern } from '../__tests__/helpers/event-pattern';
 import type { CatchRule, RetryRule, State, TaskState } from '../modules/recovery/asl';
 import { offset, seededRandom, VirtualClock } from './clock';
-import { DEFAULT_TIMINGS, DrAccount, ModelError, shortArn, type BackupEvent, type ModelTimings, type ProtectedResource, type ResourceType } from './dr-account';
+import { DEFAULT_TIMINGS, DrAccount, HttpTaskError, ModelError, shortArn, type BackupEvent, type ModelTimings, type ProtectedResource, type ResourceType } from './dr-account';
 import { readRawConfig, synthesizeRecovery, type SynthesizedRecovery } from './estate';
 import { FunctionError, FunctionRunner } from './functions';
 import { ExecutionAbortedError, StateMachine } from './interpreter';
@@ -60,6 +60,12 @@ export interface RehearsalOptions {
   readonly slowCopy?: boolean;
   readonly restoreMinutes?: number;
   readonly copyMinutes?: number;
+  /**
+   * The Terraform Cloud run of a workload with `recovery.infrastructure` terraformCloud: what it ends
+   * with (default applied), how long it plans and applies, and whether Step Functions hands the
+   * `application/vnd.api+json` body over as a string (default) or parsed.
+   */
+  readonly terraformRun?: { readonly outcome?: 'applied' | 'errored'; readonly planSeconds?: number; readonly applySeconds?: number; readonly responseBody?: 'string' | 'json' };
   /** Deviations from AWS the model notices (see warnings) fail instead. */
   readonly strict?: boolean;
   /** Called for every timeline entry as it happens. */
@@ -143,6 +149,7 @@ const SFN_ERROR_PREFIX: Record<string, string> = {
   lambda: 'Lambda',
   ec2: 'Ec2',
   sts: 'Sts',
+  efs: 'Efs',
 };
 
 class StepFunctionsError extends Error {
@@ -153,8 +160,11 @@ class StepFunctionsError extends Error {
 }
 
 function sfnError(error: unknown): Error {
-  if (error instanceof ModelError) return new StepFunctionsError(`${SFN_ERROR_PREFIX[error.service] ?? error.service}.${error.code}`, error.message);
-  if (error instanceof FunctionError) return error;
+  // "ServiceName.ErrorName", with the Exception suffix even where the API's error name lacks it
+  // (Step Functions developer guide, AWS SDK integrations): EFS's MountTargetConflict is caught as
+  // Efs.MountTargetConflictException.
+  if (error instanceof ModelError) return new StepFunctionsError(`${SFN_ERROR_PREFIX[error.service] ?? error.service}.${error.code.endsWith('Exception') ? error.code : `${error.code}Exception`}`, error.message);
+  if (error instanceof FunctionError || error instanceof HttpTaskError) return error;
   return error instanceof Error ? error : new Error(String(error));
 }
 
@@ -166,11 +176,13 @@ interface TaskInfo {
   readonly state: TaskState;
   /** Map state whose processor holds the task; undefined at top level. */
   readonly processor?: string;
+  /** Parallel state whose branch holds the task (directly or in a Map processor of the branch). */
+  readonly parallel?: string;
   /** Wait state whose Next (through Pass states) is this task. */
   readonly afterWait?: { readonly name: string; readonly seconds: number };
 }
 
-function walk(definition: { States: Record<string, State> }, processor: string | undefined, out: { tasks: Map<string, TaskInfo>; waits: string[]; retryStates: string[] }): void {
+function walk(definition: { States: Record<string, State> }, processor: string | undefined, out: { tasks: Map<string, TaskInfo>; waits: string[]; retryStates: string[] }, parallel?: string): void {
   const states = definition.States;
   const waitBefore = new Map<string, { name: string; seconds: number }>();
   for (const [name, state] of Object.entries(states)) {
@@ -191,9 +203,11 @@ function walk(definition: { States: Record<string, State> }, processor: string |
     if ('Retry' in state && state.Retry) out.retryStates.push(name);
     if (state.Type === 'Task') {
       if (out.tasks.has(name)) throw new Error(`two Task states are named ${name}: local handlers are keyed by state name`);
-      out.tasks.set(name, { name, state, processor, afterWait: waitBefore.get(name) });
+      out.tasks.set(name, { name, state, processor, parallel, afterWait: waitBefore.get(name) });
     }
-    if (state.Type === 'Map') walk(state.ItemProcessor, name, out);
+    if (state.Type === 'Map') walk(state.ItemProcessor, name, out, parallel);
+    // A branch is a state machine of its own: its states report as top-level ones (no Map index).
+    if (state.Type === 'Parallel') for (const branch of state.Branches) walk(branch, processor, out, name);
   }
 }
 
@@ -231,6 +245,7 @@ function populate(model: DrAccount, config: EstateConfig, workloadName: string, 
   const pattern: ResourceType[] = usable.includes('EBS') ? (others.length ? others.flatMap((t) => ['EBS' as ResourceType, t]) : ['EBS']) : others;
   const devices = new Map<string, number>();
   const out: ProtectedResource[] = [];
+  const { kind } = config.centralVault;
   for (let i = 0; i < count; i++) {
     const type = pattern[i % pattern.length];
     const n = out.filter((r) => r.resourceType === type).length + 1;
@@ -266,16 +281,19 @@ function populate(model: DrAccount, config: EstateConfig, workloadName: string, 
     }
     // Newest central point 2-22 h old, one per day before; the DR vault holds copies of the newest
     // two, except (slow copy) every third resource, whose newest DR copy is two days old or missing.
+    // With an air-gapped vault (centralVault.kind airGapped, both) the workloads copy there too, and
+    // nothing copies into the DR vault unless the recovery does (airGapped: it never needs to).
     const newest = 2 + 20 * random();
     const central = [newest, newest + 24, newest + 48];
     const stale = slowCopy && (count === 1 || i % 3 === 1);
-    const dr = stale ? (i % 6 === 1 ? [] : [newest + 48]) : [newest, newest + 24];
-    model.addProtectedResource(resource, { centralAgesHours: central, drAgesHours: dr });
+    const dr = kind === 'airGapped' ? [] : stale ? (i % 6 === 1 ? [] : [newest + 48]) : [newest, newest + 24];
+    model.addProtectedResource(resource, { centralAgesHours: kind === 'airGapped' ? [] : central, drAgesHours: dr, airGappedAgesHours: kind === 'locked' ? [] : central });
     out.push(resource);
   }
   // Recovery points of another workload share the vaults; LocateData must leave them alone.
   const foreign = `arn:aws:ec2:${region}:444444444444:volume/vol-0${hex(random, 16)}`;
-  model.addForeignRecoveryPoint('central', foreign, 'EBS', 3);
+  if (kind !== 'airGapped') model.addForeignRecoveryPoint('central', foreign, 'EBS', 3);
+  if (kind !== 'locked') model.addForeignRecoveryPoint('airGapped', foreign, 'EBS', 3);
   model.addForeignRecoveryPoint('dr', foreign, 'EBS', 3);
   return out;
 }
@@ -299,6 +317,8 @@ export function stepOf(state: string): string {
   if (state.startsWith('HealthPoll') || state === 'ReportSuccess') return 'Verify';
   if (state === 'CleanupFailedDrill') return 'CleanupDrill';
   if (state === 'ReportFailure') return 'Report';
+  if (state === 'LocateCopied') return 'LocateData';
+  if (state.startsWith('TerraformRun') || state === 'HowToBuild') return 'BuildInfrastructure';
   return state;
 }
 
@@ -374,6 +394,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       workloadAccountId: workload.accountId,
       restoreVaultName: `${config.name}-dr-restore`,
       centralVaultName: `${config.name}-central`,
+      ...(config.centralVault.kind !== 'locked' ? { airGappedVaultName: `${config.name}-air-gapped` } : {}),
       copyStarterRoleArn: names.copyStarter,
       copyServiceRoleArn: names.copyService,
       restoreRoleArn: names.restoreRole,
@@ -385,8 +406,21 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       subnets: synthesized.subnets,
       securityGroupIds: synthesized.securityGroupIds,
       allowedActions: synthesized.allowedActions,
+      allowedHttpEndpoints: synthesized.allowedHttpEndpoints,
     },
   });
+  const infrastructure = workload.recovery.infrastructure;
+  if (infrastructure.kind === 'terraformCloud') {
+    const connection = synthesized.terraformCloudConnection;
+    if (!connection) throw new Error(`workload ${workload.name} builds through Terraform Cloud but the DR stack has no EventBridge connection`);
+    model.configureTerraformCloud({
+      apiUrl: connection.apiUrl,
+      connectionArn: connection.arn,
+      workspaceId: infrastructure.workspaceId,
+      ...options.terraformRun,
+      servers: workload.servers.map((sv) => ({ group: `${config.name}-${workload.name}-${sv.role}`, size: sv.size })),
+    });
+  }
   noted = model;
   const resources = populate(model, config, workload.name, options.resources ?? 6, options.types ?? DEFAULT_TYPES, options.slowCopy ?? false, random);
   const failing = shuffle(resources, random).slice(0, Math.min(options.failRestores ?? 0, resources.length));
@@ -464,6 +498,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
   const waitsApplied: Record<string, number> = {};
   const calls = new Map<string, { pendingBackoffMs?: number; attempts: number }>();
   const failedProcessors = new Set<string>();
+  /** Parallel states one of whose branches failed: Step Functions stops the other branches. */
+  const failedParallels = new Set<string>();
   let retries = 0;
   const functionResults: { fn: string; state: string; output: unknown }[] = [];
 
@@ -485,6 +521,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
         functionResults.push({ fn: runner.spec(String(input.FunctionName)).name, state: info.name, output: payload });
         return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
       };
+    }
+    if (resource === 'arn:aws:states:::http:invoke') {
+      return async (input) => JSON.parse(JSON.stringify(await model.httpInvoke(input, executionRole)));
     }
     if (resource === 'arn:aws:states:::sns:publish.waitForTaskToken') {
       return async (input) => {
@@ -512,6 +551,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
         await new Promise<void>((resolve) => setImmediate(resolve));
         if (failedProcessors.has(info.processor)) throw new StepFunctionsError('States.Aborted', `${info.processor} has already failed: iteration not started`);
       }
+      if (info.parallel && failedParallels.has(info.parallel)) throw new StepFunctionsError('States.Aborted', `a branch of ${info.parallel} has failed: the other branches are stopped`);
       const key = `${info.name}\u0000${JSON.stringify(input)}`;
       const track = calls.get(key);
       if (track?.pendingBackoffMs !== undefined) {
@@ -604,17 +644,20 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       const at = (clock.now() - clock.startMs) / 1000;
       if (ev.type === 'StateExited' && ev.state?.type === 'Wait') waitsObserved[ev.state.name] = (waitsObserved[ev.state.name] ?? 0) + 1;
       if (ev.type === 'MapIterationFailed' && ev.parentState) failedProcessors.add(ev.parentState.name);
+      if (ev.type === 'ParallelBranchFailed' && ev.parentState) failedParallels.add(ev.parentState.name);
       if (ev.index !== undefined || !ev.state) continue; // inside a Map
       const name = ev.state.name;
       if (ev.type === 'StateEntered') {
         const s = states[name];
         states[name] = { enteredAt: s?.enteredAt ?? at, exitedAt: s?.exitedAt, visits: (s?.visits ?? 0) + 1 };
         if (ev.state.type === 'Map') failedProcessors.delete(name);
-        if ((ev.state.type === 'Task' || ev.state.type === 'Map') && !(/PollCheck$/.test(name) && (s?.visits ?? 0) > 0)) {
+        if (ev.state.type === 'Parallel') failedParallels.delete(name);
+        if ((ev.state.type === 'Task' || ev.state.type === 'Map' || ev.state.type === 'Parallel') && !(/PollCheck$/.test(name) && (s?.visits ?? 0) > 0)) {
           const map = definition.States[name];
           emitTimeline(stepOf(name), `${name} ${describeEntry(name, ev.state.input, map?.Type === 'Map' ? map.MaxConcurrency : undefined)}`.trim());
         }
-        if (ev.state.type === 'Fail' || ev.state.type === 'Succeed') emitTimeline('End', `${name}`);
+        // The execution's end (a branch's Fail or Succeed state ends only the branch).
+        if ((ev.state.type === 'Fail' || ev.state.type === 'Succeed') && name in definition.States) emitTimeline('End', `${name}`);
       } else if (ev.type === 'StateExited') {
         const s = states[name];
         if (s) states[name] = { ...s, exitedAt: at };
@@ -666,8 +709,10 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
 function describeEntry(name: string, input: any, maxConcurrency?: number): string {
   try {
     if (name === 'RestoreData') return `(${input?.located?.Payload?.ready?.length ?? '?'} restores, at most ${maxConcurrency ?? '?'} at a time)`;
+    if (name === 'CopyAndBuild') return `(${input?.located?.Payload?.toCopy?.length ?? '?'} copies from the central vault, beside the infrastructure)`;
     if (name === 'CopyToRestoreVault') return `(${input?.located?.Payload?.toCopy?.length ?? '?'} copies from the central vault)`;
     if (name === 'BuildInfrastructure') return `(${(input?.config?.servers ?? []).map((s: any) => `${s.autoScalingGroupName} → ${s.size}`).join(', ')})`;
+    if (name === 'TerraformRunCreate') return `(auto-applied run in Terraform Cloud workspace ${input?.config?.infrastructure?.workspaceId ?? '?'})`;
     if (name === 'ConnectServers') return `(${(input?.restores ?? []).filter((r: any) => r.resourceType === 'EBS').length} EBS volumes to attach)`;
   } catch {
     // descriptive only
@@ -677,11 +722,18 @@ function describeEntry(name: string, input: any, maxConcurrency?: number): strin
 
 function describeExit(name: string, output: any): string | undefined {
   try {
-    if (name === 'LocateData') {
+    if (name === 'LocateData' || name === 'LocateCopied') {
       const p = output?.located?.Payload;
       return `${p.ready.length} ready in the restore vault (${p.ready.filter((r: any) => r.stale).length} stale), ${p.toCopy.length} to copy; oldest point ${p.oldestRecoveryPointTime}`;
     }
     if (name === 'RestoreData') return `${(output?.restores ?? []).length} restored`;
+    if (name === 'CopyToRestoreVault') return 'copies in the DR restore vault';
+    if (name === 'BuildInfrastructure') return 'servers online in SSM';
+    if (name === 'TerraformRunPollRead' && /^(applied|planned_and_finished|errored|canceled|discarded|force_canceled|policy_soft_failed)$/.test(output?.terraformRunStatus?.status)) {
+      return `run ${output?.terraformRun?.id} ${output.terraformRunStatus.status}`;
+    }
+    // (Exited through its Catch, it carries the branch failure instead.)
+    if (name === 'CopyAndBuild') return output?.branchFailure || output?.failure ? undefined : `copies and infrastructure ready; ${output?.located?.Payload?.ready?.length ?? '?'} recovery points to restore`;
     if (name === 'ReportSuccess' || name === 'ReportFailure') {
       const r = output?.report?.Payload;
       return r ? `published (RTO ${r.rtoSeconds ?? '-'} s, RPO ${r.rpoSeconds ?? '-'} s)` : undefined;

@@ -25,6 +25,9 @@ export const USAGE = `Usage: npm run -s rehearse -- [options]
   --slow-copy            the DR vault lacks recent points of some resources: long copies first
   --restore-minutes M    restore job duration (default: per type, 12-35 min)
   --copy-minutes M       copy job duration (default: 20, 150 with --slow-copy)
+  --tfc-run applied|errored
+                         how the Terraform Cloud run of a workload with recovery.infrastructure
+                         terraformCloud ends (default: applied)
   --strict               deviations from AWS the model notices fail instead of warning
   --seed S               PRNG seed: the same seed gives the same rehearsal (default: 1)
   --quiet                print the steps only, not every model event
@@ -112,6 +115,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--copy-minutes':
         o.copyMinutes = numberArg(arg, next(), { min: 1, max: 10000 });
         break;
+      case '--tfc-run': {
+        const v = next();
+        if (v !== 'applied' && v !== 'errored') throw new UsageError(`--tfc-run must be applied or errored, got ${JSON.stringify(v)}`);
+        o.terraformRun = { outcome: v };
+        break;
+      }
       case '--seed':
         o.seed = numberArg(arg, next(), { min: 0, integer: true });
         break;

@@ -8,23 +8,49 @@ import { STACK_NAMES, recoveryPointArnPattern, workloadRegion } from '../config/
 import { partitionOf } from '../config/regions';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
+import { AirGappedVault } from '../modules/air-gapped-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
 import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
 import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
 /**
- * The isolated backup-vault account: the locked central vault (recovery region, and optionally each
- * workload region) that only the organization may copy into, and the narrow role through which the DR
- * account's recovery starts copies from it into the DR restore vault.
+ * Recovery points AWS Backup keeps in a vault of `account` in `region`: its own recovery-point ARNs,
+ * and for the types it does not fully manage, their service's ARN (EBS/EC2 snapshots and images carry
+ * no account).
+ */
+export function vaultRecoveryPointArns(partition: string, region: string, account: string): string[] {
+  return [
+    recoveryPointArnPattern(region, account),
+    `arn:${partition}:ec2:${region}::snapshot/*`,
+    `arn:${partition}:ec2:${region}::image/*`,
+    `arn:${partition}:rds:${region}:${account}:snapshot:awsbackup:*`,
+    `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
+    `arn:${partition}:fsx:${region}:${account}:backup/*`,
+  ];
+}
+
+/**
+ * The isolated backup-vault account, by `centralVault.kind`: the locked central vault (recovery
+ * region, and optionally each workload region) that only the organization may copy into, with the
+ * narrow role through which the DR account's recovery starts copies from it into the DR restore vault
+ * (`locked`, `both`); the logically air-gapped vault shared with the DR account through AWS RAM
+ * (`airGapped`, `both`); and, for every kind, the read-only role of the DR readiness checker.
  */
 export class BackupVaultStack extends AccountStack {
-  /** Central vault per region, recovery region first. */
+  /** Locked central vault per region, recovery region first (none with `centralVault.kind` airGapped). */
   readonly centralVaults = new Map<string, { key: BackupKmsKey; vault: ProtectedBackupVault }>();
-  readonly copyServiceRole: BackupServiceRole;
-  readonly copyStarterRole: IamRole;
-  readonly copyStarterTrustPolicy: PolicyDocument;
-  readonly copyStarterPolicy: PolicyDocument;
+  /** Logically air-gapped vault in the recovery region (`centralVault.kind` airGapped or both). */
+  readonly airGappedVault?: AirGappedVault;
+  /** Copy path from the locked central vault to the DR restore vault (absent without a locked central vault). */
+  readonly copyServiceRole?: BackupServiceRole;
+  readonly copyStarterRole?: IamRole;
+  readonly copyStarterTrustPolicy?: PolicyDocument;
+  readonly copyStarterPolicy?: PolicyDocument;
+  /** Read-only role the DR account's readiness checker assumes (every kind). */
+  readonly readerRole: IamRole;
+  readonly readerTrustPolicy: PolicyDocument;
+  readonly readerPolicy: PolicyDocument;
   /** Incident forwarding to the DR bus from every central vault region. */
   readonly forwarders: Map<string, EventForwarder>;
 
@@ -34,11 +60,13 @@ export class BackupVaultStack extends AccountStack {
     const names = this.names;
     const recovery = config.regions.recovery;
 
+    const { kind } = config.centralVault;
+    const locked = kind !== 'airGapped';
     const regions: string[] = [recovery];
-    if (backupVault.primaryRegionCopy) {
+    if (locked && backupVault.primaryRegionCopy) {
       for (const r of [...new Set(config.workloads.map((w) => workloadRegion(config, w)))].sort()) regions.push(r);
     }
-    for (const region of regions) {
+    for (const region of locked ? regions : []) {
       const isRecovery = region === recovery;
       const provider = this.providerFor(region);
       const suffix = isRecovery ? '' : `-${region}`;
@@ -74,81 +102,140 @@ export class BackupVaultStack extends AccountStack {
       this.centralVaults.set(region, { key, vault });
     }
 
-    this.copyServiceRole = new BackupServiceRole(this, 'CopyServiceRole', {
-      roleName: names.centralCopyServiceRoleName,
-      accountId: backupVault.id,
-      region: recovery,
-      purposes: ['backup'],
-      description: 'AWS Backup role for copy jobs from the central vault to the DR restore vault',
-    });
-
     const partition = partitionOf(recovery);
-    this.copyStarterTrustPolicy = policyDocument({
-      Sid: 'DrRecoveryRolesOnly',
+    if (locked) {
+      const copyServiceRole = new BackupServiceRole(this, 'CopyServiceRole', {
+        roleName: names.centralCopyServiceRoleName,
+        accountId: backupVault.id,
+        region: recovery,
+        purposes: ['backup'],
+        description: 'AWS Backup role for copy jobs from the central vault to the DR restore vault',
+      });
+      this.copyServiceRole = copyServiceRole;
+
+      this.copyStarterTrustPolicy = policyDocument({
+        Sid: 'DrRecoveryRolesOnly',
+        Effect: 'Allow',
+        // The account root plus a PrincipalArn condition (not the role ARNs themselves): IAM rejects trust
+        // policies naming roles that do not exist yet, and the DR stack may deploy after this one.
+        Principal: { AWS: accountRootArn(partition, dr.id) },
+        Action: 'sts:AssumeRole',
+        Condition: {
+          ArnLike: { 'aws:PrincipalArn': names.recoveryRoleArnPattern },
+          StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
+        },
+      });
+      const centralVaultArn = names.centralVaultArn(recovery);
+      // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
+      const centralRecoveryPoints = vaultRecoveryPointArns(partition, recovery, backupVault.id);
+      this.copyStarterPolicy = policyDocument(
+        {
+          Sid: 'ReadCentralVault',
+          Effect: 'Allow',
+          Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'],
+          Resource: centralVaultArn,
+        },
+        {
+          Sid: 'ReadCentralRecoveryPoints',
+          Effect: 'Allow',
+          Action: ['backup:DescribeRecoveryPoint', 'backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'],
+          Resource: centralRecoveryPoints,
+        },
+        {
+          Sid: 'StartCopyFromCentralVault',
+          Effect: 'Allow',
+          Action: 'backup:StartCopyJob',
+          Resource: centralRecoveryPoints,
+        },
+        {
+          // DescribeCopyJob supports no resource-level permissions.
+          Sid: 'TrackCopyJobs',
+          Effect: 'Allow',
+          Action: 'backup:DescribeCopyJob',
+          Resource: '*',
+        },
+        {
+          Sid: 'PassCopyServiceRoleToAwsBackupOnly',
+          Effect: 'Allow',
+          Action: 'iam:PassRole',
+          Resource: copyServiceRole.roleArn,
+          Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+        },
+      );
+      this.copyStarterRole = new IamRole(this, 'CopyStarterRole', {
+        name: names.centralCopyStarterRoleName,
+        description: `Assumed by ${config.name} recovery roles in the DR account to copy central recovery points into the DR restore vault`,
+        assumeRolePolicy: renderPolicy(this.copyStarterTrustPolicy),
+        maxSessionDuration: 3600,
+      });
+      new IamRolePolicy(this, 'CopyStarterPolicy', {
+        role: this.copyStarterRole.name,
+        name: 'start-copy-to-dr',
+        policy: renderPolicy(this.copyStarterPolicy),
+      });
+    }
+
+    if (kind !== 'locked') {
+      // AWS RAM shares a logically air-gapped vault with accounts only (not with an organization or OU):
+      // "organization" shares it with every account of the estate that restores.
+      const shareWith = config.centralVault.shareWith === 'organization' ? [dr.id, ...config.workloads.map((w) => w.accountId)] : [dr.id];
+      this.airGappedVault = new AirGappedVault(this, 'AirGappedVault', {
+        name: names.airGappedVaultName,
+        accountId: backupVault.id,
+        region: recovery,
+        minRetentionDays: config.vaultLock.minRetentionDays,
+        maxRetentionDays: config.vaultLock.maxRetentionDays,
+        breakGlassRoleArn: names.breakGlassRoleArn(backupVault.id, recovery),
+        organizationId: config.organizationId,
+        shareName: names.airGappedVaultShareName,
+        shareWithAccountIds: shareWith,
+      });
+    }
+
+    // ---- the readiness checker's read-only view of every vault of this account -------------------
+    this.readerTrustPolicy = policyDocument({
+      Sid: 'DrReadinessCheckerOnly',
       Effect: 'Allow',
-      // The account root plus a PrincipalArn condition (not the role ARNs themselves): IAM rejects trust
-      // policies naming roles that do not exist yet, and the DR stack may deploy after this one.
+      // Account root plus the exact role ARN as a condition: the checker's role may not exist yet.
       Principal: { AWS: accountRootArn(partition, dr.id) },
       Action: 'sts:AssumeRole',
       Condition: {
-        ArnLike: { 'aws:PrincipalArn': names.recoveryRoleArnPattern },
+        ArnEquals: { 'aws:PrincipalArn': names.readinessCheckerRoleArn },
         StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
       },
     });
-    const centralVaultArn = names.centralVaultArn(recovery);
-    // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
-    const centralRecoveryPoints = [
-      recoveryPointArnPattern(recovery, backupVault.id),
-      `arn:${partition}:ec2:${recovery}::snapshot/*`,
-      `arn:${partition}:ec2:${recovery}::image/*`,
-      `arn:${partition}:rds:${recovery}:${backupVault.id}:snapshot:awsbackup:*`,
-      `arn:${partition}:rds:${recovery}:${backupVault.id}:cluster-snapshot:awsbackup:*`,
-      `arn:${partition}:fsx:${recovery}:${backupVault.id}:backup/*`,
+    const readableVaults = [...[...this.centralVaults.values()].map((c) => c.vault.vaultArn), ...(this.airGappedVault ? [this.airGappedVault.vaultArn] : [])];
+    // A logically air-gapped vault holds only AWS Backup recovery-point ARNs (whatever the resource type).
+    const readablePoints = [
+      ...new Set([
+        ...[...this.centralVaults.keys()].flatMap((r) => vaultRecoveryPointArns(partitionOf(r), r, backupVault.id)),
+        ...(this.airGappedVault ? [recoveryPointArnPattern(recovery, backupVault.id)] : []),
+      ]),
     ];
-    this.copyStarterPolicy = policyDocument(
+    this.readerPolicy = policyDocument(
       {
-        Sid: 'ReadCentralVault',
+        Sid: 'ListAndDescribeVaults',
         Effect: 'Allow',
         Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'],
-        Resource: centralVaultArn,
+        Resource: readableVaults,
       },
       {
-        Sid: 'ReadCentralRecoveryPoints',
+        Sid: 'DescribeRecoveryPoints',
         Effect: 'Allow',
-        Action: ['backup:DescribeRecoveryPoint', 'backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'],
-        Resource: centralRecoveryPoints,
-      },
-      {
-        Sid: 'StartCopyFromCentralVault',
-        Effect: 'Allow',
-        Action: 'backup:StartCopyJob',
-        Resource: centralRecoveryPoints,
-      },
-      {
-        // DescribeCopyJob supports no resource-level permissions.
-        Sid: 'TrackCopyJobs',
-        Effect: 'Allow',
-        Action: 'backup:DescribeCopyJob',
-        Resource: '*',
-      },
-      {
-        Sid: 'PassCopyServiceRoleToAwsBackupOnly',
-        Effect: 'Allow',
-        Action: 'iam:PassRole',
-        Resource: this.copyServiceRole.roleArn,
-        Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+        Action: 'backup:DescribeRecoveryPoint',
+        Resource: readablePoints,
       },
     );
-    this.copyStarterRole = new IamRole(this, 'CopyStarterRole', {
-      name: names.centralCopyStarterRoleName,
-      description: `Assumed by ${config.name} recovery roles in the DR account to copy central recovery points into the DR restore vault`,
-      assumeRolePolicy: renderPolicy(this.copyStarterTrustPolicy),
+    this.readerRole = new IamRole(this, 'CentralVaultReaderRole', {
+      name: names.centralVaultReaderRoleName,
+      description: `Assumed by the ${config.name} readiness checker in the DR account to read (never change) the vaults of the backup-vault account`,
+      assumeRolePolicy: renderPolicy(this.readerTrustPolicy),
       maxSessionDuration: 3600,
     });
-    new IamRolePolicy(this, 'CopyStarterPolicy', {
-      role: this.copyStarterRole.name,
-      name: 'start-copy-to-dr',
-      policy: renderPolicy(this.copyStarterPolicy),
+    new IamRolePolicy(this, 'CentralVaultReaderPolicy', {
+      role: this.readerRole.name,
+      name: 'read-vaults',
+      policy: renderPolicy(this.readerPolicy),
     });
 
     const rules: ForwardedRule[] = [
@@ -156,9 +243,14 @@ export class BackupVaultStack extends AccountStack {
       { id: 'VaultChanges', ruleName: names.eventRuleName('vault-changes'), description: 'Attempts to delete recovery points or change vault policies and locks', pattern: vaultChangePattern() },
       { id: 'Alarms', ruleName: names.eventRuleName('alarms'), description: 'Estate alarms going into ALARM', pattern: alarmPattern(`${config.name}-`) },
     ];
-    this.forwarders = this.forwardIncidents(new Map(regions.map((r) => [r, rules]))).forwarders;
+    this.forwarders = this.forwardIncidents(new Map((locked ? regions : [recovery]).map((r) => [r, rules]))).forwarders;
 
-    new TerraformOutput(this, 'central_vault_arn', { value: this.centralVaults.get(recovery)!.vault.vault.arn });
-    new TerraformOutput(this, 'copy_starter_role_arn', { value: this.copyStarterRole.arn });
+    const central = this.centralVaults.get(recovery);
+    if (central) new TerraformOutput(this, 'central_vault_arn', { value: central.vault.vault.arn });
+    if (this.copyStarterRole) new TerraformOutput(this, 'copy_starter_role_arn', { value: this.copyStarterRole.arn });
+    if (this.airGappedVault) {
+      new TerraformOutput(this, 'air_gapped_vault_arn', { value: this.airGappedVault.vault.arn });
+      new TerraformOutput(this, 'air_gapped_vault_share_arn', { value: this.airGappedVault.share.arn });
+    }
   }
 }

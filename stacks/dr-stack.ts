@@ -18,6 +18,9 @@ import { RecoveryStateMachine } from '../modules/recovery/recovery-state-machine
 import { ConnectRunbook } from '../modules/recovery/connect-runbook';
 import { RecoveryTriggers } from '../modules/recovery/recovery-triggers';
 import type { PolicyStatement } from '../modules/policy-document';
+import { RestoreTesting } from '../modules/restore-testing';
+import { TerraformCloudConnection } from '../modules/recovery/terraform-cloud-connection';
+import { ReadinessChecker } from '../modules/readiness-checker';
 
 /** Namespace of the RTO/RPO metrics published after every recovery. */
 export const RECOVERY_METRIC_NAMESPACE = 'DisasterRecovery';
@@ -135,6 +138,10 @@ export class DrStack extends AccountStack {
         },
         { Sid: 'AttachVolumesOfThisAccount', Effect: 'Allow', Action: 'ec2:AttachVolume', Resource: `arn:${partition}:ec2:${region}:${dr.id}:volume/*` },
         { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: `arn:${partition}:backup:${region}:${dr.id}:recovery-point:*` },
+        // Volumes restored in place from the air-gapped vault shared through AWS RAM (centralVault.kind airGapped, both).
+        ...(config.centralVault.kind !== 'locked'
+          ? [{ Sid: 'ReadSharedAirGappedRecoveryPointTags', Effect: 'Allow' as const, Action: 'backup:ListTags', Resource: `arn:${partition}:backup:${region}:${backupVault.id}:recovery-point:*` }]
+          : []),
       ],
     });
     new FunctionTrigger(this, 'EbsRestoreCompleted', {
@@ -187,15 +194,29 @@ export class DrStack extends AccountStack {
         environment,
       });
     const onCallTopicArn = `arn:${partition}:sns:${region}:${dr.id}:${config.name}-dr-on-call`;
+    // centralVault.kind: the locked central vault (copied from), the logically air-gapped vault shared
+    // with this account through AWS RAM (restored from in place), or both.
+    const lockedCentralVault = config.centralVault.kind !== 'airGapped';
+    const airGappedVault = config.centralVault.kind !== 'locked' ? { name: names.airGappedVaultName, accountId: backupVault.id, region } : undefined;
+    /** Identity side of the RAM share, scoped to the shared vault and its (backup-owned) recovery points. */
+    const airGappedStatements = (sid: string, vaultActions: string[], pointActions: string[]): PolicyStatement[] =>
+      airGappedVault
+        ? [
+            ...(vaultActions.length > 0 ? [{ Sid: sid, Effect: 'Allow' as const, Action: vaultActions, Resource: names.airGappedVaultArn }] : []),
+            { Sid: `${sid}Points`, Effect: 'Allow' as const, Action: pointActions, Resource: `arn:${partition}:backup:${region}:${backupVault.id}:recovery-point:*` },
+          ]
+        : [];
     this.recoveryFunctions = {
       locateRecoveryPoints: recoveryFunction('LocateRecoveryPoints', 'locate-recovery-points', 'Finds the recovery points to restore, in the DR vault or the central vault', [
         { Sid: 'ListRestoreVault', Effect: 'Allow', Action: 'backup:ListRecoveryPointsByBackupVault', Resource: this.restoreVault.vaultArn },
         { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPoints(dr.id) },
-        { Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn },
+        ...(lockedCentralVault ? [{ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn }] : []),
+        ...airGappedStatements('ListSharedAirGappedVault', ['backup:ListRecoveryPointsByBackupVault'], ['backup:ListTags']),
       ]),
       prepareRestore: recoveryFunction('PrepareRestore', 'prepare-restore', 'Builds the restore metadata of one recovery point', [
         { Sid: 'ReadRestoreMetadata', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'], Resource: recoveryPoints(dr.id) },
         { Sid: 'FindRecoveryInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots'], Resource: '*' },
+        ...airGappedStatements('ReadSharedAirGappedVault', [], ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags']),
       ]),
       reportRecovery: recoveryFunction(
         'ReportRecovery',
@@ -233,6 +254,10 @@ export class DrStack extends AccountStack {
       accountId: dr.id,
       region,
     });
+    // recovery.infrastructure terraformCloud: BuildInfrastructure calls the runs API through this connection.
+    const terraformCloud = config.workloads.some((w) => w.recovery.infrastructure.kind === 'terraformCloud')
+      ? new TerraformCloudConnection(this, 'TerraformCloudConnection', { name: `${config.name}-terraform-cloud`, hostname: config.terraformCloud?.hostname ?? 'app.terraform.io' })
+      : undefined;
     const fnArn = (f: BundledFunction) => f.functionArn;
     this.recovery = new RecoveryStateMachine(this, 'Recovery', {
       stateMachineName: `${config.name}-recovery`,
@@ -259,6 +284,7 @@ export class DrStack extends AccountStack {
           healthAlarmName: w.recovery.healthAlarmName,
           startCommand: w.recovery.startCommand,
           mountRoot: w.recovery.mountRoot,
+          infrastructure: w.recovery.infrastructure,
         })),
         functionArns: {
           locateRecoveryPoints: fnArn(this.recoveryFunctions.locateRecoveryPoints),
@@ -271,6 +297,8 @@ export class DrStack extends AccountStack {
         restoreRoleArn: `arn:${partition}:iam::${dr.id}:role/${names.drRestoreRoleName}`,
         restoreVault: { name: names.drRestoreVaultName, arn: names.drRestoreVaultArn, accountId: dr.id, region },
         centralVault: { name: names.centralVaultName, accountId: backupVault.id, region },
+        ...(airGappedVault ? { airGappedVault } : {}),
+        ...(lockedCentralVault ? {} : { copyFromCentralVault: false }),
         copyStarterRoleArn: names.centralCopyStarterRoleArn,
         copyServiceRoleArn: `arn:${partition}:iam::${backupVault.id}:role/${names.centralCopyServiceRoleName}`,
         copyRetentionDays: config.recovery.stateMachine.copyRetentionDays,
@@ -282,6 +310,7 @@ export class DrStack extends AccountStack {
           ...(this.landingZone ? { dbSubnetGroupName: this.landingZone.dbSubnetGroupName, recoveryBucketName: this.landingZone.recoveryBucketName } : {}),
         },
         pollSeconds: config.recovery.stateMachine.pollSeconds,
+        ...(terraformCloud ? { terraformCloud: { apiUrl: terraformCloud.apiUrl, connectionArn: terraformCloud.connectionArn, connectionName: terraformCloud.connectionName } } : {}),
       },
     });
     new RecoveryTriggers(this, 'RecoveryTriggers', {
@@ -291,6 +320,40 @@ export class DrStack extends AccountStack {
       stateMachineArn: this.recovery.stateMachineArn,
       bus: this.eventBus,
       drills: config.workloads.filter((w) => w.recovery.drillSchedule).map((w) => ({ workload: w.name, schedule: w.recovery.drillSchedule! })),
+      alarmActions: onCall,
+    });
+
+    // ---- AWS Backup restore testing (workloads with restoreTesting) ------------------------------
+    const restoreTested = config.workloads.filter((w) => w.restoreTesting);
+    if (restoreTested.length > 0) {
+      new RestoreTesting(this, 'RestoreTesting', {
+        names,
+        namePrefix: config.name,
+        accountId: dr.id,
+        region,
+        workloads: restoreTested.map((w) => ({ ...w.restoreTesting!, name: w.name, selectionTag: w.backup.selectionTag })),
+        vaultArns: [names.drRestoreVaultArn, ...(config.centralVault.kind !== 'locked' ? [names.airGappedVaultArn] : [])],
+        restoreVaultKeyArn: this.key.keyArn,
+        target: this.landingZone
+          ? { availabilityZones: network.availabilityZones, subnetIds: this.landingZone.subnets.map((sn) => sn.id), securityGroupIds: [this.landingZone.serverSecurityGroup.id], dbSubnetGroupName: this.landingZone.dbSubnetGroupName }
+          : undefined,
+        eventBusArn: this.eventBus.busArn,
+        onCallTopicArn,
+        onCallKeyArn: this.eventBus.onCall.keyArn,
+        maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
+        maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
+        validationFunction: { ...functionDefaults, entry: functionEntry('validate-restore') },
+      });
+    }
+
+    // ---- the daily readiness check (every workload) -----------------------------------------------
+    new ReadinessChecker(this, 'Readiness', {
+      config,
+      names,
+      stateMachineArn: this.recovery.stateMachineArn,
+      recoveryMetricNamespace: RECOVERY_METRIC_NAMESPACE,
+      entry: functionEntry('check-readiness'),
+      functionDefaults,
       alarmActions: onCall,
     });
 

@@ -2,13 +2,14 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig, WorkloadConfig } from '../config/schema';
-import { workloadRegion, workloadStackName } from '../config/naming';
+import { EstateNames, workloadRegion, workloadStackName } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
 import { WorkloadBackupPlan } from '../modules/workload-backup-plan';
 import { BackupGuardrails } from '../modules/backup-guardrails';
 import { WorkloadAlarms } from '../modules/workload-alarms';
+import { WorkloadResiliencyPolicy } from '../modules/resiliency-policy';
 import { alarmPattern, failedBackupJobPattern, healthIssuePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
@@ -28,6 +29,25 @@ export function healthRules(prefix: string, codes: Record<string, string[]>, idP
 }
 
 /**
+ * The vaults of the backup-vault account every recovery point of a workload in `region` is copied to,
+ * by `centralVault.kind`: the locked central vault of the recovery region (and of `region` with
+ * `primaryRegionCopy`) for `locked` and `both`, the logically air-gapped vault for `airGapped` and
+ * `both`. One copy action each, each with the rule's copy lifecycle (inside the lock's range, which is
+ * also the air-gapped vault's).
+ */
+export function copyDestinationVaultArns(config: EstateConfig, region: string): string[] {
+  const names = new EstateNames(config);
+  const { kind } = config.centralVault;
+  const arns: string[] = [];
+  if (kind !== 'airGapped') {
+    arns.push(names.centralVaultArn(config.regions.recovery));
+    if (config.accounts.backupVault.primaryRegionCopy) arns.push(names.centralVaultArn(region));
+  }
+  if (kind !== 'locked') arns.push(names.airGappedVaultArn);
+  return arns;
+}
+
+/**
  * Workload account, primary region: local vault with its own key, AWS Backup plan and tag-based
  * selection, and a copy of every recovery point to the central vault in the backup-vault account.
  */
@@ -38,11 +58,13 @@ export class WorkloadStack extends AccountStack {
   readonly backupRole: BackupServiceRole;
   readonly plan: WorkloadBackupPlan;
   readonly guardrails?: BackupGuardrails;
-  /** Central vaults every recovery point is copied to. */
+  /** Central vaults every recovery point is copied to (by `centralVault.kind`). */
   readonly copyDestinationVaultArns: string[];
   readonly alarms: WorkloadAlarms;
   /** Incident forwarding to the DR bus, per region (the workload region, plus us-east-1 for global Health events). */
   readonly forwarders: Map<string, EventForwarder>;
+  /** AWS Resilience Hub policy from `targets`, with `readiness.resilienceHubPolicies`. */
+  readonly resiliencyPolicy?: WorkloadResiliencyPolicy;
 
   constructor(scope: Construct, config: EstateConfig, workload: WorkloadConfig) {
     const region = workloadRegion(config, workload);
@@ -77,8 +99,7 @@ export class WorkloadStack extends AccountStack {
       description: `AWS Backup service role of workload ${workload.name}`,
     });
 
-    this.copyDestinationVaultArns = [names.centralVaultArn(config.regions.recovery)];
-    if (config.accounts.backupVault.primaryRegionCopy) this.copyDestinationVaultArns.push(names.centralVaultArn(region));
+    this.copyDestinationVaultArns = copyDestinationVaultArns(config, region);
 
     this.plan = new WorkloadBackupPlan(this, 'BackupPlan', {
       planName: names.workloadPlanName(workload.name),
@@ -118,6 +139,15 @@ export class WorkloadStack extends AccountStack {
     const rulesByRegion = new Map<string, ForwardedRule[]>([[region, regional]]);
     if (global.length > 0) rulesByRegion.set(GLOBAL_HEALTH_REGION, [...(rulesByRegion.get(GLOBAL_HEALTH_REGION) ?? []), ...global]);
     this.forwarders = this.forwardIncidents(rulesByRegion).forwarders;
+
+    if (config.readiness.resilienceHubPolicies) {
+      this.resiliencyPolicy = new WorkloadResiliencyPolicy(this, 'ResiliencyPolicy', {
+        policyName: names.resiliencyPolicyName(workload.name),
+        description: `DR objectives of workload ${workload.name} (${config.name}): backup and restore into ${config.regions.recovery}`,
+        rtoMinutes: workload.targets.rtoMinutes,
+        rpoMinutes: workload.targets.rpoMinutes,
+      });
+    }
 
     new TerraformOutput(this, 'local_vault_arn', { value: this.vault.vault.arn });
     new TerraformOutput(this, 'backup_plan_id', { value: this.plan.plan.id });

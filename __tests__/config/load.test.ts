@@ -99,6 +99,40 @@ describe('malformed configurations', () => {
     ['no recovery trigger at all', (c) => (c.detection = { health: { services: {} } }), 'detection.health.services', /nothing could ever start recovery/],
     ['a retry policy beyond EventBridge limits', (c) => (c.detection = { delivery: { maximumRetryAttempts: 200 } }), 'detection.delivery.maximumRetryAttempts', /185/],
     ['an unknown resource type', (c) => (c.workloads[0].backup.resourceTypes = ['EBS', 'Redshift']), 'workloads[0].backup.resourceTypes[1]', /must be one of EBS, EC2/],
+    // recovery.infrastructure (Terraform Cloud for BuildInfrastructure)
+    ['a Terraform Cloud workspace given by name', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'dr-workload-shop' } }), 'workloads[0].recovery.infrastructure.workspaceId', /^must be a Terraform Cloud workspace ID: "ws-" and 16 letters or digits, such as "ws-3oKnEEBcNjpFSNbF" .*not the workspace name$/],
+    ['a Terraform Cloud workspace ID one character short', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNb' } }), 'workloads[0].recovery.infrastructure.workspaceId', /"ws-" and 16 letters or digits/],
+    ['a Terraform Cloud workload without its workspace', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud' } }), 'workloads[0].recovery.infrastructure.workspaceId', /is required/],
+    ['an unknown kind of infrastructure', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'cloudFormation' } }), 'workloads[0].recovery.infrastructure.kind', /must be "autoScaling" or "terraformCloud"/],
+    ['a workspace on autoScaling', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'autoScaling', workspaceId: 'ws-3oKnEEBcNjpFSNbF' } }), 'workloads[0].recovery.infrastructure', /unknown field\(s\) "workspaceId"/],
+    ['a Terraform Cloud run polled every second', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF', pollSeconds: 1 } }), 'workloads[0].recovery.infrastructure.pollSeconds', /at least 5 seconds/],
+    ['a Terraform Cloud run allowed two days', (c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF', timeoutMinutes: 2880 } }), 'workloads[0].recovery.infrastructure.timeoutMinutes', /at most 1440 minutes/],
+    [
+      'a Terraform Cloud workload without the top-level terraformCloud',
+      (c) => {
+        delete c.terraformCloud;
+        c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF' } };
+      },
+      'workloads[0].recovery.infrastructure.kind',
+      /^is "terraformCloud" but the top-level "terraformCloud" is not set: .*terraformCloud.hostname \(default app.terraform.io\)\. Add "terraformCloud": \{ "organization": "<your organization>" \} or use "kind": "autoScaling"$/,
+    ],
+    // attach-restored-volume needs one instance of a server role per zone when the workload restores EBS
+    [
+      'more instances of a server role than zones in a workload that restores EBS (the default types)',
+      (c) => (c.workloads[0].servers[0].size = 3),
+      'workloads[0].servers[0].size',
+      /^is 3 but recovery.network.availabilityZones lists 2 zone\(s\) and workloads\[0\] restores EBS volumes \(backup.resourceTypes, the default\): .*expected exactly one, not attaching.*Lower size to at most 2, list at least 3 zones in recovery.network.availabilityZones, or leave EBS out of workloads\[0\].backup.resourceTypes$/,
+    ],
+    [
+      'more instances of a server role than zones with EBS listed explicitly',
+      (c) => {
+        c.workloads[0].backup.resourceTypes = ['EBS', 'RDS', 'DynamoDB', 'S3'];
+        c.workloads[0].servers[0].size = 4;
+        c.workloads[0].servers[0].maxSize = 4;
+      },
+      'workloads[0].servers[0].size',
+      /^is 4 but .*lists 2 zone\(s\) and workloads\[0\] restores EBS volumes \(backup.resourceTypes\): /,
+    ],
   ];
 
   it.each(cases)('rejects %s at the exact field path, writing nothing', (_what, mutate, expectedPath, expectedMessage) => {
@@ -117,6 +151,35 @@ describe('malformed configurations', () => {
     const before = snapshotDir(outdir);
     expect(() => synthesizeEstate(configFile, outdir)).toThrow(ConfigError);
     expect(snapshotDir(outdir)).toEqual(before);
+  });
+
+  it('accepts a server role with more instances than zones when the workload restores no EBS, or up to one per zone, or maxSize above the zones', () => {
+    const noEbs = mutated((c) => {
+      c.workloads[0].backup.resourceTypes = ['RDS', 'DynamoDB', 'S3'];
+      c.workloads[0].restoreTesting.resourceTypes = ['RDS', 'DynamoDB', 'S3'];
+      c.workloads[0].servers[0].size = 12;
+    });
+    expect(parseConfig(noEbs).workloads[0].servers[0].size).toBe(12);
+    expect(parseConfig(mutated((c) => (c.workloads[0].servers[0].size = 2))).workloads[0].servers[0].size).toBe(2);
+    // The recovery starts size instances; maxSize is only the group's ceiling.
+    expect(parseConfig(mutated((c) => (c.workloads[0].servers[0].maxSize = 6))).workloads[0].servers[0].maxSize).toBe(6);
+    // Three zones take three instances.
+    const threeZones = mutated((c) => {
+      c.recovery.network.availabilityZones = ['ap-northeast-1a', 'ap-northeast-1c', 'ap-northeast-1d'];
+      c.workloads[0].servers[0].size = 3;
+    });
+    expect(parseConfig(threeZones).workloads[0].servers[0].size).toBe(3);
+  });
+
+  it('reports one issue per server role above the zones, in every workload that restores EBS', () => {
+    const issues = issuesOf(
+      mutated((c) => {
+        c.workloads[0].servers.push({ role: 'web', amiId: 'ami-0123456789abcdef1', instanceType: 'm7g.large', size: 5 });
+        c.workloads[0].servers[0].size = 3;
+      }),
+    );
+    expect(issues.filter((i) => /restores EBS volumes/.test(i.message)).map((i) => i.path)).toEqual(['workloads[0].servers[0].size', 'workloads[0].servers[1].size']);
+    expect(issues.find((i) => i.path === 'workloads[0].servers[1].size')?.message).toMatch(/^is 5 .*"web" instances/);
   });
 
   it('lists every violation at once, across shape and cross-field rules', () => {
@@ -145,5 +208,22 @@ describe('malformed configurations', () => {
         'Invalid DR configuration estate.json: 1 problem\n  - accounts.dr.id: must be a 12-digit AWS account ID such as "111111111111"',
       );
     }
+  });
+});
+
+describe('recovery.infrastructure', () => {
+  it('defaults to autoScaling, today\'s behaviour', () => {
+    expect(loadConfig(EXAMPLE_CONFIG).workloads[0].recovery.infrastructure).toEqual({ kind: 'autoScaling' });
+  });
+
+  it('takes a Terraform Cloud workspace with default poll interval and timeout', () => {
+    const cfg = parseConfig(mutated((c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF' } })));
+    expect(cfg.workloads[0].recovery.infrastructure).toEqual({ kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF', pollSeconds: 30, timeoutMinutes: 60 });
+    const custom = parseConfig(mutated((c) => (c.workloads[0].recovery = { infrastructure: { kind: 'terraformCloud', workspaceId: 'ws-3oKnEEBcNjpFSNbF', pollSeconds: 15, timeoutMinutes: 90 } })));
+    expect(custom.workloads[0].recovery.infrastructure).toMatchObject({ pollSeconds: 15, timeoutMinutes: 90 });
+  });
+
+  it('needs the top-level terraformCloud only when a workload uses it', () => {
+    expect(() => parseConfig(mutated((c) => delete c.terraformCloud))).not.toThrow();
   });
 });

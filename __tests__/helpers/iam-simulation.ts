@@ -157,6 +157,8 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_kms_key: { arn: (c) => `arn:${c.partition}:kms:${c.region}:${c.account}:key/${c.logicalName}`, attributes: { key_id: (c) => c.logicalName, id: (c) => c.logicalName } },
   aws_kms_alias: { arn: (c) => `arn:${c.partition}:kms:${c.region}:${c.account}:${c.name}` },
   aws_backup_vault: { arn: (c) => `arn:${c.partition}:backup:${c.region}:${c.account}:backup-vault:${c.name}`, attributes: { id: (c) => c.name } },
+  // Same `backup-vault:` ARN form; its access policy is an aws_backup_vault_policy naming it, like a standard vault's.
+  aws_backup_logically_air_gapped_vault: { arn: (c) => `arn:${c.partition}:backup:${c.region}:${c.account}:backup-vault:${c.name}`, attributes: { id: (c) => c.name } },
   aws_cloudwatch_event_bus: { arn: (c) => `arn:${c.partition}:events:${c.region}:${c.account}:event-bus/${c.name}`, attributes: { id: (c) => c.name } },
   aws_sqs_queue: {
     arn: (c) => `arn:${c.partition}:sqs:${c.region}:${c.account}:${c.name}`,
@@ -165,6 +167,8 @@ export const RESOURCE_TYPES: Record<string, ResourceType> = {
   aws_sns_topic: { arn: (c) => `arn:${c.partition}:sns:${c.region}:${c.account}:${c.name}`, attributes: { id: (c) => RESOURCE_TYPES.aws_sns_topic.arn(c) } },
   aws_lambda_function: { nameAttribute: 'function_name', arn: (c) => `arn:${c.partition}:lambda:${c.region}:${c.account}:function:${c.name}` },
   aws_sfn_state_machine: { arn: (c) => `arn:${c.partition}:states:${c.region}:${c.account}:stateMachine:${c.name}` },
+  // AWS appends a UUID to a connection's ARN: the logical name stands in for it.
+  aws_cloudwatch_event_connection: { arn: (c) => `arn:${c.partition}:events:${c.region}:${c.account}:connection/${c.name}/${c.logicalName}` },
   aws_s3_bucket: { global: true, nameAttribute: 'bucket', arn: (c) => `arn:${c.partition}:s3:::${c.name}`, attributes: { id: (c) => c.name } },
 };
 

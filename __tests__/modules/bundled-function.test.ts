@@ -1,3 +1,4 @@
+import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
@@ -64,6 +65,43 @@ describe('bundleFunction', () => {
     expect(Buffer.from(unzipSync(second.zip)['index.js']).toString()).toContain('bonjour');
   });
 
+  it('keeps only the AWS SDK schemas a function uses (the EC2 client has 700+ operations)', () => {
+    const js = Buffer.from(unzipSync(bundleFunction(entry).zip)['index.js']).toString();
+    expect(js).toContain('DescribeVolumes');
+    expect(js).not.toContain('AcceptAddressTransfer');
+    expect(js).not.toContain('RunInstances');
+    // About 300 KiB; 830 KiB with every EC2 schema.
+    expect(js.length).toBeLessThan(400 * 1024);
+  });
+
+  it('sends the request the EC2 API expects and reads its answer, with the schemas it kept', () => {
+    const dir = tempDir();
+    fs.writeFileSync(path.join(dir, 'index.js'), unzipSync(bundleFunction(entry).zip)['index.js']);
+    // A local EC2 endpoint, in a child process: the bundle reads its endpoint and credentials from the environment.
+    const script = `
+      const http = require('http');
+      const server = http.createServer((req, res) => {
+        let body = '';
+        req.on('data', (c) => (body += c));
+        req.on('end', () => {
+          process.stdout.write(JSON.stringify({ request: body }) + '\\n');
+          res.setHeader('content-type', 'text/xml');
+          res.end('<DescribeVolumesResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r</requestId><volumeSet>' +
+            '<item><volumeId>vol-1</volumeId><size>8</size></item><item><volumeId>vol-2</volumeId></item></volumeSet></DescribeVolumesResponse>');
+        });
+      });
+      server.listen(0, '127.0.0.1', async () => {
+        Object.assign(process.env, { AWS_REGION: 'ap-northeast-1', AWS_ACCESS_KEY_ID: 'AKIDTEST', AWS_SECRET_ACCESS_KEY: 'secret',
+          AWS_ENDPOINT_URL_EC2: 'http://127.0.0.1:' + server.address().port });
+        const { handler } = require(${JSON.stringify(path.join(dir, 'index.js'))});
+        process.stdout.write(JSON.stringify({ result: await handler({ volumeId: 'vol-1' }) }) + '\\n');
+        server.close();
+      });`;
+    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 60000, env: { PATH: process.env.PATH ?? '' } });
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toEqual([{ request: 'Action=DescribeVolumes&Version=2016-11-15&VolumeId.1=vol-1' }, { result: 2 }]);
+  });
+
   it('fails with the compiler message when a function does not compile, never reusing an old bundle', () => {
     const dir = tempDir();
     const broken = path.join(dir, 'index.ts');
@@ -72,6 +110,31 @@ describe('bundleFunction', () => {
     fs.writeFileSync(broken, "import { nothing } from './missing';\nexport const handler = async () => nothing;\n");
     expect(() => bundleFunction(broken)).toThrow(/Could not resolve "\.\/missing"/);
     expect(() => bundleFunction(path.join(dir, 'absent.ts'))).toThrow(/does not exist/);
+  });
+});
+
+describe('the AWS SDK schema transform of the bundler', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { inlineSchemaKeys, SCHEMA_FILE } = require('../../modules/bundling-worker.js') as { inlineSchemaKeys: (s: string) => string; SCHEMA_FILE: RegExp };
+
+  it('writes the value of a string constant for a computed key, and nothing else', () => {
+    const source = [
+      'const _xN = "xmlName";',
+      'const _re = "reassigned";',
+      'const _n = 3;',
+      'function f() { _re = "other"; }',
+      'export var A$ = [3, n0, _A, 0, [_V], [[() => L, { [_xN]: _V, [_re]: 1, [_n]: 2, [_unknown]: 3, [ _xN ]: 4 }]]];',
+      'const s = "[_xN]:";',
+    ].join('\n');
+    expect(inlineSchemaKeys(source).split('\n')[4]).toBe('export var A$ = [3, n0, _A, 0, [_V], [[() => L, { ["xmlName"]: _V, [_re]: 1, [_n]: 2, [_unknown]: 3, [ _xN ]: 4 }]]];');
+    expect(inlineSchemaKeys('const _q = "a\\"b";\nx = { [_q]: 1 };')).toBe('const _q = "a\\"b";\nx = { ["a\\"b"]: 1 };');
+  });
+
+  it('applies to the schemas of the SDK clients only', () => {
+    expect(SCHEMA_FILE.test('/p/node_modules/@aws-sdk/client-ec2/dist-es/schemas/schemas_0.js')).toBe(true);
+    expect(SCHEMA_FILE.test('/p/node_modules/@aws-sdk/nested-clients/dist-es/submodules/sts/schemas/schemas_0.js')).toBe(true);
+    expect(SCHEMA_FILE.test('/p/node_modules/@aws-sdk/client-ec2/dist-cjs/index.js')).toBe(false);
+    expect(SCHEMA_FILE.test('/p/functions/schemas/schemas_0.js')).toBe(false);
   });
 });
 

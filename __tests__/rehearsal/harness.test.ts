@@ -61,10 +61,14 @@ describe('the definition as synthesized', () => {
       'acme-recovery-cleanup-drill',
       'acme-recovery-locate-recovery-points',
       'acme-recovery-prepare-restore',
+      // The daily readiness check (issue 8): in the DR stack, never invoked by a recovery.
+      'acme-recovery-readiness-checker',
       'acme-recovery-report-recovery',
+      // Restore testing's validation (issue 8): in the DR stack, never invoked by a recovery.
+      'acme-validate-restore',
     ]);
     expect(synthesized.serverGroups).toEqual([expect.objectContaining({ name: 'acme-shop-app', maxSize: 2, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], tags: expect.objectContaining({ 'dr:server': 'app', 'dr:workload': 'shop' }) })]);
-    expect(synthesized.ebsRestoreCompletedPattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { resourceType: ['EBS'], status: ['COMPLETED'] } });
+    expect(synthesized.ebsRestoreCompletedPattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { resourceType: ['EBS'], status: ['COMPLETED'], restoreTestingPlanArn: [{ exists: false }] } });
     expect(synthesized.executionRoleArn).toBe('arn:aws:iam::222222222222:role/acme-recovery-orchestrator');
     expect(synthesized.allowedActions['arn:aws:iam::111111111111:role/acme-central-copy-starter']).toContain('backup:StartCopyJob');
   });
@@ -108,6 +112,11 @@ describe('CLI options', () => {
       verbose: false,
       help: false,
     });
+  });
+
+  it('takes the outcome of a Terraform Cloud run', () => {
+    expect(parseArgs(['--tfc-run', 'errored'])).toMatchObject({ terraformRun: { outcome: 'errored' } });
+    expect(() => parseArgs(['--tfc-run', 'failed'])).toThrow(/--tfc-run must be applied or errored/);
   });
 
   it.each([

@@ -66,10 +66,57 @@ describe('rehearsal: copies from the central vault', () => {
     const r = await runRehearsal({ slowCopy: true, resources: 6, seed: 8, copyMinutes: 120 });
     expect(failedChecks(r)).toEqual([]);
     expect(r.model.copyJobs.size).toBe(2);
-    expect(r.states.LocateData.visits).toBe(2);
+    // Located once before the copies and once, inside the copy branch, after them.
+    expect(r.states.LocateData.visits).toBe(1);
+    expect(r.states.LocateCopied.visits).toBe(1);
     expect(r.states.CopyToRestoreVault.exitedAt).toBeGreaterThanOrEqual(0.8 * 120 * 60);
+    expect(r.states.RestoreData.enteredAt).toBeGreaterThanOrEqual(r.states.LocateCopied.exitedAt as number);
     // The copy calls ran as the copy-starter role (Credentials.RoleArn of the definition).
     expect(r.model.stats.byAction.get('backup:startCopyJob')).toBe(2);
+  });
+
+  it('--slow-copy: builds the infrastructure while the copies run; RestoreData starts when both are done', async () => {
+    const r = await runRehearsal({ slowCopy: true, resources: 6, seed: 8 });
+    expect(failedChecks(r)).toEqual([]);
+    const span = (name: string) => {
+      const s = r.states[name];
+      expect({ name, exited: s?.exitedAt !== undefined }).toEqual({ name, exited: true });
+      return { start: s.enteredAt, end: s.exitedAt as number, seconds: (s.exitedAt as number) - s.enteredAt };
+    };
+    const copy = span('CopyToRestoreVault');
+    const build = span('BuildInfrastructure');
+    const both = span('CopyAndBuild');
+    // The default slow copy takes about 150 minutes, the servers a few: on the simulated timeline the
+    // two overlap, and together they take about as long as the copy, not copy + build.
+    expect(copy.seconds).toBeGreaterThan(0.8 * 150 * 60);
+    expect(build.seconds).toBeGreaterThan(60);
+    expect(build.start).toBeLessThan(copy.end);
+    expect(copy.start).toBeLessThan(build.end);
+    expect(build.end).toBeLessThan(copy.end);
+    expect(both.seconds).toBeLessThan(copy.seconds + build.seconds);
+    expect(both.seconds).toBeLessThan(copy.seconds + 5 * 60);
+    expect(r.states.RestoreData.enteredAt).toBeGreaterThanOrEqual(copy.end);
+    expect(r.states.RestoreData.enteredAt).toBeGreaterThanOrEqual(build.end);
+    // The timeline shows both running at once.
+    const at = (detail: RegExp) => r.timeline.find((e) => detail.test(e.detail))?.at as number;
+    expect(at(/^BuildInfrastructure done/)).toBeLessThan(at(/^CopyToRestoreVault done/));
+    expect(at(/^CopyToRestoreVault \(/)).toBeLessThan(at(/^BuildInfrastructure done/));
+  });
+
+  it('a drill whose copies time out reports CopyToRestoreVault and scales the servers built beside them back to zero', async () => {
+    const config = exampleInput();
+    (config.workloads[0] as Record<string, unknown>).recovery = { jobTimeoutMinutes: 60 };
+    const r = await runRehearsal({ config, mode: 'drill', slowCopy: true, copyMinutes: 180, resources: 3, seed: 8 });
+    expect(r.recovered).toBe(false);
+    expect(r.execution).toMatchObject({ status: 'FAILED', error: 'RecoveryFailed' });
+    expect(r.report).toMatchObject({ outcome: 'failed', failedStep: 'CopyToRestoreVault' });
+    expect(r.report?.message).toContain('CopyTimedOut');
+    // The servers came up beside the copies; the failed drill's cleanup scaled them back to zero.
+    expect(r.states.BuildInfrastructure.exitedAt).toBeLessThan(r.states.CopyToRestoreVault.exitedAt as number);
+    expect(r.runner.invocations.filter((i) => i.fn.endsWith('-cleanup-drill'))).toHaveLength(1);
+    expect(r.checks.find((c) => c.name === 'drill cleaned up everything it created')).toMatchObject({ ok: true });
+    for (const [, group] of r.model.groups) expect(group.desired).toBe(0);
+    expect(r.model.restoreJobs.size).toBe(0);
   });
 
   it('refuses a copy without the copy-starter credentials (AccessDenied)', async () => {
@@ -107,9 +154,12 @@ describe('rehearsal: DNS failover and health check', () => {
 
 describe('rehearsal: a large server role', () => {
   it('waits for all 12 instances of a role to be online in SSM (more than the default page of 10 of the API)', async () => {
-    const config = exampleInput();
-    (config.workloads[0] as { servers: { size: number }[] }).servers[0].size = 12;
-    // No EBS: with more instances of a role than zones, attach-restored-volume finds several candidates.
+    const config = exampleInput() as { workloads: { servers: { size: number }[]; backup: Record<string, unknown>; restoreTesting: Record<string, unknown> }[] };
+    config.workloads[0].servers[0].size = 12;
+    // No EBS: with more instances of a role than zones, attach-restored-volume finds several candidates
+    // (the configuration check refuses a workload that restores EBS with 12 instances in 2 zones).
+    config.workloads[0].backup.resourceTypes = ['RDS', 'DynamoDB', 'S3'];
+    config.workloads[0].restoreTesting.resourceTypes = ['RDS', 'DynamoDB', 'S3'];
     const r = await runRehearsal({ config, resources: 4, types: ['RDS', 'DynamoDB'], seed: 3 });
     expect(failedChecks(r)).toEqual([]);
     expect(r.model.instancesOf('acme-shop-app').filter((i) => i.state === 'running' && i.ssmOnline)).toHaveLength(12);

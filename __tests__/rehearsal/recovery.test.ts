@@ -111,3 +111,59 @@ describe('rehearsal: the event path and the state machine attach the same volume
     expect(r.volumes.every((v) => v.attaches === 1 && v.ok)).toBe(true);
   });
 });
+
+describe('rehearsal: restored EFS file systems get mount targets before the runbook mounts them', () => {
+  it('creates one mount target per landing-zone subnet with the servers\' security group, all available before the runbook starts', async () => {
+    const r = await runRehearsal({ types: ['EFS', 'EBS'], resources: 4, seed: 12 });
+    expect(failedChecks(r)).toEqual([]);
+    expect(r.warnings).toEqual([]);
+    const runbook = [...r.model.automations.values()][0];
+    const efs = r.restores.filter((j) => j.resourceType === 'EFS');
+    expect(efs).toHaveLength(2);
+    const subnets = r.synthesized.subnets;
+    expect(subnets.length).toBeGreaterThanOrEqual(2);
+    const serverGroups = (r.synthesized.definition.States['Config-shop'] as { Result: { target: { securityGroupIds: string[] } } }).Result.target.securityGroupIds;
+    for (const job of efs) {
+      const id = (job.createdResourceArn as string).split('/').pop() as string;
+      const targets = r.model.fileSystems.get(id)?.mountTargets ?? [];
+      expect(targets.map((m) => m.subnetId).sort()).toEqual(subnets.map((s) => s.id).sort());
+      expect(targets.map((m) => m.az).sort()).toEqual(subnets.map((s) => s.availabilityZone).sort());
+      for (const m of targets) {
+        expect(m).toMatchObject({ state: 'available', securityGroups: serverGroups });
+        expect(m.availableAt).toBeLessThanOrEqual(runbook.startedAt);
+        expect(m.availableAt).toBeGreaterThanOrEqual((job.endedAt as number) * 1000 + r.model.clock.startMs);
+      }
+    }
+    expect(runbook.status).toBe('Success');
+    // The runbook was given the restored file systems to mount.
+    expect(JSON.parse(runbook.parameters.FileSystemArns[0]).sort()).toEqual(efs.map((j) => j.createdResourceArn).sort());
+    expect(r.states.CreateMountTargets.exitedAt).toBeLessThanOrEqual(r.states.RunConnectRunbook.enteredAt);
+  });
+
+  it('creating them again is a conflict the recovery treats as done (idempotent re-run)', async () => {
+    const r = await runRehearsal({ types: ['EFS'], resources: 1, seed: 12 });
+    expect(failedChecks(r)).toEqual([]);
+    const id = (r.restores[0].createdResourceArn as string).split('/').pop() as string;
+    const [subnet] = r.synthesized.subnets;
+    await expect(
+      r.model.call('efs', 'createMountTarget', { FileSystemId: id, SubnetId: subnet.id, SecurityGroups: r.synthesized.securityGroupIds.slice(0, 1) }, r.synthesized.executionRoleArn),
+    ).rejects.toMatchObject({ name: 'MountTargetConflict' });
+    const create = JSON.stringify(r.synthesized.definition);
+    expect(create).toContain('"ErrorEquals":["Efs.MountTargetConflictException"],"ResultPath":null,"Next":"MountTargetExists"');
+  });
+
+  it('the model fails the runbook for a file system without mount targets (what the recovery used to leave)', async () => {
+    const r = await runRehearsal({ types: ['EFS'], resources: 1, seed: 12 });
+    const m = r.model;
+    m.fileSystems.set('fs-0000000000000bare', { id: 'fs-0000000000000bare', lifeCycleState: 'available', mountTargets: [] });
+    const arn = `arn:aws:elasticfilesystem:ap-northeast-1:222222222222:file-system/fs-0000000000000bare`;
+    const { AutomationExecutionId } = await m.call(
+      'ssm',
+      'startAutomationExecution',
+      { DocumentName: r.synthesized.connectDocumentName, Parameters: { Workload: ['shop'], StartCommand: ['true'], MountRoot: ['/mnt/dr'], FileSystemArns: [JSON.stringify([arn])] } },
+      r.synthesized.executionRoleArn,
+    );
+    await m.clock.drive(() => m.automations.get(AutomationExecutionId)?.status !== 'InProgress', m.clock.now() + 3600_000);
+    expect(m.automations.get(AutomationExecutionId)).toMatchObject({ status: 'Failed', failureMessage: expect.stringContaining('no available mount target') });
+  });
+});

@@ -119,6 +119,8 @@ const NAME_LIMITS: [string, string, number, RegExp][] = [
   ['aws_backup_vault', 'name', 50, /^[A-Za-z0-9_-]+$/],
   ['aws_backup_plan', 'name', 50, /^[A-Za-z0-9_.-]+$/],
   ['aws_backup_selection', 'name', 50, /^[A-Za-z0-9_.-]+$/],
+  ['aws_backup_restore_testing_plan', 'name', 50, /^[A-Za-z0-9_]+$/],
+  ['aws_backup_restore_testing_selection', 'name', 50, /^[A-Za-z0-9_]+$/],
   ['aws_backup_framework', 'name', 256, /^[A-Za-z][A-Za-z0-9_]*$/],
   ['aws_iam_role', 'name', 64, /^[\w+=,.@-]+$/],
   ['aws_iam_instance_profile', 'name', 128, /^[\w+=,.@-]+$/],
@@ -167,6 +169,8 @@ describe('names are valid for every AWS resource they end up in', () => {
       candidate.workloads[0].alarms = [{ name: 'z'.repeat(100), namespace: 'AWS/EC2', metricName: 'CPUUtilization', threshold: { value: 90, comparison: 'GreaterThanThreshold' }, triggersRecovery: true }];
       candidate.workloads[0].guardrails = { awsConfigRules: true, auditFramework: true };
       candidate.workloads[0].recovery = { drillSchedule: 'cron(0 3 ? * SUN#1 *)' };
+      // The backup selection name bounds a workload without restore testing (see the next test for one with it).
+      delete candidate.workloads[0].restoreTesting;
       if (rejected(candidate).length === 0) {
         longest = candidate.workloads[0].name;
         const dir = tempDir();
@@ -182,6 +186,25 @@ describe('names are valid for every AWS resource they end up in', () => {
     const tooLong = { ...structuredClone(cfg) };
     tooLong.workloads[0].name = `${longest}x`;
     expect(rejected(tooLong)).toEqual(expect.arrayContaining([{ path: 'workloads[0].name', message: expect.stringMatching(/AWS Backup plan\/selection name .*-tagged" \(51 characters, at most 50\)/) }]));
+  });
+
+  it('with restore testing, the restore testing plan name bounds the workload name (letters, digits and "_", 50 characters)', () => {
+    const cfg = base();
+    cfg.name = 'a'.repeat(20);
+    cfg.workloads[0].restoreTesting = { resourceTypes: ['EBS', 'S3'] };
+    const named = (n: number) => {
+      const candidate = structuredClone(cfg);
+      candidate.workloads[0].name = `w${'-'.repeat(n - 1)}`;
+      return candidate;
+    };
+    // 20 + "_" + workload + "_restore_test" must fit 50 characters; "-" becomes "_".
+    expect(rejected(named(16))).toEqual([]);
+    expect(rejected(named(17))).toEqual(expect.arrayContaining([{ path: 'workloads[0].name', message: expect.stringContaining(`restore testing plan name (1-50 letters, digits or "_") "${'a'.repeat(20)}_w${'_'.repeat(16)}_restore_test" (51 characters, at most 50)`) }]));
+    const dir = tempDir();
+    const file = path.join(dir, 'estate.json');
+    fs.writeFileSync(file, JSON.stringify(named(16)));
+    synthesizeEstate(file, path.join(dir, 'out'));
+    expect(checkNames(path.join(dir, 'out'))).toEqual([]);
   });
 
   it('for a very large estate (200 workload accounts)', () => {

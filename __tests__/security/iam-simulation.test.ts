@@ -48,6 +48,8 @@ import {
   asAdmin,
   EXAMPLE_ROWS,
   THREE_WORKLOAD_ROWS,
+  CENTRAL_VAULT_READER_ROWS,
+  AIR_GAPPED_ROWS,
 } from './access-rows';
 
 function resolveRequest(model: PolicyModel, req: SimulationRequest): SimulationRequest {
@@ -117,6 +119,8 @@ function rowSuite(name: string, config: () => unknown, rows: Row[]): void {
 
 rowSuite('IAM simulation: bundled example (config/example.json)', () => exampleInput(), EXAMPLE_ROWS);
 rowSuite('IAM simulation: three-workloads fixture', () => readJson(path.join(FIXTURES, 'three-workloads.json')), THREE_WORKLOAD_ROWS);
+rowSuite('IAM simulation: the readiness checker vault reader role (example)', () => exampleInput(), CENTRAL_VAULT_READER_ROWS);
+rowSuite('IAM simulation: the air-gapped vault (example, centralVault.kind both)', () => ({ ...exampleInput(), centralVault: { kind: 'both' } }), AIR_GAPPED_ROWS);
 
 describe('IAM simulation harness', () => {
   let model: PolicyModel;
@@ -125,7 +129,7 @@ describe('IAM simulation harness', () => {
   });
 
   it('has enough rows, both outcomes, and documents its findings', () => {
-    const all = [...EXAMPLE_ROWS, ...THREE_WORKLOAD_ROWS];
+    const all = [...EXAMPLE_ROWS, ...THREE_WORKLOAD_ROWS, ...CENTRAL_VAULT_READER_ROWS, ...AIR_GAPPED_ROWS];
     expect(EXAMPLE_ROWS.length).toBeGreaterThanOrEqual(25);
     expect(all.filter((r) => r.expected === 'Allowed').length).toBeGreaterThan(10);
     expect(all.filter((r) => r.expected === 'Denied').length).toBeGreaterThan(10);

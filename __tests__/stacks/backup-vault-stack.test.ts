@@ -63,7 +63,7 @@ describe('BackupVaultStack', () => {
 
   it('lets the copy-starter role copy central recovery points and nothing else', () => {
     const out = example();
-    const policy = policyOf(resourcesOf(out, 'aws_iam_role_policy')[0]);
+    const policy = policyOf(resourcesOf(out, 'aws_iam_role_policy').find((p) => p.name === 'start-copy-to-dr')!);
     expect(statement(policy, 'StartCopyFromCentralVault')).toMatchObject({
       Action: 'backup:StartCopyJob',
       Resource: [

@@ -152,7 +152,7 @@ describe('recovery functions', () => {
 
   it('are named <name>-recovery-* (trusted by the copy-starter role pattern) and run on nodejs22.x', () => {
     const names = values(dr, 'aws_lambda_function').map((f) => f.function_name).sort();
-    expect(names).toEqual(['acme-attach-restored-volume', 'acme-recovery-cleanup-drill', 'acme-recovery-locate-recovery-points', 'acme-recovery-prepare-restore', 'acme-recovery-report-recovery']);
+    expect(names).toEqual(['acme-attach-restored-volume', 'acme-recovery-cleanup-drill', 'acme-recovery-locate-recovery-points', 'acme-recovery-prepare-restore', 'acme-recovery-readiness-checker', 'acme-recovery-report-recovery', 'acme-validate-restore']);
     for (const f of values(dr, 'aws_lambda_function')) expect(f.runtime).toBe('nodejs22.x');
   });
 });

@@ -30,7 +30,13 @@ export interface LocateInput {
   /** AWS Backup ResourceType values to consider, deduplicated, in input order. */
   readonly resourceTypes: readonly string[];
   readonly restoreVault: VaultRef;
-  readonly centralVault: CentralVaultRef;
+  /** The locked central vault (listed as the copy-starter role; its points must be copied first). Absent: none. */
+  readonly centralVault?: CentralVaultRef;
+  /**
+   * The logically air-gapped vault shared with the DR account through AWS RAM, in the restore vault's
+   * region: its points are restored in place, without a copy. Absent: none.
+   */
+  readonly airGappedVault?: VaultRef;
 }
 
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
@@ -121,12 +127,36 @@ export function parseLocateInput(input: unknown): LocateInput {
   const rpoMinutes = parseRpoMinutes(input.rpoMinutes);
   const resourceTypes = parseResourceTypes(input.resourceTypes);
   const restoreVault = parseVault(input.restoreVault, 'restoreVault');
-  const central = parseVault(input.centralVault, 'centralVault');
-  const roleField = 'centralVault.copyStarterRoleArn';
-  const copyStarterRoleArn = requiredString(requiredRecord(input.centralVault, 'centralVault').copyStarterRoleArn, roleField, ROLE_ARN, 'an IAM role ARN');
-  const roleAccount = ROLE_ARN.exec(copyStarterRoleArn)?.[2];
-  if (roleAccount !== central.accountId) {
-    throw new InvalidInputError(roleField, `must be a role of the central vault's account ${central.accountId}, got ${JSON.stringify(copyStarterRoleArn)}`);
+  if ((input.centralVault === undefined || input.centralVault === null) && (input.airGappedVault === undefined || input.airGappedVault === null)) {
+    throw new InvalidInputError('centralVault', 'is missing (and so is airGappedVault): name at least one vault of the backup-vault account to look in');
   }
-  return { workload, sourceAccountId, ...(pointInTime ? { pointInTime } : {}), rpoMinutes, resourceTypes, restoreVault, centralVault: { ...central, copyStarterRoleArn } };
+  let centralVault: CentralVaultRef | undefined;
+  if (input.centralVault !== undefined && input.centralVault !== null) {
+    const central = parseVault(input.centralVault, 'centralVault');
+    const roleField = 'centralVault.copyStarterRoleArn';
+    const copyStarterRoleArn = requiredString(requiredRecord(input.centralVault, 'centralVault').copyStarterRoleArn, roleField, ROLE_ARN, 'an IAM role ARN');
+    const roleAccount = ROLE_ARN.exec(copyStarterRoleArn)?.[2];
+    if (roleAccount !== central.accountId) {
+      throw new InvalidInputError(roleField, `must be a role of the central vault's account ${central.accountId}, got ${JSON.stringify(copyStarterRoleArn)}`);
+    }
+    centralVault = { ...central, copyStarterRoleArn };
+  }
+  let airGappedVault: VaultRef | undefined;
+  if (input.airGappedVault !== undefined && input.airGappedVault !== null) {
+    airGappedVault = parseVault(input.airGappedVault, 'airGappedVault');
+    // Restored in place by the DR account: a point of another region would need a copy first.
+    if (airGappedVault.region !== restoreVault.region) {
+      throw new InvalidInputError('airGappedVault.region', `must be the restore vault's region ${restoreVault.region} (its points are restored in place), got ${JSON.stringify(airGappedVault.region)}`);
+    }
+  }
+  return {
+    workload,
+    sourceAccountId,
+    ...(pointInTime ? { pointInTime } : {}),
+    rpoMinutes,
+    resourceTypes,
+    restoreVault,
+    ...(centralVault ? { centralVault } : {}),
+    ...(airGappedVault ? { airGappedVault } : {}),
+  };
 }

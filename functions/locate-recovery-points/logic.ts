@@ -2,7 +2,7 @@ import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRec
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { listBackupTags } from '../recovery-point-tags';
-import { parseLocateInput, type LocateInput, type VaultRef } from './input';
+import { parseLocateInput, type CentralVaultRef, type LocateInput, type VaultRef } from './input';
 
 export { InvalidInputError, parseLocateInput } from './input';
 export type { CentralVaultRef, LocateInput, VaultRef } from './input';
@@ -10,9 +10,9 @@ export { backoffDelay, errorCode } from '../aws-call';
 export type { Logger } from '../aws-call';
 
 /**
- * Exactly the IAM actions {@link locateRecoveryPoints} calls with the function's own role. The two
- * `backup:` actions are called again, on the central vault, as the copy-starter role
- * ({@link CENTRAL_REQUIRED_ACTIONS}).
+ * Exactly the IAM actions {@link locateRecoveryPoints} calls with the function's own role (on the
+ * restore vault, and on the air-gapped vault shared with the DR account). The two `backup:` actions
+ * are called again, on the central vault, as the copy-starter role ({@link CENTRAL_REQUIRED_ACTIONS}).
  */
 export const REQUIRED_ACTIONS = ['backup:ListRecoveryPointsByBackupVault', 'backup:ListTags', 'sts:AssumeRole'] as const;
 /** The actions called as the copy-starter role in the backup-vault account. */
@@ -63,13 +63,24 @@ export interface LocateRecoveryPointsDeps extends CallDeps<LocateOptions> {
   readonly now?: () => Date;
 }
 
+/**
+ * Where a point to restore is: `restoreVault`, the DR account's own vault (copied there earlier), or
+ * `airGappedVault`, the logically air-gapped vault of the backup-vault account shared with the DR
+ * account through AWS RAM, restored from in place (no copy).
+ */
+export type RecoveryPointSource = 'restoreVault' | 'airGappedVault';
+
 export interface ReadyRecoveryPoint {
   readonly resourceArn: string;
   readonly resourceType: string;
-  /** In the DR restore vault. */
+  /** In the DR restore vault or the shared air-gapped vault ({@link source}): restore it as it is. */
   readonly recoveryPointArn: string;
+  readonly source: RecoveryPointSource;
+  /** The vault holding it, for GetRecoveryPointRestoreMetadata (`BackupVaultName`, `BackupVaultAccountId`). */
+  readonly backupVaultName: string;
+  readonly backupVaultAccountId: string;
   readonly creationDate: string;
-  /** Older than the RPO, and the central vault has nothing newer. */
+  /** Older than the RPO, and no vault has anything newer. */
   readonly stale: boolean;
 }
 
@@ -84,7 +95,9 @@ export interface RecoveryPointToCopy {
 export interface LocateResult {
   readonly workload: string;
   readonly pointInTime: string;
+  /** Restore these as they are: from the DR restore vault, or in place from the shared air-gapped vault. */
   readonly ready: ReadyRecoveryPoint[];
+  /** Copy these from the locked central vault into the DR restore vault first, then locate again. */
   readonly toCopy: RecoveryPointToCopy[];
   /** The oldest chosen recovery point (ready and toCopy): the workload's effective recovery point. */
   readonly oldestRecoveryPointTime: string;
@@ -101,7 +114,7 @@ export class LocateRecoveryPointsError extends Error {
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(LocateRecoveryPointsError) {}
 
-/** Neither vault holds a usable recovery point of the workload: nothing can be restored. */
+/** No vault holds a usable recovery point of the workload: nothing can be restored. */
 export class NoRecoveryPointsError extends LocateRecoveryPointsError {
   constructor(message: string) {
     super(message);
@@ -143,7 +156,15 @@ function newer(a: Candidate, b: Candidate): boolean {
  * workload's account; an S3 bucket (whose ARN names none) when its newest such recovery point is
  * tagged `dr:workload=<workload>`.
  */
-async function newestPerResource(rt: Runtime, client: BackupClient, vault: VaultRef, role: string, input: LocateInput, pointInTime: Date): Promise<Map<string, Candidate>> {
+async function newestPerResource(
+  rt: Runtime,
+  client: BackupClient,
+  vault: VaultRef,
+  role: string,
+  input: LocateInput,
+  pointInTime: Date,
+  options: { readonly sharedFrom?: string } = {},
+): Promise<Map<string, Candidate>> {
   const types = new Set(input.resourceTypes);
   const byAccount = new Map<string, Candidate>();
   const buckets = new Map<string, Candidate>();
@@ -155,6 +176,8 @@ async function newestPerResource(rt: Runtime, client: BackupClient, vault: Vault
     if (++pages > rt.options.maxPages) throw new LocateRecoveryPointsError(`${operation} returned more than ${rt.options.maxPages} pages; giving up`);
     const request: ListRecoveryPointsByBackupVaultCommandInput = {
       BackupVaultName: vault.name,
+      // A vault shared with this account through AWS RAM is named with its owner's account.
+      ...(options.sharedFrom ? { BackupVaultAccountId: options.sharedFrom } : {}),
       ByCreatedBefore: pointInTime,
       ...(nextToken ? { NextToken: nextToken } : {}),
     };
@@ -181,10 +204,10 @@ async function newestPerResource(rt: Runtime, client: BackupClient, vault: Vault
   return byAccount;
 }
 
-async function assumeCopyStarter(rt: Runtime, sts: STSClient, input: LocateInput): Promise<AssumedCredentials> {
-  const roleArn = input.centralVault.copyStarterRoleArn;
+async function assumeCopyStarter(rt: Runtime, sts: STSClient, centralVault: CentralVaultRef, workload: string): Promise<AssumedCredentials> {
+  const roleArn = centralVault.copyStarterRoleArn;
   const out = await call(rt, `AssumeRole(${roleArn})`, () =>
-    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `locate-${input.workload}`, DurationSeconds: rt.options.sessionDurationSeconds })),
+    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `locate-${workload}`, DurationSeconds: rt.options.sessionDurationSeconds })),
   );
   const c = out.Credentials;
   if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
@@ -205,44 +228,85 @@ async function regionOf(client: BackupClient): Promise<string | undefined> {
 
 const byResourceArn = <T extends { resourceArn: string }>(a: T, b: T) => (a.resourceArn < b.resourceArn ? -1 : a.resourceArn > b.resourceArn ? 1 : 0);
 
+/** The vaults locate looks in, in order of preference: DR restore vault, shared air-gapped vault (both restored as they are), central vault (copied first). */
+type Place = 'restore' | 'airGapped' | 'central';
+
+/** Of the candidates (in order of preference), the newest; on equal creation dates the earlier one wins. */
+function newest(candidates: [Place, Candidate][]): [Place, Candidate] | undefined {
+  let best: [Place, Candidate] | undefined;
+  for (const entry of candidates) if (!best || entry[1].creationDate.getTime() > best[1].creationDate.getTime()) best = entry;
+  return best;
+}
+
 async function locate(rt: Runtime, deps: LocateRecoveryPointsDeps, input: LocateInput, pointInTime: Date): Promise<LocateResult> {
-  const { restoreVault, centralVault } = input;
+  const { restoreVault, centralVault, airGappedVault } = input;
   const clientRegion = await regionOf(deps.backup);
   if (clientRegion !== undefined && clientRegion !== restoreVault.region) {
     throw new LocateRecoveryPointsError(`restore vault ${restoreVault.name} is in ${restoreVault.region} but this function works in ${clientRegion}`);
   }
 
   const inDr = await newestPerResource(rt, deps.backup, restoreVault, 'restore', input, pointInTime);
-  const credentials = await assumeCopyStarter(rt, deps.sts, input);
-  const central = deps.centralBackup(credentials, centralVault.region);
-  const inCentral = await newestPerResource(rt, central, centralVault, 'central', input, pointInTime);
+  // The air-gapped vault is shared with the DR account: listed (and later restored from) with the
+  // function's own client, naming the vault's owner.
+  const inAirGapped = airGappedVault ? await newestPerResource(rt, deps.backup, airGappedVault, 'air-gapped', input, pointInTime, { sharedFrom: airGappedVault.accountId }) : new Map<string, Candidate>();
+  let inCentral = new Map<string, Candidate>();
+  if (centralVault) {
+    const credentials = await assumeCopyStarter(rt, deps.sts, centralVault, input.workload);
+    const central = deps.centralBackup(credentials, centralVault.region);
+    inCentral = await newestPerResource(rt, central, centralVault, 'central', input, pointInTime);
+  }
 
   const rpoFloor = pointInTime.getTime() - input.rpoMinutes * 60_000;
   const ready: ReadyRecoveryPoint[] = [];
   const toCopy: RecoveryPointToCopy[] = [];
-  for (const resourceArn of new Set([...inDr.keys(), ...inCentral.keys()])) {
-    const dr = inDr.get(resourceArn);
-    const c = inCentral.get(resourceArn);
-    if (dr && dr.creationDate.getTime() >= rpoFloor) {
-      ready.push({ resourceArn, resourceType: dr.resourceType, recoveryPointArn: dr.recoveryPointArn, creationDate: dr.creationDate.toISOString(), stale: false });
-    } else if (c && (!dr || c.creationDate.getTime() > dr.creationDate.getTime())) {
-      toCopy.push({ resourceArn, resourceType: c.resourceType, centralRecoveryPointArn: c.recoveryPointArn, creationDate: c.creationDate.toISOString() });
-    } else if (dr) {
-      rt.logger.warn('Newest recovery point is older than the RPO and the central vault has none newer', {
+  const readyFrom = (place: 'restore' | 'airGapped', c: Candidate, stale: boolean): ReadyRecoveryPoint => {
+    const vault = place === 'restore' ? restoreVault : (airGappedVault as VaultRef);
+    return {
+      resourceArn: c.resourceArn,
+      resourceType: c.resourceType,
+      recoveryPointArn: c.recoveryPointArn,
+      source: place === 'restore' ? 'restoreVault' : 'airGappedVault',
+      backupVaultName: vault.name,
+      backupVaultAccountId: vault.accountId,
+      creationDate: c.creationDate.toISOString(),
+      stale,
+    };
+  };
+  for (const resourceArn of new Set([...inDr.keys(), ...inAirGapped.keys(), ...inCentral.keys()])) {
+    // In order of preference: no copy (DR restore vault, then the shared air-gapped vault), then a copy.
+    const found: [Place, Candidate][] = [];
+    for (const [place, points] of [['restore', inDr], ['airGapped', inAirGapped], ['central', inCentral]] as const) {
+      const candidate = points.get(resourceArn);
+      if (candidate) found.push([place, candidate]);
+    }
+    // The first place with a point within the RPO; failing that, the newest point anywhere.
+    const fresh = found.find(([, c]) => c.creationDate.getTime() >= rpoFloor);
+    const [place, chosen] = (fresh ?? newest(found)) as [Place, Candidate];
+    if (place === 'central') {
+      toCopy.push({ resourceArn, resourceType: chosen.resourceType, centralRecoveryPointArn: chosen.recoveryPointArn, creationDate: chosen.creationDate.toISOString() });
+      continue;
+    }
+    if (!fresh) {
+      rt.logger.warn('Newest recovery point is older than the RPO and no vault has one newer', {
         ...rt.context,
         resourceArn,
-        recoveryPointArn: dr.recoveryPointArn,
-        creationDate: dr.creationDate.toISOString(),
+        recoveryPointArn: chosen.recoveryPointArn,
+        source: place === 'restore' ? 'restoreVault' : 'airGappedVault',
+        creationDate: chosen.creationDate.toISOString(),
       });
-      ready.push({ resourceArn, resourceType: dr.resourceType, recoveryPointArn: dr.recoveryPointArn, creationDate: dr.creationDate.toISOString(), stale: true });
     }
+    ready.push(readyFrom(place, chosen, !fresh));
   }
 
   if (ready.length === 0 && toCopy.length === 0) {
+    const vaults = [
+      `restore vault ${restoreVault.name} (${restoreVault.accountId}, ${restoreVault.region})`,
+      ...(airGappedVault ? [`air-gapped vault ${airGappedVault.name} (${airGappedVault.accountId}, ${airGappedVault.region})`] : []),
+      ...(centralVault ? [`central vault ${centralVault.name} (${centralVault.accountId}, ${centralVault.region})`] : []),
+    ];
     throw new NoRecoveryPointsError(
       `no completed recovery point of workload "${input.workload}" (account ${input.sourceAccountId}; types ${input.resourceTypes.join(', ')}) ` +
-        `created at or before ${pointInTime.toISOString()} in restore vault ${restoreVault.name} (${restoreVault.accountId}, ${restoreVault.region}) ` +
-        `or central vault ${centralVault.name} (${centralVault.accountId}, ${centralVault.region})`,
+        `created at or before ${pointInTime.toISOString()} in ${vaults.slice(0, -1).join(', ')}${vaults.length > 1 ? ' or ' : ''}${vaults.at(-1)}`,
     );
   }
   ready.sort(byResourceArn);
@@ -252,11 +316,14 @@ async function locate(rt: Runtime, deps: LocateRecoveryPointsDeps, input: Locate
 }
 
 /**
- * Finds, per protected resource of one workload, the newest completed recovery point created at or
- * before the point in time in the DR restore vault; where that copy is missing or older than the
- * RPO, a newer one in the central vault (listed as the copy-starter role) that must be copied first.
- * Throws {@link InvalidInputError} for an invalid input, {@link NoRecoveryPointsError} when neither
- * vault holds anything of the workload, after logging.
+ * Finds, per protected resource of one workload, the recovery point to restore: the newest completed
+ * one created at or before the point in time, taken from the first vault, in this order, whose newest
+ * point is within the RPO: the DR restore vault (`ready`), the logically air-gapped vault shared with
+ * the DR account (`ready`, source `airGappedVault`: restored in place, no copy), the locked central
+ * vault, listed as the copy-starter role (`toCopy`: copied into the DR restore vault first). When no
+ * vault has a point within the RPO, the newest point of any vault (equal dates in the same order).
+ * Throws {@link InvalidInputError} for an invalid input, {@link NoRecoveryPointsError} when no vault
+ * holds anything of the workload, after logging.
  */
 export async function locateRecoveryPoints(event: unknown, deps: LocateRecoveryPointsDeps): Promise<LocateResult> {
   const rt: Runtime = callRuntime(deps, DEFAULT_OPTIONS);

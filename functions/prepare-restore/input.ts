@@ -34,7 +34,10 @@ export interface PrepareRestoreInput {
   readonly resourceType: SupportedResourceType;
   /** ARN of the original (protected) resource. */
   readonly resourceArn: string;
+  /** The vault holding the recovery point: the DR restore vault, or the air-gapped vault shared with the DR account. */
   readonly restoreVaultName: string;
+  /** Owner of that vault when it is not the caller's account (a vault shared through AWS RAM). Absent: the caller's. */
+  readonly backupVaultAccountId?: string;
   readonly target: RestoreTarget;
 }
 
@@ -53,6 +56,7 @@ export class InvalidInputError extends Error {
 const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$/;
 const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
+const ACCOUNT_ID = /^\d{12}$/;
 const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -129,6 +133,7 @@ export function parsePrepareRestoreInput(input: unknown): PrepareRestoreInput {
   const resourceType = parseResourceType(input.resourceType);
   const resourceArn = requiredString(input.resourceArn, 'resourceArn', ARN, 'an ARN');
   const restoreVaultName = requiredString(input.restoreVaultName, 'restoreVaultName', VAULT_NAME, 'an AWS Backup vault name (2-50 letters, digits, "-" or "_")');
+  const backupVaultAccountId = optionalString(input.backupVaultAccountId, 'backupVaultAccountId', ACCOUNT_ID, 'a 12-digit AWS account ID');
   const target = parseTarget(input.target);
   if (resourceType === 'EC2' && target.subnetIds.length === 0) {
     throw new InvalidInputError('target.subnetIds', 'is empty: an EC2 instance is restored into a subnet of the landing zone');
@@ -136,5 +141,5 @@ export function parsePrepareRestoreInput(input: unknown): PrepareRestoreInput {
   if (resourceType === 'S3' && !target.recoveryBucketName) {
     throw new InvalidInputError('target.recoveryBucketName', 'is missing: S3 recovery points are restored into the recovery bucket');
   }
-  return { workload, executionName, recoveryPointArn, resourceType, resourceArn, restoreVaultName, target };
+  return { workload, executionName, recoveryPointArn, resourceType, resourceArn, restoreVaultName, ...(backupVaultAccountId ? { backupVaultAccountId } : {}), target };
 }

@@ -295,7 +295,14 @@ function sortedStrings(metadata: Record<string, unknown>): Record<string, string
 
 async function prepare(rt: Runtime, input: PrepareRestoreInput): Promise<PreparedRestore> {
   const out = await call(rt, `GetRecoveryPointRestoreMetadata(${input.recoveryPointArn})`, () =>
-    rt.backup.send(new GetRecoveryPointRestoreMetadataCommand({ BackupVaultName: input.restoreVaultName, RecoveryPointArn: input.recoveryPointArn })),
+    rt.backup.send(
+      new GetRecoveryPointRestoreMetadataCommand({
+        BackupVaultName: input.restoreVaultName,
+        RecoveryPointArn: input.recoveryPointArn,
+        // A recovery point of the air-gapped vault shared with this account names the vault's owner.
+        ...(input.backupVaultAccountId ? { BackupVaultAccountId: input.backupVaultAccountId } : {}),
+      }),
+    ),
   );
   const d: Draft = { input, metadata: sortedStrings(out.RestoreMetadata ?? {}), warnings: [], hash: nameHash(input.executionName, input.resourceArn) };
   if (out.ResourceType && out.ResourceType !== input.resourceType) {
@@ -331,7 +338,8 @@ async function prepare(rt: Runtime, input: PrepareRestoreInput): Promise<Prepare
 }
 
 /**
- * Builds the `StartRestoreJob` Metadata of one recovery point in the DR restore vault: the
+ * Builds the `StartRestoreJob` Metadata of one recovery point in the DR restore vault (or in the
+ * logically air-gapped vault shared with the DR account, `backupVaultAccountId` naming its owner): the
  * recovery point's restore metadata, adapted to the landing zone, with new, deterministic names.
  * Throws {@link InvalidInputError} for an invalid input (an unsupported resource type included) and
  * {@link PrepareRestoreError} when the restore cannot be prepared, after logging.

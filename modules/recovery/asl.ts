@@ -56,6 +56,7 @@ export interface ChoiceRule {
   NumericGreaterThanEquals?: number;
   NumericGreaterThanEqualsPath?: string;
   IsPresent?: boolean;
+  IsString?: boolean;
 }
 
 export type ChoiceState = Common & { Type: 'Choice'; Choices: ChoiceRule[]; Default?: string };
@@ -73,10 +74,21 @@ export type MapState = Common &
     Catch?: CatchRule[];
   };
 
+/** Branches run concurrently on the same input; the output is the array of their outputs. */
+export type ParallelState = Common &
+  Flow & {
+    Type: 'Parallel';
+    Branches: { StartAt: string; States: Record<string, State> }[];
+    ResultSelector?: Record<string, unknown>;
+    ResultPath?: string | null;
+    Retry?: RetryRule[];
+    Catch?: CatchRule[];
+  };
+
 export type SucceedState = Common & { Type: 'Succeed' };
 export type FailState = { Type: 'Fail'; Comment?: string; Error?: string; Cause?: string; ErrorPath?: string; CausePath?: string };
 
-export type State = TaskState | PassState | WaitState | ChoiceState | MapState | SucceedState | FailState;
+export type State = TaskState | PassState | WaitState | ChoiceState | MapState | ParallelState | SucceedState | FailState;
 
 export interface StateMachineDefinition {
   Comment: string;
@@ -101,14 +113,28 @@ export function retryTransient(errors: string[]): RetryRule[] {
   return [{ ErrorEquals: errors, IntervalSeconds: 2, MaxAttempts: 10, BackoffRate: 2, MaxDelaySeconds: 60, JitterStrategy: 'FULL' }];
 }
 
-/** Every state reachable from `StartAt`, including those inside Map processors, with the machine they belong to. */
+/** Every state of the definition, including those inside Map processors and Parallel branches. */
 export function allStates(def: { States: Record<string, State> }): [string, State][] {
   const out: [string, State][] = [];
   for (const [name, state] of Object.entries(def.States)) {
     out.push([name, state]);
     if (state.Type === 'Map') out.push(...allStates(state.ItemProcessor));
+    if (state.Type === 'Parallel') for (const branch of state.Branches) out.push(...allStates(branch));
   }
   return out;
+}
+
+/** The state named `name` anywhere in the definition (names are unique across processors and branches). */
+export function findState(def: { States: Record<string, State> }, name: string): State | undefined {
+  return allStates(def).find(([n]) => n === name)?.[1];
+}
+
+/** The state machines of a definition: the top level, every Map processor and every Parallel branch (each a separate graph). */
+export function stateMachineLevels(def: { States: Record<string, State> }): Record<string, State>[] {
+  return [
+    def.States,
+    ...Object.values(def.States).flatMap((s) => (s.Type === 'Map' ? stateMachineLevels(s.ItemProcessor) : s.Type === 'Parallel' ? s.Branches.flatMap((b) => stateMachineLevels(b)) : [])),
+  ];
 }
 
 /** Names a state transitions to (Next, Default, Choices, Catch). */
@@ -119,6 +145,6 @@ export function transitions(state: State): string[] {
     if (state.Default) next.push(state.Default);
     for (const c of state.Choices) if (c.Next) next.push(c.Next);
   }
-  if ((state.Type === 'Task' || state.Type === 'Map') && state.Catch) for (const c of state.Catch) next.push(c.Next);
+  if ((state.Type === 'Task' || state.Type === 'Map' || state.Type === 'Parallel') && state.Catch) for (const c of state.Catch) next.push(c.Next);
   return next;
 }

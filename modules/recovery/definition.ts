@@ -5,6 +5,7 @@ import {
   type CatchRule,
   type ChoiceRule,
   type MapState,
+  type ParallelState,
   type State,
   type StateMachineDefinition,
   type TaskState,
@@ -31,7 +32,14 @@ export interface RecoveryWorkload {
   readonly startCommand: string;
   /** Where restored EFS file systems are mounted. */
   readonly mountRoot: string;
+  /** How BuildInfrastructure builds the servers. Default: autoScaling (scale the server roles' groups). */
+  readonly infrastructure?: RecoveryInfrastructure;
 }
+
+/** `workloads[].recovery.infrastructure`: the Auto Scaling groups of the landing zone, or a Terraform Cloud run. */
+export type RecoveryInfrastructure =
+  | { readonly kind: 'autoScaling' }
+  | { readonly kind: 'terraformCloud'; readonly workspaceId: string; readonly pollSeconds: number; readonly timeoutMinutes: number };
 
 export interface RecoveryDefinitionProps {
   readonly workloads: RecoveryWorkload[];
@@ -46,6 +54,14 @@ export interface RecoveryDefinitionProps {
   readonly restoreRoleArn: string;
   readonly restoreVault: { readonly name: string; readonly arn: string; readonly accountId: string; readonly region: string };
   readonly centralVault: { readonly name: string; readonly accountId: string; readonly region: string };
+  /**
+   * The logically air-gapped vault shared with the DR account through AWS RAM (`centralVault.kind`
+   * airGapped or both): locate prefers its points to the central vault's, and they are restored in
+   * place, without a copy.
+   */
+  readonly airGappedVault?: { readonly name: string; readonly accountId: string; readonly region: string };
+  /** Whether locate looks in the locked central vault (and copies from it). Default true; false with `centralVault.kind` airGapped (there is none). */
+  readonly copyFromCentralVault?: boolean;
   readonly copyStarterRoleArn: string;
   readonly copyServiceRoleArn: string;
   /** Lifecycle of recovery points copied into the DR restore vault. */
@@ -64,6 +80,11 @@ export interface RecoveryDefinitionProps {
   };
   /** Seconds between two polls of a job. Default: 30. */
   readonly pollSeconds?: number;
+  /**
+   * Terraform Cloud (or Enterprise) for workloads with `infrastructure.kind` terraformCloud: the API's
+   * base URL (`https://app.terraform.io`) and the EventBridge connection holding the API token.
+   */
+  readonly terraformCloud?: { readonly apiUrl: string; readonly connectionArn: string; readonly connectionName: string };
 }
 
 /** Step names as reported on failure ("which step failed and why"). */
@@ -76,6 +97,29 @@ const MAX_COPY_ROUNDS = 2;
 
 function onFailure(step: RecoveryStep): CatchRule[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
+}
+
+/** Error with which a branch of CopyAndBuild fails; its cause is `{"failedStep": ..., "failure": {"Error", "Cause"}}` as JSON. */
+export const BRANCH_FAILED = 'Recovery.StepFailed';
+
+/** Inside a Parallel branch: catch into `<step>BranchFailed`, which ends the branch naming the step. */
+function onBranchFailure(step: RecoveryStep): CatchRule[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}BranchFailed` }];
+}
+
+/**
+ * The end of a failed branch: `<step>BranchFailed` (one per step the branch runs; `$.failure` holds
+ * the error and cause) → the branch fails with {@link BRANCH_FAILED}, the step and the failure
+ * serialized into its cause (a Fail state's Cause is a string).
+ */
+function branchFailureStates(branch: string, steps: RecoveryStep[]): Record<string, State> {
+  const out: Record<string, State> = {};
+  for (const step of steps) {
+    out[`${step}BranchFailed`] = { Type: 'Pass', Parameters: { failedStep: step, 'failure.$': '$.failure' }, ResultPath: '$.branchFailure', Next: `${branch}BranchSerializeFailure` };
+  }
+  out[`${branch}BranchSerializeFailure`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.branchFailure)' }, ResultPath: '$.branchFailure', Next: `${branch}BranchFail` };
+  out[`${branch}BranchFail`] = { Type: 'Fail', Error: BRANCH_FAILED, CausePath: '$.branchFailure.cause' };
+  return out;
 }
 
 /** A Choice on whether `variable` exists: a rule on a missing variable would fail the execution (States.Runtime). */
@@ -162,6 +206,124 @@ function reportFailedRestores(processorStates: Record<string, State>): Record<st
   return processorStates;
 }
 
+/** Terminal statuses of a Terraform Cloud run that mean it did not apply (runs API, "Run states"). */
+export const TERRAFORM_RUN_FAILED_STATUSES = ['errored', 'canceled', 'discarded', 'force_canceled', 'policy_soft_failed'] as const;
+/** Done: applied, or planned with nothing to change (a workspace already in shape ends a run with planned_and_finished). */
+export const TERRAFORM_RUN_DONE_STATUSES = ['applied', 'planned_and_finished'] as const;
+
+/** Workloads whose infrastructure is built by a Terraform Cloud run. */
+function terraformCloudWorkloads(props: RecoveryDefinitionProps): { w: RecoveryWorkload; infrastructure: Extract<RecoveryInfrastructure, { kind: 'terraformCloud' }> }[] {
+  return props.workloads.flatMap((w) => (w.infrastructure?.kind === 'terraformCloud' ? [{ w, infrastructure: w.infrastructure }] : []));
+}
+
+/**
+ * One machine serves every workload: it reads Terraform Cloud runs at the shortest `pollSeconds` any
+ * such workload asks for, and each workload's `timeoutMinutes` becomes its own number of reads.
+ */
+function terraformRunPolling(props: RecoveryDefinitionProps): { pollSeconds: number; maxPolls: (timeoutMinutes: number) => number } | undefined {
+  const workloads = terraformCloudWorkloads(props);
+  if (workloads.length === 0) return undefined;
+  const pollSeconds = Math.min(...workloads.map((x) => x.infrastructure.pollSeconds));
+  return { pollSeconds, maxPolls: (timeoutMinutes) => Math.max(1, Math.ceil((timeoutMinutes * 60) / pollSeconds)) };
+}
+
+/** Throttling and transient failures of an HTTP Task (the API's status codes, the connection's own errors). */
+const HTTP_TRANSIENT_ERRORS = [
+  'States.Http.StatusCode.429',
+  'States.Http.StatusCode.502',
+  'States.Http.StatusCode.503',
+  'States.Http.StatusCode.504',
+  'Events.ConnectionResource.ConcurrentModification',
+  'Events.ConnectionResource.InternalError',
+];
+
+/**
+ * Terraform Cloud states of the build branch (workloads with `infrastructure.kind` terraformCloud):
+ * queue an auto-applied run in the workspace (`POST /api/v2/runs`, HTTP Task through the EventBridge
+ * connection), then read it (`GET /api/v2/runs/{id}`) until it is applied or ends otherwise, bounded
+ * by the workload's `timeoutMinutes`. The API answers `application/vnd.api+json`: whether Step
+ * Functions hands it over parsed or as a string, it is parsed before use. None without such workloads.
+ */
+function terraformCloudStates(props: RecoveryDefinitionProps, opts: { next: string; onFailure: string }): { startAt: string; states: Record<string, State> } | undefined {
+  const polling = terraformRunPolling(props);
+  if (!polling) return undefined;
+  const tfc = props.terraformCloud;
+  if (!tfc) throw new Error('recoveryDefinition: workloads with infrastructure "terraformCloud" need props.terraformCloud (API URL and connection)');
+  const maxPolls = Math.max(...terraformCloudWorkloads(props).map((x) => polling.maxPolls(x.infrastructure.timeoutMinutes)));
+  const catchAll: CatchRule[] = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: opts.onFailure }];
+  const http = (parameters: Record<string, unknown>, rest: Record<string, unknown>): TaskState =>
+    ({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::http:invoke',
+      Parameters: { ...parameters, Authentication: { ConnectionArn: tfc.connectionArn } },
+      // The API answers 429 when throttled; 5xx from its gateway are transient.
+      Retry: retryTransient(HTTP_TRANSIENT_ERRORS),
+      Catch: catchAll,
+      ...rest,
+    }) as unknown as TaskState;
+  /** `<prefix>` stored `body` as the API returned it: parse it when it is a string. */
+  const parsed = (prefix: string, key: string, next: string): Record<string, State> => ({
+    [`${prefix}Parsed`]: { Type: 'Choice', Choices: [{ Variable: `$.${key}.body`, IsString: true, Next: `${prefix}Parse` }], Default: next },
+    [`${prefix}Parse`]: { Type: 'Pass', Parameters: { 'body.$': `States.StringToJson($.${key}.body)` }, ResultPath: `$.${key}`, Next: next },
+  });
+  const status = '$.terraformRunStatus.status';
+  const states: Record<string, State> = {
+    TerraformRunCreate: http(
+      {
+        ApiEndpoint: `${tfc.apiUrl}/api/v2/runs`,
+        Method: 'POST',
+        Headers: { 'Content-Type': 'application/vnd.api+json' },
+        RequestBody: {
+          data: {
+            type: 'runs',
+            attributes: { 'message.$': "States.Format('Disaster recovery ({}) of {}: execution {}', $.mode, $.config.workload, $$.Execution.Name)", 'auto-apply': true },
+            relationships: { workspace: { data: { type: 'workspaces', 'id.$': '$.config.infrastructure.workspaceId' } } },
+          },
+        },
+      },
+      { ResultSelector: { 'body.$': '$.ResponseBody' }, ResultPath: '$.terraformRun', Next: 'TerraformRunCreatedParsed' },
+    ),
+    ...parsed('TerraformRunCreated', 'terraformRun', 'TerraformRunQueued'),
+    TerraformRunQueued: { Type: 'Pass', Parameters: { 'id.$': '$.terraformRun.body.data.id' }, ResultPath: '$.terraformRun', Next: 'TerraformRunPollInit' },
+    TerraformRunPollInit: { Type: 'Pass', Result: { value: 0 }, ResultPath: '$.terraformRunAttempts', Next: 'TerraformRunPollCheck' },
+    TerraformRunPollCheck: http(
+      { 'ApiEndpoint.$': `States.Format('${tfc.apiUrl}/api/v2/runs/{}', $.terraformRun.id)`, Method: 'GET' },
+      { ResultSelector: { 'body.$': '$.ResponseBody' }, ResultPath: '$.terraformRunStatus', Next: 'TerraformRunPollParsed' },
+    ),
+    ...parsed('TerraformRunPoll', 'terraformRunStatus', 'TerraformRunPollRead'),
+    TerraformRunPollRead: { Type: 'Pass', Parameters: { 'status.$': '$.terraformRunStatus.body.data.attributes.status' }, ResultPath: '$.terraformRunStatus', Next: 'TerraformRunPollEvaluate' },
+    TerraformRunPollEvaluate: {
+      Type: 'Choice',
+      Choices: [
+        { Or: TERRAFORM_RUN_DONE_STATUSES.map((s) => ({ Variable: status, StringEquals: s })), Next: opts.next },
+        { Or: TERRAFORM_RUN_FAILED_STATUSES.map((s) => ({ Variable: status, StringEquals: s })), Next: 'TerraformRunFailed' },
+        // The workload's own timeoutMinutes, and the longest any workload asks for.
+        { Variable: '$.terraformRunAttempts.value', NumericGreaterThanEqualsPath: '$.config.infrastructure.maxPolls', Next: 'TerraformRunTimedOut' },
+        { Variable: '$.terraformRunAttempts.value', NumericGreaterThanEquals: maxPolls, Next: 'TerraformRunTimedOut' },
+      ],
+      Default: 'TerraformRunPollWait',
+    },
+    TerraformRunPollWait: { Type: 'Wait', Seconds: polling.pollSeconds, Next: 'TerraformRunPollCount' },
+    TerraformRunPollCount: { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.terraformRunAttempts.value, 1)' }, ResultPath: '$.terraformRunAttempts', Next: 'TerraformRunPollCheck' },
+    TerraformRunFailed: {
+      Type: 'Pass',
+      Parameters: { Error: 'TerraformRunFailed', 'Cause.$': `States.Format('Terraform Cloud run {} of workspace {} ended {}: nothing was applied', $.terraformRun.id, $.config.infrastructure.workspaceId, ${status})` },
+      ResultPath: '$.failure',
+      Next: opts.onFailure,
+    },
+    TerraformRunTimedOut: {
+      Type: 'Pass',
+      Parameters: {
+        Error: 'TerraformRunTimedOut',
+        'Cause.$': `States.Format('Terraform Cloud run {} of workspace {} was still {} after {} reads ${polling.pollSeconds} s apart (recovery.infrastructure.timeoutMinutes)', $.terraformRun.id, $.config.infrastructure.workspaceId, ${status}, $.terraformRunAttempts.value)`,
+      },
+      ResultPath: '$.failure',
+      Next: opts.onFailure,
+    },
+  };
+  return { startAt: 'TerraformRunCreate', states };
+}
+
 function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Record<string, unknown> {
   return {
     workload: w.name,
@@ -177,13 +339,23 @@ function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Re
     startCommand: w.startCommand,
     mountRoot: w.mountRoot,
     target: { ...props.target, nameSuffix: props.target.nameSuffix ?? 'dr' },
+    // Only where some workload builds through Terraform Cloud (HowToBuild reads it).
+    ...(terraformRunPolling(props) ? { infrastructure: infrastructureConfig(w, props) } : {}),
   };
 }
 
+function infrastructureConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Record<string, unknown> {
+  const infrastructure = w.infrastructure ?? { kind: 'autoScaling' };
+  if (infrastructure.kind !== 'terraformCloud') return { kind: 'autoScaling' };
+  const polling = terraformRunPolling(props) as NonNullable<ReturnType<typeof terraformRunPolling>>;
+  return { kind: 'terraformCloud', workspaceId: infrastructure.workspaceId, maxPolls: polling.maxPolls(infrastructure.timeoutMinutes) };
+}
+
 /**
- * The recovery machine: approve → locate data (copying from the central vault where the DR copy is
- * missing or too old) → build infrastructure → restore data (parallel, bounded) → connect servers →
- * fail over traffic → verify and report; every step retried on throttling and caught into a failure
+ * The recovery machine: approve → locate data → copy from the central vault where the DR copy is
+ * missing or too old, beside building the infrastructure (Auto Scaling groups or a Terraform Cloud
+ * run) → restore data (parallel, bounded) → connect servers (attach volumes, mount targets for
+ * restored file systems, runbook) → fail over traffic → verify and report; every step retried on throttling and caught into a failure
  * report naming the step. Input: `{ workload | incident.account, mode: failover|drill, pointInTime?,
  * trigger?: manual|event|schedule, incident? }`.
  */
@@ -196,6 +368,8 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   // concurrency any workload asks for.
   const jobPolls = Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll);
   const jobConcurrency = Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency)));
+  // Restored EFS file systems need mount targets before the runbook mounts them.
+  const restoresEfs = props.workloads.some((w) => w.resourceTypes.includes('EFS'));
 
   // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
   // A Choice rule on a missing Variable fails the execution (States.Runtime), and the DR bus rule's
@@ -261,29 +435,31 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   };
   states.ApprovalRejected = { Type: 'Pass', Result: { Error: 'ApprovalRejected', Cause: 'On-call rejected the recovery.' }, ResultPath: '$.failure', Next: 'ApproveFailed' };
 
-  // ---- 2. locate data (and copy from the central vault where needed) ------------------------------
-  states.LocateData = lambdaTask(
-    fn.locateRecoveryPoints,
-    {
-      'workload.$': '$.config.workload',
-      'sourceAccountId.$': '$.config.accountId',
-      'pointInTime.$': '$.pointInTime',
-      'rpoMinutes.$': '$.config.rpoMinutes',
-      'resourceTypes.$': '$.config.resourceTypes',
-      restoreVault: { name: props.restoreVault.name, accountId: props.restoreVault.accountId, region: props.restoreVault.region },
-      centralVault: { ...props.centralVault, copyStarterRoleArn: props.copyStarterRoleArn },
-    },
-    { ResultPath: '$.located', Catch: onFailure('LocateData'), Next: 'NeedsCopy' },
-  );
-  states.NeedsCopy = {
-    Type: 'Choice',
-    Choices: [
-      { And: [{ Variable: '$.located.Payload.toCopy[0]', IsPresent: true }, { Variable: '$.copyRounds.value', IsPresent: true }, { Variable: '$.copyRounds.value', NumericGreaterThanEquals: MAX_COPY_ROUNDS }], Next: 'CopyDidNotLand' },
-      { Variable: '$.located.Payload.toCopy[0]', IsPresent: true, Next: 'CopyToRestoreVault' },
-    ],
-    Default: 'BuildInfrastructure',
+  // ---- 2. locate data ------------------------------------------------------------------------------
+  const locatePayload = {
+    'workload.$': '$.config.workload',
+    'sourceAccountId.$': '$.config.accountId',
+    'pointInTime.$': '$.pointInTime',
+    'rpoMinutes.$': '$.config.rpoMinutes',
+    'resourceTypes.$': '$.config.resourceTypes',
+    restoreVault: { name: props.restoreVault.name, accountId: props.restoreVault.accountId, region: props.restoreVault.region },
+    ...(props.copyFromCentralVault === false ? {} : { centralVault: { ...props.centralVault, copyStarterRoleArn: props.copyStarterRoleArn } }),
+    ...(props.airGappedVault ? { airGappedVault: { name: props.airGappedVault.name, accountId: props.airGappedVault.accountId, region: props.airGappedVault.region } } : {}),
   };
-  states.CopyDidNotLand = { Type: 'Pass', Result: { Error: 'CopyDidNotLand', Cause: `Copied recovery points were still not found in the DR restore vault after ${MAX_COPY_ROUNDS} rounds.` }, ResultPath: '$.failure', Next: 'CopyToRestoreVaultFailed' };
+  states.LocateData = lambdaTask(fn.locateRecoveryPoints, locatePayload, { ResultPath: '$.located', Catch: onFailure('LocateData'), Next: 'NothingRestoredYet' });
+  // From here on a failed drill has servers to scale back to zero (cleanup runs when $.restores is
+  // present): RestoreData replaces this with what it restored.
+  states.NothingRestoredYet = { Type: 'Pass', Result: [], ResultPath: '$.restores', Next: 'CopyAndBuild' };
+
+  // ---- 2-3. copies from the central vault beside the infrastructure --------------------------------
+  // A copy from the central vault may take hours, the servers minutes, and neither needs the other: the
+  // two run as the branches of a Parallel state, and RestoreData starts when both are done. A branch
+  // cannot transition outside itself, so each catches its failures into a Fail state
+  // (BRANCH_FAILED) whose cause carries the step, the error and the cause; below the Parallel they
+  // become the usual failure report naming the step. A failing branch stops the other (Step
+  // Functions stops the remaining branches when one fails).
+
+  // Branch 1: copy what the DR vault lacks (bounded rounds), locate again, hand over the located points.
   const copyStates: Record<string, State> = {
     StartCopyJob: sdkTask(
       'backup',
@@ -318,21 +494,37 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     }),
     CopyDone: { Type: 'Succeed' },
   };
-  states.CopyToRestoreVault = {
-    Type: 'Map',
-    ItemsPath: '$.located.Payload.toCopy',
-    ItemSelector: { 'centralRecoveryPointArn.$': '$$.Map.Item.Value.centralRecoveryPointArn', 'executionName.$': '$$.Execution.Name' },
-    MaxConcurrency: jobConcurrency,
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'StartCopyJob', States: catchInsideProcessor(copyStates, 'CopyItemFailed') },
-    ResultPath: null,
-    Catch: onFailure('CopyToRestoreVault'),
-    Next: 'CountCopyRound',
-  } as MapState;
-  states.CountCopyRound = { Type: 'Choice', Choices: [{ Variable: '$.copyRounds.value', IsPresent: true, Next: 'IncrementCopyRound' }], Default: 'FirstCopyRound' };
-  states.FirstCopyRound = { Type: 'Pass', Result: { value: 1 }, ResultPath: '$.copyRounds', Next: 'LocateData' };
-  states.IncrementCopyRound = { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.copyRounds.value, 1)' }, ResultPath: '$.copyRounds', Next: 'LocateData' };
+  const copyBranch: Record<string, State> = {
+    NeedsCopy: {
+      Type: 'Choice',
+      Choices: [
+        { And: [{ Variable: '$.located.Payload.toCopy[0]', IsPresent: true }, { Variable: '$.copyRounds.value', IsPresent: true }, { Variable: '$.copyRounds.value', NumericGreaterThanEquals: MAX_COPY_ROUNDS }], Next: 'CopyDidNotLand' },
+        { Variable: '$.located.Payload.toCopy[0]', IsPresent: true, Next: 'CopyToRestoreVault' },
+      ],
+      Default: 'CopiesLanded',
+    },
+    CopyDidNotLand: { Type: 'Pass', Result: { Error: 'CopyDidNotLand', Cause: `Copied recovery points were still not found in the DR restore vault after ${MAX_COPY_ROUNDS} rounds.` }, ResultPath: '$.failure', Next: 'CopyToRestoreVaultBranchFailed' },
+    CopyToRestoreVault: {
+      Type: 'Map',
+      ItemsPath: '$.located.Payload.toCopy',
+      ItemSelector: { 'centralRecoveryPointArn.$': '$$.Map.Item.Value.centralRecoveryPointArn', 'executionName.$': '$$.Execution.Name' },
+      MaxConcurrency: jobConcurrency,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'StartCopyJob', States: catchInsideProcessor(copyStates, 'CopyItemFailed') },
+      ResultPath: null,
+      Catch: onBranchFailure('CopyToRestoreVault'),
+      Next: 'CountCopyRound',
+    } as MapState,
+    CountCopyRound: { Type: 'Choice', Choices: [{ Variable: '$.copyRounds.value', IsPresent: true, Next: 'IncrementCopyRound' }], Default: 'FirstCopyRound' },
+    FirstCopyRound: { Type: 'Pass', Result: { value: 1 }, ResultPath: '$.copyRounds', Next: 'LocateCopied' },
+    IncrementCopyRound: { Type: 'Pass', Parameters: { 'value.$': 'States.MathAdd($.copyRounds.value, 1)' }, ResultPath: '$.copyRounds', Next: 'LocateCopied' },
+    // The same function as LocateData: the copies have landed in the DR restore vault.
+    LocateCopied: lambdaTask(fn.locateRecoveryPoints, locatePayload, { ResultPath: '$.located', Catch: onBranchFailure('LocateData'), Next: 'NeedsCopy' }),
+    CopiesLanded: { Type: 'Pass', Parameters: { 'Payload.$': '$.located.Payload' }, End: true },
+    ...branchFailureStates('Copy', ['LocateData', 'CopyToRestoreVault']),
+  };
 
-  // ---- 3. build infrastructure: scale each server role up and wait for running, SSM-managed instances
+  // Branch 2: build the infrastructure: scale each server role up and wait for running, SSM-managed
+  // instances (or, for workloads with recovery.infrastructure terraformCloud, a Terraform Cloud run).
   const serverStates: Record<string, State> = {
     ScaleUp: sdkTask(
       'autoscaling',
@@ -360,15 +552,47 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     }),
     ServerReady: { Type: 'Succeed' },
   };
-  states.BuildInfrastructure = {
-    Type: 'Map',
-    ItemsPath: '$.config.servers',
-    MaxConcurrency: 10,
-    ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'ScaleUp', States: catchInsideProcessor(serverStates, 'ServerItemFailed') },
-    ResultPath: null,
-    Catch: onFailure('BuildInfrastructure'),
+  const terraformCloud = terraformCloudStates(props, { next: 'InfrastructureReady', onFailure: 'BuildInfrastructureBranchFailed' });
+  const buildBranch: Record<string, State> = {
+    ...(terraformCloud
+      ? { HowToBuild: { Type: 'Choice', Choices: [{ Variable: '$.config.infrastructure.kind', StringEquals: 'terraformCloud', Next: terraformCloud.startAt }], Default: 'BuildInfrastructure' } as State, ...terraformCloud.states }
+      : {}),
+    BuildInfrastructure: {
+      Type: 'Map',
+      ItemsPath: '$.config.servers',
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'ScaleUp', States: catchInsideProcessor(serverStates, 'ServerItemFailed') },
+      ResultPath: null,
+      Catch: onBranchFailure('BuildInfrastructure'),
+      Next: 'InfrastructureReady',
+    } as MapState,
+    InfrastructureReady: { Type: 'Pass', Result: { ready: true }, End: true },
+    ...branchFailureStates('Build', ['BuildInfrastructure']),
+  };
+
+  states.CopyAndBuild = {
+    Type: 'Parallel',
+    Branches: [
+      { StartAt: 'NeedsCopy', States: copyBranch },
+      { StartAt: terraformCloud ? 'HowToBuild' : 'BuildInfrastructure', States: buildBranch },
+    ],
+    // The copy branch hands over the recovery points located once the copies landed.
+    ResultSelector: { 'Payload.$': '$[0].Payload' },
+    ResultPath: '$.located',
+    Catch: [
+      { ErrorEquals: [BRANCH_FAILED], ResultPath: '$.branchFailure', Next: 'ReadBranchFailure' },
+      // Every state of both branches catches its failures; this only guards what cannot be caught inside.
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BuildInfrastructureFailed' },
+    ],
     Next: 'RestoreData',
-  } as MapState;
+  } as ParallelState;
+  states.ReadBranchFailure = { Type: 'Pass', Parameters: { 'value.$': 'States.StringToJson($.branchFailure.Cause)' }, ResultPath: '$.branchFailure', Next: 'StoreBranchFailure' };
+  states.StoreBranchFailure = { Type: 'Pass', InputPath: '$.branchFailure.value.failure', ResultPath: '$.failure', Next: 'RouteBranchFailure' };
+  states.RouteBranchFailure = {
+    Type: 'Choice',
+    Choices: (['LocateData', 'CopyToRestoreVault'] as const).map((step) => ({ Variable: '$.branchFailure.value.failedStep', StringEquals: step, Next: `${step}Failed` })),
+    Default: 'BuildInfrastructureFailed',
+  };
 
   // ---- 4. restore data: in parallel, bounded, each job polled with a timeout ----------------------
   const restoreStates: Record<string, State> = {
@@ -380,7 +604,9 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         'recoveryPointArn.$': '$.point.recoveryPointArn',
         'resourceType.$': '$.point.resourceType',
         'resourceArn.$': '$.point.resourceArn',
-        restoreVaultName: props.restoreVault.name,
+        // With an air-gapped vault, a point is either in the restore vault or restored in place from the
+        // shared vault: locate names the vault holding each one.
+        ...(props.airGappedVault ? { 'restoreVaultName.$': '$.point.backupVaultName', 'backupVaultAccountId.$': '$.point.backupVaultAccountId' } : { restoreVaultName: props.restoreVault.name }),
         'target.$': '$.target',
       },
       { ResultPath: '$.prepared', Next: 'StartRestoreJob' },
@@ -491,8 +717,93 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     },
     ResultPath: null,
     Catch: onFailure('ConnectServers'),
-    Next: 'RunConnectRunbook',
+    Next: restoresEfs ? 'CreateMountTargets' : 'RunConnectRunbook',
   } as MapState;
+  if (restoresEfs) {
+    // A restored EFS file system has no mount target, so the runbook's `mount -t efs` would fail: one in
+    // each subnet of the landing zone (one per zone), with the servers' security group (which accepts
+    // everything from itself, NFS included), then wait until they are available. CreateMountTarget
+    // fails with MountTargetConflict when the zone has one already: a re-run is fine.
+    const perSubnet: Record<string, State> = {
+      CreateMountTarget: sdkTask(
+        'efs',
+        'Efs',
+        'createMountTarget',
+        { 'FileSystemId.$': '$.fileSystemId', 'SubnetId.$': '$.subnetId', 'SecurityGroups.$': '$.securityGroupIds' },
+        {
+          ResultPath: null,
+          Retry: [
+            ...retryTransient(transientErrors('Efs')),
+            // Right after the restore job completes, the file system may still be settling.
+            { ErrorEquals: ['Efs.IncorrectFileSystemLifeCycleStateException'], IntervalSeconds: 15, MaxAttempts: 8, BackoffRate: 1.5 },
+          ],
+          Catch: [
+            { ErrorEquals: ['Efs.MountTargetConflictException'], ResultPath: null, Next: 'MountTargetExists' },
+            { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MountTargetItemFailed' },
+          ],
+          End: true,
+        },
+      ),
+      MountTargetExists: { Type: 'Succeed' },
+    };
+    const mountStates: Record<string, State> = {
+      IsFileSystem: {
+        Type: 'Choice',
+        Choices: [{ And: [{ Variable: '$.restore.resourceType', StringEquals: 'EFS' }, { Variable: '$.subnetIds[0]', IsPresent: true }], Next: 'FileSystemId' }],
+        Default: 'NoFileSystem',
+      },
+      NoFileSystem: { Type: 'Succeed' },
+      FileSystemId: {
+        Type: 'Pass',
+        // arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-0123 → fs-0123
+        Parameters: { 'id.$': "States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), 1)", 'subnets.$': 'States.ArrayLength($.subnetIds)' },
+        ResultPath: '$.fileSystem',
+        Next: 'MountTargetPerSubnet',
+      },
+      MountTargetPerSubnet: {
+        Type: 'Map',
+        ItemsPath: '$.subnetIds',
+        ItemSelector: { 'fileSystemId.$': '$.fileSystem.id', 'subnetId.$': '$$.Map.Item.Value', 'securityGroupIds.$': '$.securityGroupIds' },
+        // One at a time per file system.
+        MaxConcurrency: 1,
+        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'CreateMountTarget', States: catchInsideProcessor(perSubnet, 'MountTargetItemFailed') },
+        ResultPath: null,
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MountTargetsItemFailed' }],
+        Next: 'MountTargetPollInit',
+      } as MapState,
+      ...pollLoop({
+        prefix: 'MountTargetPoll',
+        key: 'mountTargets',
+        check: sdkTask('efs', 'Efs', 'describeMountTargets', { 'FileSystemId.$': '$.fileSystem.id' }, {
+          ResultSelector: {
+            'available.$': "States.ArrayLength($.MountTargets[?(@.LifeCycleState == 'available')])",
+            'failed.$': "States.ArrayLength($.MountTargets[?(@.LifeCycleState == 'error')])",
+            'statusMessage.$': "States.Format('a mount target is in state error: {}', States.JsonToString($.MountTargets))",
+          },
+          ResultPath: '$.mountTargets',
+          Next: 'x',
+        }),
+        pollSeconds: Math.min(poll, 30),
+        maxAttempts: Math.ceil(900 / Math.min(poll, 30)),
+        doneWhen: { Variable: '$.mountTargets.available', NumericGreaterThanEqualsPath: '$.fileSystem.subnets' },
+        failWhen: { Variable: '$.mountTargets.failed', NumericGreaterThan: 0 },
+        failError: 'MountTargetFailed',
+        timeoutError: 'MountTargetsNotAvailable',
+        next: 'MountTargetsReady',
+      }),
+      MountTargetsReady: { Type: 'Succeed' },
+    };
+    states.CreateMountTargets = {
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value', 'subnetIds.$': '$.config.target.subnetIds', 'securityGroupIds.$': '$.config.target.securityGroupIds' },
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFileSystem', States: catchInsideProcessor(mountStates, 'MountTargetsItemFailed') },
+      ResultPath: null,
+      Catch: onFailure('ConnectServers'),
+      Next: 'RunConnectRunbook',
+    } as MapState;
+  }
   states.RunConnectRunbook = sdkTask(
     'ssm',
     'Ssm',

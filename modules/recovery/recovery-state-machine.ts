@@ -59,8 +59,13 @@ export class RecoveryStateMachine extends Construct {
       { Sid: 'InvokeRecoveryFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: Object.values(def.functionArns).sort() },
       { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
       { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: props.onCallKeyArn },
-      { Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: def.copyStarterRoleArn },
+      ...(def.copyFromCentralVault === false ? [] : [{ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: def.copyStarterRoleArn }]),
       { Sid: 'RestoreFromRestoreVault', Effect: 'Allow', Action: 'backup:StartRestoreJob', Resource: restorePoints },
+      // Points of the air-gapped vault shared through AWS RAM are restored in place: their ARNs are
+      // backup recovery points of the vault's owner (the vault's RAM share grants the other side).
+      ...(def.airGappedVault
+        ? [{ Sid: 'RestoreInPlaceFromAirGappedVault', Effect: 'Allow' as const, Action: 'backup:StartRestoreJob', Resource: `arn:${p}:backup:${def.airGappedVault.region}:${def.airGappedVault.accountId}:recovery-point:*` }]
+        : []),
       // DescribeRestoreJob supports no resource-level permissions.
       { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },
       { Sid: 'PassRestoreRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.restoreRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
@@ -79,6 +84,43 @@ export class RecoveryStateMachine extends Construct {
       { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
     ];
     if (asgArns.length > 0) statements.push({ Sid: 'ScaleRecoveryServers', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: asgArns.sort() });
+    if (def.terraformCloud && workloads.some((w) => w.infrastructure?.kind === 'terraformCloud')) {
+      // BuildInfrastructure through Terraform Cloud: HTTP Tasks to the runs API only, through its connection.
+      const runs = `${def.terraformCloud.apiUrl}/api/v2/runs`;
+      statements.push(
+        // InvokeHTTPEndpoint has no resource type of its own (Service Authorization Reference): "*",
+        // narrowed by the endpoint and method of each call.
+        { Sid: 'QueueTerraformCloudRuns', Effect: 'Allow', Action: 'states:InvokeHTTPEndpoint', Resource: '*', Condition: { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': runs } } },
+        { Sid: 'ReadTerraformCloudRuns', Effect: 'Allow', Action: 'states:InvokeHTTPEndpoint', Resource: '*', Condition: { StringEquals: { 'states:HTTPMethod': 'GET' }, StringLike: { 'states:HTTPEndpoint': `${runs}/run-*` } } },
+        { Sid: 'UseTerraformCloudConnection', Effect: 'Allow', Action: 'events:RetrieveConnectionCredentials', Resource: def.terraformCloud.connectionArn },
+        {
+          Sid: 'ReadTerraformCloudConnectionSecret',
+          Effect: 'Allow',
+          Action: ['secretsmanager:DescribeSecret', 'secretsmanager:GetSecretValue'],
+          Resource: `arn:${p}:secretsmanager:${region}:${accountId}:secret:events!connection/${def.terraformCloud.connectionName}/*`,
+        },
+      );
+    }
+    if (workloads.some((w) => w.resourceTypes.includes('EFS'))) {
+      // Mount targets for the EFS file systems restored into this account and region (CreateMountTargets).
+      statements.push(
+        {
+          Sid: 'MountTargetsForRestoredFileSystems',
+          Effect: 'Allow',
+          Action: ['elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DescribeMountTargets'],
+          Resource: `arn:${p}:elasticfilesystem:${region}:${accountId}:file-system/*`,
+        },
+        // CreateMountTarget creates the mount target's network interface with the caller's permissions.
+        {
+          Sid: 'MountTargetNetworkInterfaces',
+          Effect: 'Allow',
+          Action: 'ec2:CreateNetworkInterface',
+          Resource: ['network-interface', 'security-group', 'subnet'].map((type) => `arn:${p}:ec2:${region}:${accountId}:${type}/*`),
+        },
+        // Describe calls of EC2 support no resource-level permissions.
+        { Sid: 'MountTargetNetworkLookups', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
+      );
+    }
     if (alarmArns.length > 0) statements.push({ Sid: 'CheckHealth', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: alarmArns.sort() });
     if (failovers.length > 0) {
       statements.push({

@@ -14,6 +14,10 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = [
   'autoscaling:Describe*',
   'backup:DescribeCopyJob',
   'backup:DescribeRestoreJob',
+  'backup:GetRestoreJobMetadata',
+  'backup:ListRestoreJobs',
+  'backup:PutRestoreValidationResult',
+  'cloudwatch:GetMetricData',
   'cloudwatch:PutMetricData',
   'ec2:Describe*',
   'logs:CreateLogDelivery',
@@ -31,6 +35,9 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = [
   'ssm:GetCommandInvocation',
   'ssm:ListCommandInvocations',
   'ssm:ListCommands',
+  // HTTP Tasks: no resource type in the Service Authorization Reference; narrowed by the
+  // states:HTTPEndpoint and states:HTTPMethod conditions instead.
+  'states:InvokeHTTPEndpoint',
   'xray:*',
 ];
 

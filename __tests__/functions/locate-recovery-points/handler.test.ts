@@ -69,7 +69,7 @@ describe('locate-recovery-points handler', () => {
     await expect(handler(INPUT, context)).resolves.toEqual({
       workload: 'shop',
       pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', recoveryPointArn: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0dr0000000000001', creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
+      ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', source: 'restoreVault', backupVaultName: 'acme-dr-restore', backupVaultAccountId: '222222222222', recoveryPointArn: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0dr0000000000001', creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
       toCopy: [{ resourceArn: RDS_ARN, resourceType: 'RDS', centralRecoveryPointArn: 'arn:aws:rds:ap-northeast-1:111111111111:snapshot:awsbackup:job-1', creationDate: '2026-11-19T12:00:00.000Z' }],
       oldestRecoveryPointTime: '2026-11-19T12:00:00.000Z',
     });

@@ -43,6 +43,9 @@ const INPUT = {
   centralVault: { name: 'acme-central', accountId: '111111111111', region: REGION, copyStarterRoleArn: ROLE_ARN },
 };
 
+/** The fields of a point ready in the DR restore vault. */
+const IN_DR = { source: 'restoreVault', backupVaultName: 'acme-dr-restore', backupVaultAccountId: '222222222222' } as const;
+
 const CREDENTIALS = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-20T03:15:00Z') };
 const ASSUMED: AssumedCredentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date('2026-11-20T03:15:00Z') };
 
@@ -139,8 +142,8 @@ describe('choosing recovery points', () => {
       workload: 'shop',
       pointInTime: '2026-11-20T00:00:00.000Z',
       ready: [
-        { resourceArn: EBS_ARN, resourceType: 'EBS', recoveryPointArn: drSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
-        { resourceArn: RDS_ARN, resourceType: 'RDS', recoveryPointArn: drRdsSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
+        { resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
+        { resourceArn: RDS_ARN, resourceType: 'RDS', ...IN_DR, recoveryPointArn: drRdsSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
       ],
       toCopy: [],
       oldestRecoveryPointTime: '2026-11-19T18:00:00.000Z',
@@ -184,7 +187,7 @@ describe('choosing recovery points', () => {
     await expect(run(INPUT)).resolves.toEqual({
       workload: 'shop',
       pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
+      ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
       toCopy: [{ resourceArn: DDB_ARN, resourceType: 'DynamoDB', centralRecoveryPointArn: centralBackupPoint(1), creationDate: '2026-11-10T06:00:00.000Z' }],
       oldestRecoveryPointTime: '2026-11-10T06:00:00.000Z',
     });
@@ -195,7 +198,7 @@ describe('choosing recovery points', () => {
     centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-15T18:00:00Z')] });
 
     const result = await run(INPUT);
-    expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', recoveryPointArn: drSnapshot(1), creationDate: '2026-11-15T18:00:00.000Z', stale: true }]);
+    expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-15T18:00:00.000Z', stale: true }]);
     expect(result.toCopy).toEqual([]);
     expect(logs.warn).toEqual([expect.objectContaining({ message: expect.stringContaining('older than the RPO'), resourceArn: EBS_ARN })]);
   });
@@ -213,7 +216,7 @@ describe('choosing recovery points', () => {
     });
 
     const result = await run({ ...INPUT, resourceTypes: ['EBS', 'DynamoDB'] });
-    expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T06:00:00.000Z', stale: false }]);
+    expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T06:00:00.000Z', stale: false }]);
     expect(result.toCopy).toEqual([]);
     expect(listInputs(drMock)[0].ByCreatedBefore).toEqual(new Date('2026-11-20T00:00:00.000Z'));
   });
@@ -257,7 +260,7 @@ describe('which resources belong to the workload', () => {
     await expect(run(INPUT)).resolves.toEqual({
       workload: 'shop',
       pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [{ resourceArn: BUCKET_ARN, resourceType: 'S3', recoveryPointArn: drBackupPoint(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
+      ready: [{ resourceArn: BUCKET_ARN, resourceType: 'S3', ...IN_DR, recoveryPointArn: drBackupPoint(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
       toCopy: [],
       oldestRecoveryPointTime: '2026-11-19T18:00:00.000Z',
     });

@@ -1,7 +1,8 @@
 import { Testing } from 'cdktf';
-import { allStates, transitions, type ChoiceRule, type State, type StateMachineDefinition } from '../../../modules/recovery/asl';
-import { RECOVERY_STEPS } from '../../../modules/recovery/definition';
+import { allStates, findState, stateMachineLevels, transitions, type ChoiceRule, type MapState, type ParallelState, type State, type StateMachineDefinition, type TaskState } from '../../../modules/recovery/asl';
+import { BRANCH_FAILED, RECOVERY_STEPS } from '../../../modules/recovery/definition';
 import { estateFor, exampleInput, FIXTURES, readJson } from '../../helpers/synth';
+import { terraformCloudInput, TFC_WORKSPACE_ID } from '../../helpers/terraform-cloud';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -51,13 +52,13 @@ function boundedExits(rule: ChoiceRule): boolean {
   return rule.NumericGreaterThanEquals !== undefined && /(Attempts|Rounds)\.value$/.test(rule.Variable ?? '') || (rule.And ?? []).some(boundedExits);
 }
 
-function levels(def: { States: Record<string, State> }): Record<string, State>[] {
-  return [def.States, ...Object.values(def.States).flatMap((s) => (s.Type === 'Map' ? levels(s.ItemProcessor) : []))];
-}
+/** Each state machine of the definition (top level, Map processors, Parallel branches): a separate graph. */
+const levels = stateMachineLevels;
 
 describe.each([
   ['the example', () => exampleInput()],
   ['three workloads', () => readJson(path.join(FIXTURES, 'three-workloads.json'))],
+  ['a workload built by Terraform Enterprise', () => terraformCloudInput({ pollSeconds: 20, timeoutMinutes: 45 }, 'tfe.example.com')],
 ])('recovery state machine of %s', (_name, input) => {
   const def = synthesizedDefinition(input());
 
@@ -71,10 +72,20 @@ describe.each([
     expect(tasks.length).toBeGreaterThan(10);
     for (const [name, task] of tasks) {
       if (task.Type !== 'Task') continue;
-      expect({ name, retry: task.Retry?.[0]?.ErrorEquals.some((e) => /Throttl|TooManyRequests/.test(e)) }).toEqual({ name, retry: true });
+      // (HTTP Tasks: the API's 429 Too Many Requests.)
+      expect({ name, retry: task.Retry?.[0]?.ErrorEquals.some((e) => /Throttl|TooManyRequests|StatusCode\.429$/.test(e)) }).toEqual({ name, retry: true });
       expect({ name, jitter: task.Retry?.[0]?.JitterStrategy, bounded: (task.Retry?.[0]?.MaxAttempts ?? 99) <= 10 }).toEqual({ name, jitter: 'FULL', bounded: true });
       expect({ name, catch: (task.Catch ?? []).length > 0 }).toEqual({ name, catch: true });
     }
+  });
+
+  it('gives every Map and Parallel a Catch, and names every state once across processors and branches', () => {
+    const all = allStates(def);
+    for (const [name, state] of all.filter(([, s]) => s.Type === 'Map' || s.Type === 'Parallel')) {
+      expect({ name, catch: ((state as { Catch?: unknown[] }).Catch ?? []).length > 0 }).toEqual({ name, catch: true });
+    }
+    const names = all.map(([n]) => n);
+    expect(names.filter((n, i) => names.indexOf(n) !== i)).toEqual([]);
   });
 
   it('cannot loop forever: every cycle has an exit bounded by a counter', () => {
@@ -134,7 +145,7 @@ describe('recovery inputs', () => {
   });
 
   it('copies from the central vault with the copy-starter role of the backup-vault account', () => {
-    const copy = def.States.CopyToRestoreVault;
+    const copy = findState(def, 'CopyToRestoreVault') as State;
     const start = copy.Type === 'Map' ? copy.ItemProcessor.States.StartCopyJob : undefined;
     expect(start).toMatchObject({
       Resource: 'arn:aws:states:::aws-sdk:backup:startCopyJob',
@@ -152,5 +163,179 @@ describe('recovery inputs', () => {
     expect(def.States.RequestApproval).toMatchObject({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', TimeoutSeconds: 3600 });
     expect(JSON.stringify(def.States.RequestApproval)).toContain('$$.Task.Token');
     expect((def.States.NeedsApproval as { Choices: ChoiceRule[] }).Choices.map((c) => c.StringEquals ?? c.BooleanEquals ?? c.IsPresent)).toEqual([false, 'manual', 'schedule', false]);
+  });
+});
+
+describe('copies from the central vault beside the infrastructure', () => {
+  const def = synthesizedDefinition(exampleInput());
+  const parallel = def.States.CopyAndBuild as ParallelState;
+  const [copy, build] = parallel.Branches;
+
+  it('locates, then copies and builds as the two branches of one Parallel state, then restores', () => {
+    expect(def.States.LocateData).toMatchObject({ Type: 'Task', Next: 'NothingRestoredYet' });
+    expect(def.States.NothingRestoredYet).toEqual({ Type: 'Pass', Result: [], ResultPath: '$.restores', Next: 'CopyAndBuild' });
+    expect(parallel).toMatchObject({ Type: 'Parallel', Next: 'RestoreData', ResultPath: '$.located', ResultSelector: { 'Payload.$': '$[0].Payload' } });
+    expect(parallel.Branches).toHaveLength(2);
+    expect(copy.StartAt).toBe('NeedsCopy');
+    expect(Object.keys(copy.States)).toEqual(expect.arrayContaining(['NeedsCopy', 'CopyToRestoreVault', 'CountCopyRound', 'LocateCopied', 'CopiesLanded']));
+    expect(copy.States.CopiesLanded).toEqual({ Type: 'Pass', Parameters: { 'Payload.$': '$.located.Payload' }, End: true });
+    expect(build.StartAt).toBe('BuildInfrastructure');
+    expect(build.States.BuildInfrastructure).toMatchObject({ Type: 'Map', ItemsPath: '$.config.servers', Next: 'InfrastructureReady' });
+    // Neither step is reachable at top level any more: nothing waits for the copies before building.
+    for (const name of ['NeedsCopy', 'CopyToRestoreVault', 'BuildInfrastructure']) expect(def.States[name]).toBeUndefined();
+    expect(Object.values(def.States).flatMap(transitions)).not.toContain('BuildInfrastructure');
+  });
+
+  it('copies in bounded rounds inside its branch: locate again after each round, give up after two', () => {
+    expect(copy.States.LocateCopied).toMatchObject({ Resource: 'arn:aws:states:::lambda:invoke', Next: 'NeedsCopy', ResultPath: '$.located' });
+    const payload = (s: State) => (s as TaskState).Parameters?.Payload;
+    expect(payload(copy.States.LocateCopied)).toEqual(payload(def.States.LocateData));
+    expect((copy.States.NeedsCopy as { Choices: ChoiceRule[] }).Choices[0]).toMatchObject({ Next: 'CopyDidNotLand', And: expect.arrayContaining([{ Variable: '$.copyRounds.value', NumericGreaterThanEquals: 2 }]) });
+  });
+
+  it('ends a failed branch with Recovery.StepFailed carrying the step, and reports it as that step', () => {
+    expect(BRANCH_FAILED).toBe('Recovery.StepFailed');
+    const catchOf = (s: State) => (s as { Catch?: { Next: string }[] }).Catch?.map((c) => c.Next);
+    expect(catchOf(copy.States.CopyToRestoreVault)).toEqual(['CopyToRestoreVaultBranchFailed']);
+    expect(catchOf(copy.States.LocateCopied)).toEqual(['LocateDataBranchFailed']);
+    expect(catchOf(build.States.BuildInfrastructure)).toEqual(['BuildInfrastructureBranchFailed']);
+    expect(copy.States.CopyDidNotLand).toMatchObject({ ResultPath: '$.failure', Next: 'CopyToRestoreVaultBranchFailed' });
+    expect(build.States.BuildInfrastructureBranchFailed).toEqual({ Type: 'Pass', Parameters: { failedStep: 'BuildInfrastructure', 'failure.$': '$.failure' }, ResultPath: '$.branchFailure', Next: 'BuildBranchSerializeFailure' });
+    expect(build.States.BuildBranchFail).toEqual({ Type: 'Fail', Error: 'Recovery.StepFailed', CausePath: '$.branchFailure.cause' });
+    expect(parallel.Catch).toEqual([
+      { ErrorEquals: ['Recovery.StepFailed'], ResultPath: '$.branchFailure', Next: 'ReadBranchFailure' },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BuildInfrastructureFailed' },
+    ]);
+    expect((def.States.RouteBranchFailure as { Choices: ChoiceRule[] }).Choices.map((c) => [c.StringEquals, c.Next])).toEqual([
+      ['LocateData', 'LocateDataFailed'],
+      ['CopyToRestoreVault', 'CopyToRestoreVaultFailed'],
+    ]);
+    expect(def.States.RouteBranchFailure).toMatchObject({ Default: 'BuildInfrastructureFailed' });
+  });
+
+  it('cleans up a failed drill once the servers may have been scaled up (CopyAndBuild onwards), not before', () => {
+    const cleanup = (def.States.FailedDrillNeedsCleanup as { Choices: ChoiceRule[] }).Choices[0];
+    expect(JSON.stringify(cleanup)).toContain('"Variable":"$.restores","IsPresent":true');
+    // $.restores exists from just before CopyAndBuild, not at Approve or LocateData.
+    const setters = allStates(def).filter(([, s]) => (s as { ResultPath?: string }).ResultPath === '$.restores').map(([n]) => n);
+    expect(setters.sort()).toEqual(['NothingRestoredYet', 'RestoreData']);
+  });
+});
+
+describe('mount targets for restored EFS file systems', () => {
+  const def = synthesizedDefinition(exampleInput());
+  const map = def.States.CreateMountTargets as MapState;
+
+  it('runs after the volumes are attached and before the connect runbook, over every restore', () => {
+    expect((def.States.ConnectServers as MapState).Next).toBe('CreateMountTargets');
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value', 'subnetIds.$': '$.config.target.subnetIds', 'securityGroupIds.$': '$.config.target.securityGroupIds' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ConnectServersFailed' }],
+      Next: 'RunConnectRunbook',
+    });
+    expect(map.ItemProcessor.States.IsFileSystem).toMatchObject({ Default: 'NoFileSystem' });
+    expect(JSON.stringify(map.ItemProcessor.States.IsFileSystem)).toContain('"StringEquals":"EFS"');
+  });
+
+  it('creates one per landing-zone subnet with the servers\' security group, a conflict (already there) counting as done', () => {
+    const perSubnet = map.ItemProcessor.States.MountTargetPerSubnet as MapState;
+    expect(perSubnet).toMatchObject({ ItemsPath: '$.subnetIds', ItemSelector: { 'subnetId.$': '$$.Map.Item.Value', 'securityGroupIds.$': '$.securityGroupIds', 'fileSystemId.$': '$.fileSystem.id' } });
+    const create = perSubnet.ItemProcessor.States.CreateMountTarget as TaskState;
+    expect(create).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:efs:createMountTarget',
+      Parameters: { 'FileSystemId.$': '$.fileSystemId', 'SubnetId.$': '$.subnetId', 'SecurityGroups.$': '$.securityGroupIds' },
+    });
+    expect(create.Catch?.[0]).toEqual({ ErrorEquals: ['Efs.MountTargetConflictException'], ResultPath: null, Next: 'MountTargetExists' });
+    expect(perSubnet.ItemProcessor.States.MountTargetExists).toEqual({ Type: 'Succeed' });
+    // The file system ID from the restore job's created resource ARN.
+    expect(map.ItemProcessor.States.FileSystemId).toMatchObject({ Parameters: { 'id.$': "States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), 1)" } });
+  });
+
+  it('waits until every mount target is available, bounded, failing on a mount target in error', () => {
+    const states = map.ItemProcessor.States;
+    expect(states.MountTargetPollCheck).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:efs:describeMountTargets', Parameters: { 'FileSystemId.$': '$.fileSystem.id' } });
+    const evaluate = states.MountTargetPollEvaluate as { Choices: ChoiceRule[] };
+    expect(evaluate.Choices[0]).toEqual({ Variable: '$.mountTargets.available', NumericGreaterThanEqualsPath: '$.fileSystem.subnets', Next: 'MountTargetsReady' });
+    expect(evaluate.Choices[1]).toMatchObject({ Variable: '$.mountTargets.failed', NumericGreaterThan: 0, Next: 'MountTargetPollFailed' });
+    expect(evaluate.Choices[2]).toMatchObject({ Variable: '$.mountTargetsAttempts.value', NumericGreaterThanEquals: 30, Next: 'MountTargetPollTimedOut' });
+  });
+
+  it('is left out when no workload restores EFS', () => {
+    const input = exampleInput() as { workloads: { backup: Record<string, unknown> }[] };
+    input.workloads[0].backup.resourceTypes = ['EBS', 'RDS', 'DynamoDB', 'S3'];
+    const without = synthesizedDefinition(input);
+    expect(allStates(without).map(([n]) => n)).not.toContain('CreateMountTargets');
+    expect((without.States.ConnectServers as MapState).Next).toBe('RunConnectRunbook');
+  });
+});
+
+describe('Terraform Cloud for BuildInfrastructure (recovery.infrastructure terraformCloud)', () => {
+  const def = synthesizedDefinition(terraformCloudInput({ pollSeconds: 20, timeoutMinutes: 45 }, 'tfe.example.com'));
+  const build = (def.States.CopyAndBuild as ParallelState).Branches[1];
+  const states = build.States;
+
+  it('chooses per workload: Terraform Cloud for its workloads, the Auto Scaling groups for the others', () => {
+    expect(build.StartAt).toBe('HowToBuild');
+    expect(states.HowToBuild).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.config.infrastructure.kind', StringEquals: 'terraformCloud', Next: 'TerraformRunCreate' }], Default: 'BuildInfrastructure' });
+    expect((def.States['Config-shop'] as { Result: Record<string, unknown> }).Result.infrastructure).toEqual({ kind: 'terraformCloud', workspaceId: TFC_WORKSPACE_ID, maxPolls: 135 });
+    expect(states.BuildInfrastructure).toMatchObject({ Type: 'Map', Next: 'InfrastructureReady' });
+  });
+
+  it('queues an auto-applied run in the workspace through the HTTP Task and the connection', () => {
+    expect(states.TerraformRunCreate).toMatchObject({
+      Type: 'Task',
+      Resource: 'arn:aws:states:::http:invoke',
+      Parameters: {
+        ApiEndpoint: 'https://tfe.example.com/api/v2/runs',
+        Method: 'POST',
+        Authentication: { ConnectionArn: expect.stringMatching(/^\$\{aws_cloudwatch_event_connection\.[A-Za-z0-9_]+\.arn\}$/) },
+        Headers: { 'Content-Type': 'application/vnd.api+json' },
+        RequestBody: {
+          data: {
+            type: 'runs',
+            attributes: { 'auto-apply': true, 'message.$': expect.stringContaining('$$.Execution.Name') },
+            relationships: { workspace: { data: { type: 'workspaces', 'id.$': '$.config.infrastructure.workspaceId' } } },
+          },
+        },
+      },
+      ResultSelector: { 'body.$': '$.ResponseBody' },
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'BuildInfrastructureBranchFailed' }],
+    });
+    // The token is the connection's: never a header of the definition.
+    expect(JSON.stringify(def)).not.toMatch(/"Authorization"/);
+    expect((states.TerraformRunCreate as TaskState).Retry?.[0].ErrorEquals).toEqual(expect.arrayContaining(['States.Http.StatusCode.429', 'States.Http.StatusCode.503']));
+  });
+
+  it('reads the run until applied, failing on errored, canceled, discarded, force_canceled or policy_soft_failed, bounded by timeoutMinutes', () => {
+    expect(states.TerraformRunPollCheck).toMatchObject({ Parameters: { 'ApiEndpoint.$': "States.Format('https://tfe.example.com/api/v2/runs/{}', $.terraformRun.id)", Method: 'GET' } });
+    expect(states.TerraformRunPollRead).toMatchObject({ Parameters: { 'status.$': '$.terraformRunStatus.body.data.attributes.status' } });
+    const [done, failed, ownBound, machineBound] = (states.TerraformRunPollEvaluate as { Choices: ChoiceRule[] }).Choices;
+    expect(done.Or?.map((c) => c.StringEquals)).toEqual(['applied', 'planned_and_finished']);
+    expect(done.Next).toBe('InfrastructureReady');
+    expect(failed.Or?.map((c) => c.StringEquals)).toEqual(['errored', 'canceled', 'discarded', 'force_canceled', 'policy_soft_failed']);
+    expect(failed.Next).toBe('TerraformRunFailed');
+    // 45 minutes at 20 s.
+    expect(ownBound).toEqual({ Variable: '$.terraformRunAttempts.value', NumericGreaterThanEqualsPath: '$.config.infrastructure.maxPolls', Next: 'TerraformRunTimedOut' });
+    expect(machineBound).toEqual({ Variable: '$.terraformRunAttempts.value', NumericGreaterThanEquals: 135, Next: 'TerraformRunTimedOut' });
+    expect(states.TerraformRunPollWait).toEqual({ Type: 'Wait', Seconds: 20, Next: 'TerraformRunPollCount' });
+    for (const end of ['TerraformRunFailed', 'TerraformRunTimedOut']) {
+      expect(states[end]).toMatchObject({ Type: 'Pass', ResultPath: '$.failure', Next: 'BuildInfrastructureBranchFailed', Parameters: { Error: end, 'Cause.$': expect.stringContaining('$.terraformRun.id') } });
+    }
+  });
+
+  it('parses the application/vnd.api+json body whether Step Functions passes it parsed or as a string', () => {
+    expect(states.TerraformRunPollParsed).toEqual({ Type: 'Choice', Choices: [{ Variable: '$.terraformRunStatus.body', IsString: true, Next: 'TerraformRunPollParse' }], Default: 'TerraformRunPollRead' });
+    expect(states.TerraformRunPollParse).toMatchObject({ Parameters: { 'body.$': 'States.StringToJson($.terraformRunStatus.body)' }, Next: 'TerraformRunPollRead' });
+    expect(states.TerraformRunCreatedParsed).toMatchObject({ Choices: [{ Variable: '$.terraformRun.body', IsString: true, Next: 'TerraformRunCreatedParse' }], Default: 'TerraformRunQueued' });
+  });
+
+  it('leaves an autoScaling-only estate as it was: no HTTP Task, no infrastructure field', () => {
+    const plain = synthesizedDefinition(exampleInput());
+    const json = JSON.stringify(plain);
+    expect(json).not.toContain('http:invoke');
+    expect(json).not.toContain('"infrastructure"');
+    expect((plain.States.CopyAndBuild as ParallelState).Branches[1].StartAt).toBe('BuildInfrastructure');
   });
 });

@@ -1,0 +1,65 @@
+import { mockClient } from 'aws-sdk-client-mock';
+import { BackupClient, DescribeRestoreJobCommand, PutRestoreValidationResultCommand } from '@aws-sdk/client-backup';
+import { EC2Client } from '@aws-sdk/client-ec2';
+import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import type { Context } from 'aws-lambda';
+import completedRecoveryRds from '../../fixtures/events/restore-completed-rds.json';
+import testS3 from '../../fixtures/events/restore-test-completed-s3.json';
+import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+
+// aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
+const backupMock = mockClient(BackupClient);
+const ec2Mock = mockClient(EC2Client);
+const s3Mock = mockClient(S3Client);
+const snsMock = mockClient(SNSClient);
+const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call';
+
+let handler: typeof import('../../../functions/validate-restore/index').handler;
+const logLines = capturePowertoolsLogs();
+
+beforeAll(async () => {
+  process.env.AWS_REGION = 'ap-northeast-1';
+  process.env.TOPIC_ARN = TOPIC_ARN;
+  delete process.env.POWERTOOLS_DEV;
+  ({ handler } = await import('../../../functions/validate-restore/index'));
+});
+
+afterAll(() => {
+  delete process.env.TOPIC_ARN;
+});
+
+beforeEach(() => {
+  for (const m of [backupMock, ec2Mock, s3Mock, snsMock]) m.reset();
+});
+
+describe('validate-restore handler', () => {
+  it('ignores a restore that restore testing did not start, without calling AWS, logging structured JSON', async () => {
+    await expect(handler(completedRecoveryRds)).resolves.toMatchObject({ outcome: 'ignored' });
+    expect(backupMock.calls()).toHaveLength(0);
+    expect(logLines()).toEqual([expect.objectContaining({ level: 'INFO', message: 'Event ignored', service: 'validate-restore', reason: expect.stringContaining('restoreTestingPlanArn is absent') })]);
+  });
+
+  it('rethrows a malformed event (for the dead-letter queue) after logging it as an error', async () => {
+    await expect(handler({ source: 'aws.backup' })).rejects.toThrow('Malformed event: "detail" is missing');
+    expect(backupMock.calls()).toHaveLength(0);
+    const [line] = logLines();
+    expect(line).toMatchObject({ level: 'ERROR', service: 'validate-restore', message: 'Restore test not validated', errorMessage: 'Malformed event: "detail" is missing' });
+    expect(line.error).toMatchObject({ name: 'MalformedEventError' });
+  });
+
+  it('wires the clients, TOPIC_ARN and the Lambda context into the logic: a failed validation is paged and reported', async () => {
+    backupMock.on(DescribeRestoreJobCommand).resolves({ Status: 'COMPLETED', CreatedBy: { RestoreTestingPlanArn: testS3.detail.restoreTestingPlanArn } });
+    backupMock.on(PutRestoreValidationResultCommand).resolves({});
+    s3Mock.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const context = { functionName: 'acme-validate-restore', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-validate-restore', memoryLimitInMB: '256' } as Context;
+
+    await expect(handler(testS3, context)).resolves.toMatchObject({ outcome: 'validated', validationStatus: 'FAILED', notified: true });
+    expect(snsMock.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ TopicArn: TOPIC_ARN });
+    expect(backupMock.commandCalls(PutRestoreValidationResultCommand)[0].args[0].input).toMatchObject({ RestoreJobId: testS3.detail.restoreJobId, ValidationStatus: 'FAILED' });
+    const lines = logLines();
+    expect(lines.find((l) => l.message === 'Restore test failed its validation')).toMatchObject({ level: 'WARN', validationMessage: expect.stringContaining('is empty') });
+    expect(lines.find((l) => l.message === 'Validation result reported')).toMatchObject({ level: 'INFO', function_request_id: 'req-1', validationStatus: 'FAILED', notified: true });
+  });
+});
