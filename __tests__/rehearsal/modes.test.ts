@@ -61,9 +61,12 @@ describe('rehearsal: approval of an event-triggered recovery', () => {
   });
 });
 
+/** The example's centralVault.kind is both (points restore in place from the shared air-gapped vault): copies need a locked-only estate. */
+const lockedExample = () => ({ ...exampleInput(), centralVault: { kind: 'locked' as const } });
+
 describe('rehearsal: copies from the central vault', () => {
   it('copies the points the DR vault lacks, as the copy-starter role, then locates them again and recovers', async () => {
-    const r = await runRehearsal({ slowCopy: true, resources: 6, seed: 8, copyMinutes: 120 });
+    const r = await runRehearsal({ config: lockedExample(), slowCopy: true, resources: 6, seed: 8, copyMinutes: 120 });
     expect(failedChecks(r)).toEqual([]);
     expect(r.model.copyJobs.size).toBe(2);
     // Located once before the copies and once, inside the copy branch, after them.
@@ -76,7 +79,7 @@ describe('rehearsal: copies from the central vault', () => {
   });
 
   it('--slow-copy: builds the infrastructure while the copies run; RestoreData starts when both are done', async () => {
-    const r = await runRehearsal({ slowCopy: true, resources: 6, seed: 8 });
+    const r = await runRehearsal({ config: lockedExample(), slowCopy: true, resources: 6, seed: 8 });
     expect(failedChecks(r)).toEqual([]);
     const span = (name: string) => {
       const s = r.states[name];
@@ -104,7 +107,7 @@ describe('rehearsal: copies from the central vault', () => {
   });
 
   it('a drill whose copies time out reports CopyToRestoreVault and scales the servers built beside them back to zero', async () => {
-    const config = exampleInput();
+    const config = lockedExample();
     (config.workloads[0] as Record<string, unknown>).recovery = { jobTimeoutMinutes: 60 };
     const r = await runRehearsal({ config, mode: 'drill', slowCopy: true, copyMinutes: 180, resources: 3, seed: 8 });
     expect(r.recovered).toBe(false);

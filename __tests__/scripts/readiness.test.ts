@@ -52,9 +52,10 @@ describe('npm run readiness on the bundled example', () => {
 
   it('is ready (exit 0), with the warnings a real account needs attention for', () => {
     expect(run.exitCode).toBe(0);
-    expect(run.report.summary).toEqual({ errors: 0, warnings: 4, ready: true });
-    expect(codes(run.report.findings)).toEqual(['warning:cross-account-opt-in']);
-    expect(codes(shop.findings)).toEqual(['warning:cmk-required-for-copy', 'warning:dynamodb-advanced-backup', 'warning:restore-testing-locked-only']);
+    // The example uses centralVault.kind both with restore testing.
+    expect(run.report.summary).toEqual({ errors: 0, warnings: 5, ready: true });
+    expect(codes(run.report.findings)).toEqual(['warning:cross-account-opt-in', 'warning:air-gapped-always-compliance']);
+    expect(codes(shop.findings)).toEqual(['warning:cmk-required-for-copy', 'warning:dynamodb-advanced-backup', 'warning:air-gapped-resource-support']);
     expect(shop.findings[0].message).toMatch(/^EBS, EC2, RDS, Aurora recovery points keep the source resource's KMS key: .*customer managed key.*111111111111/);
   });
 
@@ -69,16 +70,16 @@ describe('npm run readiness on the bundled example', () => {
       targets: 'RTO 4 h (240 min) · RPO 24 h (1440 min)',
       'backup rules': 'daily cron(0 17 * * ? *): at worst every 24 h',
       'worst-case RPO': '24 h (1440 min), rule daily: meets RPO 24 h',
-      'copy path': 'acme-shop-local (333333333333, ap-northeast-2) → acme-central (111111111111, ap-northeast-1) → acme-dr-restore (222222222222, ap-northeast-1, at recovery)',
-      vault: 'kind locked: locked acme-central (ap-northeast-1): Vault Lock governance, retention 7-3650 days',
-      'restore testing': 'on: cron(0 5 ? * SUN *), EBS, RDS, DynamoDB, S3, points of the last 7 days from acme-dr-restore, kept 4 h; plan acme_shop_restore_test present in the synthesized output',
+      'copy path': 'acme-shop-local (333333333333, ap-northeast-2) → acme-central (111111111111, ap-northeast-1) + acme-air-gapped (111111111111, ap-northeast-1, air-gapped, shared with the DR account) → acme-dr-restore (222222222222, ap-northeast-1, at recovery)',
+      vault: 'kind both: locked acme-central (ap-northeast-1): Vault Lock governance, retention 7-3650 days + air-gapped acme-air-gapped (ap-northeast-1): always compliance, retention 7-3650 days, shared with the DR account',
+      'restore testing': 'on: cron(0 5 ? * SUN *), EBS, RDS, DynamoDB, S3, points of the last 7 days from acme-air-gapped or acme-dr-restore, kept 4 h; plan acme_shop_restore_test present in the synthesized output',
       servers: 'app: 2 × m7g.large, AMI parameter /acme/dr/ami/shop/app (ami-0123456789abcdef0), launch template acme-shop-app present in stack dr',
       'recovery state machine': 'acme-recovery present in stack dr',
       'Resilience Hub': 'off (readiness.resilienceHubPolicies)',
     });
     expect(run.output).toContain('Workload shop · account 333333333333 · ap-northeast-2 · stack workload-shop');
     expect(run.output).toContain('  WARNING [cross-account-opt-in] accounts.management: is not set');
-    expect(run.output.trimEnd().split('\n').pop()).toBe('READY: 0 errors, 4 warnings');
+    expect(run.output.trimEnd().split('\n').pop()).toBe('READY: 0 errors, 5 warnings');
   });
 
   it('reads the server roles and the state machine from the synthesized DR stack', () => {
@@ -93,17 +94,17 @@ describe('npm run readiness on the bundled example', () => {
   it('prints machine-readable JSON with --json', () => {
     const json = runReadiness({ config: EXAMPLE_CONFIG, out: exampleOut, synth: false, json: true });
     const parsed = JSON.parse(json.output);
-    expect(parsed.summary).toEqual({ errors: 0, warnings: 4, ready: true });
+    expect(parsed.summary).toEqual({ errors: 0, warnings: 5, ready: true });
     expect(parsed.workloads[0]).toMatchObject({
       name: 'shop',
       targets: { rtoMinutes: 240, rpoMinutes: 1440 },
       schedule: { mostFrequentRule: 'daily', continuousRule: null, workloadRegionRpoMinutes: 1440, recoveryRegionRpoMinutes: 1440, meetsTarget: true, rules: [{ name: 'daily', worstCaseIntervalMinutes: 1440, continuous: false }] },
-      copyPath: [{ kind: 'local' }, { kind: 'central', accountId: '111111111111', region: 'ap-northeast-1' }, { kind: 'dr-restore', accountId: '222222222222' }],
-      restoreTesting: { planName: 'acme_shop_restore_test', vaults: ['acme-dr-restore'], synthesized: true },
+      copyPath: [{ kind: 'local' }, { kind: 'central', accountId: '111111111111', region: 'ap-northeast-1' }, { kind: 'air-gapped', accountId: '111111111111', region: 'ap-northeast-1' }, { kind: 'dr-restore', accountId: '222222222222' }],
+      restoreTesting: { planName: 'acme_shop_restore_test', vaults: ['acme-air-gapped', 'acme-dr-restore'], synthesized: true },
       servers: [{ role: 'app', amiParameter: '/acme/dr/ami/shop/app', launchTemplateName: 'acme-shop-app', synthesized: true }],
       recoveryStateMachine: { name: 'acme-recovery', synthesized: true },
     });
-    expect(parsed.workloads[0].findings.map((f: { code: string }) => f.code)).toEqual(['cmk-required-for-copy', 'dynamodb-advanced-backup', 'restore-testing-locked-only']);
+    expect(parsed.workloads[0].findings.map((f: { code: string }) => f.code)).toEqual(['cmk-required-for-copy', 'dynamodb-advanced-backup', 'air-gapped-resource-support']);
   });
 
   it('synthesizes into a temporary directory itself with --synth, leaving nothing behind', () => {
@@ -128,7 +129,7 @@ describe('an RPO the schedule cannot meet', () => {
     expect(run.report.workloads[0].schedule.meetsTarget).toBe(false);
     expect(run.output).toContain('| worst-case RPO         | 24 h (1440 min), rule daily: DOES NOT meet RPO 1 h |');
     expect(run.output).toContain('  ERROR   [rpo-not-met] workloads[0].targets.rpoMinutes: is 60 minutes');
-    expect(run.output.trimEnd().split('\n').pop()).toBe('NOT READY: 1 error, 4 warnings (errors would break a recovery; fix them first)');
+    expect(run.output.trimEnd().split('\n').pop()).toBe('NOT READY: 1 error, 5 warnings (errors would break a recovery; fix them first)');
   });
 
   it('is what the synth refuses: the same configuration fails loadConfig', () => {
@@ -207,6 +208,7 @@ describe('the three-workload fixture', () => {
 describe('findings from the configuration', () => {
   it('restore testing with a locked central vault only sees the DR restore vault', () => {
     const raw = exampleInput() as Record<string, any>;
+    raw.centralVault = { kind: 'locked' };
     raw.workloads[0].restoreTesting = {};
     const w = reportFor(raw).workloads[0];
     expect(w.restoreTesting).toMatchObject({ planName: 'acme_shop_restore_test', vaults: ['acme-dr-restore'], resourceTypes: ['EBS', 'RDS', 'DynamoDB', 'S3'] });

@@ -18,6 +18,11 @@ const CENTRAL = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`;
 const AIR_GAPPED = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-air-gapped`;
 const AIR_GAPPED_POINTS = `arn:aws:backup:${REC}:${VAULT}:recovery-point:*`;
 
+/** The example without `centralVault`: the default kind. */
+const lockedByDefault = () => {
+  const { centralVault: _omitted, ...input } = exampleInput();
+  return input;
+};
 const exampleWith = (kind: CentralVaultKind, extra: Record<string, unknown> = {}) => ({ ...exampleInput(), centralVault: { kind, ...extra } });
 /** The three-workloads fixture (management account, primaryRegionCopy, which airGapped cannot have). */
 function threeWith(kind: CentralVaultKind, extra: Record<string, unknown> = {}): Record<string, any> {
@@ -63,7 +68,7 @@ function drView(input: unknown) {
 
 describe('centralVault.kind locked (default): the estate of before', () => {
   it('is the default', () => {
-    expect(parseConfig(exampleInput()).centralVault).toEqual({ kind: 'locked', shareWith: 'drAccount' });
+    expect(parseConfig(lockedByDefault()).centralVault).toEqual({ kind: 'locked', shareWith: 'drAccount' });
   });
 
   it('creates no air-gapped vault, no RAM share and no RAM sharing in the organization', () => {
@@ -84,7 +89,7 @@ describe('centralVault.kind locked (default): the estate of before', () => {
       [CENTRAL, `arn:aws:backup:ap-northeast-2:${VAULT}:backup-vault:acme-central`],
       [CENTRAL, `arn:aws:backup:us-east-1:${VAULT}:backup-vault:acme-central`],
     ]);
-    const { state, inline } = drView(exampleInput());
+    const { state, inline } = drView(lockedByDefault());
     const locate = state('LocateData').Parameters.Payload;
     expect(Object.keys(locate)).not.toContain('airGappedVault');
     expect(locate.centralVault).toEqual({ name: 'acme-central', accountId: VAULT, region: REC, copyStarterRoleArn: `arn:aws:iam::${VAULT}:role/acme-central-copy-starter` });

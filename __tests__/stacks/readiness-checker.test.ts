@@ -43,7 +43,8 @@ describe('the readiness checker in the DR stack (example)', () => {
     expect(granted(dr)).toEqual([...REQUIRED_ACTIONS, ...ENCRYPTED_BUCKET_KMS_ACTIONS].sort());
     const s = Object.fromEntries(checkerPolicy(dr).Statement.map((st) => [st.Sid, st]));
     expect(s.AssumeCentralVaultReader.Resource).toBe('arn:aws:iam::111111111111:role/acme-central-vault-reader');
-    expect(s.ListDrAndSharedVaults.Resource).toEqual(['arn:aws:backup:ap-northeast-1:222222222222:backup-vault:acme-dr-restore']);
+    // The example's centralVault.kind is both: the shared air-gapped vault is listed directly.
+    expect(s.ListDrAndSharedVaults.Resource).toEqual(['arn:aws:backup:ap-northeast-1:222222222222:backup-vault:acme-dr-restore', 'arn:aws:backup:ap-northeast-1:111111111111:backup-vault:acme-air-gapped']);
     expect(s.ReadGoldenAmiParameters.Resource).toEqual(['arn:aws:ssm:ap-northeast-1:222222222222:parameter/acme/dr/ami/shop/app']);
     expect(s.ReadRecoveryStateMachine.Resource).toBe('arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery');
     expect(s.ReadRecoveryExecutions.Resource).toBe('arn:aws:states:ap-northeast-1:222222222222:execution:acme-recovery:*');
@@ -76,6 +77,7 @@ describe('the readiness checker in the DR stack (example)', () => {
       recoveryMetricNamespace: 'DisasterRecovery',
       restoreVault: { name: 'acme-dr-restore', accountId: '222222222222' },
       centralVault: { name: 'acme-central', accountId: '111111111111', readerRoleArn: 'arn:aws:iam::111111111111:role/acme-central-vault-reader' },
+      airGappedVault: { name: 'acme-air-gapped', accountId: '111111111111' },
       stateMachineArn: 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery',
       recoveryPointLookbackDays: 35,
       drillLookbackDays: 40,

@@ -43,12 +43,14 @@ describe('WorkloadStack', () => {
     expect(statement(vaultPolicy, 'DenyDestructiveActionsExceptBreakGlass').Condition.ArnNotEquals['aws:PrincipalArn']).toBe('arn:aws:iam::333333333333:role/dr-break-glass');
   });
 
-  it('copies every recovery point to the central vault that the backup-vault stack creates, by derived ARN', () => {
+  it('copies every recovery point to each central vault that the backup-vault stack creates (example: kind both), by derived ARN', () => {
     const estate = example();
     const plan = resourcesOf(Testing.synth(estate.workloads[0]), 'aws_backup_plan')[0] as { rule: { copy_action: { destination_vault_arn: string }[] }[] };
     const central = estate.backupVault.centralVaults.get('ap-northeast-1')!.vault;
     expect(central.vaultArn).toBe('arn:aws:backup:ap-northeast-1:111111111111:backup-vault:acme-central');
-    expect(plan.rule[0].copy_action.map((c) => c.destination_vault_arn)).toEqual([central.vaultArn]);
+    const airGapped = resourcesOf(Testing.synth(estate.backupVault), 'aws_backup_logically_air_gapped_vault') as { name: string }[];
+    expect(airGapped.map((v) => v.name)).toEqual(['acme-air-gapped']);
+    expect(plan.rule[0].copy_action.map((c) => c.destination_vault_arn)).toEqual([central.vaultArn, 'arn:aws:backup:ap-northeast-1:111111111111:backup-vault:acme-air-gapped']);
   });
 
   it('also copies to the same-region central vault with primaryRegionCopy', () => {

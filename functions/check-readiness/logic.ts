@@ -295,8 +295,9 @@ async function listVault(rt: Runtime, client: BackupClient, vault: VaultRef, pla
       listed++;
       const { ResourceArn: resourceArn, ResourceType: resourceType, RecoveryPointArn: recoveryPointArn, CreationDate: created } = point;
       if (point.Status !== 'COMPLETED' || !resourceArn || !resourceType || !recoveryPointArn || !(created instanceof Date)) continue;
-      // S3 bucket ARNs name no account: such points cannot be attributed to a workload here.
-      const account = accountOf(resourceArn);
+      // S3 bucket ARNs name no account: a copy is then attributed by the vault it was copied from (the
+      // workload's local vault, in the workload account). Points without either are not a workload's.
+      const account = accountOf(resourceArn) || (point.SourceBackupVaultArn ? accountOf(point.SourceBackupVaultArn) : undefined);
       if (!account) continue;
       const resources = byAccount.get(account) ?? new Map<string, NewestPoint>();
       byAccount.set(account, resources);

@@ -32,6 +32,19 @@ function hopText(h: WorkloadReadiness['copyPath'][number]): string {
   return `${h.vault} (${h.accountId}, ${h.region}${note})`;
 }
 
+/** Copies to several central vaults happen side by side (one copy action each): `local → a + b → DR`. */
+function copyPathText(path: WorkloadReadiness['copyPath']): string {
+  const stages: string[][] = [];
+  let previous: string | undefined;
+  for (const hop of path) {
+    const stage = hop.kind === 'air-gapped' ? 'central' : hop.kind;
+    if (stage === previous) stages[stages.length - 1].push(hopText(hop));
+    else stages.push([hopText(hop)]);
+    previous = stage;
+  }
+  return stages.map((s) => s.join(' + ')).join(' → ');
+}
+
 function scheduleRow(w: WorkloadReadiness): string {
   const s = w.schedule;
   if (s.workloadRegionRpoMinutes === null) return 'no valid schedule';
@@ -50,7 +63,7 @@ function workloadRows(w: WorkloadReadiness): [string, string][] {
       w.schedule.rules.map((r) => `${r.name} ${r.schedule}${r.continuous ? ' continuous' : ''}: at worst every ${r.worstCaseIntervalMinutes === null ? '(never again)' : formatMinutes(r.worstCaseIntervalMinutes)}`).join('; '),
     ],
     ['worst-case RPO', scheduleRow(w)],
-    ['copy path', w.copyPath.map(hopText).join(' → ')],
+    ['copy path', copyPathText(w.copyPath)],
     ['vault', vaultText(w.vault)],
     [
       'restore testing',

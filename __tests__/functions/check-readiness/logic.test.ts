@@ -250,6 +250,23 @@ describe('checkReadiness: a ready workload', () => {
     expect(points.reason).toBe('all 2 protected resources have a recovery point within the RPO of 1 d (the oldest of them is 7 h old)');
   });
 
+  it('attributes an S3 copy (its bucket ARN names no account) to the workload whose local vault it was copied from', async () => {
+    const bucket = 'arn:aws:s3:::shop-assets';
+    const s3Copy = { ...rp(bucket, 'S3', hoursAgo(3), 's3-copy'), SourceBackupVaultArn: `arn:aws:backup:ap-northeast-2:${SHOP}:backup-vault:acme-shop-local` };
+    const foreignCopy = { ...rp('arn:aws:s3:::other-assets', 'S3', hoursAgo(3), 's3-other'), SourceBackupVaultArn: 'arn:aws:backup:ap-northeast-2:444444444444:backup-vault:other-local' };
+    centralMock.reset();
+    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS, 'EBS', hoursAgo(5), 'ebs'), s3Copy, foreignCopy] });
+    const withS3 = input();
+    withS3.workloads[0] = { ...withS3.workloads[0], resourceTypes: ['EBS', 'RDS', 'S3'] };
+    await checkReadiness(withS3, clients(), NOW);
+    const points = checkOf(writtenReport(), 'RecoveryPoints');
+    // Sorted by ARN ("ec2" before "s3"); the other account's bucket is not shop's.
+    expect((points.details!.resources as { resourceArn: string; ageMinutes: number }[]).map((r) => [r.resourceArn, r.ageMinutes])).toEqual([
+      [EBS, 300],
+      [bucket, 180],
+    ]);
+  });
+
   it('checks the state machine, the drill metric and the restore test plan with the right requests', async () => {
     await checkReadiness(input(), clients(), NOW);
     expect(sfnMock.commandCalls(DescribeStateMachineCommand)[0].args[0].input).toEqual({ stateMachineArn: STATE_MACHINE_ARN });
