@@ -138,6 +138,98 @@ describe('estateDiagram', () => {
     expect(three).toContain('e-mail dr-oncall@example.com');
   });
 
+  describe('centralVault.kind and restore testing', () => {
+    /** The example (or the three-workload fixture) with another central vault kind and, optionally, restore testing removed. */
+    const variant = (file: string, kind: 'locked' | 'airGapped' | 'both', restoreTesting = true): string => {
+      const raw = JSON.parse(fs.readFileSync(file, 'utf8')) as {
+        accounts: { backupVault: { primaryRegionCopy?: boolean } };
+        centralVault?: { kind: string };
+        workloads: { restoreTesting?: unknown }[];
+      };
+      raw.centralVault = { kind };
+      // primaryRegionCopy keeps locked vaults in the workload regions: the configuration rejects it with airGapped.
+      if (kind === 'airGapped') delete raw.accounts.backupVault.primaryRegionCopy;
+      if (!restoreTesting) for (const w of raw.workloads) delete w.restoreTesting;
+      return estateDiagram(parseConfig(raw));
+    };
+    const AIR_GAPPED_NODE = 'Vault_air_gapped[("logically air-gapped vault acme-air-gapped<br/>ap-northeast-1 · recovery region<br/>compliance lock, retention 7-3650 days<br/>AWS-owned key';
+    const RAM_EDGE = 'Vault_air_gapped -->|"AWS RAM share: restore in place<br/>share acme-air-gapped-vault"| Sm_recovery';
+    const COPY_TO_AIR_GAPPED = 'Vault_local_shop -->|"copy, rule daily<br/>kept 90 days"| Vault_air_gapped';
+    const COPY_TO_CENTRAL = 'Vault_local_shop -->|"copy, rule daily<br/>kept 90 days"| Vault_central_ap_northeast_1';
+
+    it('both (the example): the locked central vault and the air-gapped vault, a copy to each, the RAM share to the recovery', () => {
+      expect(variant(EXAMPLE_CONFIG_PATH, 'both')).toBe(example);
+      expect(example).toContain(AIR_GAPPED_NODE);
+      expect(example).toContain('AWS RAM share acme-air-gapped-vault with the DR account")]');
+      expect(example).toContain('Vault_central_ap_northeast_1[("central vault acme-central');
+      expect(example).toContain(COPY_TO_CENTRAL);
+      expect(example).toContain(COPY_TO_AIR_GAPPED);
+      expect(example).toContain(RAM_EDGE);
+      expect(example).toContain('Role_copy_starter["role acme-central-copy-starter');
+      expect(example).toContain('Sm_recovery -.->|"sts:AssumeRole"| Role_copy_starter');
+      expect(example).toContain('Vault_central_ap_northeast_1 -->|"copy by the recovery, CopyToRestoreVault');
+      expect(example).toContain('Step_CopyToRestoreVault["3. CopyToRestoreVault<br/>central vault to DR restore vault"]');
+    });
+
+    it('locked: no air-gapped vault, no RAM share', () => {
+      const locked = variant(EXAMPLE_CONFIG_PATH, 'locked');
+      expect(locked).not.toContain('Vault_air_gapped');
+      expect(locked).not.toContain('air-gapped');
+      expect(locked).not.toContain('AWS RAM');
+      expect(locked).toContain(COPY_TO_CENTRAL);
+      expect(locked).toContain('Sm_recovery -.->|"sts:AssumeRole"| Role_copy_starter');
+      expect(locked).toContain('Vault_central_ap_northeast_1 -->|"copy by the recovery, CopyToRestoreVault');
+      expect(locked.match(/ -->\|"copy, rule/g)).toHaveLength(1);
+      checkMermaid(locked);
+    });
+
+    it('airGapped: only the air-gapped vault, no locked vault or copy-starter role, restores in place', () => {
+      const airGapped = variant(EXAMPLE_CONFIG_PATH, 'airGapped');
+      expect(airGapped).toContain(AIR_GAPPED_NODE);
+      expect(airGapped).toContain(COPY_TO_AIR_GAPPED);
+      expect(airGapped).toContain(RAM_EDGE);
+      expect(airGapped).not.toContain('Vault_central_');
+      expect(airGapped).not.toContain('central vault acme-central');
+      expect(airGapped).not.toContain('Role_copy_starter');
+      expect(airGapped).not.toContain('copy-starter');
+      expect(airGapped).not.toContain('copy by the recovery');
+      expect(airGapped).toContain('Step_CopyToRestoreVault["3. CopyToRestoreVault<br/>nothing to copy: restores in place from the air-gapped vault"]');
+      expect(airGapped).toContain('Fwd_backup_vault["forwarding rules in ap-northeast-1: ');
+      expect(airGapped.match(/ -->\|"copy, rule/g)).toHaveLength(1);
+      checkMermaid(airGapped);
+      // Workloads in several regions: every rule copies to the one air-gapped vault, in the recovery region.
+      const threeAirGapped = variant(THREE_WORKLOADS, 'airGapped');
+      expect(threeAirGapped).not.toContain('Vault_central_');
+      expect(threeAirGapped.match(/ -->\|"copy, rule [^|]*\| Vault_air_gapped$/gm)).toHaveLength(4);
+      expect(threeAirGapped.match(/ -->\|"copy, rule/g)).toHaveLength(4);
+      checkMermaid(threeAirGapped);
+    });
+
+    it('restore testing: plan names and validate-restore when a workload has restoreTesting, none otherwise', () => {
+      expect(example).toContain(
+        'RestoreTesting_dr["AWS Backup restore testing<br/>plan acme_shop_restore_test: cron#40;0 5 ? * SUN *#41;, EBS, RDS, DynamoDB, S3, validation 4 h<br/>validated by acme-validate-restore<br/>from acme-dr-restore, acme-air-gapped"]',
+      );
+      expect(example).toContain('RestoreTesting_dr -->|"failed tests, rule acme-restore-test-failed"| Bus_dr');
+      expect(variant(EXAMPLE_CONFIG_PATH, 'locked')).toContain('<br/>from acme-dr-restore"]');
+      const off = variant(EXAMPLE_CONFIG_PATH, 'both', false);
+      expect(off).not.toContain('RestoreTesting_dr');
+      expect(off).not.toContain('restore_test');
+      expect(off).not.toContain('validate-restore');
+      expect(three).not.toContain('RestoreTesting_dr');
+      checkMermaid(off);
+    });
+
+    it('the readiness checker in the DR account for every kind: schedule, report bucket, alarms to on-call', () => {
+      for (const source of [example, variant(EXAMPLE_CONFIG_PATH, 'locked'), variant(EXAMPLE_CONFIG_PATH, 'airGapped', false)]) {
+        expect(source).toContain(
+          'Fn_readiness_checker["daily readiness checker acme-recovery-readiness-checker<br/>schedule cron#40;0 6 * * ? *#41; UTC<br/>reports to s3 acme-dr-readiness-222222222222-ap-northeast-1<br/>alarms acme-readiness-shop"]',
+        );
+        expect(source).toContain('Fn_readiness_checker -->|"alarms when not ready"| Topic_on_call');
+      }
+      expect(three).toContain('alarms acme-readiness-analytics, acme-readiness-billing, acme-readiness-shop"]');
+    });
+  });
+
   it('is deterministic, whatever the order of the workloads', () => {
     expect(estateDiagram(loadConfig(THREE_WORKLOADS))).toBe(three);
     const raw = JSON.parse(JSON.stringify(loadConfig(THREE_WORKLOADS))) as { workloads: unknown[] };

@@ -98,7 +98,13 @@ export function estateDiagram(config: EstateConfig): string {
 
   const busId = ids.id('Bus', 'dr');
   const centralId = (region: string) => ids.id('Vault', 'central', region);
-  const centralRegions = [recoveryRegion, ...(backupVault.primaryRegionCopy ? workloadRegions.filter((r) => r !== recoveryRegion) : [])];
+  // centralVault.kind: the locked central vault(s) for locked and both, the logically air-gapped vault
+  // (recovery region, shared with the DR account through AWS RAM) for airGapped and both.
+  const { kind } = config.centralVault;
+  const locked = kind !== 'airGapped';
+  const airGapped = kind !== 'locked';
+  const centralRegions = locked ? [recoveryRegion, ...(backupVault.primaryRegionCopy ? workloadRegions.filter((r) => r !== recoveryRegion) : [])] : [];
+  const airGappedId = ids.id('Vault', 'air_gapped');
 
   // Workload accounts.
   for (const w of workloads) {
@@ -132,13 +138,16 @@ export function estateDiagram(config: EstateConfig): string {
     )}]`);
     add(2, `${planId} --> ${localId}`);
     add(1, 'end');
-    const destinations = [recoveryRegion, ...(backupVault.primaryRegionCopy && region !== recoveryRegion ? [region] : [])];
+    const destinations = [
+      ...(locked ? [centralId(recoveryRegion), ...(backupVault.primaryRegionCopy && region !== recoveryRegion ? [centralId(region)] : [])] : []),
+      ...(airGapped ? [airGappedId] : []),
+    ];
     for (const destination of destinations) {
       for (const r of w.backup.rules) {
         edges.push(`${localId} -->|${label(
           `copy, rule ${r.name}`,
           `kept ${days(r.copyRetentionDays)}${r.copyColdStorageAfterDays !== undefined ? `, cold after ${days(r.copyColdStorageAfterDays)}` : ''}`,
-        )}| ${centralId(destination)}`);
+        )}| ${destination}`);
       }
     }
     edges.push(`${forwardId} -->|${label(`PutEvents as ${names.eventForwarderRoleName}`)}| ${busId}`);
@@ -156,11 +165,23 @@ export function estateDiagram(config: EstateConfig): string {
       'CMK · org-only CopyIntoBackupVault · deny-delete except break-glass',
     )})]`);
   }
+  if (airGapped) {
+    const sharedWith = config.centralVault.shareWith === 'organization' ? 'the DR and workload accounts' : 'the DR account';
+    add(2, `${airGappedId}[(${label(
+      `logically air-gapped vault ${names.airGappedVaultName}`,
+      `${recoveryRegion} · recovery region`,
+      `compliance lock, retention ${config.vaultLock.minRetentionDays}-${config.vaultLock.maxRetentionDays} days`,
+      'AWS-owned key · org-only CopyIntoBackupVault · deny-delete except break-glass',
+      `AWS RAM share ${names.airGappedVaultShareName} with ${sharedWith}`,
+    )})]`);
+  }
   const starterId = ids.id('Role', 'copy_starter');
-  add(2, `${starterId}[${label(`role ${names.centralCopyStarterRoleName}`, `StartCopyJob for ${names.recoveryRolePrefix}* roles of the DR account`)}]`);
+  if (locked) {
+    add(2, `${starterId}[${label(`role ${names.centralCopyStarterRoleName}`, `StartCopyJob for ${names.recoveryRolePrefix}* roles of the DR account`)}]`);
+  }
   const vaultForwardId = ids.id('Fwd', 'backup_vault');
   add(2, `${vaultForwardId}[${label(
-    `forwarding rules in ${centralRegions.join(', ')}: ${['vault-changes', 'failed-backup-jobs', 'alarms'].map((p) => names.eventRuleName(p)).join(', ')}`,
+    `forwarding rules in ${(locked ? centralRegions : [recoveryRegion]).join(', ')}: ${['vault-changes', 'failed-backup-jobs', 'alarms'].map((p) => names.eventRuleName(p)).join(', ')}`,
   )}]`);
   add(1, 'end');
   edges.push(`${vaultForwardId} -->|${label(`PutEvents as ${names.eventForwarderRoleName}`)}| ${busId}`);
@@ -182,21 +203,43 @@ export function estateDiagram(config: EstateConfig): string {
   add(3, 'direction TB');
   const stepIds = RECOVERY_STEPS.map((step) => ids.id('Step', step));
   RECOVERY_STEPS.forEach((step, i) => {
-    const note = STEP_NOTES[step];
+    const note = step === 'CopyToRestoreVault' && !locked ? 'nothing to copy: restores in place from the air-gapped vault' : STEP_NOTES[step];
     add(3, `${stepIds[i]}[${label(`${i + 1}. ${step}`, ...(note ? [note] : []))}]`);
   });
   for (let i = 1; i < stepIds.length; i++) add(3, `${stepIds[i - 1]} --> ${stepIds[i]}`);
   add(2, 'end');
+  const restoreTested = workloads.filter((w) => w.restoreTesting);
+  const restoreTestingId = ids.id('RestoreTesting', 'dr');
+  if (restoreTested.length > 0) {
+    add(2, `${restoreTestingId}[${label(
+      'AWS Backup restore testing',
+      ...restoreTested.map((w) => `plan ${names.restoreTestingPlanName(w.name)}: ${w.restoreTesting!.schedule}, ${w.restoreTesting!.resourceTypes.join(', ')}, validation ${w.restoreTesting!.validationWindowHours} h`),
+      `validated by ${config.name}-validate-restore`,
+      `from ${[names.drRestoreVaultName, ...(airGapped ? [names.airGappedVaultName] : [])].join(', ')}`,
+    )}]`);
+  }
+  const readinessId = ids.id('Fn', 'readiness_checker');
+  add(2, `${readinessId}[${label(
+    `daily readiness checker ${names.readinessCheckerRoleName}`,
+    `schedule ${config.readiness.schedule} UTC`,
+    `reports to s3 ${names.readinessReportBucketName}`,
+    `alarms ${workloads.map((w) => `${config.name}-readiness-${w.name}`).join(', ')}`,
+  )}]`);
   add(1, 'end');
   edges.push(`${busId} --> ${incidentsId}`);
   edges.push(`${incidentsId} --> ${topicId}`);
   edges.push(`${busId} --> ${recoveryRuleId}`);
   edges.push(`${recoveryRuleId} -->|${label(`StartExecution as ${config.name}-recovery-events`)}| ${smId}`);
-  edges.push(`${smId} -.->|${label('sts:AssumeRole')}| ${starterId}`);
-  edges.push(`${centralId(recoveryRegion)} -->|${label(
-    'copy by the recovery, CopyToRestoreVault',
-    `via ${names.centralCopyStarterRoleName}, kept ${days(config.recovery.stateMachine.copyRetentionDays)}`,
-  )}| ${restoreId}`);
+  if (locked) {
+    edges.push(`${smId} -.->|${label('sts:AssumeRole')}| ${starterId}`);
+    edges.push(`${centralId(recoveryRegion)} -->|${label(
+      'copy by the recovery, CopyToRestoreVault',
+      `via ${names.centralCopyStarterRoleName}, kept ${days(config.recovery.stateMachine.copyRetentionDays)}`,
+    )}| ${restoreId}`);
+  }
+  if (airGapped) edges.push(`${airGappedId} -->|${label('AWS RAM share: restore in place', `share ${names.airGappedVaultShareName}`)}| ${smId}`);
+  if (restoreTested.length > 0) edges.push(`${restoreTestingId} -->|${label(`failed tests, rule ${names.eventRuleName('restore-test-failed')}`)}| ${busId}`);
+  edges.push(`${readinessId} -->|${label('alarms when not ready')}| ${topicId}`);
 
   // Management account.
   if (management) {
