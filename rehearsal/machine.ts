@@ -597,7 +597,9 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       ? { mode, trigger, incident: { source: 'aws.health', 'detail-type': 'AWS Health Event', account: workload.accountId, time: new Date(clock.now()).toISOString(), detail: { service: 'EC2', eventTypeCategory: 'issue', eventTypeCode: 'AWS_EC2_OPERATIONAL_ISSUE' } } }
       : { workload: workload.name, mode, trigger };
   const machine = new StateMachine(definition as any, { validationOptions: { checkPaths: true, checkArn: true } });
-  const execution = machine.run(input as any, {
+  // The interpreter stamps $$.Execution.StartTime with the real clock; pin it to simulated time so the
+  // RTO/RPO it feeds are a function of the seed alone (the same seed, the same timeline).
+  const execution = atSimulatedNow(clock.now(), () => machine.run(input as any, {
     overrides: {
       taskResourceLocalHandlers: handlers as any,
       waitTimeOverrides: Object.fromEntries(walked.waits.map((w) => [w, 0])),
@@ -608,7 +610,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       StateMachine: { Id: synthesized.stateMachineArn, Name: synthesized.stateMachineName },
       Task: { Token: `AQCEAAAAKgAAAA-rehearsal-${seed}` },
     },
-  });
+  }));
   emitTimeline('Start', `execution ${executionName} of ${synthesized.stateMachineName}: ${JSON.stringify(input).slice(0, 200)}`);
 
   // Simulated TimeoutSeconds of the definition.
@@ -894,4 +896,27 @@ function assess(r: {
 /** The timeline as printed by the CLI. */
 export function formatTimeline(entries: readonly TimelineEntry[]): string {
   return entries.map((e) => `${offset(e.at).padStart(9)}  ${e.step.padEnd(20)} ${e.detail}`).join('\n');
+}
+
+/**
+ * Runs `fn` (synchronously) with `new Date()` and `Date.now()` answering `nowMs`. aws-local-stepfunctions
+ * reads the real time once, synchronously inside `run()`, for `$$.Execution.StartTime`.
+ */
+export function atSimulatedNow<T>(nowMs: number, fn: () => T): T {
+  const RealDate = globalThis.Date;
+  class PinnedDate extends RealDate {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(nowMs);
+      else super(...(args as [string | number | Date]));
+    }
+    static now(): number {
+      return nowMs;
+    }
+  }
+  globalThis.Date = PinnedDate as DateConstructor;
+  try {
+    return fn();
+  } finally {
+    globalThis.Date = RealDate;
+  }
 }

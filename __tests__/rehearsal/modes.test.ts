@@ -2,7 +2,7 @@
  * The offline rehearsal: drill and failover, approval, copies from the central vault, DNS failover,
  * determinism, and known gaps of the recovery (test.failing: each turns red once fixed).
  */
-import { runRehearsal, type RehearsalResult } from '../../rehearsal/machine';
+import { atSimulatedNow, runRehearsal, type RehearsalResult } from '../../rehearsal/machine';
 import { exampleInput } from '../helpers/synth';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -176,6 +176,15 @@ describe('rehearsal: determinism', () => {
     const b = await runRehearsal({ resources: 5, throttle: 0.2, seed: 42 });
     expect(mask(b)).toEqual(mask(a));
     expect(b.stats).toEqual(a.stats);
+    expect([b.rtoSeconds, b.rpoSeconds]).toEqual([a.rtoSeconds, a.rpoSeconds]);
+  });
+
+  it('pins the interpreter\'s $$.Execution.StartTime to simulated time, whatever the real clock says', () => {
+    const pinned = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
+    const seen = atSimulatedNow(pinned, () => [new Date().toISOString(), Date.now(), new Date(0).getTime(), new Date('2026-05-01T00:00:00Z').getTime()]);
+    expect(seen).toEqual(['2026-01-02T03:04:05.678Z', pinned, 0, Date.UTC(2026, 4, 1)]);
+    expect(Math.abs(Date.now() - new Date().getTime())).toBeLessThan(1000);
+    expect(new Date().getTime()).not.toBe(pinned);
   });
 });
 
