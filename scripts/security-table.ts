@@ -1,6 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXAMPLE_ROWS } from '../__tests__/security/access-rows';
+import { AIR_GAPPED_ROWS, CENTRAL_VAULT_READER_ROWS, EXAMPLE_ROWS } from '../__tests__/security/access-rows';
+
+/** Every row simulated against the bundled example (which uses centralVault.kind both). */
+const ROWS = [...EXAMPLE_ROWS, ...CENTRAL_VAULT_READER_ROWS, ...AIR_GAPPED_ROWS];
 
 /**
  * README's "Who can do what to the backups" table, generated from the rows the IAM simulation suite
@@ -15,7 +18,7 @@ const short = (arn: string) => arn.replace(/^arn:aws:/, '').replace(/^key-of:arn
 
 export function securityTable(): string {
   const lines = ['| expectation | principal | action | resource | result |', '|---|---|---|---|---|'];
-  for (const row of EXAMPLE_ROWS) {
+  for (const row of ROWS) {
     const r = row.request;
     lines.push(`| ${row.description} | \`${short(r.principalArn)}\` | \`${r.action}\` | \`${short(r.resourceArn)}\` | ${row.expected === 'Allowed' ? '✅ allowed' : '⛔ denied'} |`);
   }
@@ -31,7 +34,7 @@ if (require.main === module) {
     const end = text.indexOf(END);
     if (start < 0 || end < 0) throw new Error(`README.md has no ${START} ... ${END} section`);
     fs.writeFileSync(readme, text.slice(0, start) + table + text.slice(end + END.length));
-    process.stdout.write(`README.md: ${EXAMPLE_ROWS.length} rows\n`);
+    process.stdout.write(`README.md: ${ROWS.length} rows\n`);
   } else {
     process.stdout.write(`${table}\n`);
   }
