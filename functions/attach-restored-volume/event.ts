@@ -64,6 +64,10 @@ export function parseRestoreEvent(event: unknown): ParsedRestoreEvent {
   const status = typeof detail.status === 'string' ? detail.status : typeof detail.state === 'string' ? detail.state : undefined;
   if (status === undefined) return { kind: 'ignored', reason: 'restore job has no detail.status or detail.state: not COMPLETED' };
   if (status !== 'COMPLETED') return { kind: 'ignored', reason: `restore job status ${status} is not COMPLETED` };
+  // A restore test's volume is AWS Backup's to validate and delete, never a recovery server's disk. The
+  // rule already excludes these events; this guards against a rule edited by hand.
+  const testPlan = optionalString(detail.restoreTestingPlanArn);
+  if (testPlan !== undefined) return { kind: 'ignored', reason: `restore test of ${testPlan}: validated by validate-restore, never attached` };
 
   const resourceType = detail.resourceType;
   if (resourceType !== 'EBS') {

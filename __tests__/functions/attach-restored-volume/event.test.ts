@@ -52,6 +52,11 @@ describe('parseRestoreEvent', () => {
     ['a COMPLETED event without resourceType', completedEbs({ resourceType: undefined }), 'resourceType (missing) is not EBS'],
     ['another detail-type', { ...completedEbs(), 'detail-type': 'Copy Job State Change' }, 'detail-type "Copy Job State Change" is not "Restore Job State Change"'],
     ['another source', { ...completedEbs(), source: 'custom.app' }, 'source "custom.app" is not "aws.backup"'],
+    [
+      'a completed EBS restore test',
+      completedEbs({ restoreTestingPlanArn: 'arn:aws:backup:ap-northeast-1:222222222222:restore-testing-plan:acme_shop_restore_test-abc' }),
+      'restore test of arn:aws:backup:ap-northeast-1:222222222222:restore-testing-plan:acme_shop_restore_test-abc: validated by validate-restore, never attached',
+    ],
   ])('ignores %s', (_name, event, reason) => {
     expect(parseRestoreEvent(event)).toEqual({ kind: 'ignored', reason });
   });
