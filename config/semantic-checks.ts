@@ -240,7 +240,7 @@ function airGappedVaultIssues(cfg: Record<string, Json>): ConfigIssue[] {
 /** Whose retention range a copy must fit, by `centralVault.kind` (wording of the copy-retention issues). */
 function copyRetentionVaultDescription(kind: string | undefined): string {
   if (kind === 'airGapped') return "the air-gapped vault's retention range";
-  if (kind === 'both') return "the central vault's lock and the air-gapped vault's retention range";
+  if (kind === 'both') return "the central vault's lock (and the air-gapped vault's retention range)";
   return "the central vault's lock";
 }
 

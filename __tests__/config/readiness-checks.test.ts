@@ -153,7 +153,7 @@ describe('restoreTesting.resourceTypes against backup.resourceTypes', () => {
 describe('the air-gapped vault', () => {
   it.each([
     ['airGapped', /the air-gapped vault's retention range \(vaultLock\.minRetentionDays\) requires at least 30/],
-    ['both', /the central vault's lock and the air-gapped vault's retention range \(vaultLock\.minRetentionDays\) requires at least 30/],
+    ['both', /the central vault's lock \(and the air-gapped vault's retention range\) \(vaultLock\.minRetentionDays\) requires at least 30/],
     ['locked', /the central vault's lock \(vaultLock\.minRetentionDays\) requires at least 30/],
   ])('kind %s: copy retention below vaultLock.minRetentionDays names the vault that rejects the copy', (kind, message) => {
     const cfg = mutated((c) => {
