@@ -33,3 +33,28 @@ export function describeValue(value: unknown): string {
 export function isAbsent(value: unknown): value is undefined | null {
   return value === undefined || value === null;
 }
+
+/** A Lambda input field that is missing or malformed, named by its path in the input. */
+export class InvalidInputError extends Error {
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`Invalid input: ${field} ${problem}`);
+    this.name = 'InvalidInputError';
+  }
+}
+
+/** A non-empty string matching `pattern`; `expected` says what it should look like. */
+export function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
+  if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');
+  if (typeof value !== 'string') throw new InvalidInputError(field, `must be a string, got ${describeType(value)}`);
+  if (!pattern.test(value)) throw new InvalidInputError(field, `must be ${expected}, got ${shown(value)}`);
+  return value;
+}
+
+export function requiredRecord(value: unknown, field: string): Record<string, unknown> {
+  if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');
+  if (!isRecord(value)) throw new InvalidInputError(field, `must be an object, got ${describeType(value)}`);
+  return value;
+}

@@ -8,7 +8,7 @@
  * checked, published or written (a report from a wrong input would be wrong).
  */
 
-import { describeType, isRecord, shown } from '../input-values';
+import { describeType, InvalidInputError, isRecord, requiredRecord, requiredString } from '../input-values';
 
 export interface VaultRef {
   readonly name: string;
@@ -73,15 +73,7 @@ export interface ReadinessInput {
 }
 
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
-export class InvalidInputError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`Invalid input: ${field} ${problem}`);
-    this.name = 'InvalidInputError';
-  }
-}
+export { InvalidInputError };
 
 const ESTATE = /^[a-z][a-z0-9-]{0,19}$/;
 const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
@@ -99,19 +91,6 @@ const PLAN_NAME = /^[a-zA-Z0-9_]{1,50}$/;
 const RESOURCE_TYPE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$/;
 /** One year, against a unit mistake (seconds for minutes). */
 const MAX_MINUTES = 366 * 24 * 60;
-
-function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
-  if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');
-  if (typeof value !== 'string') throw new InvalidInputError(field, `must be a string, got ${describeType(value)}`);
-  if (!pattern.test(value)) throw new InvalidInputError(field, `must be ${expected}, got ${shown(value)}`);
-  return value;
-}
-
-function requiredRecord(value: unknown, field: string): Record<string, unknown> {
-  if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');
-  if (!isRecord(value)) throw new InvalidInputError(field, `must be an object, got ${describeType(value)}`);
-  return value;
-}
 
 function positiveNumber(value: unknown, field: string, max: number): number {
   if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');

@@ -6,7 +6,7 @@
  * branch with a message an operator can act on.
  */
 
-import { describeType, isRecord, shown } from '../input-values';
+import { describeType, InvalidInputError, isRecord, requiredRecord, requiredString, shown } from '../input-values';
 
 export { describeType } from '../input-values';
 
@@ -40,15 +40,7 @@ export interface LocateInput {
 }
 
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
-export class InvalidInputError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`Invalid input: ${field} ${problem}`);
-    this.name = 'InvalidInputError';
-  }
-}
+export { InvalidInputError };
 
 /** Same rule as `workloads[].name` in config/schema.ts. */
 const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
@@ -61,19 +53,6 @@ const ROLE_ARN = /^arn:aws(-cn|-us-gov)?:iam::(\d{12}):role\/[\w+=,.@/-]{1,64}$/
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Upper bound on the RPO, against a unit mistake (seconds for minutes): one year. */
 const MAX_RPO_MINUTES = 366 * 24 * 60;
-
-function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
-  if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');
-  if (typeof value !== 'string') throw new InvalidInputError(field, `must be a string, got ${describeType(value)}`);
-  if (!pattern.test(value)) throw new InvalidInputError(field, `must be ${expected}, got ${shown(value)}`);
-  return value;
-}
-
-function requiredRecord(value: unknown, field: string): Record<string, unknown> {
-  if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');
-  if (!isRecord(value)) throw new InvalidInputError(field, `must be an object, got ${describeType(value)}`);
-  return value;
-}
 
 function parseVault(value: unknown, field: string): VaultRef {
   const vault = requiredRecord(value, field);

@@ -6,7 +6,7 @@
  * branch with a message an operator can act on. Nothing is called in AWS for an invalid input.
  */
 
-import { describeType, isRecord, shown } from '../input-values';
+import { describeType, InvalidInputError, isRecord, requiredString, shown } from '../input-values';
 
 export { describeType } from '../input-values';
 
@@ -42,15 +42,7 @@ export interface PrepareRestoreInput {
 }
 
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
-export class InvalidInputError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`Invalid input: ${field} ${problem}`);
-    this.name = 'InvalidInputError';
-  }
-}
+export { InvalidInputError };
 
 /** Same rule as `workloads[].name` in config/schema.ts. */
 const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
@@ -68,13 +60,6 @@ const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const NAME_SUFFIX = /^(?=.{1,16}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Names derived from it must stay deterministic, not unbounded input. */
 const MAX_EXECUTION_NAME = 1024;
-
-function requiredString(value: unknown, field: string, pattern: RegExp, expected: string): string {
-  if (value === undefined || value === null || value === '') throw new InvalidInputError(field, 'is missing');
-  if (typeof value !== 'string') throw new InvalidInputError(field, `must be a string, got ${describeType(value)}`);
-  if (!pattern.test(value)) throw new InvalidInputError(field, `must be ${expected}, got ${shown(value)}`);
-  return value;
-}
 
 function optionalString(value: unknown, field: string, pattern: RegExp, expected: string): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : requiredString(value, field, pattern, expected);
