@@ -7,10 +7,10 @@
  * each checked for its type.
  */
 
-import { describeType, isRecord } from '../input-values';
+import { describeType } from '../input-values';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, restoreJobDetail } from '../restore-job-event';
 
-export const EXPECTED_SOURCE = 'aws.backup';
-export const EXPECTED_DETAIL_TYPE = 'Restore Job State Change';
+export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
 /** `arn:<partition>:ec2:<region>:<account>:volume/vol-...` */
 const VOLUME_ARN = /^arn:(aws[a-z-]*):ec2:([a-z0-9-]+):(\d{12}):volume\/(vol-[0-9a-f]{8,17})$/;
@@ -30,12 +30,7 @@ export type ParsedRestoreEvent =
   | { readonly kind: 'volume'; readonly volume: RestoredVolume };
 
 /** Thrown for an event this function cannot act on: it goes to the on-failure destination. */
-export class MalformedEventError extends Error {
-  constructor(message: string) {
-    super(`Malformed event: ${message}`);
-    this.name = 'MalformedEventError';
-  }
-}
+export { MalformedEventError };
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -47,19 +42,9 @@ function optionalString(value: unknown): string | undefined {
  * object with a `detail` object, or when a COMPLETED EBS restore lacks a volume `createdResourceArn`.
  */
 export function parseRestoreEvent(event: unknown): ParsedRestoreEvent {
-  if (!isRecord(event)) throw new MalformedEventError(`expected an EventBridge event object, got ${describeType(event)}`);
-  const detail = event.detail;
-  if (!isRecord(detail)) {
-    throw new MalformedEventError(detail === undefined ? '"detail" is missing' : `"detail" must be an object, got ${describeType(detail)}`);
-  }
-
-  // The rule already matches these; an event with other values was not meant for this function.
-  const source = event.source;
-  if (source !== undefined && source !== EXPECTED_SOURCE) return { kind: 'ignored', reason: `source ${JSON.stringify(source)} is not "${EXPECTED_SOURCE}"` };
-  const detailType = event['detail-type'];
-  if (detailType !== undefined && detailType !== EXPECTED_DETAIL_TYPE) {
-    return { kind: 'ignored', reason: `detail-type ${JSON.stringify(detailType)} is not "${EXPECTED_DETAIL_TYPE}"` };
-  }
+  const envelope = restoreJobDetail(event);
+  if (envelope.kind === 'ignored') return envelope;
+  const detail = envelope.detail;
 
   const status = typeof detail.status === 'string' ? detail.status : typeof detail.state === 'string' ? detail.state : undefined;
   if (status === undefined) return { kind: 'ignored', reason: 'restore job has no detail.status or detail.state: not COMPLETED' };

@@ -8,10 +8,10 @@
  * read, each checked for its type, before any AWS call.
  */
 
-import { describeType, describeValue, isRecord } from '../input-values';
+import { describeValue } from '../input-values';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, restoreJobDetail } from '../restore-job-event';
 
-export const EXPECTED_SOURCE = 'aws.backup';
-export const EXPECTED_DETAIL_TYPE = 'Restore Job State Change';
+export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
 /** AWS Backup resource types this function checks (restore testing's `ProtectedResourceType` names). */
 export const VALIDATED_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS'] as const;
@@ -46,12 +46,7 @@ export type ParsedRestoreTestEvent =
   | { readonly kind: 'restore-test'; readonly test: RestoreTest };
 
 /** Thrown for an event this function cannot act on, before any AWS call: it goes to the dead-letter queue. */
-export class MalformedEventError extends Error {
-  constructor(message: string) {
-    super(`Malformed event: ${message}`);
-    this.name = 'MalformedEventError';
-  }
-}
+export { MalformedEventError };
 
 const PARTITION = 'aws[a-z-]*';
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
@@ -127,19 +122,9 @@ function optionalSize(value: unknown): number | undefined {
  * `restoreJobId`, `resourceType` or `createdResourceArn`.
  */
 export function parseRestoreTestEvent(event: unknown): ParsedRestoreTestEvent {
-  if (!isRecord(event)) throw new MalformedEventError(`expected an EventBridge event object, got ${describeType(event)}`);
-  const detail = event.detail;
-  if (!isRecord(detail)) {
-    throw new MalformedEventError(detail === undefined ? '"detail" is missing' : `"detail" must be an object, got ${describeType(detail)}`);
-  }
-
-  // The rule already matches these; an event with other values was not meant for this function.
-  const source = event.source;
-  if (source !== undefined && source !== EXPECTED_SOURCE) return { kind: 'ignored', reason: `source ${JSON.stringify(source)} is not "${EXPECTED_SOURCE}"` };
-  const detailType = event['detail-type'];
-  if (detailType !== undefined && detailType !== EXPECTED_DETAIL_TYPE) {
-    return { kind: 'ignored', reason: `detail-type ${JSON.stringify(detailType)} is not "${EXPECTED_DETAIL_TYPE}"` };
-  }
+  const envelope = restoreJobDetail(event);
+  if (envelope.kind === 'ignored') return envelope;
+  const detail = envelope.detail;
 
   const plan = detail.restoreTestingPlanArn;
   if (plan === undefined || plan === null || plan === '') {
