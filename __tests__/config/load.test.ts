@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { ConfigError, loadConfig, parseConfig, formatPath } from '../../config/load';
 import { synthesizeEstate } from '../../app';
-import { EXAMPLE_CONFIG, exampleInput, tempDir } from '../helpers/synth';
+import { EXAMPLE_CONFIG, exampleInput, snapshotDir, tempDir } from '../helpers/synth';
 
 type Mutable = Record<string, any>;
 
@@ -11,20 +11,6 @@ function mutated(mutate: (cfg: Mutable) => void): Mutable {
   const cfg = exampleInput() as Mutable;
   mutate(cfg);
   return cfg;
-}
-
-/** Every file under `dir` with its content, to prove a failed synth wrote nothing. */
-function snapshotDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 function issuesOf(raw: unknown): { path: string; message: string }[] {

@@ -3,7 +3,7 @@ import * as path from 'path';
 import { ConfigError, parseConfig } from '../../config/load';
 import { mostFrequentRule, rpoIssues, restoreTestingIssues } from '../../config/semantic-checks';
 import { synthesizeEstate } from '../../app';
-import { FIXTURES, exampleInput, readJson, tempDir } from '../helpers/synth';
+import { FIXTURES, exampleInput, readJson, snapshotDir, tempDir } from '../helpers/synth';
 
 type Mutable = Record<string, any>;
 
@@ -21,19 +21,6 @@ function issuesOf(raw: unknown): { path: string; message: string; code?: string 
     return (e as ConfigError).issues;
   }
   throw new Error('expected the configuration to be rejected');
-}
-
-function snapshotDir(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, entry.name);
-      if (entry.isDirectory()) walk(p);
-      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** The synth entry point rejects the configuration and leaves an existing output directory as it was. */

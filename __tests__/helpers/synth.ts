@@ -61,3 +61,17 @@ export function statement(policy: { Statement: Record<string, any>[] }, sid: str
   if (!found) throw new Error(`no statement ${sid} in ${JSON.stringify(policy)}`);
   return found;
 }
+
+/** Every file under `dir` with its content, to prove a failed synth wrote nothing. */
+export function snapshotDir(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else out[path.relative(dir, p)] = fs.readFileSync(p, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
