@@ -131,28 +131,53 @@ const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileS
 
 let workerHash: string | undefined;
 
-function cacheFile(entry: string, options: BundleOptions): string {
+/** Where the cache entry of a function's bundle is kept (in the OS temp dir). */
+export function cacheFile(entry: string, options: BundleOptions): string {
   // The worker decides what ends up in a bundle: a change to it invalidates every cached bundle.
   workerHash ??= sha256(WORKER);
   const key = crypto.createHash('sha256').update(JSON.stringify([path.resolve(entry), options, process.version, workerHash])).digest('hex');
   return path.join(os.tmpdir(), 'dr-function-bundles', `${key}.json`);
 }
 
-function unchanged(file: string, recorded: CacheInput): boolean {
+/** The input as it is now when its content is the recorded one (a new mtime when only touched), else undefined. */
+function unchanged(file: string, recorded: CacheInput): CacheInput | undefined {
   const stat = fs.statSync(file);
-  if (stat.size !== recorded.size) return false;
-  return stat.mtimeMs === recorded.mtimeMs || sha256(file) === recorded.sha256;
+  if (stat.size !== recorded.size) return undefined;
+  if (stat.mtimeMs === recorded.mtimeMs) return recorded;
+  return sha256(file) === recorded.sha256 ? { ...recorded, mtimeMs: stat.mtimeMs } : undefined;
 }
 
 function readCache(entry: string, options: BundleOptions): Bundle | undefined {
   try {
-    const cached = JSON.parse(fs.readFileSync(cacheFile(entry, options), 'utf8')) as CacheEntry;
-    for (const [file, recorded] of Object.entries(cached.inputs)) if (!unchanged(file, recorded)) return undefined;
+    const file = cacheFile(entry, options);
+    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheEntry;
+    const inputs: Record<string, CacheInput> = {};
+    let touched = false;
+    for (const [input, recorded] of Object.entries(cached.inputs)) {
+      const now = unchanged(input, recorded);
+      if (!now) return undefined;
+      inputs[input] = now;
+      touched ||= now !== recorded;
+    }
     const zip = fs.readFileSync(cached.zipPath);
     if (crypto.createHash('sha256').update(zip).digest('base64') !== cached.sourceCodeHash) return undefined;
+    // Inputs touched but not changed (a checkout, `npm ci`): recorded with their new times, so that
+    // the next synth checks them with a stat again instead of hashing them.
+    if (touched) writeCacheEntry(file, { ...cached, inputs });
     return { zip, sourceCodeHash: cached.sourceCodeHash, codeBytes: cached.codeBytes, zipPath: cached.zipPath };
   } catch {
     return undefined;
+  }
+}
+
+function writeCacheEntry(file: string, entryData: CacheEntry): void {
+  try {
+    // Renamed into place: a synth running beside this one reads the old entry or the new one, never half.
+    const tmp = `${file}.${process.pid}.tmp`;
+    fs.writeFileSync(tmp, JSON.stringify(entryData));
+    fs.renameSync(tmp, file);
+  } catch {
+    // A cache that cannot be written only costs time.
   }
 }
 
@@ -162,8 +187,7 @@ function writeCache(entry: string, options: BundleOptions, inputs: string[], bun
     // A file edited while esbuild read it may be in the bundle in its old version: do not record it.
     if (stats.some(([, stat]) => stat.mtimeMs >= buildStarted - 20)) return;
     const recorded = Object.fromEntries(stats.map(([f, stat]) => [f, { sha256: sha256(f), size: stat.size, mtimeMs: stat.mtimeMs }]));
-    const entryData: CacheEntry = { inputs: recorded, zipPath: bundle.zipPath, sourceCodeHash: bundle.sourceCodeHash, codeBytes: bundle.codeBytes };
-    fs.writeFileSync(cacheFile(entry, options), JSON.stringify(entryData));
+    writeCacheEntry(cacheFile(entry, options), { inputs: recorded, zipPath: bundle.zipPath, sourceCodeHash: bundle.sourceCodeHash, codeBytes: bundle.codeBytes });
   } catch {
     // A cache that cannot be written only costs time.
   }

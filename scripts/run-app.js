@@ -67,6 +67,7 @@ function upToDate(target) {
   } catch {
     return false;
   }
+  let touched = false;
   for (const [file, recorded] of Object.entries(manifest.inputs)) {
     let stat;
     try {
@@ -75,7 +76,19 @@ function upToDate(target) {
       return false;
     }
     if (stat.size !== recorded.size) return false;
-    if (stat.mtimeMs !== recorded.mtimeMs && sha256(fs.readFileSync(file)) !== recorded.sha256) return false;
+    if (stat.mtimeMs === recorded.mtimeMs) continue;
+    if (sha256(fs.readFileSync(file)) !== recorded.sha256) return false;
+    manifest.inputs[file] = { ...recorded, mtimeMs: stat.mtimeMs };
+    touched = true;
+  }
+  // Inputs touched but not changed (a checkout, `npm ci`): recorded with their new times, so that
+  // later runs check them with a stat again instead of hashing them.
+  if (touched) {
+    try {
+      writeAtomically(target.manifest, JSON.stringify(manifest));
+    } catch {
+      // Only costs time on the next run.
+    }
   }
   return true;
 }
@@ -115,6 +128,62 @@ const CDKTF_PATCHES = [
     file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
     find: '    const pathName = "/" + prefix.join("/");\n',
     replace: '    const pathName = { toString: () => "/" + prefix.join("/") };\n',
+  },
+  {
+    // resolve() of a string, an object key or an array element: a string without braces holds no
+    // string, list or map token, and one without a digit followed by "e" no number token (a token
+    // number prints as 1.2e+289). Such a string, and a boolean, resolve to themselves: returned at once,
+    // without the two resolution contexts and four regular expressions per value.
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
+    find: 'const tokenMap = token_map_1.TokenMap.instance();\n',
+    replace:
+      'const tokenMap = token_map_1.TokenMap.instance();\n' +
+      'function resolvesToItself(x) {\n    if (typeof x === "boolean") return true;\n' +
+      '    return typeof x === "string" && x.indexOf("{") === -1 && !/\\de/.test(x) && x !== token_1.Token.STRING_MAP_TOKEN_VALUE && x !== token_1.Token.ANY_MAP_TOKEN_VALUE;\n}\n',
+  },
+  {
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
+    find: '        const resolvedKey = makeContext()[0].resolve(key);\n',
+    replace: '        const resolvedKey = resolvesToItself(key) ? key : makeContext()[0].resolve(key);\n',
+  },
+  {
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
+    find: '        const value = makeContext(key)[0].resolve(obj[key]);\n',
+    replace: '        const value = resolvesToItself(obj[key]) ? obj[key] : makeContext(key)[0].resolve(obj[key]);\n',
+  },
+  {
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
+    find: '            .map((x, i) => makeContext(`${i}`)[0].resolve(x))\n',
+    replace: '            .map((x, i) => (resolvesToItself(x) ? x : makeContext(`${i}`)[0].resolve(x)))\n',
+  },
+  {
+    // Splitting a string with tokens: at every token, the escape expressions ("${" not of a token, "}")
+    // were searched from there to the end of the string, not only up to the token: quadratic in long
+    // strings with many tokens (policy documents, state machine definitions). Their positions are
+    // found once per string instead; each search returns the first at or after its start, as before.
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]encoding\.js$/,
+    find:
+      '        ESCAPE_TOKEN_BEGIN_REGEX.lastIndex = startIndex;\n        ESCAPE_TOKEN_END_REGEX.lastIndex = startIndex;\n' +
+      '        let startMatch = ESCAPE_TOKEN_BEGIN_REGEX.exec(this.str);\n        let endMatch = ESCAPE_TOKEN_END_REGEX.exec(this.str);\n',
+    replace:
+      '        let startMatch = nextEscapeMatch(this, ESCAPE_TOKEN_BEGIN_REGEX, startIndex);\n        let endMatch = nextEscapeMatch(this, ESCAPE_TOKEN_END_REGEX, startIndex);\n',
+  },
+  {
+    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]encoding\.js$/,
+    find: 'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n',
+    replace:
+      'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n' +
+      'function nextEscapeMatch(tokenString, re, startIndex) {\n' +
+      '    const found = (tokenString.escapeMatches ??= new Map());\n' +
+      '    let positions = found.get(re);\n' +
+      '    if (positions === undefined) {\n' +
+      '        positions = [];\n        re.lastIndex = 0;\n        let m;\n' +
+      '        while ((m = re.exec(tokenString.str)) !== null) positions.push(m.index, re.lastIndex);\n' +
+      '        found.set(re, positions);\n    }\n' +
+      '    let lo = 0;\n    let hi = positions.length / 2;\n' +
+      '    while (lo < hi) {\n        const mid = (lo + hi) >> 1;\n        if (positions[2 * mid] < startIndex) lo = mid + 1;\n        else hi = mid;\n    }\n' +
+      '    if (2 * lo >= positions.length) {\n        re.lastIndex = 0;\n        return null;\n    }\n' +
+      '    re.lastIndex = positions[2 * lo + 1];\n    return { index: positions[2 * lo] };\n}\n',
   },
   {
     // snake_case of attribute names, three regular expressions per key of every resource: memoized.

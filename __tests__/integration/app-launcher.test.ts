@@ -124,6 +124,10 @@ describe('the launcher’s cache check', () => {
     const later = new Date(Date.now() + 5000);
     fs.utimesSync(input, later, later);
     expect(launcher.upToDate(target)).toBe(true);
+    // Recorded with its new time: the next check is a stat, not a hash.
+    const manifest = JSON.parse(fs.readFileSync(target.manifest, 'utf8')) as { inputs: Record<string, { mtimeMs: number }> };
+    expect(manifest.inputs[input].mtimeMs).toBe(fs.statSync(input).mtimeMs);
+    expect(launcher.upToDate(target)).toBe(true);
   });
 
   it('rebuilds when an input changed (same size, new time), disappeared, or the bundle is missing', () => {

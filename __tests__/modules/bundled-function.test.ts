@@ -7,7 +7,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { BundledFunction, type BundledFunctionProps } from '../../modules/bundled-function';
-import { bundleFunction } from '../../modules/bundling';
+import { bundleFunction, cacheFile } from '../../modules/bundling';
 import { FIXTURES, policyOf, resourcesOf, statement, tempDir } from '../helpers/synth';
 
 const entry = path.join(FIXTURES, 'functions', 'describe-volumes', 'index.ts');
@@ -63,6 +63,25 @@ describe('bundleFunction', () => {
     const second = bundleFunction(fnEntry);
     expect(second.sourceCodeHash).not.toBe(first.sourceCodeHash);
     expect(Buffer.from(unzipSync(second.zip)['index.js']).toString()).toContain('bonjour');
+  });
+
+  it('reuses a bundle whose inputs were only touched, and records their new times so that later synths do not hash them', () => {
+    const dir = tempDir();
+    const fnEntry = path.join(dir, 'index.ts');
+    const helper = path.join(dir, 'helper.ts');
+    fs.writeFileSync(helper, 'export const greeting = "hello";\n');
+    fs.writeFileSync(fnEntry, "import { greeting } from './helper';\nexport const handler = async () => greeting;\n");
+    // Written a minute ago: the bundler does not record inputs that may have changed while it read them.
+    const minuteAgo = new Date(Date.now() - 60000);
+    for (const f of [helper, fnEntry]) fs.utimesSync(f, minuteAgo, minuteAgo);
+    const first = bundleFunction(fnEntry);
+    const written = fs.statSync(helper).mtimeMs;
+    const touched = new Date(Date.now() - 30000);
+    fs.utimesSync(helper, touched, touched);
+    const recordedTime = () => (JSON.parse(fs.readFileSync(cacheFile(fnEntry, {}), 'utf8')) as { inputs: Record<string, { mtimeMs: number }> }).inputs[helper].mtimeMs;
+    expect(recordedTime()).toBe(written);
+    expect(bundleFunction(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
+    expect(recordedTime()).toBe(fs.statSync(helper).mtimeMs);
   });
 
   it('keeps only the AWS SDK schemas a function uses (the EC2 client has 700+ operations)', () => {
