@@ -3,6 +3,7 @@ import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeEstate } from '../../app';
+import { synthesizeTokenEdgeCases } from '../fixtures/token-edge-cases/app';
 import { FIXTURES, ROOT, tempDir } from '../helpers/synth';
 
 // The launcher is plain JavaScript (cdktf.json runs `node scripts/run-app.js`).
@@ -66,6 +67,18 @@ describe('scripts/run-app.js (the prebundled app)', () => {
     const r = runApp(tempDir('dr-app-cache-'), { DR_CONFIG: THREE, CDKTF_OUTDIR: outdir, DR_APP_STACK_TRACES: '1' });
     expect(r.stderr).toBe('');
     expect(tree(outdir)).toEqual(expected);
+  });
+
+  it('resolves tokens as CDKTF does where its changes to CDKTF apply: escapes, braces, number-like text, token keys, long strings', () => {
+    const reference = tempDir();
+    synthesizeTokenEdgeCases(reference);
+    const outdir = tempDir();
+    // CDKTF warns on stderr about escape sequences in functions, which this stack has on purpose.
+    const r = runApp(cache, { CDKTF_OUTDIR: outdir }, [path.join(FIXTURES, 'token-edge-cases', 'main.ts')]);
+    expect(r.status).toBe(0);
+    const stack = tree(outdir)[path.join('stacks', 'edge', 'cdk.tf.json')].toString();
+    expect(stack).toContain('"${var.name}": "token as key"');
+    expect(tree(outdir)).toEqual(tree(reference));
   });
 
   it('exits 1 on a bad configuration with the validation message, writing nothing', () => {
