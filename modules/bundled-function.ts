@@ -8,7 +8,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { bundleFunction, type Bundle } from './bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { partitionOf } from '../config/regions';
 
 export interface BundledFunctionProps {
@@ -81,13 +81,7 @@ export class BundledFunction extends Construct {
       alarmActions: props.alarmActions,
     });
 
-    this.trustPolicy = policyDocument({
-      Sid: 'LambdaForThisFunctionOnly',
-      Effect: 'Allow',
-      Principal: { Service: 'lambda.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      Condition: { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': this.functionArn } },
-    });
+    this.trustPolicy = serviceTrustPolicy('lambda.amazonaws.com', props.accountId, this.functionArn, 'LambdaForThisFunctionOnly');
     this.policy = policyDocument(
       { Sid: 'WriteOwnLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: `${logGroupArn}:*` },
       // X-Ray has no resource-level permissions.

@@ -6,7 +6,7 @@ import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-ru
 import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-target';
 import { DeadLetterQueue } from './dead-letter-queue';
 import type { EventPattern } from './event-patterns';
-import { policyDocument, renderPolicy, type PolicyDocument } from './policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument } from './policy-document';
 import { eventRuleArn } from '../config/naming';
 import { partitionOf } from '../config/regions';
 
@@ -34,16 +34,7 @@ export class EventForwardingRole extends Construct {
   constructor(scope: Construct, id: string, props: EventForwardingRoleProps) {
     super(scope, id);
     const partition = props.partition ?? 'aws';
-    this.trustPolicy = policyDocument({
-      Sid: 'EstateRulesOfThisAccountOnly',
-      Effect: 'Allow',
-      Principal: { Service: 'events.amazonaws.com' },
-      Action: 'sts:AssumeRole',
-      Condition: {
-        StringEquals: { 'aws:SourceAccount': props.accountId },
-        ArnLike: { 'aws:SourceArn': `arn:${partition}:events:*:${props.accountId}:rule/${props.ruleNamePrefix}*` },
-      },
-    });
+    this.trustPolicy = serviceTrustPolicy('events.amazonaws.com', props.accountId, `arn:${partition}:events:*:${props.accountId}:rule/${props.ruleNamePrefix}*`, 'EstateRulesOfThisAccountOnly');
     this.permissions = policyDocument({ Sid: 'PutEventsOnTheDrBusOnly', Effect: 'Allow', Action: 'events:PutEvents', Resource: props.targetBusArn });
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,

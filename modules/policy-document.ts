@@ -40,16 +40,51 @@ export function renderPolicy(doc: PolicyDocument): string {
   return JSON.stringify(doc);
 }
 
-/** Trust policy letting an AWS service assume a role only on behalf of `sourceAccount` (confused-deputy guard). */
-export function serviceTrustPolicy(service: string, sourceAccount: string, sourceArnPattern?: string): PolicyDocument {
+/**
+ * Trust policy letting an AWS service assume a role only on behalf of `sourceAccount`, and of
+ * `sourceArnPattern` when given (confused-deputy guard). `sid` names what may assume it.
+ */
+export function serviceTrustPolicy(service: string, sourceAccount: string, sourceArnPattern?: string, sid = 'AllowServiceForThisAccountOnly'): PolicyDocument {
   const condition: ConditionBlock = { StringEquals: { 'aws:SourceAccount': sourceAccount } };
   if (sourceArnPattern) condition.ArnLike = { 'aws:SourceArn': sourceArnPattern };
   return policyDocument({
-    Sid: 'AllowServiceForThisAccountOnly',
+    Sid: sid,
     Effect: 'Allow',
     Principal: { Service: service },
     Action: 'sts:AssumeRole',
     Condition: condition,
+  });
+}
+
+export interface CrossAccountRoleTrust {
+  /** Names who may assume the role, e.g. `DrRecoveryRolesOnly`. */
+  readonly sid: string;
+  readonly partition: string;
+  /** The account whose roles may assume the role. */
+  readonly accountId: string;
+  /** Only principals of this organization (`aws:PrincipalOrgID`). */
+  readonly organizationId: string;
+  /** The one role that may assume it (`ArnEquals`), or, with `roleArnPattern`, the roles (`ArnLike`). */
+  readonly roleArn?: string;
+  readonly roleArnPattern?: string;
+}
+
+/**
+ * Trust policy for named roles of another account of the organization: the account root as
+ * principal, the roles as an `aws:PrincipalArn` condition, because IAM rejects a trust policy that
+ * names a role that does not exist yet, and the trusted account's stack may deploy after this one.
+ */
+export function crossAccountRoleTrustPolicy(props: CrossAccountRoleTrust): PolicyDocument {
+  if ((props.roleArn === undefined) === (props.roleArnPattern === undefined)) {
+    throw new Error(`crossAccountRoleTrustPolicy ${props.sid}: set exactly one of roleArn and roleArnPattern`);
+  }
+  const principalArn: ConditionBlock = props.roleArn !== undefined ? { ArnEquals: { 'aws:PrincipalArn': props.roleArn } } : { ArnLike: { 'aws:PrincipalArn': props.roleArnPattern as string } };
+  return policyDocument({
+    Sid: props.sid,
+    Effect: 'Allow',
+    Principal: { AWS: accountRootArn(props.partition, props.accountId) },
+    Action: 'sts:AssumeRole',
+    Condition: { ...principalArn, StringEquals: { 'aws:PrincipalOrgID': props.organizationId } },
   });
 }
 

@@ -10,7 +10,7 @@ import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { AirGappedVault } from '../modules/air-gapped-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
-import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
+import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
 import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
@@ -113,17 +113,12 @@ export class BackupVaultStack extends AccountStack {
       });
       this.copyServiceRole = copyServiceRole;
 
-      this.copyStarterTrustPolicy = policyDocument({
-        Sid: 'DrRecoveryRolesOnly',
-        Effect: 'Allow',
-        // The account root plus a PrincipalArn condition (not the role ARNs themselves): IAM rejects trust
-        // policies naming roles that do not exist yet, and the DR stack may deploy after this one.
-        Principal: { AWS: accountRootArn(partition, dr.id) },
-        Action: 'sts:AssumeRole',
-        Condition: {
-          ArnLike: { 'aws:PrincipalArn': names.recoveryRoleArnPattern },
-          StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
-        },
+      this.copyStarterTrustPolicy = crossAccountRoleTrustPolicy({
+        sid: 'DrRecoveryRolesOnly',
+        partition,
+        accountId: dr.id,
+        organizationId: config.organizationId,
+        roleArnPattern: names.recoveryRoleArnPattern,
       });
       const centralVaultArn = names.centralVaultArn(recovery);
       // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
@@ -193,16 +188,12 @@ export class BackupVaultStack extends AccountStack {
     }
 
     // ---- the readiness checker's read-only view of every vault of this account -------------------
-    this.readerTrustPolicy = policyDocument({
-      Sid: 'DrReadinessCheckerOnly',
-      Effect: 'Allow',
-      // Account root plus the exact role ARN as a condition: the checker's role may not exist yet.
-      Principal: { AWS: accountRootArn(partition, dr.id) },
-      Action: 'sts:AssumeRole',
-      Condition: {
-        ArnEquals: { 'aws:PrincipalArn': names.readinessCheckerRoleArn },
-        StringEquals: { 'aws:PrincipalOrgID': config.organizationId },
-      },
+    this.readerTrustPolicy = crossAccountRoleTrustPolicy({
+      sid: 'DrReadinessCheckerOnly',
+      partition,
+      accountId: dr.id,
+      organizationId: config.organizationId,
+      roleArn: names.readinessCheckerRoleArn,
     });
     const readableVaults = [...[...this.centralVaults.values()].map((c) => c.vault.vaultArn), ...(this.airGappedVault ? [this.airGappedVault.vaultArn] : [])];
     // A logically air-gapped vault holds only AWS Backup recovery-point ARNs (whatever the resource type).

@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import type { StateMachineDefinition } from './asl';
 import { partitionOf } from '../../config/regions';
@@ -136,15 +136,7 @@ export class RecoveryStateMachine extends Construct {
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,
       description: 'Recovery state machine',
-      assumeRolePolicy: renderPolicy(
-        policyDocument({
-          Sid: 'StepFunctionsForThisMachineOnly',
-          Effect: 'Allow',
-          Principal: { Service: 'states.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': this.stateMachineArn } },
-        }),
-      ),
+      assumeRolePolicy: renderPolicy(serviceTrustPolicy('states.amazonaws.com', accountId, this.stateMachineArn, 'StepFunctionsForThisMachineOnly')),
     });
     const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'recover', policy: renderPolicy(this.policy) });
     const logGroup = new CloudwatchLogGroup(this, 'Logs', {

@@ -34,13 +34,7 @@ export class RecoveryTriggers extends Construct {
       name: `${props.namePrefix}-recovery-events`,
       description: 'EventBridge starts the recovery state machine for recovery-worthy incidents',
       assumeRolePolicy: renderPolicy(
-        policyDocument({
-          Sid: 'TheRecoveryRuleOnly',
-          Effect: 'Allow',
-          Principal: { Service: 'events.amazonaws.com' },
-          Action: 'sts:AssumeRole',
-          Condition: { StringEquals: { 'aws:SourceAccount': props.accountId }, ArnLike: { 'aws:SourceArn': `arn:${p}:events:${props.region}:${props.accountId}:rule/*/${props.namePrefix}-recovery-worthy` } },
-        }),
+        serviceTrustPolicy('events.amazonaws.com', props.accountId, `arn:${p}:events:${props.region}:${props.accountId}:rule/*/${props.namePrefix}-recovery-worthy`, 'TheRecoveryRuleOnly'),
       ),
     });
     new IamRolePolicy(this, 'EventsPolicy', { role: eventsRole.name, name: 'start-recovery', policy: renderPolicy(startExecution) });
