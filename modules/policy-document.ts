@@ -75,10 +75,11 @@ export interface CrossAccountRoleTrust {
  * names a role that does not exist yet, and the trusted account's stack may deploy after this one.
  */
 export function crossAccountRoleTrustPolicy(props: CrossAccountRoleTrust): PolicyDocument {
-  if ((props.roleArn === undefined) === (props.roleArnPattern === undefined)) {
-    throw new Error(`crossAccountRoleTrustPolicy ${props.sid}: set exactly one of roleArn and roleArnPattern`);
-  }
-  const principalArn: ConditionBlock = props.roleArn !== undefined ? { ArnEquals: { 'aws:PrincipalArn': props.roleArn } } : { ArnLike: { 'aws:PrincipalArn': props.roleArnPattern as string } };
+  const { roleArn, roleArnPattern } = props;
+  let principalArn: ConditionBlock;
+  if (roleArn !== undefined && roleArnPattern === undefined) principalArn = { ArnEquals: { 'aws:PrincipalArn': roleArn } };
+  else if (roleArnPattern !== undefined && roleArn === undefined) principalArn = { ArnLike: { 'aws:PrincipalArn': roleArnPattern } };
+  else throw new Error(`crossAccountRoleTrustPolicy ${props.sid}: set exactly one of roleArn and roleArnPattern`);
   return policyDocument({
     Sid: props.sid,
     Effect: 'Allow',

@@ -1,37 +1,25 @@
 import { crossAccountRoleTrustPolicy, policyDocument, serviceTrustPolicy, type PolicyDocument } from '../../modules/policy-document';
-import { allowPolicy, evaluatePolicies } from '../helpers/iam-simulation';
+import { allowPolicy, evaluatePolicies, type NamedPolicy } from '../helpers/iam-simulation';
 
 const ORG = 'o-a1b2c3d4e5';
+/** The role whose trust policy is evaluated (the account matters to IAM: a principal of another is cross-account). */
 const TRUSTING_ROLE = 'arn:aws:iam::111111111111:role/acme-central-copy-starter';
 
-/** Whether `principal` (a role, with the given org) may assume the trusting role under `trust`. */
-async function roleMayAssume(trust: PolicyDocument, principal: string, orgId: string | undefined): Promise<boolean> {
-  const account = principal.split(':')[4];
-  const outcome = await evaluatePolicies({
-    principal,
-    action: 'sts:AssumeRole',
-    resourceArn: TRUSTING_ROLE,
-    resourceAccount: '111111111111',
-    // The caller's own permission to call AssumeRole; the trust policy is what is under test.
-    identityPolicies: [allowPolicy('caller', 'sts:AssumeRole', TRUSTING_ROLE)],
-    resourcePolicy: { name: 'trust', policy: trust as never },
-    context: { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': account, ...(orgId ? { 'aws:PrincipalOrgID': orgId } : {}) },
-  });
+/** Whether `principal` may assume the role TRUSTING_ROLE under the trust policy `trust`. */
+async function mayAssume(trust: PolicyDocument, principal: string, context: Record<string, string>, identityPolicies: NamedPolicy[] = []): Promise<boolean> {
+  const outcome = await evaluatePolicies({ principal, action: 'sts:AssumeRole', resourceArn: TRUSTING_ROLE, resourceAccount: '111111111111', identityPolicies, resourcePolicy: { name: 'trust', policy: trust }, context });
   return outcome.decision === 'Allowed';
 }
 
-/** Whether `service` acting for `sourceAccount` / `sourceArn` may assume the role under `trust`. */
-async function serviceMayAssume(trust: PolicyDocument, service: string, sourceAccount: string, sourceArn?: string): Promise<boolean> {
-  const outcome = await evaluatePolicies({
-    principal: service,
-    action: 'sts:AssumeRole',
-    resourceArn: 'arn:aws:iam::222222222222:role/acme-recovery',
-    resourceAccount: '222222222222',
-    identityPolicies: [],
-    resourcePolicy: { name: 'trust', policy: trust as never },
-    context: { 'aws:SourceAccount': sourceAccount, ...(sourceArn ? { 'aws:SourceArn': sourceArn } : {}) },
-  });
-  return outcome.decision === 'Allowed';
+/** Whether a role of another account (with the given org) may assume it: the role's own policy allows the call. */
+function roleMayAssume(trust: PolicyDocument, principal: string, orgId: string | undefined): Promise<boolean> {
+  const context = { 'aws:PrincipalArn': principal, 'aws:PrincipalAccount': principal.split(':')[4], ...(orgId ? { 'aws:PrincipalOrgID': orgId } : {}) };
+  return mayAssume(trust, principal, context, [allowPolicy('caller', 'sts:AssumeRole', TRUSTING_ROLE)]);
+}
+
+/** Whether `service` acting for `sourceAccount` (and `sourceArn`) may assume it. */
+function serviceMayAssume(trust: PolicyDocument, service: string, sourceAccount: string, sourceArn?: string): Promise<boolean> {
+  return mayAssume(trust, service, { 'aws:SourceAccount': sourceAccount, ...(sourceArn ? { 'aws:SourceArn': sourceArn } : {}) });
 }
 
 describe('policyDocument', () => {
