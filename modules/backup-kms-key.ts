@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { accountRootArn, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { dnsSuffixOf, partitionOf } from '../config/regions';
 
 export interface BackupKmsKeyProps {
@@ -92,6 +92,7 @@ export class BackupKmsKey extends Construct {
   readonly keyArn: string;
   /** The key policy as emitted, for tests and reviewers. */
   readonly policy: PolicyDocument;
+  private readonly region: string;
 
   constructor(scope: Construct, id: string, props: BackupKmsKeyProps) {
     super(scope, id);
@@ -102,6 +103,7 @@ export class BackupKmsKey extends Construct {
     if (deletionWindow < 7 || deletionWindow > 30) {
       throw new Error(`${this.node.path}: deletionWindowInDays must be between 7 and 30 (got ${deletionWindow})`);
     }
+    this.region = props.region;
     const partition = partitionOf(props.region);
     const root = accountRootArn(partition, props.accountId);
     const viaServices = BACKUP_SERVICES.map((s) => `${s}.${props.region}.${dnsSuffixOf(props.region)}`);
@@ -156,5 +158,20 @@ export class BackupKmsKey extends Construct {
     });
     new KmsAlias(this, 'Alias', { name: props.alias, targetKeyId: this.key.keyId, provider: props.provider });
     this.keyArn = this.key.arn;
+  }
+
+  /**
+   * Lets `grantee` use EBS volumes encrypted with this key (attach, create from a snapshot): EC2 calls
+   * KMS with the caller's credentials, so the caller needs `kms:CreateGrant` (for AWS resources only),
+   * `kms:Decrypt` and `kms:DescribeKey` on the key, through EC2 of this region. The key policy
+   * delegates to IAM for this account through EC2 (`UseThroughAwsBackupInThisAccount`), so this
+   * identity statement is what decides. EBS User Guide, "Permissions for IAM users":
+   * https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html; the same pair
+   * as aws-cdk-lib's `Volume.grantAttachVolume`.
+   */
+  grantEbsVolumeUse(grantee: Grantable, sid = 'UseRestoredVolumeKeyThroughEc2'): void {
+    const viaEc2 = `ec2.${this.region}.${dnsSuffixOf(this.region)}`;
+    grantee.addToPrincipalPolicy({ Sid: `${sid}Grants`, Effect: 'Allow', Action: 'kms:CreateGrant', Resource: this.keyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': viaEc2 } } });
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: this.keyArn, Condition: { StringEquals: { 'kms:ViaService': viaEc2 } } });
   }
 }

@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { AssetType, TerraformAsset } from 'cdktf';
+import { AssetType, Lazy, TerraformAsset } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -8,7 +8,7 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { bundleFunction, type Bundle } from './bundling';
 import { DeadLetterQueue } from './dead-letter-queue';
-import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { partitionOf } from '../config/regions';
 
 export interface BundledFunctionProps {
@@ -48,12 +48,13 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
  * least-privilege role, a KMS-encrypted log group with retention, X-Ray tracing, JSON logs, a
  * dead-letter queue for failed asynchronous invocations, and alarms on errors and dead letters.
  */
-export class BundledFunction extends Construct {
+export class BundledFunction extends Construct implements Grantable {
   readonly function: LambdaFunction;
   /** Derived from name, account and region. */
   readonly functionArn: string;
   readonly role: IamRole;
-  readonly policy: PolicyDocument;
+  /** The role's policy; grows with grants until synthesis. */
+  policy: PolicyDocument;
   readonly trustPolicy: PolicyDocument;
   readonly dlq: DeadLetterQueue;
   readonly bundle: Bundle;
@@ -95,7 +96,8 @@ export class BundledFunction extends Construct {
       description: props.description,
       assumeRolePolicy: renderPolicy(this.trustPolicy),
     });
-    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'function', policy: renderPolicy(this.policy) });
+    // Rendered at synth, so that grants of other constructs (`grant*` methods) land in the same policy.
+    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'function', policy: Lazy.stringValue({ produce: () => renderPolicy(this.policy) }) });
     const logGroup = new CloudwatchLogGroup(this, 'Logs', { name: logGroupName, retentionInDays: props.logRetentionDays, kmsKeyId: props.kmsKeyArn });
 
     const environment = { ...props.environment, ...(props.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}) };
@@ -138,5 +140,10 @@ export class BundledFunction extends Construct {
       treatMissingData: 'notBreaching',
       alarmActions: props.alarmActions,
     });
+  }
+
+  /** Adds a statement to the function role's policy (the grant methods of the constructs that own resources call this). */
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    this.policy = policyDocument(...this.policy.Statement, statement);
   }
 }

@@ -35,6 +35,12 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/** A principal whose identity policy can take statements (in the manner of aws-cdk-lib's `IGrantable`). */
+export interface Grantable {
+  /** Adds `statement` to the principal's own policy; its Sid must be unique there. */
+  addToPrincipalPolicy(statement: PolicyStatement): void;
+}
+
 /** Stable JSON rendering of a policy (key order as written, no whitespace differences between runs). */
 export function renderPolicy(doc: PolicyDocument): string {
   return JSON.stringify(doc);

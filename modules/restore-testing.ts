@@ -47,9 +47,48 @@ const RESTORE_SERVICES = ['backup', 'ec2', 'rds', 'elasticfilesystem', 'dynamodb
 
 export interface RestoreTestingWorkload extends RestoreTestingConfig {
   readonly name: string;
-  /** The workload's backup selection tag: restore tests pick only its resources. */
-  readonly selectionTag: { readonly key: string; readonly value: string };
+  /**
+   * The workload's backup selection tag. Ignored: it is deliberately not a condition of the restore
+   * testing selections (see {@link RESTORE_TESTING_SELECTION_ARNS}); callers may still pass it.
+   */
+  readonly selectionTag?: { readonly key: string; readonly value: string };
 }
+
+/**
+ * `ProtectedResourceArns` of every restore testing selection: the wildcard, with no
+ * `ProtectedResourceConditions`. Which recovery points a test may restore is then decided by the
+ * plan's `IncludeVaults` alone: the DR restore vault and the shared air-gapped vault, which hold only
+ * this estate's copies.
+ *
+ * Why not the workload's tag (`aws:ResourceTag/<key>` in `ProtectedResourceConditions`): AWS documents
+ * those conditions as filters on the tags of protected resources, and does not document how they are
+ * evaluated for recovery points whose protected resource lives in another account, which is every
+ * recovery point here (cross-account copies in the DR restore vault; the air-gapped vault is owned by
+ * the backup-vault account; every workload has its own account). A condition that matched nothing
+ * would start no job, noticed only by the readiness check days later. The wildcard, with the vaults
+ * chosen by `IncludeVaults`, is the documented form:
+ *  - https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingSelectionForCreate.html
+ *    (a selection is `ProtectedResourceArns` or `ProtectedResourceConditions`; `["*"]` or up to 30 ARNs)
+ *  - https://docs.aws.amazon.com/aws-backup/latest/devguide/API_RestoreTestingRecoveryPointSelection.html
+ *    ("you must indicate through IncludeVaults from which vaults the recovery points can be chosen")
+ *  - https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html (restored resources
+ *    are deleted once validation completes or the validation window closes)
+ *  - https://registry.terraform.io/providers/hashicorp/aws/5.100.0/docs/resources/backup_restore_testing_selection
+ *    (`protected_resource_arns = ["*"]` is the resource's basic example; `protected_resource_conditions`
+ *    are "conditions for resource tags", keys `aws:ResourceTag/...`)
+ *
+ * What it means for workloads sharing the vaults: AWS documents no way to tell one workload's recovery
+ * points from another's in a restore testing selection: conditions filter protected-resource tags
+ * (above), not recovery point tags; `IncludeVaults`/`ExcludeVaults` work per vault and the estate's
+ * vaults are shared; specific `ProtectedResourceArns` would need each resource's ARN, which the
+ * tag-based backup selections do not know. So each workload's plan draws from all the estate's
+ * recovery points of its resource types in those vaults, possibly another workload's. That is
+ * acceptable: every point there is one of this estate's own copies; a restore test restores into the
+ * DR account (the isolated landing zone, or new `awsbackup-restore-test-*` tables and buckets), never
+ * touches the source, and AWS Backup deletes what it restored after the validation window; and the
+ * restore testing role is denied restores outside the estate's vaults whatever the selection says.
+ */
+export const RESTORE_TESTING_SELECTION_ARNS: readonly string[] = ['*'];
 
 /** Where restored resources land: the recovery landing zone (Terraform references are fine). */
 export interface RestoreTestingTarget {
@@ -119,7 +158,8 @@ export function restoreMetadataOverrides(type: RestoreTestingResourceType, targe
 /**
  * AWS Backup restore testing in the DR account, per workload: a plan that restores the newest
  * recovery points of the DR restore vault (and the shared air-gapped vault) on a schedule, one
- * selection per resource type (the workload's tagged resources only, restored into the landing zone),
+ * selection per resource type (every recovery point of the type in those vaults, restored into the
+ * landing zone),
  * the role AWS Backup restores with, a validation function that checks every completed restore test
  * and reports the verdict, and a rule that forwards failed restore tests to the DR bus, whose
  * incident rule pages on-call.
@@ -140,6 +180,10 @@ export class RestoreTesting extends Construct {
     const { names, accountId, region } = props;
     if (props.workloads.length === 0) throw new Error(`${this.node.path}: no workload has restoreTesting`);
     if (props.vaultArns.length === 0) throw new Error(`${this.node.path}: vaultArns must name at least the DR restore vault`);
+    // The selections take every recovery point of their type (ProtectedResourceArns ["*"]): the vaults
+    // are all that scopes them, so they must be named, never a wildcard.
+    const wildcardVaults = props.vaultArns.filter((arn) => arn.includes('*'));
+    if (wildcardVaults.length > 0) throw new Error(`${this.node.path}: vaultArns must name vaults, not wildcards (${wildcardVaults.join(', ')}): they alone scope the restore testing selections`);
     const partition = partitionOf(region);
 
     // ---- the role AWS Backup restores with -----------------------------------------------------
@@ -213,9 +257,9 @@ export class RestoreTesting extends Construct {
             restoreTestingPlanName: plan.name,
             protectedResourceType: PROTECTED_RESOURCE_TYPES[type],
             iamRoleArn: this.role.roleArn,
-            // Every protected resource of the type carrying the workload's selection tag. AWS's API takes
-            // conditions alone or with ARNs ["*"]; provider 5.100 accepts exactly one of the two.
-            protectedResourceConditions: [{ stringEquals: [{ key: `aws:ResourceTag/${w.selectionTag.key}`, value: w.selectionTag.value }] }],
+            // Every recovery point of the type in the plan's IncludeVaults (the estate's vaults), from any
+            // workload; no tag condition: see RESTORE_TESTING_SELECTION_ARNS for why and for AWS's docs.
+            protectedResourceArns: [...RESTORE_TESTING_SELECTION_ARNS],
             restoreMetadataOverrides: restoreMetadataOverrides(type, props.target),
             validationWindowHours: w.validationWindowHours,
           }),

@@ -39,6 +39,8 @@ export class VirtualClock {
   private stopped = false;
   /** Bumped on every scheduling and firing: the driver waits until it stops changing. */
   private activity = 0;
+  /** Pending {@link hold}s. */
+  private holds = 0;
 
   constructor(startMs: number) {
     this.startMs = startMs;
@@ -92,6 +94,21 @@ export class VirtualClock {
     for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  /**
+   * Work that settles in real time (I/O, e.g. the IAM evaluator loading its data) and must finish
+   * before simulated time moves on: the driver does not advance the clock while any is pending.
+   */
+  async hold<T>(work: Promise<T>): Promise<T> {
+    this.holds++;
+    this.activity++;
+    try {
+      return await work;
+    } finally {
+      this.holds--;
+      this.activity++;
+    }
+  }
+
   /** Marks progress that the driver must let settle (e.g. a model call). */
   touch(): void {
     this.activity++;
@@ -125,7 +142,7 @@ export class VirtualClock {
     while (stable < 2) {
       const before = this.activity;
       await new Promise<void>((resolve) => setImmediate(resolve));
-      stable = before === this.activity ? stable + 1 : 0;
+      stable = before === this.activity && this.holds === 0 ? stable + 1 : 0;
     }
   }
 

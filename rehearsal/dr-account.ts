@@ -6,15 +6,19 @@
  *
  * - Throttling: with probability `throttle`, any call throws the service's throttling error instead
  *   of acting (decided per call, with the rehearsal's seeded PRNG).
- * - IAM, at action level: a principal may call only what its synthesized inline policies allow;
- *   cross-account rules (central vault only through the copy-starter role, which trusts
- *   `<name>-recovery-*` roles of the DR account only).
+ * - IAM as AWS evaluates it (`authorization.ts`): every call's requests (`iam-requests.ts`) and the
+ *   calls services make on the caller's behalf (`encryption.ts`: KMS for encrypted volumes, restores,
+ *   copies and topics; the role AWS Backup assumes) against the synthesized identity, resource, key
+ *   and trust policies; a denial fails the call as AWS would.
  * - Jobs and resources change state over simulated time: copy and restore jobs, instances of the
  *   Auto Scaling groups (pending → running → SSM online), volumes, attachments, automation
  *   executions, deletions.
  */
 import { createHash } from 'crypto';
+import type { Authorizer, IamRequest } from './authorization';
 import type { VirtualClock } from './clock';
+import { copyJobRequests, ebsKeyUse, restoreJobRequests, snsPublishKeyUse, AWS_OWNED_KEY, type KeyRef } from './encryption';
+import { requestsOf, type RequestLookup } from './iam-requests';
 import type { ServerGroupSpec } from './estate';
 
 // ---------------------------------------------------------------------------------------------
@@ -110,8 +114,10 @@ export interface ModelEstate {
   readonly serverGroups: readonly ServerGroupSpec[];
   readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
   readonly securityGroupIds: readonly string[];
-  /** Role ARN → allowed action patterns. */
-  readonly allowedActions: Record<string, readonly string[]>;
+  /** Customer managed keys of the vaults (ARNs as synthesized): recovery points and copies carry them. */
+  readonly vaultKeys: { readonly central?: string; readonly restoreVault: string };
+  /** Topic ARN → its KMS key. */
+  readonly topicKeys: Record<string, string>;
   /** Role ARN → methods and endpoint patterns its `states:InvokeHTTPEndpoint` statements allow. */
   readonly allowedHttpEndpoints?: Record<string, readonly { readonly methods: readonly string[]; readonly endpoints: readonly string[] }[]>;
 }
@@ -126,6 +132,8 @@ export interface TerraformCloudModel {
   readonly apiUrl: string;
   readonly connectionArn: string;
   readonly workspaceId: string;
+  /** The connection's ARN as the synthesized policies name it (AWS appends an ID the definition's fake ARN lacks). */
+  readonly connectionResourceArn: string;
   /** What a run ends with. Default: applied. */
   readonly outcome?: 'applied' | 'errored';
   readonly planSeconds?: number;
@@ -190,6 +198,8 @@ export interface ModelOptions {
   readonly failRestoresOf?: ReadonlySet<string>;
   /** Deviations from AWS behaviour that the model only warns about become failures. */
   readonly strict?: boolean;
+  /** Evaluates every call against the synthesized policies. */
+  readonly authorizer: Authorizer;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -209,6 +219,8 @@ interface RecoveryPoint {
   readonly tags: Record<string, string>;
   readonly restoreMetadata: Record<string, string>;
   readonly sizeBytes: number;
+  /** The key the recovery point is encrypted with (`encryption.ts`). */
+  readonly keyArn: KeyRef;
 }
 
 interface CopyJob {
@@ -256,6 +268,8 @@ interface Volume {
   readonly createTime: number;
   readonly tags: Record<string, string>;
   readonly restoreJobId?: string;
+  /** The key the volume is encrypted with: the restore metadata's, else the recovery point's. */
+  readonly keyArn: KeyRef;
   state: 'creating' | 'available' | 'in-use' | 'deleting' | 'deleted';
   attachments: Attachment[];
 }
@@ -395,6 +409,7 @@ export class DrAccount {
   private failingResources: ReadonlySet<string>;
   private readonly strict: boolean;
   private readonly handlers: Record<string, Handler>;
+  readonly authorizer: Authorizer;
   private idCounter = 0;
 
   // --- state (read by the rehearsal's checks) ---
@@ -436,6 +451,7 @@ export class DrAccount {
     this.timings = options.timings;
     this.failingResources = options.failRestoresOf ?? new Set();
     this.strict = options.strict ?? false;
+    this.authorizer = options.authorizer;
     for (const spec of this.estate.serverGroups) {
       this.groups.set(spec.name, { spec, min: spec.minSize, max: spec.maxSize, desired: spec.desiredCapacity, instances: [] });
     }
@@ -450,7 +466,7 @@ export class DrAccount {
    * (`startRestoreJob`), `input` with the API's PascalCase shapes, made by `principal` (role ARN).
    * Returns the API's output shape (timestamps as Date); throws {@link ModelError}.
    */
-  async call(service: string, action: string, input: unknown, principal: string): Promise<any> {
+  async call(service: string, action: string, input: unknown, principal: string, step = 'unknown'): Promise<any> {
     this.clock.touch();
     this.stats.calls++;
     const key = `${service}:${action}`;
@@ -459,9 +475,9 @@ export class DrAccount {
       this.stats.throttled++;
       throw new ModelError(service, THROTTLING_CODE[service] ?? 'ThrottlingException', `Rate exceeded (${key}, simulated throttling)`);
     }
-    this.authorize(principal, iamActionOf(service, action));
     const handler = this.handlers[key];
     if (!handler) throw new ModelError(service, 'UnsupportedOperation', `the rehearsal model does not implement ${key}`);
+    await this.authorizeCall(step, service, action, (input ?? {}) as Record<string, any>, principal);
     return deepCopy(handler((input ?? {}) as Record<string, unknown>, principal));
   }
 
@@ -471,8 +487,9 @@ export class DrAccount {
   }
 
   /** Checks that `principal` may assume `roleArn` (Step Functions' `Credentials.RoleArn`); returns the assumed principal. */
-  assumeRoleFor(principal: string, roleArn: string): string {
-    this.checkTrust(principal, roleArn);
+  async assumeRoleFor(principal: string, roleArn: string, step = 'unknown'): Promise<string> {
+    this.knownRole(principal, roleArn);
+    await this.authorizeOrCount(step, principal, [{ action: 'sts:AssumeRole', resource: roleArn }]);
     return roleArn;
   }
 
@@ -507,8 +524,17 @@ export class DrAccount {
       throw new HttpTaskError('States.Http.AccessDenied', `AWS Step Functions is not authorized to perform states:InvokeHTTPEndpoint on API Endpoint ${endpoint} (${method})`);
     }
     try {
-      this.authorize(principal, 'events:RetrieveConnectionCredentials');
-      this.authorize(principal, 'secretsmanager:GetSecretValue');
+      // Step Functions reads the connection's credentials with the execution role
+      // (https://docs.aws.amazon.com/step-functions/latest/dg/call-https-apis.html#connect-http-task-permissions).
+      const e = this.estate;
+      if (!tfc) throw new HttpTaskError('Events.ConnectionResource.ResourceNotFound', `connection ${connectionArn} not found`);
+      const connection = tfc.connectionResourceArn;
+      const name = /:connection\/([^/]+)/.exec(connection)?.[1] ?? connection;
+      await this.authorizeOrCount('BuildInfrastructure', principal, [
+        { action: 'events:RetrieveConnectionCredentials', resource: connection },
+        { action: 'secretsmanager:GetSecretValue', resource: `arn:aws:secretsmanager:${e.region}:${e.drAccountId}:secret:events!connection/${name}/rehearsal-AbCdEf`, onBehalfOf: 'events:RetrieveConnectionCredentials' },
+        { action: 'secretsmanager:DescribeSecret', resource: `arn:aws:secretsmanager:${e.region}:${e.drAccountId}:secret:events!connection/${name}/rehearsal-AbCdEf`, onBehalfOf: 'events:RetrieveConnectionCredentials' },
+      ]);
     } catch (error) {
       throw new HttpTaskError('Events.ConnectionResource.AccessDenied', (error as Error).message);
     }
@@ -611,6 +637,9 @@ export class DrAccount {
       tags: { ...tags },
       restoreMetadata: this.restoreMetadataOf(resource),
       sizeBytes: 8 * 1024 ** 3,
+      // The central and DR vaults hold cross-account copies, re-encrypted with the vault's key; the
+      // air-gapped vault encrypts with an AWS owned key (https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
+      keyArn: vault === 'airGapped' ? AWS_OWNED_KEY : vault === 'central' ? (e.vaultKeys.central ?? AWS_OWNED_KEY) : e.vaultKeys.restoreVault,
     };
     this.recoveryPoints.set(arn, point);
     return point;
@@ -624,12 +653,18 @@ export class DrAccount {
     return `arn:aws:backup:${r}:${accountId}:recovery-point:${this.uuid('rp')}`;
   }
 
+  /**
+   * `GetRecoveryPointRestoreMetadata` as AWS Backup returns it: the source resource's settings, keys
+   * included, which name the workload account's customer managed keys (a restore in the DR account
+   * cannot use them: prepare-restore must drop them).
+   */
   private restoreMetadataOf(resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>): Record<string, string> {
     const wr = this.estate.workloadRegion;
     const name = resource.resourceArn.split(/[:/]/).pop() as string;
+    const sourceKey = `arn:aws:kms:${wr}:${this.estate.workloadAccountId}:key/${this.uuid('source-key').toLowerCase()}`;
     switch (resource.resourceType) {
       case 'EBS':
-        return { availabilityZone: `${wr}${'acb'[[...resource.resourceArn].reduce((n, c) => n + c.charCodeAt(0), 0) % 3]}`, encrypted: 'true', volumeSize: '100', volumeType: 'gp3', iops: '3000', throughput: '125' };
+        return { availabilityZone: `${wr}${'acb'[[...resource.resourceArn].reduce((n, c) => n + c.charCodeAt(0), 0) % 3]}`, encrypted: 'true', kmsKeyId: sourceKey, volumeSize: '100', volumeType: 'gp3', iops: '3000', throughput: '125' };
       case 'RDS':
         return {
           DBInstanceIdentifier: name,
@@ -642,13 +677,14 @@ export class DrAccount {
           Port: '5432',
           StorageType: 'gp3',
           DeletionProtection: 'false',
+          KmsKeyId: sourceKey,
         };
       case 'Aurora':
-        return { DBClusterIdentifier: name, Engine: 'aurora-postgresql', AvailabilityZones: `["${wr}a","${wr}c"]`, DBSubnetGroupName: `${this.estate.workload}-db`, Port: '5432' };
+        return { DBClusterIdentifier: name, Engine: 'aurora-postgresql', AvailabilityZones: `["${wr}a","${wr}c"]`, DBSubnetGroupName: `${this.estate.workload}-db`, Port: '5432', KmsKeyId: sourceKey };
       case 'DynamoDB':
-        return { targetTableName: name, encryptionType: 'Default' };
+        return { targetTableName: name, encryptionType: 'KMS', kmsMasterKeyArn: sourceKey };
       case 'EFS':
-        return { 'file-system-id': name, Encrypted: 'true', PerformanceMode: 'generalPurpose', newFileSystem: 'false' };
+        return { 'file-system-id': name, Encrypted: 'true', KmsKeyId: sourceKey, PerformanceMode: 'generalPurpose', newFileSystem: 'false' };
       case 'S3':
         return { DestinationBucketName: name, NewBucket: 'false', Encrypted: 'true' };
     }
@@ -667,24 +703,67 @@ export class DrAccount {
 
   // ---- IAM ----------------------------------------------------------------------------------
 
-  private authorize(principal: string, iamAction: string): void {
-    const allowed = this.estate.allowedActions[principal];
-    if (allowed && allowed.some((p) => globToRegExp(p).test(iamAction))) return;
-    this.stats.denied++;
-    throw new ModelError(
-      iamAction.split(':')[0],
-      'AccessDeniedException',
-      `User: ${principal} is not authorized to perform: ${iamAction} (no identity-based policy allows the action)`,
-    );
+  /** Every IAM request of one call (the call's own and those made on the caller's behalf), evaluated as AWS would. */
+  private async authorizeCall(step: string, service: string, action: string, input: Record<string, any>, principal: string): Promise<void> {
+    if (service === 'sts' && action === 'assumeRole') this.knownRole(principal, input.RoleArn);
+    await this.authorizeOrCount(step, principal, requestsOf(service, action, input, principal, this.lookup()));
+    for (const { principal: actor, request } of this.onBehalfOf(service, action, input)) await this.authorizeOrCount(step, actor, [request]);
+    // Requests of the caller that depend on the model's state (the key of the volume it attaches).
+    await this.authorizeOrCount(step, principal, this.callerKeyUse(service, action, input));
   }
 
-  private checkTrust(principal: string, roleArn: string): void {
-    const e = this.estate;
-    if (roleArn !== e.copyStarterRoleArn) throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the rehearsal knows no such role)`);
-    const name = roleNameOf(principal);
-    if (accountOfPrincipal(principal) !== e.drAccountId || !name?.startsWith(`${e.name}-recovery-`)) {
-      throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn}: it trusts ${e.name}-recovery-* roles of account ${e.drAccountId} only`);
+  private async authorizeOrCount(step: string, principal: string, requests: readonly IamRequest[]): Promise<void> {
+    try {
+      await this.clock.hold(this.authorizer.authorize(step, principal, requests));
+    } catch (error) {
+      this.stats.denied++;
+      throw error;
     }
+  }
+
+  /** KMS use the caller's own credentials make through the service it calls. */
+  private callerKeyUse(service: string, action: string, input: Record<string, any>): IamRequest[] {
+    const key = `${service}:${action}`;
+    if (key === 'ec2:attachVolume') return ebsKeyUse(this.volumes.get(input.VolumeId)?.keyArn, this.estate.region, 'ec2:AttachVolume');
+    if (key === 'sns:publish') return snsPublishKeyUse(this.estate.topicKeys[input.TopicArn], this.estate.region);
+    return [];
+  }
+
+  /** Requests a service makes with its own or a passed role while serving the call. */
+  private onBehalfOf(service: string, action: string, input: Record<string, any>): { principal: string; request: IamRequest }[] {
+    const e = this.estate;
+    if (service === 'backup' && action === 'startRestoreJob') {
+      const point = this.recoveryPoints.get(input.RecoveryPointArn);
+      if (!point) return [];
+      return restoreJobRequests({ type: point.resourceType, region: e.region, account: e.drAccountId, restoreRoleArn: String(input.IamRoleArn), pointKey: point.keyArn, targetKey: targetKeyOf(point.resourceType, input.Metadata ?? {}) });
+    }
+    if (service === 'backup' && action === 'startCopyJob') {
+      const point = this.recoveryPoints.get(input.RecoveryPointArn);
+      return copyJobRequests({ copyRoleArn: String(input.IamRoleArn), destinationVaultArn: String(input.DestinationBackupVaultArn), destinationAccount: accountOfPrincipal(String(input.DestinationBackupVaultArn)) ?? e.drAccountId, sourceKey: point?.keyArn, region: e.region });
+    }
+    return [];
+  }
+
+  private knownRole(principal: string, roleArn: string): void {
+    if (roleArn !== this.estate.copyStarterRoleArn) throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the rehearsal knows no such role)`);
+  }
+
+  /** What the request table needs to know of the model's state. */
+  private lookup(): RequestLookup {
+    const e = this.estate;
+    return {
+      region: e.region,
+      accountOf: (principal) => accountOfPrincipal(principal) ?? e.drAccountId,
+      vaultArn: (name, principal, vaultAccountId) => `arn:aws:backup:${e.region}:${vaultAccountId ?? accountOfPrincipal(principal)}:backup-vault:${name}`,
+      vaultOfPoint: (arn) => {
+        const p = this.recoveryPoints.get(arn);
+        return p ? `arn:aws:backup:${e.region}:${p.accountId}:backup-vault:${p.vaultName}` : undefined;
+      },
+      resourceTags: (kind, id) => (kind === 'instance' ? this.instances.get(id)?.tags : this.volumes.get(id)?.tags) ?? {},
+      attachedInstanceOf: (volumeId) => this.volumes.get(volumeId)?.attachments.find((a) => a.state !== 'detached')?.instanceId,
+      autoScalingGroupArn: (name) => `arn:aws:autoscaling:${e.region}:${e.drAccountId}:autoScalingGroup:${createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}:autoScalingGroupName/${name}`,
+      fileSystemOfMountTarget: (id) => [...this.fileSystems.values()].find((f) => f.mountTargets.some((m) => m.id === id))?.id,
+    };
   }
 
   private requireAccount(service: string, principal: string, accountId: string, what: string): void {
@@ -871,6 +950,7 @@ export class DrAccount {
       createTime: this.clock.now(),
       tags: job.copyTags ? { ...job.point.tags } : {},
       restoreJobId: job.id,
+      keyArn: targetKeyOf('EBS', job.metadata) ?? job.point.keyArn,
       state: 'creating',
       attachments: [],
     };
@@ -1080,10 +1160,9 @@ export class DrAccount {
     const h: Record<string, Handler> = {};
 
     // --- STS
-    h['sts:assumeRole'] = (input, principal) => {
+    h['sts:assumeRole'] = (input) => {
       const duration = input.DurationSeconds ?? 3600;
       if (typeof duration !== 'number' || duration < 900 || duration > 43200) throw new ModelError('sts', 'ValidationError', `DurationSeconds ${duration} is outside 900-43200`);
-      this.checkTrust(principal, input.RoleArn);
       const accessKeyId = `ASIA${this.hexId('key', 16).toUpperCase()}`;
       this.sessions.set(accessKeyId, input.RoleArn);
       return {
@@ -1450,9 +1529,8 @@ export class DrAccount {
         MountTargets: fs.mountTargets.map((m) => ({ MountTargetId: m.id, FileSystemId: fs.id, AvailabilityZoneName: m.az, LifeCycleState: m.state, ...(m.subnetId ? { SubnetId: m.subnetId } : {}), OwnerId: e.drAccountId })),
       };
     };
-    h['efs:createMountTarget'] = (input, principal) => {
+    h['efs:createMountTarget'] = (input) => {
       // EFS creates the mount target's network interface with the caller's permissions (API reference).
-      for (const action of ['ec2:CreateNetworkInterface', 'ec2:DescribeSubnets', 'ec2:DescribeNetworkInterfaces']) this.authorize(principal, action);
       const fs = fileSystem(input.FileSystemId);
       if (fs.lifeCycleState !== 'available') throw new ModelError('efs', 'IncorrectFileSystemLifeCycleState', `File system '${fs.id}' is in the '${fs.lifeCycleState}' state.`);
       const subnet = e.subnets.find((sn) => sn.id === input.SubnetId);
@@ -1597,6 +1675,22 @@ export class DrAccount {
       });
     }
   }
+}
+
+/** Restore metadata keys naming the key a restored resource is encrypted with, per type. */
+const TARGET_KEY_METADATA: Record<ResourceType, readonly string[]> = {
+  EBS: ['kmsKeyId'],
+  RDS: ['KmsKeyId'],
+  Aurora: ['KmsKeyId'],
+  EFS: ['KmsKeyId'],
+  DynamoDB: ['kmsMasterKeyArn'],
+  S3: ['KMSKey'],
+};
+
+/** The key a restore's metadata names for the new resource (AWS: else the recovery point's key). */
+export function targetKeyOf(type: ResourceType, metadata: Record<string, string>): KeyRef | undefined {
+  for (const k of TARGET_KEY_METADATA[type]) if (metadata[k]) return metadata[k];
+  return undefined;
 }
 
 /** `vol-0abc…` / `table/orders` / `db:shop-db-1`: the last part of an ARN. */

@@ -1,15 +1,16 @@
 /**
- * The recovery state machine exactly as synthesized: the estate is built in-process from the
- * configuration (`DR_CONFIG` or config/example.json), the DR stack is synthesized, and the
- * definition, functions, landing zone and EBS rule are read from its Terraform JSON. Terraform
- * references (`${aws_subnet.X.id}`) are replaced by deterministic fake IDs.
+ * The recovery state machine exactly as synthesized: the estate of the configuration (`DR_CONFIG` or
+ * config/example.json) is synthesized into a directory (or an already synthesized directory is read,
+ * `--synth-dir`), and the definition, functions, landing zone and EBS rule are read from the DR
+ * stack's `cdk.tf.json`; every policy the rehearsal evaluates comes from the same directory
+ * (`policies`). Terraform references (`${aws_subnet.X.id}`) are replaced by deterministic fake IDs.
  */
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { createHash } from 'crypto';
-import { Testing } from 'cdktf';
 import { buildEstate } from '../app';
+import { buildPolicyModel, type PolicyModel } from '../simulation/policy-model';
 import { EXAMPLE_CONFIG_PATH, parseConfig } from '../config/load';
 import type { EstateConfig } from '../config/schema';
 import type { StateMachineDefinition } from '../modules/recovery/asl';
@@ -52,8 +53,10 @@ export interface SynthesizedRecovery {
   readonly ebsRestoreCompletedPattern: unknown;
   readonly connectDocumentName: string;
   readonly onCallTopicArn: string;
-  /** Role ARN → the IAM actions (patterns) its inline policies allow, from the DR and backup-vault stacks. */
-  readonly allowedActions: Record<string, string[]>;
+  /** The synthesized output directory the rehearsal read (`<dir>/stacks/<stack>/cdk.tf.json`). */
+  readonly synthDir: string;
+  /** Every policy of every stack of `synthDir`, for the authorizer. */
+  readonly policies: PolicyModel;
   /**
    * Role ARN → the HTTP endpoints its `states:InvokeHTTPEndpoint` statements allow (`states:HTTPMethod`,
    * `states:HTTPEndpoint` conditions; StringLike patterns keep their `*`).
@@ -99,23 +102,6 @@ export function validateDefinition(definition: unknown): void {
   }
 }
 
-/** Role ARN → allowed actions of its `aws_iam_role_policy` resources (action level only). */
-function allowedActionsOf(resources: Resources, accountId: string): Record<string, string[]> {
-  const out: Record<string, string[]> = {};
-  for (const policy of Object.values(resources.aws_iam_role_policy ?? {})) {
-    const address = /^\$\{aws_iam_role\.([^.]+)\.name\}$/.exec(String(policy.role))?.[1];
-    const role = address ? resources.aws_iam_role?.[address] : undefined;
-    if (!role) continue;
-    const arn = `arn:aws:iam::${accountId}:role/${role.name}`;
-    const document = JSON.parse(String(policy.policy)) as { Statement: { Effect: string; Action: string | string[] }[] };
-    for (const statement of document.Statement) {
-      if (statement.Effect !== 'Allow') continue;
-      (out[arn] ??= []).push(...(Array.isArray(statement.Action) ? statement.Action : [statement.Action]));
-    }
-  }
-  return out;
-}
-
 /** Role ARN → method and endpoint conditions of its `states:InvokeHTTPEndpoint` statements. */
 function allowedHttpEndpointsOf(resources: Resources, accountId: string): SynthesizedRecovery['allowedHttpEndpoints'] {
   const out: Record<string, { methods: string[]; endpoints: string[] }[]> = {};
@@ -151,24 +137,41 @@ export function readRawConfig(file = process.env.DR_CONFIG || EXAMPLE_CONFIG_PAT
 
 const cache = new Map<string, SynthesizedRecovery>();
 
-/** Builds the estate of `raw` in-process and reads the recovery state machine from the DR stack's JSON. */
-export function synthesizeRecovery(raw: unknown, source = '(inline)'): SynthesizedRecovery {
-  const key = JSON.stringify(raw);
+/** Synthesizes the estate of a validated configuration into a new temporary directory (removed at exit). */
+function synthesizeToTemporaryDirectory(config: EstateConfig): string {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-rehearsal-'));
+  process.once('exit', () => fs.rmSync(outdir, { recursive: true, force: true }));
+  buildEstate(config, { outdir }).app.synth();
+  return outdir;
+}
+
+function readStack(synthDir: string, name: string): { resource: Resources; provider?: { aws?: { allowed_account_ids?: string[]; region?: string }[] } } {
+  const file = path.join(synthDir, 'stacks', name, 'cdk.tf.json');
+  if (!fs.existsSync(file)) throw new Error(`--synth-dir ${synthDir}: no stack ${name} (expected ${file}); synthesize the estate first (npm run synth)`);
+  return JSON.parse(fs.readFileSync(file, 'utf8'));
+}
+
+/**
+ * Reads the recovery state machine from the DR stack of `synthDir` (default: the estate of `raw`,
+ * synthesized into a temporary directory). The configuration still names the workloads; the
+ * directory must have been synthesized from it (the DR stack's account and region are checked).
+ */
+export function synthesizeRecovery(raw: unknown, source = '(inline)', options: { synthDir?: string } = {}): SynthesizedRecovery {
+  const key = JSON.stringify([raw, options.synthDir ?? null]);
   const cached = cache.get(key);
   if (cached) return cached;
 
   const config = parseConfig(raw, source);
-  // Nothing is written: the stacks are synthesized in memory (the App may create its empty outdir).
-  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-rehearsal-'));
-  let stack: { resource: Resources };
-  let vaultStack: { resource: Resources };
-  try {
-    const estate = buildEstate(config, { outdir });
-    stack = JSON.parse(Testing.synth(estate.dr));
-    vaultStack = JSON.parse(Testing.synth(estate.backupVault));
-  } finally {
-    fs.rmSync(outdir, { recursive: true, force: true });
+  const synthDir = options.synthDir ? path.resolve(options.synthDir) : synthesizeToTemporaryDirectory(config);
+  const stack = readStack(synthDir, 'dr');
+  readStack(synthDir, 'backup-vault');
+  const drProvider = stack.provider?.aws?.[0];
+  if (drProvider && (drProvider.allowed_account_ids?.[0] !== config.accounts.dr.id || drProvider.region !== config.regions.recovery)) {
+    throw new Error(
+      `--synth-dir ${synthDir} was not synthesized from ${source}: its DR stack is for account ${drProvider.allowed_account_ids?.[0]} in ${drProvider.region}, the configuration's DR account is ${config.accounts.dr.id} in ${config.regions.recovery} (set DR_CONFIG to the configuration it was synthesized from)`,
+    );
   }
+  const policies = buildPolicyModel(synthDir, { organizationId: config.organizationId });
   const resources = stack.resource;
   const dr = config.accounts.dr.id;
   const region = config.regions.recovery;
@@ -244,7 +247,8 @@ export function synthesizeRecovery(raw: unknown, source = '(inline)'): Synthesiz
     ebsRestoreCompletedPattern: JSON.parse(String(ebsRule.event_pattern)),
     connectDocumentName: String(connect.name),
     onCallTopicArn: `arn:aws:sns:${region}:${dr}:${config.name}-dr-on-call`,
-    allowedActions: { ...allowedActionsOf(vaultStack.resource, config.accounts.backupVault.id), ...allowedActionsOf(resources, dr) },
+    synthDir,
+    policies,
     allowedHttpEndpoints: allowedHttpEndpointsOf(resources, dr),
     ...(terraformCloudConnection ? { terraformCloudConnection } : {}),
   };

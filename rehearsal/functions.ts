@@ -52,14 +52,14 @@ const actionOf = (command: CommandClass) => command.name.replace(/Command$/, '')
  * A real SDK v3 client of `region` whose commands all go to `model.call(service, action, input, principal)`.
  * A command the table above does not list fails, rather than silently returning nothing.
  */
-export function modelClient<C>(ClientClass: new (config: any) => C, region: string, model: DrAccount, principal: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }): C {
+export function modelClient<C>(ClientClass: new (config: any) => C, region: string, model: DrAccount, principal: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, step = 'unknown'): C {
   const entry = COMMANDS.find((c) => c.client === ClientClass);
   if (!entry) throw new Error(`no model wiring for ${ClientClass.name}`);
   const client = new ClientClass({ region, credentials: credentials ?? { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' }, maxAttempts: 1 });
   const mock = mockClient(client as any);
   mock.onAnyCommand().callsFake(() => Promise.reject(new Error(`${ClientClass.name}: command not wired to the rehearsal model`)));
   for (const command of entry.commands) {
-    mock.on(command as any).callsFake((input: unknown) => model.call(entry.service, actionOf(command), input, principal));
+    mock.on(command as any).callsFake((input: unknown) => model.call(entry.service, actionOf(command), input, principal, step));
   }
   return client;
 }
@@ -117,7 +117,7 @@ export class FunctionRunner {
 
   private client<C>(ClientClass: new (config: any) => C, spec: FunctionSpec): C {
     const key = `${spec.name}/${ClientClass.name}`;
-    if (!this.clients.has(key)) this.clients.set(key, modelClient(ClientClass, this.region, this.model, spec.roleArn));
+    if (!this.clients.has(key)) this.clients.set(key, modelClient(ClientClass, this.region, this.model, spec.roleArn, undefined, `function:${spec.name}`));
     return this.clients.get(key) as C;
   }
 
@@ -150,7 +150,7 @@ export class FunctionRunner {
             centralBackup: (credentials, centralRegion) => {
               const principal = this.model.principalOfAccessKey(credentials.accessKeyId);
               if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
-              return modelClient(BackupClient, centralRegion, this.model, principal, credentials);
+              return modelClient(BackupClient, centralRegion, this.model, principal, credentials, `function:${spec.name}:as:${principal.split('/').pop()}`);
             },
           });
           break;

@@ -16,12 +16,13 @@
  *   state machine's own ConnectServers step.
  */
 import type { EstateConfig } from '../config/schema';
-import { matchesEventPattern } from '../__tests__/helpers/event-pattern';
+import { matchesEventPattern } from '../simulation/event-pattern';
 import type { CatchRule, RetryRule, State, TaskState } from '../modules/recovery/asl';
 import { offset, seededRandom, VirtualClock } from './clock';
 import { DEFAULT_TIMINGS, DrAccount, HttpTaskError, ModelError, shortArn, type BackupEvent, type ModelTimings, type ProtectedResource, type ResourceType } from './dr-account';
 import { readRawConfig, synthesizeRecovery, type SynthesizedRecovery } from './estate';
 import { FunctionError, FunctionRunner } from './functions';
+import { AccessDeniedError, Authorizer } from './authorization';
 import { ExecutionAbortedError, StateMachine } from './interpreter';
 
 // ---------------------------------------------------------------------------------------------
@@ -68,6 +69,11 @@ export interface RehearsalOptions {
   readonly terraformRun?: { readonly outcome?: 'applied' | 'errored'; readonly planSeconds?: number; readonly applySeconds?: number; readonly responseBody?: 'string' | 'json' };
   /** Deviations from AWS the model notices (see warnings) fail instead. */
   readonly strict?: boolean;
+  /**
+   * An already synthesized output directory (`cdktf.out` of a pull request) to rehearse, instead of
+   * synthesizing the configuration; it must have been synthesized from that configuration.
+   */
+  readonly synthDir?: string;
   /** Called for every timeline entry as it happens. */
   readonly onTimeline?: (entry: TimelineEntry) => void;
 }
@@ -298,6 +304,23 @@ function populate(model: DrAccount, config: EstateConfig, workloadName: string, 
   return out;
 }
 
+/** The customer managed keys of the central and DR restore vaults, as the synthesized vaults name them. */
+function vaultKeysOf(synthesized: SynthesizedRecovery, config: EstateConfig): { central?: string; restoreVault: string } {
+  const vault = (account: string, name: string) => `arn:aws:backup:${config.regions.recovery}:${account}:backup-vault:${name}`;
+  const central = config.centralVault.kind !== 'airGapped' ? synthesized.policies.vaultKeyArn(vault(config.accounts.backupVault.id, `${config.name}-central`)) : undefined;
+  return { ...(central ? { central } : {}), restoreVault: synthesized.policies.vaultKeyArn(vault(config.accounts.dr.id, `${config.name}-dr-restore`)) };
+}
+
+/** Topic ARN → the KMS key it is encrypted with (`kms_master_key_id` of the synthesized topics). */
+function topicKeysOf(synthesized: SynthesizedRecovery): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const topic of synthesized.policies.resources.filter((r) => r.type === 'aws_sns_topic' && r.arn)) {
+    const key = synthesized.policies.resolvedAttribute(topic, 'kms_master_key_id');
+    if (key) out[topic.arn as string] = key;
+  }
+  return out;
+}
+
 function shuffle<T>(items: T[], random: () => number): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
@@ -337,7 +360,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
   const seed = options.seed ?? 1;
   const random = seededRandom(seed);
   const fromFile = options.config === undefined ? readRawConfig() : undefined;
-  const synthesized = synthesizeRecovery(fromFile?.raw ?? options.config, options.configSource ?? fromFile?.source ?? '(inline)');
+  const synthesized = synthesizeRecovery(fromFile?.raw ?? options.config, options.configSource ?? fromFile?.source ?? '(inline)', { synthDir: options.synthDir });
   const { config, definition } = synthesized;
   const workload = config.workloads.find((w) => w.name === (options.workload ?? config.workloads[0].name));
   if (!workload) throw new Error(`no workload "${options.workload}" in the configuration (${config.workloads.map((w) => w.name).join(', ')})`);
@@ -375,6 +398,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
   };
   const reportFn = synthesized.functions[`${config.name}-recovery-report-recovery`];
   const model = new DrAccount({
+    authorizer: new Authorizer(synthesized.policies),
     clock,
     random,
     throttle: options.throttle ?? 0,
@@ -405,7 +429,8 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       serverGroups: synthesized.serverGroups,
       subnets: synthesized.subnets,
       securityGroupIds: synthesized.securityGroupIds,
-      allowedActions: synthesized.allowedActions,
+      vaultKeys: vaultKeysOf(synthesized, config),
+      topicKeys: topicKeysOf(synthesized),
       allowedHttpEndpoints: synthesized.allowedHttpEndpoints,
     },
   });
@@ -416,6 +441,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
     model.configureTerraformCloud({
       apiUrl: connection.apiUrl,
       connectionArn: connection.arn,
+      connectionResourceArn: synthesized.policies.resources.find((r) => r.type === 'aws_cloudwatch_event_connection')?.arn ?? connection.arn,
       workspaceId: infrastructure.workspaceId,
       ...options.terraformRun,
       servers: workload.servers.map((sv) => ({ group: `${config.name}-${workload.name}-${sv.role}`, size: sv.size })),
@@ -509,14 +535,14 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
     if (sdk) {
       const [, service, action] = sdk;
       return async (input) => {
-        const principal = info.state.Credentials?.RoleArn ? model.assumeRoleFor(executionRole, info.state.Credentials.RoleArn) : executionRole;
-        const out = await model.call(service, action, input, principal);
+        const principal = info.state.Credentials?.RoleArn ? await model.assumeRoleFor(executionRole, info.state.Credentials.RoleArn, info.name) : executionRole;
+        const out = await model.call(service, action, input, principal, info.name);
         return JSON.parse(JSON.stringify(out ?? {}));
       };
     }
     if (resource === 'arn:aws:states:::lambda:invoke') {
       return async (input) => {
-        await model.call('lambda', 'invoke', { FunctionName: input.FunctionName }, executionRole);
+        await model.call('lambda', 'invoke', { FunctionName: input.FunctionName }, executionRole, info.name);
         const payload = await runner.invoke(String(input.FunctionName), input.Payload);
         functionResults.push({ fn: runner.spec(String(input.FunctionName)).name, state: info.name, output: payload });
         return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
@@ -527,7 +553,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
     }
     if (resource === 'arn:aws:states:::sns:publish.waitForTaskToken') {
       return async (input) => {
-        await model.call('sns', 'publish', { TopicArn: input.TopicArn, Subject: input.Subject, Message: input.Message }, executionRole);
+        await model.call('sns', 'publish', { TopicArn: input.TopicArn, Subject: input.Subject, Message: input.Message }, executionRole, info.name);
         const timeout = (info.state.TimeoutSeconds ?? 99999999) * 1000;
         emitTimeline('Approve', `approval requested on the on-call topic; on-call answers in ${Math.round(approvalDelay / 60000)} min`);
         await clock.sleep(Math.min(approvalDelay, timeout));
@@ -778,6 +804,12 @@ function assess(r: {
   const check = (name: string, ok: boolean, detail: string) => checks.push({ name, ok, detail });
 
   check('execution succeeded', r.status.status === 'SUCCEEDED', r.status.status === 'SUCCEEDED' ? 'Recovered' : `${r.status.status}: ${r.status.error ?? ''} ${r.status.cause ?? ''}`.trim());
+  // Every call, evaluated as AWS would (policies, keys, trust, conditions): a denial is a defect even
+  // where a retry, a fallback or a duplicate event hid it from the outcome.
+  const evaluations = model.authorizer.evaluations;
+  const denials = evaluations.filter((e) => !e.allowed);
+  const firstDenial = denials[0] ? new AccessDeniedError(denials[0].request.action.split(':')[0], denials[0].step, denials[0].principal, denials[0].request, denials[0].denial ?? '').message : '';
+  check('every AWS call authorized', denials.length === 0, denials.length === 0 ? `${evaluations.length} request(s) evaluated against the synthesized policies of ${r.synthesized.synthDir}` : `${denials.length} denied request(s); first: ${firstDenial}`);
 
   // Restores: the newest job per recovered resource.
   const restores: RestoreOutcome[] = [...model.restoreJobs.values()].map((j) => ({

@@ -28,6 +28,8 @@ export const USAGE = `Usage: npm run -s rehearse -- [options]
   --tfc-run applied|errored
                          how the Terraform Cloud run of a workload with recovery.infrastructure
                          terraformCloud ends (default: applied)
+  --synth-dir DIR        rehearse this synthesized output (e.g. a pull request's cdktf.out) instead of
+                         synthesizing DR_CONFIG; it must have been synthesized from DR_CONFIG
   --strict               deviations from AWS the model notices fail instead of warning
   --seed S               PRNG seed: the same seed gives the same rehearsal (default: 1)
   --quiet                print the steps only, not every model event
@@ -74,6 +76,12 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const v = next();
         if (v !== 'manual' && v !== 'event' && v !== 'schedule') throw new UsageError(`--trigger must be manual, event or schedule, got ${JSON.stringify(v)}`);
         o.trigger = v;
+        break;
+      }
+      case '--synth-dir': {
+        const v = next();
+        if (!v || v.startsWith('--')) throw new UsageError('--synth-dir needs a directory (a synthesized output such as cdktf.out)');
+        o.synthDir = v;
         break;
       }
       case '--reject':

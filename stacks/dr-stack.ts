@@ -144,6 +144,8 @@ export class DrStack extends AccountStack {
           : []),
       ],
     });
+    // Restored volumes are encrypted with the restore vault's key (cross-account copies are re-encrypted with it).
+    this.key.grantEbsVolumeUse(this.attachRestoredVolume);
     new FunctionTrigger(this, 'EbsRestoreCompleted', {
       ruleName: names.eventRuleName('ebs-restore-completed'),
       description: 'A completed EBS restore: attach the volume to its recovery instance',

@@ -1,5 +1,5 @@
 import { crossAccountRoleTrustPolicy, policyDocument, serviceTrustPolicy, type PolicyDocument } from '../../modules/policy-document';
-import { allowPolicy, evaluatePolicies, type NamedPolicy } from '../helpers/iam-simulation';
+import { allowPolicy, evaluatePolicies, type NamedPolicy } from '../../simulation/policy-model';
 
 const ORG = 'o-a1b2c3d4e5';
 /** The role whose trust policy is evaluated (the account matters to IAM: a principal of another is cross-account). */

@@ -70,7 +70,7 @@ describe('the definition as synthesized', () => {
     expect(synthesized.serverGroups).toEqual([expect.objectContaining({ name: 'acme-shop-app', maxSize: 2, availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], tags: expect.objectContaining({ 'dr:server': 'app', 'dr:workload': 'shop' }) })]);
     expect(synthesized.ebsRestoreCompletedPattern).toEqual({ source: ['aws.backup'], 'detail-type': ['Restore Job State Change'], detail: { resourceType: ['EBS'], status: ['COMPLETED'], restoreTestingPlanArn: [{ exists: false }] } });
     expect(synthesized.executionRoleArn).toBe('arn:aws:iam::222222222222:role/acme-recovery-orchestrator');
-    expect(synthesized.allowedActions['arn:aws:iam::111111111111:role/acme-central-copy-starter']).toContain('backup:StartCopyJob');
+    expect(synthesized.policies.identityPoliciesOf('arn:aws:iam::111111111111:role/acme-central-copy-starter').flatMap((p) => p.document.Statement.flatMap((s) => [s.Action].flat()))).toContain('backup:StartCopyJob');
   });
 });
 

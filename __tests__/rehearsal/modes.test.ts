@@ -133,7 +133,11 @@ describe('rehearsal: copies from the central vault', () => {
     };
     await expect(r.model.call('backup', 'startCopyJob', start, r.synthesized.executionRoleArn)).rejects.toMatchObject({ name: 'AccessDeniedException' });
     await expect(r.model.call('backup', 'startCopyJob', start, 'arn:aws:iam::111111111111:role/acme-central-copy-starter')).resolves.toHaveProperty('CopyJobId');
-    expect(() => r.model.assumeRoleFor('arn:aws:iam::222222222222:role/acme-attach-restored-volume', 'arn:aws:iam::111111111111:role/acme-central-copy-starter')).toThrow(/acme-recovery-\* roles/);
+    // The copy-starter's trust policy, as synthesized, names the DR account's recovery roles only.
+    await expect(r.model.assumeRoleFor('arn:aws:iam::222222222222:role/acme-attach-restored-volume', 'arn:aws:iam::111111111111:role/acme-central-copy-starter')).rejects.toThrow(
+      /action=sts:AssumeRole resource=arn:aws:iam::111111111111:role\/acme-central-copy-starter: trust policy \S+CopyStarterRole\S+ does not allow the principal/,
+    );
+    await expect(r.model.assumeRoleFor('arn:aws:iam::222222222222:role/acme-recovery-orchestrator', 'arn:aws:iam::111111111111:role/acme-central-copy-starter')).resolves.toBe('arn:aws:iam::111111111111:role/acme-central-copy-starter');
   });
 });
 

@@ -8,7 +8,7 @@ import {
   allowPolicy,
   type Decision,
   type SimulationRequest,
-} from '../helpers/iam-simulation';
+} from '../../simulation/policy-model';
 
 export const ORG = 'o-a1b2c3d4e5';
 export const VAULT = '111111111111';

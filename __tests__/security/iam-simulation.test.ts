@@ -1,5 +1,5 @@
 /**
- * IAM policy simulation of the SYNTHESIZED estate (see `__tests__/helpers/iam-simulation.ts`).
+ * IAM policy simulation of the SYNTHESIZED estate (see `simulation/policy-model.ts`).
  *
  * Each row is one request with the decision AWS would make. Every row can fail:
  * - an Allowed row is re-simulated without the statements that allowed it and must become Denied;
@@ -22,7 +22,7 @@ import {
   type PolicyModel,
   type SimulationOutcome,
   type SimulationRequest,
-} from '../helpers/iam-simulation';
+} from '../../simulation/policy-model';
 
 import {
   ORG,

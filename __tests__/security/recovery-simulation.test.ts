@@ -1,4 +1,4 @@
-import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../helpers/iam-simulation';
+import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { exampleInput, synthEstate } from '../helpers/synth';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
 

@@ -1,5 +1,7 @@
-import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../helpers/iam-simulation';
-import { exampleInput, synthEstate } from '../helpers/synth';
+import * as fs from 'fs';
+import * as path from 'path';
+import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
+import { exampleInput, resourcesOf, stackDirs, synthEstate } from '../helpers/synth';
 
 /**
  * Restore testing's roles, as synthesized for the example with an air-gapped vault: the role AWS
@@ -31,6 +33,9 @@ interface Row {
 }
 
 let model: PolicyModel;
+/** The synthesized DR stack's restore testing plans and selections. */
+let plans: Record<string, any>[];
+let selections: Record<string, any>[];
 let restoreKey: string;
 /** Id of the restore testing role's inline policy in the model. */
 let TESTING_POLICY: string;
@@ -38,7 +43,11 @@ let TESTING_POLICY: string;
 beforeAll(() => {
   const input = exampleInput() as Record<string, any>;
   input.centralVault = { kind: 'airGapped' };
-  model = buildPolicyModel(synthEstate(input), { organizationId: ORG });
+  const outdir = synthEstate(input);
+  model = buildPolicyModel(outdir, { organizationId: ORG });
+  const stacks = stackDirs(outdir).map((dir) => fs.readFileSync(path.join(dir, 'cdk.tf.json'), 'utf8'));
+  plans = stacks.flatMap((stack) => resourcesOf(stack, 'aws_backup_restore_testing_plan')) as Record<string, any>[];
+  selections = stacks.flatMap((stack) => resourcesOf(stack, 'aws_backup_restore_testing_selection')) as Record<string, any>[];
   restoreKey = model.vaultKeyArn(DR_VAULT);
   TESTING_POLICY = model.identityPoliciesOf(TESTING).map((p) => p.id).find((id) => id.includes('RestoreTesting_RolePolicy'))!;
 });
@@ -117,6 +126,21 @@ describe('the restore testing role (AWS Backup restores with it)', () => {
   ])('is not fenced out of %s, the vaults restore tests read', async (_d, resourceArn, policyResourceArn) => {
     const outcome = await model.simulate({ principalArn: TESTING, identityPolicies: [BROAD_BACKUP], action: 'backup:StartRestoreJob', resourceArn, policyResourceArn, resourceAccount: policyResourceArn.split(':')[4], allowUnknownResource: true });
     expect(outcome.result).not.toBe('ExplicitlyDenied');
+  });
+
+  it('may restore from exactly the vaults the plans include, which alone scope the wildcard selections (no tag condition)', async () => {
+    expect(selections.length).toBeGreaterThan(0);
+    for (const s of selections) {
+      expect(s.protected_resource_arns).toEqual(['*']);
+      expect(s.protected_resource_conditions).toBeUndefined();
+    }
+    const included = [...new Set(plans.flatMap((p) => p.recovery_point_selection[0].include_vaults as string[]))].sort();
+    expect(included).toEqual([AIR_GAPPED_VAULT, DR_VAULT].sort());
+    for (const vault of included) {
+      const account = vault.split(':')[4];
+      const outcome = await model.simulate({ principalArn: TESTING, identityPolicies: [BROAD_BACKUP], action: 'backup:StartRestoreJob', resourceArn: rp(account), policyResourceArn: vault, resourceAccount: account, allowUnknownResource: true });
+      expect(outcome.result).not.toBe('ExplicitlyDenied');
+    }
   });
 
   it('has only AWS\'s restore policies as managed policies (not simulated), as the DR restore role', async () => {

@@ -5,7 +5,7 @@ import { unzipSync } from 'fflate';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { REQUIRED_ACTIONS } from '../../functions/attach-restored-volume/logic';
 import { bundleFunction } from '../../modules/bundling';
-import { matchesEventPattern } from '../helpers/event-pattern';
+import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, ROOT, tempDir, type SynthesizedStack } from '../helpers/synth';
 
 const event = (name: string) => readJson(path.join(FIXTURES, 'events', `${name}.json`));
@@ -54,12 +54,20 @@ describe('EBS restore → attach-restored-volume', () => {
     });
   });
 
-  it('gives the function exactly the AWS actions its logic calls, attaching only to tagged recovery instances', () => {
+  it('gives the function exactly the AWS actions its logic calls, plus the KMS use EC2 makes with its credentials, attaching only to tagged recovery instances', () => {
     const fn = values(dr, 'aws_iam_role_policy').find((p) => p.name === 'function' && String(p.role).includes('AttachRestoredVolume'))!;
     const policy = policyOf(fn);
     const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);
-    const granted = policy.Statement.filter((s) => !own.has(s.Sid)).flatMap((s) => [s.Action].flat());
+    // Attaching a volume encrypted with the restore vault's key makes EC2 call KMS as the caller
+    // (BackupKmsKey.grantEbsVolumeUse): those statements are the key's grant, not calls of the logic.
+    const keyGrants = new Set(['UseRestoredVolumeKeyThroughEc2Grants', 'UseRestoredVolumeKeyThroughEc2']);
+    const granted = policy.Statement.filter((s) => !own.has(s.Sid) && !keyGrants.has(s.Sid)).flatMap((s) => [s.Action].flat());
     expect([...new Set(granted)].sort()).toEqual([...REQUIRED_ACTIONS].sort());
+    const viaEc2 = { 'kms:ViaService': 'ec2.ap-northeast-1.amazonaws.com' };
+    expect(policy.Statement.filter((s) => keyGrants.has(s.Sid))).toEqual([
+      { Sid: 'UseRestoredVolumeKeyThroughEc2Grants', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: '${aws_kms_key.RestoreVaultKey_82BAF90A.arn}', Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: viaEc2 } },
+      { Sid: 'UseRestoredVolumeKeyThroughEc2', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:DescribeKey'], Resource: '${aws_kms_key.RestoreVaultKey_82BAF90A.arn}', Condition: { StringEquals: viaEc2 } },
+    ]);
     const attachToInstances = policy.Statement.find((s) => s.Sid === 'AttachToRecoveryInstancesOnly')!;
     expect(attachToInstances).toMatchObject({
       Resource: 'arn:aws:ec2:ap-northeast-1:222222222222:instance/*',

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { Testing, type TerraformStack } from 'cdktf';
-import { matchesEventPattern } from '../helpers/event-pattern';
+import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, resourcesOf } from '../helpers/synth';
 
 /**

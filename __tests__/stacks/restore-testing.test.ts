@@ -2,8 +2,9 @@ import * as path from 'path';
 import { Testing } from 'cdktf';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { ENCRYPTED_TOPIC_KMS_ACTIONS, requiredActionsFor } from '../../functions/validate-restore/logic';
-import { restoreMetadataOverrides } from '../../modules/restore-testing';
-import { matchesEventPattern } from '../helpers/event-pattern';
+import { Construct } from 'constructs';
+import { RestoreTesting, restoreMetadataOverrides } from '../../modules/restore-testing';
+import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, type SynthesizedStack } from '../helpers/synth';
 
 /**
@@ -54,7 +55,7 @@ describe('restore testing plan and selections (example: shop, EBS RDS DynamoDB S
     expect(plan.recovery_point_selection[0].include_vaults).toEqual(vaults);
   });
 
-  it('has one selection per resource type: the workload\'s tagged resources, restored into the landing zone where they need a network', () => {
+  it('has one selection per resource type: every recovery point of the type in the plan\'s vaults, restored into the landing zone where they need a network', () => {
     const selections = values(dr, 'aws_backup_restore_testing_selection');
     const byType = Object.fromEntries(selections.map((s) => [s.protected_resource_type, s]));
     expect(Object.keys(byType).sort()).toEqual(['DynamoDB', 'EBS', 'RDS', 'S3']);
@@ -62,12 +63,13 @@ describe('restore testing plan and selections (example: shop, EBS RDS DynamoDB S
       expect(s).toMatchObject({
         restore_testing_plan_name: expect.stringMatching(/^\$\{aws_backup_restore_testing_plan\.RestoreTesting_Plan-shop_[0-9A-F]+\.name\}$/),
         iam_role_arn: expect.stringMatching(/^\$\{aws_iam_role\.RestoreTesting_Role_[0-9A-F]+\.arn\}$/),
-        protected_resource_conditions: [{ string_equals: [{ key: 'aws:ResourceTag/backup-plan', value: 'shop' }] }],
+        protected_resource_arns: ['*'],
         validation_window_hours: 4,
       });
       expect(s.name).toBe(`shop_${String(s.protected_resource_type).toLowerCase()}`);
-      // Provider 5.100 accepts exactly one of protected_resource_arns and protected_resource_conditions.
-      expect(s.protected_resource_arns).toBeUndefined();
+      // The documented form for recovery points of other accounts: the wildcard alone, scoped by the
+      // plan's include_vaults; no tag condition (see RESTORE_TESTING_SELECTION_ARNS).
+      expect(s).not.toHaveProperty('protected_resource_conditions');
     }
     expect(byType.EBS.restore_metadata_overrides).toEqual({ availabilityZone: 'ap-northeast-1a' });
     expect(byType.RDS.restore_metadata_overrides).toEqual({
@@ -124,7 +126,10 @@ describe('restore testing plan and selections (example: shop, EBS RDS DynamoDB S
       ['acme_shop_restore_test', 'cron(0 5 ? * SUN *)'],
     ]);
     const euSelections = values(stack, 'aws_backup_restore_testing_selection').filter((s) => s.name.startsWith('shop_eu_'));
-    expect(euSelections.map((s) => [s.name, s.protected_resource_conditions[0].string_equals[0].value, s.validation_window_hours])).toEqual([['shop_eu_s3', 'shop-eu', 4]]);
+    // Not scoped to the workload (AWS documents no way to): the same vaults and the wildcard as shop's.
+    expect(euSelections.map((s) => [s.name, s.protected_resource_arns, s.protected_resource_conditions, s.validation_window_hours])).toEqual([['shop_eu_s3', ['*'], undefined, 4]]);
+    const plans = values(stack, 'aws_backup_restore_testing_plan');
+    expect(new Set(plans.map((p) => JSON.stringify(p.recovery_point_selection[0].include_vaults))).size).toBe(1);
     const completed = ruleNamed(stack, 'acme-restore-test-completed');
     const eu = event('restore-test-completed-s3');
     eu.detail.restoreTestingPlanArn = 'arn:aws:backup:ap-northeast-1:222222222222:restore-testing-plan:acme_shop_eu_restore_test-0f1e2d3c';
@@ -133,6 +138,53 @@ describe('restore testing plan and selections (example: shop, EBS RDS DynamoDB S
     const stranger = event('restore-test-completed-s3');
     stranger.detail.restoreTestingPlanArn = 'arn:aws:backup:ap-northeast-1:222222222222:restore-testing-plan:someone_elses_plan-0f1e2d3c';
     expect(matchesEventPattern(completed.event_pattern, stranger)).toBe(false);
+  });
+});
+
+describe('restore testing selections never come back to a tag condition', () => {
+  /** Every restore testing selection of the DR stack, as synthesized, for each kind of central vault. */
+  const allSelections = (['locked', 'airGapped', 'both'] as const).flatMap((kind) => values(synthDr(withKind(kind)), 'aws_backup_restore_testing_selection'));
+
+  it('selects by the wildcard ARN only, in every configuration (a tag condition would select nothing AWS documents for cross-account recovery points)', () => {
+    expect(allSelections.length).toBeGreaterThan(0);
+    for (const s of allSelections) {
+      expect(s.protected_resource_arns).toEqual(['*']);
+      expect(s.protected_resource_conditions).toBeUndefined();
+      expect(JSON.stringify(s)).not.toMatch(/aws:ResourceTag|string_equals|string_not_equals/);
+    }
+  });
+
+  it('scopes them by named vaults only: no plan includes a wildcard vault', () => {
+    for (const kind of ['locked', 'airGapped', 'both'] as const) {
+      for (const plan of values(synthDr(withKind(kind)), 'aws_backup_restore_testing_plan')) {
+        const vaults: string[] = plan.recovery_point_selection[0].include_vaults;
+        expect(vaults.length).toBeGreaterThan(0);
+        for (const v of vaults) expect(v).toMatch(/^arn:aws:backup:ap-northeast-1:\d{12}:backup-vault:acme-(dr-restore|air-gapped)$/);
+      }
+    }
+  });
+
+  it('refuses wildcard vaults, which would let the wildcard selections reach any vault', () => {
+    const input = withKind('locked');
+    const stack = estateFor(input).dr;
+    const props = (vaultArns: string[]) =>
+      ({
+        names: {} as never,
+        namePrefix: 'acme',
+        accountId: '222222222222',
+        region: 'ap-northeast-1',
+        workloads: [{ name: 'shop', schedule: 'cron(0 5 ? * SUN *)', startWindowHours: 1, selectionWindowDays: 7, validationWindowHours: 4, resourceTypes: ['EBS'] }],
+        vaultArns,
+        restoreVaultKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/k',
+        eventBusArn: 'arn:aws:events:ap-northeast-1:222222222222:event-bus/dr-events',
+        onCallTopicArn: 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call',
+        onCallKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/o',
+        maximumEventAgeSeconds: 3600,
+        maximumRetryAttempts: 24,
+        validationFunction: {} as never,
+      }) as ConstructorParameters<typeof RestoreTesting>[2];
+    expect(() => new RestoreTesting(new Construct(stack, 'WildcardAll'), 'RT', props(['*']))).toThrow(/vaultArns must name vaults, not wildcards \(\*\)/);
+    expect(() => new RestoreTesting(new Construct(stack, 'WildcardSome'), 'RT', props(['arn:aws:backup:ap-northeast-1:222222222222:backup-vault:acme-*']))).toThrow(/not wildcards/);
   });
 });
 

@@ -746,8 +746,9 @@ async function checkRestoreTest(rt: Runtime, clients: ReadinessClients, w: Workl
       ready: false,
       reason: `no restore test of plan ${testing.planName} finished in the last ${formatAge(testing.windowHours * 60)}${pending > 0 ? ` (${pending} still running or validating)` : ''}`,
       fix:
-        `Check the restore testing plan ${testing.planName} and its selections in the AWS Backup console (${listJobs}): a selection that matches no recovery point ` +
-        '(none in the vaults it reads within selectionWindowDays, or a tag condition that matches nothing) starts no job.',
+        `Check the restore testing plan ${testing.planName} and its selections in the AWS Backup console (${listJobs}): each selection takes every recovery point ` +
+        'of its resource type (ProtectedResourceArns ["*"], no tag condition) in the vaults the plan includes, so no job usually means no snapshot of the tested types reached ' +
+        'those vaults within selectionWindowDays: check what they hold (`aws backup list-recovery-points-by-backup-vault --backup-vault-name <vault>`) and the copy jobs into them.',
       details,
     };
   }
@@ -761,7 +762,9 @@ async function checkRestoreTest(rt: Runtime, clients: ReadinessClients, w: Workl
     check: 'RestoreTest',
     ready: false,
     reason: `${failed.length} of ${verdicts.length} resources failed their last restore test: ${listed(failed.map(describe), rt.options.maxListedInReason)}`,
-    fix: `Read each failed job's status and validation messages (${listJobs}; the validate-restore function's logs say what it checked), fix the backup or the restore settings, and let the next test run.`,
+    fix:
+      `Read each failed job's status and validation messages (${listJobs}; the validate-restore function's logs say what it checked), fix the backup or the restore settings, and let the next test run. ` +
+      "The resource may be another workload's (its ARN names its account): the plan's selections take every recovery point of their types in the estate's shared vaults.",
     details,
   };
 }

@@ -4,9 +4,12 @@ import { DescribeInstancesCommand, type DescribeInstancesCommandInput, type EC2C
 import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { recoveryPointTags } from '../recovery-point-tags';
 import { parsePrepareRestoreInput, type PrepareRestoreInput, type SupportedResourceType } from './input';
+import { dropForeignKmsKeys, parseDrAccountId, restoreLocation } from './kms-keys';
 
 export { InvalidInputError, parsePrepareRestoreInput, SUPPORTED_RESOURCE_TYPES } from './input';
 export type { PrepareRestoreInput, RestoreTarget, SupportedResourceType } from './input';
+export { KMS_KEY_RULES, foreignKeyReason, parseDrAccountId, restoreLocation } from './kms-keys';
+export type { KmsKeyFallback, KmsKeyRule, RestoreLocation } from './kms-keys';
 export { backoffDelay, errorCode } from '../aws-call';
 export type { Logger } from '../aws-call';
 
@@ -293,7 +296,8 @@ function sortedStrings(metadata: Record<string, unknown>): Record<string, string
   return sorted;
 }
 
-async function prepare(rt: Runtime, input: PrepareRestoreInput): Promise<PreparedRestore> {
+/** `drAccountId`: the account the restore runs in, from the input (see {@link restoreLocation}). */
+async function prepare(rt: Runtime, input: PrepareRestoreInput, drAccountId: string | undefined): Promise<PreparedRestore> {
   const out = await call(rt, `GetRecoveryPointRestoreMetadata(${input.recoveryPointArn})`, () =>
     rt.backup.send(
       new GetRecoveryPointRestoreMetadataCommand({
@@ -334,13 +338,17 @@ async function prepare(rt: Runtime, input: PrepareRestoreInput): Promise<Prepare
       prepareFsx(d);
       break;
   }
+  // KMS keys of another account (the workload's) or Region cannot be used by a restore in the DR account.
+  const location = restoreLocation({ recoveryPointArn: input.recoveryPointArn, backupVaultAccountId: input.backupVaultAccountId, vaultArn: out.BackupVaultArn, drAccountId });
+  dropForeignKmsKeys(input.resourceType, d.metadata, d.warnings, location);
   return { resourceType: input.resourceType, metadata: sortedStrings(d.metadata), warnings: d.warnings };
 }
 
 /**
  * Builds the `StartRestoreJob` Metadata of one recovery point in the DR restore vault (or in the
  * logically air-gapped vault shared with the DR account, `backupVaultAccountId` naming its owner): the
- * recovery point's restore metadata, adapted to the landing zone, with new, deterministic names.
+ * recovery point's restore metadata, adapted to the landing zone, with new, deterministic names, and
+ * without KMS keys the DR account cannot use ({@link KMS_KEY_RULES}; optional input `drAccountId`).
  * Throws {@link InvalidInputError} for an invalid input (an unsupported resource type included) and
  * {@link PrepareRestoreError} when the restore cannot be prepared, after logging.
  */
@@ -352,8 +360,9 @@ export async function prepareRestore(event: unknown, deps: PrepareRestoreDeps): 
   };
   try {
     const input = parsePrepareRestoreInput(event);
+    const drAccountId = parseDrAccountId(event);
     Object.assign(rt.context, { workload: input.workload, resourceType: input.resourceType, resourceArn: input.resourceArn, recoveryPointArn: input.recoveryPointArn });
-    const result = await prepare(rt, input);
+    const result = await prepare(rt, input, drAccountId);
     for (const warning of result.warnings) rt.logger.warn(warning, { ...rt.context });
     rt.logger.info('Restore prepared', { ...rt.context, metadataKeys: Object.keys(result.metadata) });
     return result;

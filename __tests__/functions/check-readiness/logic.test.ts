@@ -487,6 +487,8 @@ describe('RestoreTest', () => {
     });
     const report = await expectOnlyFailing(['RestoreTest']);
     expect(checkOf(report, 'RestoreTest').reason).toBe(`1 of 2 resources failed their last restore test: ${EBS}: COMPLETED, validation FAILED (volume size 8 GiB, expected 100 GiB)`);
+    // Selections are not scoped to the workload: the failed resource may be another workload's.
+    expect(checkOf(report, 'RestoreTest').fix).toMatch(/may be another workload's/);
   });
 
   it('is not ready when a restore job failed', async () => {
@@ -497,7 +499,14 @@ describe('RestoreTest', () => {
   it('is not ready when no restore test finished within the window', async () => {
     backupMock.on(ListRestoreJobsCommand).resolves({ RestoreJobs: [] });
     const report = await expectOnlyFailing(['RestoreTest']);
-    expect(checkOf(report, 'RestoreTest').reason).toBe('no restore test of plan acme_shop_restore_test finished in the last 8 d 5 h');
+    const c = checkOf(report, 'RestoreTest');
+    expect(c.reason).toBe('no restore test of plan acme_shop_restore_test finished in the last 8 d 5 h');
+    // The fix describes the selections as synthesized (every recovery point of the type in the plan's
+    // vaults), not a tag condition, which they no longer have.
+    expect(c.fix).toContain('aws backup list-restore-jobs --by-restore-testing-plan-arn ');
+    expect(c.fix).toContain('ProtectedResourceArns ["*"], no tag condition');
+    expect(c.fix).toContain('aws backup list-recovery-points-by-backup-vault');
+    expect(c.fix).not.toMatch(/tag condition that matches|unverified/i);
   });
 
   it('judges a resource whose newest test is still running or validating by its previous test', async () => {

@@ -4,6 +4,7 @@ import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListTagsCommand }
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
   InvalidInputError,
+  KMS_KEY_RULES,
   REQUIRED_ACTIONS,
   SUPPORTED_RESOURCE_TYPES,
   dynamoDbTableName,
@@ -340,6 +341,227 @@ describe('other resource types (exact metadata)', () => {
   });
 });
 
+describe('KMS keys of the restore metadata', () => {
+  const DR_ACCOUNT = '222222222222';
+  const SOURCE_ACCOUNT = '333333333333';
+  const OWNER = '111111111111';
+  const DR_KEY = `arn:aws:kms:${REGION}:${DR_ACCOUNT}:key/1111aaaa-2222-3333-4444-555566667777`;
+  // In the recovery Region, so that only the account tells it apart from DR_KEY.
+  const SOURCE_KEY = `arn:aws:kms:${REGION}:${SOURCE_ACCOUNT}:key/9999ffff-8888-7777-6666-555544443333`;
+  const DR_KEY_OTHER_REGION = `arn:aws:kms:ap-northeast-2:${DR_ACCOUNT}:key/1111aaaa-2222-3333-4444-555566667777`;
+  const ALIAS = 'alias/shop-data';
+  const cannotUse = 'which a restore in the DR account cannot use';
+
+  interface KeyCase {
+    readonly type: string;
+    readonly resourceArn: string;
+    readonly recoveryPointArn: string;
+    /** Restore metadata without the key. */
+    readonly metadata: Record<string, string>;
+    readonly keyName: string;
+    readonly setup?: () => void;
+    /** Prepared metadata without the key, whether it is kept or dropped. */
+    readonly prepared: Record<string, string>;
+    readonly whenKept?: Record<string, string>;
+    readonly whenDropped?: Record<string, string>;
+    /** The end of the warning: what applies instead. */
+    readonly instead: string;
+  }
+
+  const rdsArn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
+  const auroraArn = 'arn:aws:rds:ap-northeast-2:333333333333:cluster:shop-aurora';
+  const efsArn = 'arn:aws:elasticfilesystem:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
+  const tableArn = 'arn:aws:dynamodb:ap-northeast-2:333333333333:table/Orders';
+  const dbTarget = { DBSubnetGroupName: 'acme-dr-landing-zone', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` };
+  const recoveryInstance = () => {
+    ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
+  };
+
+  const cases: KeyCase[] = [
+    {
+      type: 'EBS',
+      resourceArn: VOLUME_ARN,
+      // A snapshot ARN names no account: the DR account is the restore vault's.
+      recoveryPointArn: SNAPSHOT_RP,
+      metadata: { availabilityZone: 'ap-northeast-2a', encrypted: 'true', volumeSize: '100' },
+      keyName: 'kmsKeyId',
+      setup: recoveryInstance,
+      prepared: { availabilityZone: 'ap-northeast-1a', encrypted: 'true', volumeSize: '100' },
+      instead: "the restored volume keeps the recovery point's key (the DR restore vault's customer managed key)",
+    },
+    {
+      type: 'RDS',
+      resourceArn: rdsArn,
+      recoveryPointArn: `arn:aws:rds:${REGION}:${DR_ACCOUNT}:snapshot:awsbackup:job-0123456789abcdef`,
+      metadata: { DBInstanceIdentifier: 'shop-db', StorageEncrypted: 'true' },
+      keyName: 'KmsKeyId',
+      prepared: { DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, rdsArn)}`, StorageEncrypted: 'true', ...dbTarget },
+      instead: "the restored DB instance keeps the recovery point's key (the DR restore vault's customer managed key)",
+    },
+    {
+      type: 'Aurora',
+      resourceArn: auroraArn,
+      recoveryPointArn: `arn:aws:rds:${REGION}:${DR_ACCOUNT}:cluster-snapshot:awsbackup:job-0123456789abcdef`,
+      metadata: { DBClusterIdentifier: 'shop-aurora', Engine: 'aurora-postgresql', StorageEncrypted: 'true' },
+      keyName: 'KmsKeyId',
+      prepared: { DBClusterIdentifier: `shop-aurora-dr-${hashOf(EXECUTION, auroraArn)}`, Engine: 'aurora-postgresql', StorageEncrypted: 'true', ...dbTarget },
+      instead: "the restored DB cluster keeps the recovery point's key (the DR restore vault's customer managed key)",
+    },
+    {
+      type: 'EFS',
+      resourceArn: efsArn,
+      recoveryPointArn: BACKUP_RP,
+      metadata: { 'file-system-id': 'fs-0123456789abcdef0', Encrypted: 'true', PerformanceMode: 'generalPurpose' },
+      keyName: 'KmsKeyId',
+      prepared: { CreationToken: `shop-dr-${hashOf(EXECUTION, efsArn)}`, Encrypted: 'true', PerformanceMode: 'generalPurpose', 'file-system-id': 'fs-0123456789abcdef0', newFileSystem: 'true' },
+      instead: "Encrypted stays true: the DR account's default key for Amazon EFS (aws/elasticfilesystem) applies",
+    },
+    {
+      type: 'S3',
+      resourceArn: 'arn:aws:s3:::shop-assets',
+      recoveryPointArn: BACKUP_RP,
+      metadata: { DestinationBucketName: 'shop-assets', Encrypted: 'true', EncryptionType: 'SSE-KMS' },
+      keyName: 'KMSKey',
+      prepared: { DestinationBucketName: 'acme-dr-recovery-123', Encrypted: 'true', NewBucket: 'false' },
+      whenKept: { EncryptionType: 'SSE-KMS' },
+      instead: `the recovery bucket's default encryption applies (EncryptionType "SSE-KMS" removed with it)`,
+    },
+    {
+      type: 'DynamoDB',
+      resourceArn: tableArn,
+      recoveryPointArn: BACKUP_RP,
+      metadata: { targetTableName: 'Orders' },
+      keyName: 'kmsMasterKeyArn',
+      prepared: { targetTableName: `Orders-dr-${hashOf(EXECUTION, tableArn)}` },
+      whenKept: { encryptionType: 'KMS' },
+      whenDropped: { encryptionType: 'Default' },
+      instead: 'encryptionType set to Default: the restored table is encrypted with an AWS owned key',
+    },
+  ];
+
+  function restoreWithKey(c: KeyCase, key: string) {
+    restoreMetadata({ ...c.metadata, ...(c.type === 'DynamoDB' ? { encryptionType: 'KMS' } : {}), [c.keyName]: key });
+    c.setup?.();
+    return run(input(c.type, c.resourceArn, c.recoveryPointArn));
+  }
+
+  describe.each(cases)('$type ($keyName)', (c) => {
+    const dropped = { resourceType: c.type, metadata: { ...c.prepared, ...c.whenDropped } };
+
+    it('drops a key of the source account, with a warning naming the key, the value and what applies instead', async () => {
+      const warning = `${c.keyName} "${SOURCE_KEY}" dropped: a key of account ${SOURCE_ACCOUNT}, not of the DR account ${DR_ACCOUNT}, ${cannotUse}; ${c.instead}`;
+      await expect(restoreWithKey(c, SOURCE_KEY)).resolves.toEqual({ ...dropped, warnings: [warning] });
+      expect(logs.warn).toEqual([expect.objectContaining({ message: warning, resourceType: c.type })]);
+    });
+
+    it('keeps a key of the DR account in the recovery Region', async () => {
+      await expect(restoreWithKey(c, DR_KEY)).resolves.toEqual({ resourceType: c.type, metadata: { ...c.prepared, ...c.whenKept, [c.keyName]: DR_KEY }, warnings: [] });
+    });
+
+    it('drops a key of the DR account in another Region', async () => {
+      const warning = `${c.keyName} "${DR_KEY_OTHER_REGION}" dropped: a key in ap-northeast-2, not in the recovery Region ${REGION}, ${cannotUse}; ${c.instead}`;
+      await expect(restoreWithKey(c, DR_KEY_OTHER_REGION)).resolves.toEqual({ ...dropped, warnings: [warning] });
+    });
+
+    it('drops an alias, which names no account', async () => {
+      const warning = `${c.keyName} "${ALIAS}" dropped: not a key ARN (an alias or key ID names no account), ${cannotUse}; ${c.instead}`;
+      await expect(restoreWithKey(c, ALIAS)).resolves.toEqual({ ...dropped, warnings: [warning] });
+    });
+  });
+
+  it('the decision table names the documented metadata keys and the fallback of each type', () => {
+    expect(Object.fromEntries(Object.entries(KMS_KEY_RULES).map(([type, rule]) => [type, [rule.metadataKeys, rule.fallback]]))).toEqual({
+      EBS: [['kmsKeyId'], 'recovery-point-key'],
+      RDS: [['KmsKeyId'], 'recovery-point-key'],
+      Aurora: [['KmsKeyId'], 'recovery-point-key'],
+      EFS: [['KmsKeyId'], 'service-default'],
+      S3: [['KMSKey'], 'service-default'],
+      DynamoDB: [['kmsMasterKeyArn'], 'aws-owned-key'],
+    });
+  });
+
+  it('drops a bare key ID and an alias ARN of the DR account: only key ARNs are kept', async () => {
+    const aliasArn = `arn:aws:kms:${REGION}:${DR_ACCOUNT}:alias/shop-data`;
+    restoreMetadata({ DBInstanceIdentifier: 'shop-db', KmsKeyId: '1111aaaa-2222-3333-4444-555566667777' });
+    const bare = await run(input('RDS', rdsArn));
+    expect(bare.metadata).not.toHaveProperty('KmsKeyId');
+    expect(bare.warnings).toEqual([expect.stringMatching(/^KmsKeyId "1111aaaa-2222-3333-4444-555566667777" dropped: not a key ARN \(an alias or key ID names no account\)/)]);
+
+    restoreMetadata({ DBInstanceIdentifier: 'shop-db', KmsKeyId: aliasArn });
+    const alias = await run(input('RDS', rdsArn));
+    expect(alias.metadata).not.toHaveProperty('KmsKeyId');
+    expect(alias.warnings).toEqual([expect.stringMatching(/^KmsKeyId "arn:aws:kms:ap-northeast-1:222222222222:alias\/shop-data" dropped: not a key ARN \(an alias ARN\)/)]);
+  });
+
+  it('matches the metadata keys whatever their case, keeping the spelling of the metadata', async () => {
+    restoreMetadata({ availabilityZone: 'ap-northeast-2a', KmsKeyId: SOURCE_KEY });
+    recoveryInstance();
+    const ebs = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    expect(ebs.metadata).toEqual({ availabilityZone: 'ap-northeast-1a' });
+    expect(ebs.warnings).toEqual([expect.stringMatching(/^KmsKeyId "arn:aws:kms:ap-northeast-1:333333333333:key\/[-0-9a-f]+" dropped: a key of account 333333333333/)]);
+
+    restoreMetadata({ targetTableName: 'Orders', EncryptionType: 'KMS', KmsMasterKeyArn: SOURCE_KEY });
+    const table = await run(input('DynamoDB', tableArn));
+    expect(table.metadata).toEqual({ EncryptionType: 'Default', targetTableName: `Orders-dr-${hashOf(EXECUTION, tableArn)}` });
+    expect(table.warnings).toEqual([expect.stringMatching(/^KmsMasterKeyArn ".+" dropped: a key of account 333333333333.*; encryptionType set to Default/)]);
+  });
+
+  it('DynamoDB without a key keeps its encryptionType (KMS with the AWS managed key)', async () => {
+    restoreMetadata({ targetTableName: 'Orders', encryptionType: 'KMS' });
+    await expect(run(input('DynamoDB', tableArn))).resolves.toEqual({
+      resourceType: 'DynamoDB',
+      metadata: { encryptionType: 'KMS', targetTableName: `Orders-dr-${hashOf(EXECUTION, tableArn)}` },
+      warnings: [],
+    });
+  });
+
+  it('without a restore vault ARN, takes the DR account from the recovery point ARN; a snapshot ARN names none, so the key is dropped', async () => {
+    backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ RestoreMetadata: { DBInstanceIdentifier: 'shop-db', KmsKeyId: DR_KEY } });
+    await expect(run(input('RDS', rdsArn, BACKUP_RP))).resolves.toMatchObject({ metadata: { KmsKeyId: DR_KEY }, warnings: [] });
+
+    backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ RestoreMetadata: { availabilityZone: 'ap-northeast-2a', kmsKeyId: DR_KEY } });
+    recoveryInstance();
+    const ebs = await run(input('EBS', VOLUME_ARN, SNAPSHOT_RP));
+    expect(ebs.metadata).toEqual({ availabilityZone: 'ap-northeast-1a' });
+    expect(ebs.warnings).toEqual([
+      `kmsKeyId "${DR_KEY}" dropped: the DR account is unknown (neither the restore vault ARN nor the recovery point ARN names an account and the input has no drAccountId), ${cannotUse}; ` +
+        "the restored volume keeps the recovery point's key (the DR restore vault's customer managed key)",
+    ]);
+  });
+
+  describe('a recovery point of the air-gapped vault shared with the DR account', () => {
+    const AG_POINT = `arn:aws:backup:${REGION}:${OWNER}:recovery-point:9a8b7c6d-1111-2222-3333-444455556666`;
+    const agEvent = (overrides: Record<string, unknown> = {}) => input('RDS', rdsArn, AG_POINT, { restoreVaultName: 'acme-air-gapped', backupVaultAccountId: OWNER, ...overrides });
+    const agMetadata = (key: string) =>
+      backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ BackupVaultArn: `arn:aws:backup:${REGION}:${OWNER}:backup-vault:acme-air-gapped`, RestoreMetadata: { DBInstanceIdentifier: 'shop-db', KmsKeyId: key } });
+
+    it('never takes the vault owner for the DR account: without drAccountId every key is dropped', async () => {
+      agMetadata(DR_KEY);
+      const result = await run(agEvent());
+      expect(result.metadata).not.toHaveProperty('KmsKeyId');
+      expect(result.warnings).toEqual([
+        `KmsKeyId "${DR_KEY}" dropped: the DR account is unknown (the recovery point is in a vault of account ${OWNER} shared with the DR account and the input has no drAccountId), ${cannotUse}; ` +
+          "the restored DB instance keeps the recovery point's key (the DR restore vault's customer managed key)",
+      ]);
+
+      agMetadata(`arn:aws:kms:${REGION}:${OWNER}:key/1111aaaa-2222-3333-4444-555566667777`);
+      expect((await run(agEvent())).metadata).not.toHaveProperty('KmsKeyId');
+    });
+
+    it('with drAccountId keeps a key of that account and drops one of the vault owner', async () => {
+      agMetadata(DR_KEY);
+      await expect(run(agEvent({ drAccountId: DR_ACCOUNT }))).resolves.toMatchObject({ metadata: { KmsKeyId: DR_KEY }, warnings: [] });
+
+      const ownerKey = `arn:aws:kms:${REGION}:${OWNER}:key/1111aaaa-2222-3333-4444-555566667777`;
+      agMetadata(ownerKey);
+      const result = await run(agEvent({ drAccountId: DR_ACCOUNT }));
+      expect(result.metadata).not.toHaveProperty('KmsKeyId');
+      expect(result.warnings).toEqual([expect.stringContaining(`KmsKeyId "${ownerKey}" dropped: a key of account ${OWNER}, not of the DR account ${DR_ACCOUNT}`)]);
+    });
+  });
+});
+
 describe('names', () => {
   it('are deterministic for one execution and differ between executions and resources', async () => {
     const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
@@ -409,6 +631,8 @@ describe('invalid input', () => {
     ['a bucket name that is not one', input('S3', 'arn:aws:s3:::shop-assets', BACKUP_RP, { target: { ...TARGET, recoveryBucketName: 'Not_A_Bucket' } }), 'Invalid input: target.recoveryBucketName must be an S3 bucket name'],
     ['no name suffix', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, nameSuffix: undefined } }), 'Invalid input: target.nameSuffix is missing'],
     ['an invalid name suffix', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, nameSuffix: 'DR--1' } }), 'Invalid input: target.nameSuffix must be at most 16 of a-z, 0-9'],
+    ['a drAccountId that is no account ID', input('RDS', RDS_ARN, BACKUP_RP, { drAccountId: '2222' }), 'Invalid input: drAccountId must be a 12-digit AWS account ID, got "2222"'],
+    ['a drAccountId that is not a string', input('RDS', RDS_ARN, BACKUP_RP, { drAccountId: 222222222222 }), 'Invalid input: drAccountId must be a string, got number'],
   ])('throws a logged InvalidInputError naming the field for %s, without any AWS call', async (_name, event, message) => {
     const promise = run(event);
     await expect(promise).rejects.toThrow(InvalidInputError);

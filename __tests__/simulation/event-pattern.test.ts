@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { matchesEventPattern, validateEventPattern } from './event-pattern';
+import { matchesEventPattern, validateEventPattern } from '../../simulation/event-pattern';
 
 // An EC2-style event (the shape used throughout the EventBridge user guide), extended with the
 // value types the matcher has to tell apart.

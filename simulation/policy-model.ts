@@ -533,10 +533,13 @@ export async function evaluatePolicies(input: {
   if (response.resultType === 'error') {
     throw new Error(`simulation of ${input.action} on ${input.resourceArn} failed: ${JSON.stringify(response.errors)}`);
   }
-  if (response.resultType !== 'single') {
+  // `*` for an action whose resource types are all optional (cloudwatch:PutMetricData without a
+  // dataset) is one request on `*`, as IAM evaluates it: the library returns it as a one-element wildcard.
+  const single = response.resultType === 'single' ? response.result : response.resultType === 'wildcard' && input.resourceArn === '*' && response.results.length === 1 ? response.results[0] : undefined;
+  if (!single) {
     throw new Error(`${input.resourceArn} contains a wildcard; simulate a concrete resource ARN`);
   }
-  const analysis = response.result.analysis;
+  const analysis = single.analysis;
   const synthesized = input.synthesizedPolicyIds ?? new Set<string>();
   const decisive: DecisiveStatement[] = [];
   const add = (policyType: DecisiveStatement['policyType'], list: { policyId?: string; explain: { identifier: string; effect: string } }[] | undefined, fallbackId?: string) => {
@@ -562,7 +565,7 @@ export async function evaluatePolicies(input: {
     identityPolicyIds: input.identityPolicies.map((p) => p.name),
     decisive,
     context: input.context,
-    ignoredContextKeys: response.result.ignoredContextKeys ?? [],
+    ignoredContextKeys: single.ignoredContextKeys ?? [],
     analysis,
   };
 }
