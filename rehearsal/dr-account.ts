@@ -109,6 +109,8 @@ export interface ModelEstate {
   readonly restoreRoleArn: string;
   readonly onCallTopicArn: string;
   readonly connectDocumentName: string;
+  /** The role the connect runbook runs as when StartAutomationExecution names none (its AutomationAssumeRole default). */
+  readonly connectRunbookRoleArn?: string;
   readonly healthAlarmName?: string;
   readonly hostedZoneId?: string;
   readonly serverGroups: readonly ServerGroupSpec[];
@@ -762,6 +764,7 @@ export class DrAccount {
       resourceTags: (kind, id) => (kind === 'instance' ? this.instances.get(id)?.tags : this.volumes.get(id)?.tags) ?? {},
       attachedInstanceOf: (volumeId) => this.volumes.get(volumeId)?.attachments.find((a) => a.state !== 'detached')?.instanceId,
       autoScalingGroupArn: (name) => `arn:aws:autoscaling:${e.region}:${e.drAccountId}:autoScalingGroup:${createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}:autoScalingGroupName/${name}`,
+      defaultAutomationRole: (documentName) => (documentName === e.connectDocumentName ? e.connectRunbookRoleArn : undefined),
       fileSystemOfMountTarget: (id) => [...this.fileSystems.values()].find((f) => f.mountTargets.some((m) => m.id === id))?.id,
     };
   }

@@ -52,6 +52,8 @@ export interface SynthesizedRecovery {
   /** Event pattern of the rule that invokes attach-restored-volume (as synthesized). */
   readonly ebsRestoreCompletedPattern: unknown;
   readonly connectDocumentName: string;
+  /** The connect runbook's `AutomationAssumeRole` default: the role SSM runs it as when a caller names none. */
+  readonly connectRunbookRoleArn?: string;
   readonly onCallTopicArn: string;
   /** The synthesized output directory the rehearsal read (`<dir>/stacks/<stack>/cdk.tf.json`). */
   readonly synthDir: string;
@@ -122,6 +124,11 @@ function allowedHttpEndpointsOf(resources: Resources, accountId: string): Synthe
     }
   }
   return out;
+}
+
+function connectRunbookRoleOf(content: string, accountId: string): string | undefined {
+  const value = (JSON.parse(content) as { parameters?: { AutomationAssumeRole?: { default?: string } } }).parameters?.AutomationAssumeRole?.default;
+  return value && /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(value) && value.split(':')[4] === accountId ? value : undefined;
 }
 
 function roleArnFromReference(resources: Resources, reference: string, accountId: string): string {
@@ -246,6 +253,7 @@ export function synthesizeRecovery(raw: unknown, source = '(inline)', options: {
     serverGroups,
     ebsRestoreCompletedPattern: JSON.parse(String(ebsRule.event_pattern)),
     connectDocumentName: String(connect.name),
+    ...(connectRunbookRoleOf(String(connect.content), dr) ? { connectRunbookRoleArn: connectRunbookRoleOf(String(connect.content), dr) } : {}),
     onCallTopicArn: `arn:aws:sns:${region}:${dr}:${config.name}-dr-on-call`,
     synthDir,
     policies,

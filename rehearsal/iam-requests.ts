@@ -23,6 +23,8 @@ export interface RequestLookup {
   attachedInstanceOf(volumeId: string): string | undefined;
   /** The ARN of an Auto Scaling group (with the group's UUID). */
   autoScalingGroupArn(name: string): string;
+  /** The `AutomationAssumeRole` default of an Automation document, if it has one. */
+  defaultAutomationRole(documentName: string): string | undefined;
   /** The file system a mount target belongs to. */
   fileSystemOfMountTarget(mountTargetId: string): string | undefined;
 }
@@ -98,7 +100,10 @@ export const REQUESTS: Record<string, Builder> = {
   'ssm:describeInstanceInformation': (_i, p, l) => [star('ssm:DescribeInstanceInformation', p, l)],
   'ssm:startAutomationExecution': (i, p, l) => {
     const account = l.accountOf(p);
-    const roles: string[] = i.Parameters?.AutomationAssumeRole ?? [];
+    // The runbook runs as AutomationAssumeRole (the parameter, else the document's default): starting it
+    // passes that role, which needs iam:PassRole (https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-setup-iam.html).
+    const fallback = l.defaultAutomationRole(String(i.DocumentName));
+    const roles: string[] = i.Parameters?.AutomationAssumeRole ?? (fallback ? [fallback] : []);
     return [
       { action: 'ssm:StartAutomationExecution', resource: arn(l, 'ssm', account, `automation-definition/${i.DocumentName}:$DEFAULT`) },
       // The runbook runs as AutomationAssumeRole: passing it is the caller's iam:PassRole.

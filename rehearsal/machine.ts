@@ -23,6 +23,7 @@ import { DEFAULT_TIMINGS, DrAccount, HttpTaskError, ModelError, shortArn, type B
 import { readRawConfig, synthesizeRecovery, type SynthesizedRecovery } from './estate';
 import { FunctionError, FunctionRunner } from './functions';
 import { AccessDeniedError, Authorizer } from './authorization';
+import { servicePublishes } from './service-publishers';
 import { ExecutionAbortedError, StateMachine } from './interpreter';
 
 // ---------------------------------------------------------------------------------------------
@@ -424,6 +425,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       restoreRoleArn: names.restoreRole,
       onCallTopicArn: reportFn?.environment.TOPIC_ARN ?? synthesized.onCallTopicArn,
       connectDocumentName: synthesized.connectDocumentName,
+      connectRunbookRoleArn: synthesized.connectRunbookRoleArn,
       healthAlarmName: workload.recovery.healthAlarmName,
       hostedZoneId: workload.recovery.failover?.hostedZoneId,
       serverGroups: synthesized.serverGroups,
@@ -448,6 +450,11 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
     });
   }
   noted = model;
+  // Alarms and rules publish to the encrypted on-call topic as services: their publishes are evaluated
+  // too (a denial is recorded and fails the "every AWS call authorized" check).
+  for (const publish of servicePublishes(synthesized.policies)) {
+    await model.authorizer.authorize(`publish:${publish.source.replace(' ', ':')}`, publish.principal, publish.requests).catch(() => undefined);
+  }
   const resources = populate(model, config, workload.name, options.resources ?? 6, options.types ?? DEFAULT_TYPES, options.slowCopy ?? false, random);
   const failing = shuffle(resources, random).slice(0, Math.min(options.failRestores ?? 0, resources.length));
   model.failRestoresOf(failing.map((r) => r.resourceArn));

@@ -535,7 +535,14 @@ export async function evaluatePolicies(input: {
   }
   // `*` for an action whose resource types are all optional (cloudwatch:PutMetricData without a
   // dataset) is one request on `*`, as IAM evaluates it: the library returns it as a one-element wildcard.
-  const single = response.resultType === 'single' ? response.result : response.resultType === 'wildcard' && input.resourceArn === '*' && response.results.length === 1 ? response.results[0] : undefined;
+  // A denied one comes back with no result at all: nothing in any policy matched it.
+  const noneMatched = { analysis: { result: response.overallResult, sameAccount: true, identityAnalysis: { result: response.overallResult, allowStatements: [], denyStatements: [], unmatchedStatements: [] } } as unknown as RequestAnalysis, ignoredContextKeys: [] as string[] };
+  const single =
+    response.resultType === 'single'
+      ? response.result
+      : response.resultType === 'wildcard' && input.resourceArn === '*'
+        ? (response.results[0] ?? (response.overallResult !== 'Allowed' ? noneMatched : undefined))
+        : undefined;
   if (!single) {
     throw new Error(`${input.resourceArn} contains a wildcard; simulate a concrete resource ARN`);
   }

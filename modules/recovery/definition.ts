@@ -607,6 +607,9 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         // With an air-gapped vault, a point is either in the restore vault or restored in place from the
         // shared vault: locate names the vault holding each one.
         ...(props.airGappedVault ? { 'restoreVaultName.$': '$.point.backupVaultName', 'backupVaultAccountId.$': '$.point.backupVaultAccountId' } : { restoreVaultName: props.restoreVault.name }),
+        // The account the restore runs in: prepare-restore keeps only KMS keys of this account (a point
+        // of the shared air-gapped vault names its owner, not the DR account).
+        drAccountId: props.restoreVault.accountId,
         'target.$': '$.target',
       },
       { ResultPath: '$.prepared', Next: 'StartRestoreJob' },
