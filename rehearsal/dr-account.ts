@@ -17,7 +17,7 @@
 import { createHash } from 'crypto';
 import type { Authorizer, IamRequest } from './authorization';
 import type { VirtualClock } from './clock';
-import { copyJobRequests, ebsKeyUse, restoreJobRequests, snsPublishKeyUse, AWS_OWNED_KEY, type KeyRef } from './encryption';
+import { copyJobRequests, ebsKeyUse, restoreJobRequests, s3PutKeyUse, snsPublishKeyUse, AWS_OWNED_KEY, type KeyRef } from './encryption';
 import { requestsOf, type RequestLookup } from './iam-requests';
 import type { ServerGroupSpec } from './estate';
 
@@ -66,6 +66,8 @@ export const THROTTLING_CODE: Record<string, string> = {
   sns: 'ThrottledException',
   route53: 'Throttling',
   lambda: 'TooManyRequestsException',
+  states: 'ThrottlingException',
+  s3: 'SlowDown',
 };
 
 const IAM_ACTION_EXCEPTIONS: Record<string, string> = { 'lambda:invoke': 'lambda:InvokeFunction' };
@@ -120,6 +122,8 @@ export interface ModelEstate {
   readonly vaultKeys: { readonly central?: string; readonly restoreVault: string };
   /** Topic ARN → its KMS key. */
   readonly topicKeys: Record<string, string>;
+  /** Bucket name → the KMS key of its default encryption. */
+  readonly bucketKeys?: Record<string, string>;
   /** Role ARN → methods and endpoint patterns its `states:InvokeHTTPEndpoint` statements allow. */
   readonly allowedHttpEndpoints?: Record<string, readonly { readonly methods: readonly string[]; readonly endpoints: readonly string[] }[]>;
 }
@@ -246,6 +250,12 @@ export interface RestoreJob {
   readonly createdAt: number;
   readonly completesAt: number;
   readonly fails: boolean;
+  /** The restore testing plan that started it (restore tests only). */
+  readonly restoreTestingPlanArn?: string;
+  /** The IAM role AWS Backup restores with. */
+  readonly iamRoleArn?: string;
+  validationStatus?: string;
+  validationStatusMessage?: string;
   status: 'PENDING' | 'RUNNING' | 'COMPLETED' | 'FAILED';
   statusMessage?: string;
   createdResourceArn?: string;
@@ -301,6 +311,8 @@ interface Group {
 interface DbInstance {
   readonly id: string;
   readonly restoreJobId?: string;
+  /** From the restore metadata (`Engine`). */
+  readonly engine?: string;
   status: 'available' | 'deleting';
 }
 
@@ -578,6 +590,49 @@ export class DrAccount {
     throw new HttpTaskError('States.Http.StatusCode.404', `404 Not Found: ${method} ${endpoint}`);
   }
 
+  /**
+   * Adds API handlers of another concern of the account (the readiness checker's reads, ...), keyed
+   * `<service>:<action>` like the model's own; each needs its entry in `iam-requests.ts`.
+   */
+  extend(handlers: Record<string, (input: any, principal: string) => unknown>): void {
+    for (const [key, handler] of Object.entries(handlers)) {
+      if (this.handlers[key]) throw new Error(`the model already implements ${key}`);
+      this.handlers[key] = handler;
+    }
+  }
+
+  /**
+   * A restore test: AWS Backup restore testing starts a restore job of `pointArn` with the restore
+   * testing role (no caller of StartRestoreJob: the service assumes the role and uses the keys with
+   * it, evaluated here). The job's events carry `restoreTestingPlanArn`.
+   * https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing.html
+   */
+  async startRestoreTest(input: { pointArn: string; planArn: string; roleArn: string; metadata: Record<string, string> }): Promise<RestoreJob> {
+    const point = this.point(input.pointArn, ['dr', 'airGapped']);
+    const e = this.estate;
+    const step = `restore-test:${input.planArn.split(':').pop()}`;
+    for (const { principal, request } of restoreJobRequests({ type: point.resourceType, region: e.region, account: e.drAccountId, restoreRoleArn: input.roleArn, pointKey: point.keyArn, targetKey: targetKeyOf(point.resourceType, input.metadata) })) {
+      await this.authorizeOrCount(step, principal, [{ ...request, onBehalfOf: `restore testing (${point.resourceType})` }]);
+    }
+    const minutes = this.jitter(this.timings.restoreMinutes ?? RESTORE_MINUTES[point.resourceType]);
+    const job: RestoreJob = {
+      id: this.uuid('restore'),
+      point,
+      resourceType: point.resourceType,
+      metadata: { ...input.metadata },
+      copyTags: false,
+      createdAt: this.clock.now(),
+      completesAt: this.clock.now() + minutes * 60_000,
+      fails: false,
+      status: 'PENDING',
+      restoreTestingPlanArn: input.planArn,
+      iamRoleArn: input.roleArn,
+    };
+    this.restoreJobs.set(job.id, job);
+    this.runRestore(job);
+    return job;
+  }
+
   /** Restore jobs of these resources end FAILED. */
   failRestoresOf(resourceArns: Iterable<string>): void {
     this.failingResources = new Set(resourceArns);
@@ -728,6 +783,7 @@ export class DrAccount {
     const key = `${service}:${action}`;
     if (key === 'ec2:attachVolume') return ebsKeyUse(this.volumes.get(input.VolumeId)?.keyArn, this.estate.region, 'ec2:AttachVolume');
     if (key === 'sns:publish') return snsPublishKeyUse(this.estate.topicKeys[input.TopicArn], this.estate.region);
+    if (key === 's3:putObject') return s3PutKeyUse(this.estate.bucketKeys?.[input.Bucket], this.estate.region);
     return [];
   }
 
@@ -746,8 +802,9 @@ export class DrAccount {
     return [];
   }
 
+  /** A role the synthesized output creates (it has a trust policy); any other cannot be assumed. */
   private knownRole(principal: string, roleArn: string): void {
-    if (roleArn !== this.estate.copyStarterRoleArn) throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the rehearsal knows no such role)`);
+    if (!this.authorizer.policies.resourcePolicyOf(roleArn)) throw new ModelError('sts', 'AccessDenied', `${principal} is not authorized to perform: sts:AssumeRole on resource: ${roleArn} (the synthesized output creates no such role)`);
   }
 
   /** What the request table needs to know of the model's state. */
@@ -764,6 +821,8 @@ export class DrAccount {
       resourceTags: (kind, id) => (kind === 'instance' ? this.instances.get(id)?.tags : this.volumes.get(id)?.tags) ?? {},
       attachedInstanceOf: (volumeId) => this.volumes.get(volumeId)?.attachments.find((a) => a.state !== 'detached')?.instanceId,
       autoScalingGroupArn: (name) => `arn:aws:autoscaling:${e.region}:${e.drAccountId}:autoScalingGroup:${createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}:autoScalingGroupName/${name}`,
+      bucketAccount: (name) => this.authorizer.policies.resources.find((r) => r.type === 'aws_s3_bucket' && r.arn === `arn:aws:s3:::${name}`)?.account ?? e.drAccountId,
+      restoreTestingPlanArn: (name, account) => `arn:aws:backup:${e.region}:${account}:restore-testing-plan:${name}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`,
       defaultAutomationRole: (documentName) => (documentName === e.connectDocumentName ? e.connectRunbookRoleArn : undefined),
       fileSystemOfMountTarget: (id) => [...this.fileSystems.values()].find((f) => f.mountTargets.some((m) => m.id === id))?.id,
     };
@@ -833,8 +892,9 @@ export class DrAccount {
         sourceResourceArn: job.point.resourceArn,
         backupSizeInBytes: String(job.point.sizeBytes),
         creationDate: iso(job.createdAt),
-        iamRoleArn: e.restoreRoleArn,
+        iamRoleArn: job.iamRoleArn ?? e.restoreRoleArn,
         percentDone: status === 'COMPLETED' ? 100 : 0,
+        ...(job.restoreTestingPlanArn ? { restoreTestingPlanArn: job.restoreTestingPlanArn } : {}),
         resourceType: job.resourceType,
         status,
         ...(job.createdResourceArn ? { createdResourceArn: job.createdResourceArn } : {}),
@@ -972,10 +1032,10 @@ export class DrAccount {
         return `arn:aws:ec2:${e.region}:${e.drAccountId}:volume/${id}`;
       }
       case 'RDS':
-        this.dbInstances.set(m.DBInstanceIdentifier, { id: m.DBInstanceIdentifier, restoreJobId: job.id, status: 'available' });
+        this.dbInstances.set(m.DBInstanceIdentifier, { id: m.DBInstanceIdentifier, restoreJobId: job.id, engine: m.Engine, status: 'available' });
         return `arn:aws:rds:${e.region}:${e.drAccountId}:db:${m.DBInstanceIdentifier}`;
       case 'Aurora':
-        this.dbInstances.set(`cluster:${m.DBClusterIdentifier}`, { id: m.DBClusterIdentifier, restoreJobId: job.id, status: 'available' });
+        this.dbInstances.set(`cluster:${m.DBClusterIdentifier}`, { id: m.DBClusterIdentifier, restoreJobId: job.id, engine: m.Engine, status: 'available' });
         return `arn:aws:rds:${e.region}:${e.drAccountId}:cluster:${m.DBClusterIdentifier}`;
       case 'DynamoDB':
         this.tables.set(m.targetTableName, { name: m.targetTableName, restoreJobId: job.id, status: 'ACTIVE' });
@@ -1301,12 +1361,29 @@ export class DrAccount {
         ...(job.statusMessage ? { StatusMessage: job.statusMessage } : {}),
         PercentDone: done ? '100.00%' : `${Math.min(99, Math.floor((100 * (clock.now() - job.createdAt)) / total))}.00%`,
         BackupSizeInBytes: job.point.sizeBytes,
-        IamRoleArn: e.restoreRoleArn,
+        IamRoleArn: job.iamRoleArn ?? e.restoreRoleArn,
+        ...(job.restoreTestingPlanArn ? { CreatedBy: { RestoreTestingPlanArn: job.restoreTestingPlanArn } } : {}),
+        ...(job.validationStatus ? { ValidationStatus: job.validationStatus, ValidationStatusMessage: job.validationStatusMessage } : {}),
         ExpectedCompletionTimeMinutes: Math.ceil(total / 60_000),
         // AWS Backup reports the created resource once there is one: never for a failed job.
         ...(job.createdResourceArn ? { CreatedResourceArn: job.createdResourceArn } : {}),
         ResourceType: job.resourceType,
       };
+    };
+
+    h['backup:getRestoreJobMetadata'] = (input) => {
+      const job = this.restoreJobs.get(input.RestoreJobId);
+      if (!job) throw new ModelError('backup', 'ResourceNotFoundException', `restore job ${input.RestoreJobId} not found`);
+      return { RestoreJobId: job.id, Metadata: { ...job.metadata } };
+    };
+    h['backup:putRestoreValidationResult'] = (input) => {
+      const job = this.restoreJobs.get(input.RestoreJobId);
+      if (!job) throw new ModelError('backup', 'ResourceNotFoundException', `restore job ${input.RestoreJobId} not found`);
+      if (!job.restoreTestingPlanArn) throw new ModelError('backup', 'InvalidRequestException', `restore job ${job.id} was not started by restore testing`);
+      job.validationStatus = String(input.ValidationStatus);
+      job.validationStatusMessage = input.ValidationStatusMessage;
+      this.note('restore-test', `validation of ${job.id}: ${job.validationStatus}`);
+      return {};
     };
 
     // --- EC2
@@ -1482,7 +1559,7 @@ export class DrAccount {
     h['rds:describeDBInstances'] = (input) => {
       const db = this.dbInstances.get(input.DBInstanceIdentifier);
       if (!db) throw new ModelError('rds', 'DBInstanceNotFoundFault', `DBInstance ${input.DBInstanceIdentifier} not found.`);
-      return { DBInstances: [{ DBInstanceIdentifier: db.id, DBInstanceStatus: db.status, DBInstanceArn: `arn:aws:rds:${e.region}:${e.drAccountId}:db:${db.id}` }] };
+      return { DBInstances: [{ DBInstanceIdentifier: db.id, DBInstanceStatus: db.status, DBInstanceArn: `arn:aws:rds:${e.region}:${e.drAccountId}:db:${db.id}`, ...(db.engine ? { Engine: db.engine } : {}) }] };
     };
     h['rds:deleteDBInstance'] = (input) => {
       const db = this.dbInstances.get(input.DBInstanceIdentifier);
@@ -1497,7 +1574,7 @@ export class DrAccount {
     h['rds:describeDBClusters'] = (input) => {
       const c = this.dbInstances.get(`cluster:${input.DBClusterIdentifier}`);
       if (!c) throw new ModelError('rds', 'DBClusterNotFoundFault', `DBCluster ${input.DBClusterIdentifier} not found.`);
-      return { DBClusters: [{ DBClusterIdentifier: c.id, Status: c.status, DBClusterMembers: [], DeletionProtection: false }] };
+      return { DBClusters: [{ DBClusterIdentifier: c.id, Status: c.status, DBClusterMembers: [], DeletionProtection: false, ...(c.engine ? { Engine: c.engine } : {}) }] };
     };
     h['rds:deleteDBCluster'] = (input) => {
       const key = `cluster:${input.DBClusterIdentifier}`;
@@ -1510,6 +1587,11 @@ export class DrAccount {
     };
 
     // --- DynamoDB
+    h['dynamodb:describeTable'] = (input) => {
+      const t = this.tables.get(input.TableName);
+      if (!t) throw new ModelError('dynamodb', 'ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`);
+      return { Table: { TableName: t.name, TableStatus: t.status, TableArn: `arn:aws:dynamodb:${e.region}:${e.drAccountId}:table/${t.name}`, ItemCount: 1 } };
+    };
     h['dynamodb:deleteTable'] = (input) => {
       const t = this.tables.get(input.TableName);
       if (!t) throw new ModelError('dynamodb', 'ResourceNotFoundException', `Requested resource not found: Table: ${input.TableName} not found`);
@@ -1525,6 +1607,10 @@ export class DrAccount {
       const fs = typeof id === 'string' ? this.fileSystems.get(id) : undefined;
       if (!fs) throw new ModelError('efs', 'FileSystemNotFound', `File system '${String(id)}' does not exist.`);
       return fs;
+    };
+    h['efs:describeFileSystems'] = (input) => {
+      const fs = fileSystem(input.FileSystemId);
+      return { FileSystems: [{ FileSystemId: fs.id, LifeCycleState: fs.lifeCycleState, Encrypted: true, NumberOfMountTargets: fs.mountTargets.length, SizeInBytes: { Value: 6144 } }] };
     };
     h['efs:describeMountTargets'] = (input) => {
       const fs = fileSystem(input.FileSystemId);

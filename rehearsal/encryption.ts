@@ -106,3 +106,14 @@ export function copyJobRequests(input: { copyRoleArn: string; destinationVaultAr
   }
   return out;
 }
+
+/**
+ * Writing an object to a bucket whose default encryption is SSE-KMS with a customer managed key: S3
+ * asks KMS for a data key with the writer's credentials, so the writer needs `kms:GenerateDataKey`
+ * on the key through S3 (S3 User Guide, "Using server-side encryption with AWS KMS keys":
+ * https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html#require-sse-kms).
+ */
+export function s3PutKeyUse(key: KeyRef | undefined, region: string): IamRequest[] {
+  if (!isCustomerManaged(key)) return [];
+  return [{ action: 'kms:GenerateDataKey', resource: key, viaService: viaService('s3', region), onBehalfOf: 's3:PutObject' }];
+}

@@ -5,28 +5,44 @@
  */
 import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListRecoveryPointsByBackupVaultCommand, ListTagsCommand } from '@aws-sdk/client-backup';
-import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
-import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  BackupClient,
+  DescribeRestoreJobCommand,
+  GetRecoveryPointRestoreMetadataCommand,
+  GetRestoreJobMetadataCommand,
+  GetRestoreTestingPlanCommand,
+  ListRecoveryPointsByBackupVaultCommand,
+  ListRestoreJobsCommand,
+  ListTagsCommand,
+  PutRestoreValidationResultCommand,
+} from '@aws-sdk/client-backup';
+import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AttachVolumeCommand,
   DeleteVolumeCommand,
+  DescribeImagesCommand,
   DescribeInstancesCommand,
+  DescribeLaunchTemplatesCommand,
   DescribeSnapshotsCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
   EC2Client,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { attachRestoredVolume } from '../functions/attach-restored-volume/logic';
 import { cleanupDrill } from '../functions/cleanup-drill/logic';
 import { locateRecoveryPoints } from '../functions/locate-recovery-points/logic';
 import { prepareRestore } from '../functions/prepare-restore/logic';
 import { reportRecovery } from '../functions/report-recovery/logic';
+import { validateRestore } from '../functions/validate-restore/logic';
 import type { VirtualClock } from './clock';
 import type { DrAccount } from './dr-account';
 import type { FunctionSpec } from './estate';
@@ -35,14 +51,21 @@ type CommandClass = { new (input: any): any; name: string };
 
 /** The commands the functions send, per client class, and the model service they belong to. */
 const COMMANDS: { client: new (config: any) => any; service: string; commands: CommandClass[] }[] = [
-  { client: EC2Client, service: 'ec2', commands: [DescribeVolumesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, AttachVolumeCommand, DetachVolumeCommand, DeleteVolumeCommand, TerminateInstancesCommand] },
-  { client: BackupClient, service: 'backup', commands: [ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, GetRecoveryPointRestoreMetadataCommand] },
+  { client: EC2Client, service: 'ec2', commands: [DescribeVolumesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, AttachVolumeCommand, DetachVolumeCommand, DeleteVolumeCommand, TerminateInstancesCommand, DescribeImagesCommand, DescribeLaunchTemplatesCommand] },
+  {
+    client: BackupClient,
+    service: 'backup',
+    commands: [ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, GetRecoveryPointRestoreMetadataCommand, GetRestoreTestingPlanCommand, ListRestoreJobsCommand, DescribeRestoreJobCommand, GetRestoreJobMetadataCommand, PutRestoreValidationResultCommand],
+  },
+  { client: SSMClient, service: 'ssm', commands: [GetParameterCommand] },
+  { client: SFNClient, service: 'states', commands: [DescribeStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand] },
+  { client: S3Client, service: 's3', commands: [PutObjectCommand] },
   { client: STSClient, service: 'sts', commands: [AssumeRoleCommand] },
-  { client: CloudWatchClient, service: 'cloudwatch', commands: [PutMetricDataCommand] },
+  { client: CloudWatchClient, service: 'cloudwatch', commands: [PutMetricDataCommand, GetMetricDataCommand] },
   { client: SNSClient, service: 'sns', commands: [PublishCommand] },
   { client: AutoScalingClient, service: 'autoscaling', commands: [UpdateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand] },
-  { client: DynamoDBClient, service: 'dynamodb', commands: [DeleteTableCommand] },
-  { client: EFSClient, service: 'efs', commands: [DescribeMountTargetsCommand, DeleteMountTargetCommand, DeleteFileSystemCommand] },
+  { client: DynamoDBClient, service: 'dynamodb', commands: [DeleteTableCommand, DescribeTableCommand] },
+  { client: EFSClient, service: 'efs', commands: [DescribeMountTargetsCommand, DeleteMountTargetCommand, DeleteFileSystemCommand, DescribeFileSystemsCommand] },
   { client: RDSClient, service: 'rds', commands: [DescribeDBInstancesCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DeleteDBClusterCommand] },
 ];
 
@@ -175,6 +198,19 @@ export class FunctionRunner {
             dynamodb: this.client(DynamoDBClient, spec),
             efs: this.client(EFSClient, spec),
             autoScaling: this.client(AutoScalingClient, spec),
+          });
+          break;
+        case 'validate-restore':
+          output = await validateRestore(event, {
+            ...common,
+            backup: this.client(BackupClient, spec),
+            ec2: this.client(EC2Client, spec),
+            rds: this.client(RDSClient, spec),
+            dynamodb: this.client(DynamoDBClient, spec),
+            s3: this.client(S3Client, spec),
+            efs: this.client(EFSClient, spec),
+            sns: this.client(SNSClient, spec),
+            topicArn: spec.environment.TOPIC_ARN,
           });
           break;
         default:

@@ -23,6 +23,10 @@ export interface RequestLookup {
   attachedInstanceOf(volumeId: string): string | undefined;
   /** The ARN of an Auto Scaling group (with the group's UUID). */
   autoScalingGroupArn(name: string): string;
+  /** The account of a bucket (S3 ARNs name none): the synthesized bucket's, else the model's DR account. */
+  bucketAccount(name: string): string;
+  /** A restore testing plan's ARN (AWS appends an ID to its name). */
+  restoreTestingPlanArn(name: string, account: string): string;
   /** The `AutomationAssumeRole` default of an Automation document, if it has one. */
   defaultAutomationRole(documentName: string): string | undefined;
   /** The file system a mount target belongs to. */
@@ -48,7 +52,8 @@ function pointResource(pointArn: string, l: RequestLookup): IamRequest {
   return { action: '', resource, ...(vault ? { policyResource: vault } : {}) };
 }
 
-const star = (action: string, principal: string, l: RequestLookup): IamRequest => ({ action, resource: '*', resourceAccount: l.accountOf(principal) });
+/** An action without resource-level permissions; `aws:RequestedRegion` is the endpoint's region (no ARN names it). */
+const star = (action: string, principal: string, l: RequestLookup): IamRequest => ({ action, resource: '*', resourceAccount: l.accountOf(principal), context: { 'aws:RequestedRegion': l.region } });
 
 const tagContext = (tags: Record<string, string>) => Object.fromEntries(Object.entries(tags).map(([k, v]) => [`aws:ResourceTag/${k}`, v]));
 
@@ -60,6 +65,23 @@ const ec2Resource = (l: RequestLookup, principal: string, kind: 'instance' | 'vo
 const fileSystem = (l: RequestLookup, principal: string, id: string) => arn(l, 'elasticfilesystem', l.accountOf(principal), `file-system/${id}`);
 
 export const REQUESTS: Record<string, Builder> = {
+  // --- the readiness checker's reads (readiness-model.ts)
+  'ssm:getParameter': (i, p, l) => [{ action: 'ssm:GetParameter', resource: arn(l, 'ssm', l.accountOf(p), `parameter/${String(i.Name).replace(/^\//, '')}`) }],
+  'ec2:describeImages': (_i, p, l) => [star('ec2:DescribeImages', p, l)],
+  'ec2:describeLaunchTemplates': (_i, p, l) => [star('ec2:DescribeLaunchTemplates', p, l)],
+  'states:describeStateMachine': (i) => [{ action: 'states:DescribeStateMachine', resource: String(i.stateMachineArn) }],
+  'states:listExecutions': (i) => [{ action: 'states:ListExecutions', resource: String(i.stateMachineArn) }],
+  'states:describeExecution': (i) => [{ action: 'states:DescribeExecution', resource: String(i.executionArn) }],
+  'cloudwatch:getMetricData': (_i, p, l) => [star('cloudwatch:GetMetricData', p, l)],
+  'backup:getRestoreTestingPlan': (i, p, l) => [{ action: 'backup:GetRestoreTestingPlan', resource: l.restoreTestingPlanArn(String(i.RestoreTestingPlanName), l.accountOf(p)) }],
+  'backup:listRestoreJobs': (_i, p, l) => [star('backup:ListRestoreJobs', p, l)],
+  // --- validate-restore (restore tests)
+  'backup:getRestoreJobMetadata': (_i, p, l) => [star('backup:GetRestoreJobMetadata', p, l)],
+  'backup:putRestoreValidationResult': (_i, p, l) => [star('backup:PutRestoreValidationResult', p, l)],
+  'dynamodb:describeTable': (i, p, l) => [{ action: 'dynamodb:DescribeTable', resource: arn(l, 'dynamodb', l.accountOf(p), `table/${i.TableName}`) }],
+  'efs:describeFileSystems': (i, p, l) => [{ action: 'elasticfilesystem:DescribeFileSystems', resource: fileSystem(l, p, String(i.FileSystemId)) }],
+  's3:putObject': (i, _p, l) => [{ action: 's3:PutObject', resource: `arn:aws:s3:::${i.Bucket}/${i.Key}`, resourceAccount: l.bucketAccount(String(i.Bucket)) }],
+
   'sts:assumeRole': (i) => [{ action: 'sts:AssumeRole', resource: String(i.RoleArn) }],
 
   'backup:listRecoveryPointsByBackupVault': (i, p, l) => [{ action: 'backup:ListRecoveryPointsByBackupVault', resource: l.vaultArn(i.BackupVaultName, p, i.BackupVaultAccountId) }],
@@ -144,7 +166,7 @@ export const REQUESTS: Record<string, Builder> = {
   'efs:deleteFileSystem': (i, p, l) => [{ action: 'elasticfilesystem:DeleteFileSystem', resource: fileSystem(l, p, String(i.FileSystemId)) }],
 
   'cloudwatch:describeAlarms': (i, p, l) => ((i.AlarmNames ?? []) as string[]).map((name) => ({ action: 'cloudwatch:DescribeAlarms', resource: arn(l, 'cloudwatch', l.accountOf(p), `alarm:${name}`) })),
-  'cloudwatch:putMetricData': (i, p, l) => [{ ...star('cloudwatch:PutMetricData', p, l), context: { 'cloudwatch:namespace': String(i.Namespace) } }],
+  'cloudwatch:putMetricData': (i, p, l) => [{ ...star('cloudwatch:PutMetricData', p, l), context: { 'aws:RequestedRegion': l.region, 'cloudwatch:namespace': String(i.Namespace) } }],
 
   'sns:publish': (i) => [{ action: 'sns:Publish', resource: String(i.TopicArn) }],
   'route53:changeResourceRecordSets': (i, p, l) => [{ action: 'route53:ChangeResourceRecordSets', resource: `arn:aws:route53:::hostedzone/${String(i.HostedZoneId).replace(/^\/hostedzone\//, '')}`, resourceAccount: l.accountOf(p) }],

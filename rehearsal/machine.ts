@@ -322,6 +322,20 @@ function topicKeysOf(synthesized: SynthesizedRecovery): Record<string, string> {
   return out;
 }
 
+/** Bucket name → the KMS key of its default encryption (`aws_s3_bucket_server_side_encryption_configuration`). */
+function bucketKeysOf(synthesized: SynthesizedRecovery): Record<string, string> {
+  const out: Record<string, string> = {};
+  const { policies } = synthesized;
+  for (const config of policies.resources.filter((r) => r.type === 'aws_s3_bucket_server_side_encryption_configuration')) {
+    const rule = [config.attributes.rule].flat()[0] as { apply_server_side_encryption_by_default?: { kms_master_key_id?: string } } | undefined;
+    const keyRef = rule?.apply_server_side_encryption_by_default?.kms_master_key_id;
+    const bucket = policies.resolvedAttribute(config, 'bucket');
+    const key = keyRef ? policies.resolvedAttribute({ ...config, attributes: { key: keyRef } }, 'key') : undefined;
+    if (bucket && key) out[bucket] = key;
+  }
+  return out;
+}
+
 function shuffle<T>(items: T[], random: () => number): T[] {
   const a = [...items];
   for (let i = a.length - 1; i > 0; i--) {
@@ -433,6 +447,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       securityGroupIds: synthesized.securityGroupIds,
       vaultKeys: vaultKeysOf(synthesized, config),
       topicKeys: topicKeysOf(synthesized),
+      bucketKeys: bucketKeysOf(synthesized),
       allowedHttpEndpoints: synthesized.allowedHttpEndpoints,
     },
   });

@@ -1,12 +1,11 @@
-import * as fs from 'fs';
-import * as path from 'path';
 import { Authorizer } from '../../rehearsal/authorization';
 import { restoreJobRequests } from '../../rehearsal/encryption';
 import { synthesizeRecovery } from '../../rehearsal/estate';
 import { runRehearsal, type RehearsalResult } from '../../rehearsal/machine';
 import { parseArgs } from '../../rehearsal/run';
-import { buildPolicyModel, type PolicyDocumentJson, type PolicyStatementJson } from '../../simulation/policy-model';
+import { buildPolicyModel } from '../../simulation/policy-model';
 import { exampleInput, synthEstate, tempDir } from '../helpers/synth';
+import { dropStatement, editStatement, mutatedSynthDir, type PolicyMutation } from '../helpers/synth-mutations';
 
 /**
  * The rehearsal evaluates every call as AWS would, over the policies of a synthesized output
@@ -25,25 +24,8 @@ const lockedConfig = { ...exampleInput(), centralVault: { kind: 'locked' } };
 const lockedSynthDir = synthEstate(lockedConfig);
 const copyScenario = { config: lockedConfig, resources: 4, slowCopy: true, seed: 3 } as const;
 
-type Edit = (doc: PolicyDocumentJson) => PolicyDocumentJson;
-const dropStatement = (sid: string): Edit => (doc) => {
-  const kept = doc.Statement.filter((s) => s.Sid !== sid);
-  if (kept.length === doc.Statement.length) throw new Error(`no statement ${sid} in ${JSON.stringify(doc)}`);
-  return { ...doc, Statement: kept };
-};
-const editStatement = (sid: string, edit: (s: PolicyStatementJson) => PolicyStatementJson): Edit => (doc) => {
-  if (!doc.Statement.some((s) => s.Sid === sid)) throw new Error(`no statement ${sid}`);
-  return { ...doc, Statement: doc.Statement.map((s) => (s.Sid === sid ? edit(JSON.parse(JSON.stringify(s))) : s)) };
-};
-
-interface Mutation {
+interface Mutation extends PolicyMutation {
   readonly name: string;
-  readonly stack: 'dr' | 'backup-vault';
-  readonly type: string;
-  /** Start of the resource's logical name. */
-  readonly resource: string;
-  readonly attribute: string;
-  readonly edit: Edit;
   readonly denied: { readonly action: string; readonly principal?: RegExp };
   /** The copy path (locked central vault only). */
   readonly copies?: boolean;
@@ -135,19 +117,7 @@ const MUTATIONS: Mutation[] = [
   { name: 'report function cannot encrypt for the on-call topic', stack: 'dr', type: 'aws_iam_role_policy', resource: 'ReportRecovery_Policy', attribute: 'policy', edit: dropStatement('EncryptForOnCallTopic'), denied: { action: 'kms:GenerateDataKey', principal: /report-recovery$/ } },
 ];
 
-/** A copy of the synthesized directory with one policy attribute edited. */
-function mutated(m: Mutation): string {
-  const dir = tempDir('dr-mutation-');
-  fs.cpSync(m.copies ? lockedSynthDir : synthDir, dir, { recursive: true });
-  const file = path.join(dir, 'stacks', m.stack, 'cdk.tf.json');
-  const stack = JSON.parse(fs.readFileSync(file, 'utf8'));
-  const matches = Object.entries(stack.resource[m.type] ?? {}).filter(([name]) => name.startsWith(m.resource));
-  if (matches.length !== 1) throw new Error(`${m.name}: ${matches.length} ${m.type} named ${m.resource}*`);
-  const resource = matches[0][1] as Record<string, string>;
-  resource[m.attribute] = JSON.stringify(m.edit(JSON.parse(resource[m.attribute])));
-  fs.writeFileSync(file, JSON.stringify(stack, null, 2));
-  return dir;
-}
+const mutated = (m: Mutation) => mutatedSynthDir(m.copies ? lockedSynthDir : synthDir, m);
 
 const deniedOf = (r: RehearsalResult) => r.checks.find((c) => c.name === 'every AWS call authorized');
 
