@@ -633,6 +633,11 @@ export class DrAccount {
     return job;
   }
 
+  /** The ARN of a restore testing plan of `account` (AWS appends an ID to the name: a hash of it here). */
+  restoreTestingPlanArn(name: string, account = this.estate.drAccountId): string {
+    return `arn:aws:backup:${this.estate.region}:${account}:restore-testing-plan:${name}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  }
+
   /** Restore jobs of these resources end FAILED. */
   failRestoresOf(resourceArns: Iterable<string>): void {
     this.failingResources = new Set(resourceArns);
@@ -822,7 +827,7 @@ export class DrAccount {
       attachedInstanceOf: (volumeId) => this.volumes.get(volumeId)?.attachments.find((a) => a.state !== 'detached')?.instanceId,
       autoScalingGroupArn: (name) => `arn:aws:autoscaling:${e.region}:${e.drAccountId}:autoScalingGroup:${createHash('sha256').update(name).digest('hex').replace(/^(.{8})(.{4})(.{4})(.{4})(.{12}).*$/, '$1-$2-$3-$4-$5')}:autoScalingGroupName/${name}`,
       bucketAccount: (name) => this.authorizer.policies.resources.find((r) => r.type === 'aws_s3_bucket' && r.arn === `arn:aws:s3:::${name}`)?.account ?? e.drAccountId,
-      restoreTestingPlanArn: (name, account) => `arn:aws:backup:${e.region}:${account}:restore-testing-plan:${name}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`,
+      restoreTestingPlanArn: (name, account) => this.restoreTestingPlanArn(name, account),
       defaultAutomationRole: (documentName) => (documentName === e.connectDocumentName ? e.connectRunbookRoleArn : undefined),
       fileSystemOfMountTarget: (id) => [...this.fileSystems.values()].find((f) => f.mountTargets.some((m) => m.id === id))?.id,
     };

@@ -28,7 +28,7 @@ export function addReadinessApis(account: DrAccount, world: ReadinessWorld): Rea
   const clock = account.clock;
   const objects = new Map<string, string>();
   const executionArn = (name: string) => `${world.stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-  const planArn = (name: string) => `arn:aws:backup:${e.region}:${e.drAccountId}:restore-testing-plan:${name}-${createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+  const planArn = (name: string) => account.restoreTestingPlanArn(name);
   account.extend({
     'ssm:getParameter': (input) => {
       const value = world.amiParameters[input.Name];
@@ -71,7 +71,26 @@ export function addReadinessApis(account: DrAccount, world: ReadinessWorld): Rea
       if (!world.restoreTestingPlans.includes(input.RestoreTestingPlanName)) throw new ModelError('backup', 'ResourceNotFoundException', `restore testing plan ${input.RestoreTestingPlanName} not found`);
       return { RestoreTestingPlan: { RestoreTestingPlanName: input.RestoreTestingPlanName, RestoreTestingPlanArn: planArn(input.RestoreTestingPlanName), ScheduleExpression: 'cron(0 5 ? * * *)', CreationTime: new Date(clock.startMs - 30 * 86400_000) } };
     },
-    'backup:listRestoreJobs': () => ({ RestoreJobs: [] }),
+    // Restore jobs of the model started by restore testing (rehearsal/restore-test.ts), as the API lists them.
+    'backup:listRestoreJobs': (input) => {
+      const after = input.ByCreatedAfter ? new Date(input.ByCreatedAfter).getTime() : -Infinity;
+      const jobs = [...account.restoreJobs.values()].filter((j) => j.restoreTestingPlanArn && (!input.ByRestoreTestingPlanArn || j.restoreTestingPlanArn === input.ByRestoreTestingPlanArn) && j.createdAt >= after);
+      return {
+        RestoreJobs: jobs.map((j) => ({
+          AccountId: e.drAccountId,
+          RestoreJobId: j.id,
+          RecoveryPointArn: j.point.arn,
+          SourceResourceArn: j.point.resourceArn,
+          CreationDate: new Date(j.createdAt),
+          ...(j.completedAt ? { CompletionDate: new Date(j.completedAt) } : {}),
+          Status: j.status,
+          ...(j.createdResourceArn ? { CreatedResourceArn: j.createdResourceArn } : {}),
+          ResourceType: j.resourceType,
+          CreatedBy: { RestoreTestingPlanArn: j.restoreTestingPlanArn },
+          ...(j.validationStatus ? { ValidationStatus: j.validationStatus, ValidationStatusMessage: j.validationStatusMessage } : {}),
+        })),
+      };
+    },
     's3:putObject': (input) => {
       objects.set(`${input.Bucket}/${input.Key}`, String(input.Body ?? ''));
       return { ETag: `"${createHash('md5').update(String(input.Body ?? '')).digest('hex')}"` };

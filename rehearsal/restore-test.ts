@@ -54,7 +54,7 @@ export async function rehearseRestoreTest(rehearsal: RehearsalResult, type: Reso
   const facts = restoreTestingOf(rehearsal, type);
   const point = [...model.recoveryPoints.values()].filter((p) => p.resourceType === type && (p.vault === 'dr' || p.vault === 'airGapped') && p.tags['dr:workload'] === model.estate.workload).sort((a, b) => b.creationDate - a.creationDate)[0];
   if (!point) throw new Error(`no ${type} recovery point of ${model.estate.workload} in the DR or air-gapped vault`);
-  const planArn = `arn:aws:backup:${model.estate.region}:${model.estate.drAccountId}:restore-testing-plan:${facts.planName}-rehearsal`;
+  const planArn = model.restoreTestingPlanArn(facts.planName);
   // Restore testing infers the metadata from the recovery point, then applies the selection's
   // overrides (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html);
   // the source account's key is not among what it can use.

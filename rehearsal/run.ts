@@ -7,7 +7,10 @@
  */
 import { offset } from './clock';
 import type { ResourceType } from './dr-account';
+import type { Evaluation } from './authorization';
 import { formatTimeline, runRehearsal, type RehearsalOptions } from './machine';
+import { rehearseReadiness } from './readiness';
+import { rehearseRestoreTest } from './restore-test';
 
 export const USAGE = `Usage: npm run -s rehearse -- [options]
 
@@ -30,6 +33,10 @@ export const USAGE = `Usage: npm run -s rehearse -- [options]
                          terraformCloud ends (default: applied)
   --synth-dir DIR        rehearse this synthesized output (e.g. a pull request's cdktf.out) instead of
                          synthesizing DR_CONFIG; it must have been synthesized from DR_CONFIG
+  --readiness            afterwards, run the daily readiness checker on the same model (its real
+                         logic, the central vault through the reader role, every call authorized)
+  --restore-test TYPE    afterwards, run a restore test of TYPE (EBS, RDS, DynamoDB, EFS) with the
+                         restore testing role and validate-restore reporting its result
   --strict               deviations from AWS the model notices fail instead of warning
   --seed S               PRNG seed: the same seed gives the same rehearsal (default: 1)
   --quiet                print the steps only, not every model event
@@ -38,6 +45,8 @@ export const USAGE = `Usage: npm run -s rehearse -- [options]
 The estate is DR_CONFIG (default config/example.json).`;
 
 export interface CliOptions extends RehearsalOptions {
+  readonly readiness?: boolean;
+  readonly restoreTest?: 'EBS' | 'RDS' | 'DynamoDB' | 'EFS';
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
@@ -82,6 +91,15 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         const v = next();
         if (!v || v.startsWith('--')) throw new UsageError('--synth-dir needs a directory (a synthesized output such as cdktf.out)');
         o.synthDir = v;
+        break;
+      }
+      case '--readiness':
+        o.readiness = true;
+        break;
+      case '--restore-test': {
+        const v = next();
+        if (v !== 'EBS' && v !== 'RDS' && v !== 'DynamoDB' && v !== 'EFS') throw new UsageError(`--restore-test takes EBS, RDS, DynamoDB or EFS, got ${JSON.stringify(v)}`);
+        o.restoreTest = v;
         break;
       }
       case '--reject':
@@ -200,9 +218,38 @@ export async function main(argv: readonly string[], out: (line: string) => void 
     out('Restore jobs not completed:');
     for (const f of result.failedRestores) out(`  ${f.restoreJobId}  ${f.status}  ${f.resourceType} ${f.resourceArn}`);
   }
+  let followUpsOk = true;
+  const denials = (evaluations: Evaluation[]) => evaluations.filter((e) => !e.allowed).map((e) => `${e.step} ${e.principal} ${e.request.action} ${e.request.resource}: ${e.denial}`);
+  if (options.restoreTest) {
+    out('');
+    try {
+      const t = await rehearseRestoreTest(result, options.restoreTest);
+      const denied = denials(t.evaluations);
+      out(`Restore test of ${options.restoreTest} (${t.restoreJobId}): validation ${t.validationStatus ?? 'not reported'}; ${JSON.stringify(t.outcome).slice(0, 300)}; ${t.evaluations.length} request(s) evaluated, ${denied.length} denied`);
+      for (const d of denied) out(`  DENIED ${d}`);
+      followUpsOk &&= denied.length === 0 && t.validationStatus === 'SUCCESSFUL';
+    } catch (error) {
+      out(`Restore test FAILED: ${(error as Error).message}`);
+      followUpsOk = false;
+    }
+  }
+  if (options.readiness) {
+    out('');
+    try {
+      const r = await rehearseReadiness(result);
+      const denied = denials(r.evaluations);
+      out(`Readiness checker: ${r.result.ready ? 'ready' : 'not ready'}; report ${r.result.reportBucket}/${r.result.reportKeys.join(', ')}; ${r.evaluations.length} request(s) evaluated, ${denied.length} denied`);
+      for (const w of r.report.workloads) for (const c of w.checks) out(`  ${c.ready ? 'ready    ' : 'NOT READY'}  ${w.workload} ${c.check}: ${c.reason}`);
+      for (const d of denied) out(`  DENIED ${d}`);
+      followUpsOk &&= denied.length === 0;
+    } catch (error) {
+      out(`Readiness checker FAILED: ${(error as Error).message}`);
+      followUpsOk = false;
+    }
+  }
   out('');
   out(result.recovered ? `RECOVERED: workload ${result.workload} (${result.mode})` : `NOT RECOVERED: workload ${result.workload} (${result.mode})`);
-  return result.recovered ? 0 : 1;
+  return result.recovered && followUpsOk ? 0 : 1;
 }
 
 if (require.main === module) {

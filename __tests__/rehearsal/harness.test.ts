@@ -89,6 +89,11 @@ describe('the interpreter, prepared', () => {
 });
 
 describe('CLI options', () => {
+  it('parses the follow-ups: the readiness checker and a restore test of one type', () => {
+    expect(parseArgs(['--readiness', '--restore-test', 'RDS'])).toMatchObject({ readiness: true, restoreTest: 'RDS' });
+    expect(() => parseArgs(['--restore-test', 'S3'])).toThrow(/--restore-test takes EBS, RDS, DynamoDB or EFS, got "S3"/);
+  });
+
   it('parses every option', () => {
     expect(
       parseArgs(['--workload', 'shop', '--mode', 'drill', '--resources', '25', '--throttle', '0.3', '--fail-restores', '2', '--lost-events', '1', '--slow-copy', '--restore-minutes', '40', '--copy-minutes', '90', '--seed', '9', '--no-duplicate-events', '--trigger', 'event', '--reject', '--types', 'EBS,S3', '--strict', '--quiet']),

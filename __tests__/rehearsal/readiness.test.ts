@@ -1,5 +1,6 @@
 import { runRehearsal } from '../../rehearsal/machine';
 import { rehearseReadiness } from '../../rehearsal/readiness';
+import { rehearseRestoreTest } from '../../rehearsal/restore-test';
 import { exampleInput, synthEstate } from '../helpers/synth';
 import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-mutations';
 
@@ -28,6 +29,13 @@ describe('the readiness checker, rehearsed after a drill', () => {
     expect(result.reportKeys).toEqual([expect.stringMatching(/^reports\/\d{4}-\d{2}-\d{2}\/readiness\.json$/), 'reports/latest.json']);
     const checks = Object.fromEntries(report.workloads[0].checks.map((c) => [c.check, c.ready]));
     expect(checks).toEqual({ RecoveryPoints: true, GoldenAmis: true, LaunchTemplates: true, ServerGroups: true, StateMachine: true, DrillRto: true, RestoreTest: false });
+  });
+
+  it('after a restore test validated by validate-restore, the RestoreTest check is ready too', async () => {
+    const rehearsal = await drill(synthDir);
+    expect(await rehearseRestoreTest(rehearsal, 'EBS')).toMatchObject({ validationStatus: 'SUCCESSFUL' });
+    const { report } = await rehearseReadiness(rehearsal);
+    expect(report.workloads[0].checks.find((c) => c.check === 'RestoreTest')).toMatchObject({ ready: true, reason: expect.stringContaining('passed validation') });
   });
 
   it('a reader role that trusts another role: the checker is denied sts:AssumeRole and says the central vault is unreadable', async () => {
