@@ -108,6 +108,11 @@ const serverRole = z.strictObject({
 /** Terraform Cloud workspace IDs: `ws-` and 16 letters or digits. */
 export const TERRAFORM_CLOUD_WORKSPACE_ID = /^ws-[A-Za-z0-9]{16}$/;
 
+/** AWS Directory Service directory IDs (FSx `ActiveDirectoryId`): `d-` and 10 hexadecimal digits. */
+export const DIRECTORY_ID = /^d-[0-9a-f]{10}$/;
+/** FSx for NetApp ONTAP storage virtual machine IDs (FSx API `StorageVirtualMachineId`): `svm-` and 17 hexadecimal digits. */
+export const STORAGE_VIRTUAL_MACHINE_ID = /^svm-[0-9a-f]{17}$/;
+
 const workloadRecovery = z.strictObject({
   approval: z
     .strictObject({
@@ -155,6 +160,27 @@ const workloadRecovery = z.strictObject({
     )
     .default({ kind: 'autoScaling' })
     .describe('How BuildInfrastructure builds the servers. Default: autoScaling.'),
+  fsx: z
+    .strictObject({
+      windowsDirectoryId: z
+        .string()
+        .regex(DIRECTORY_ID, { message: 'must be an AWS Directory Service directory ID: "d-" and 10 hexadecimal digits, such as "d-0123456789"' })
+        .optional()
+        .describe(
+          'AWS Managed Microsoft AD in the DR account and recovery region (reachable from the landing zone VPC) that restored FSx for Windows File Server file systems join. ' +
+            'Required when the backups include a Windows file system: AWS Backup cannot restore one without a directory, and the source account\'s directory is not usable here.',
+        ),
+      ontapStorageVirtualMachineId: z
+        .string()
+        .regex(STORAGE_VIRTUAL_MACHINE_ID, { message: 'must be an FSx for NetApp ONTAP storage virtual machine ID: "svm-" and 17 hexadecimal digits, such as "svm-0123456789abcdef0"' })
+        .optional()
+        .describe(
+          'Storage virtual machine of an FSx for NetApp ONTAP file system in the DR account (in the landing zone VPC, with the landing zone\'s file-system security group) into which AWS Backup restores ONTAP volumes. ' +
+            'Required when the backups include ONTAP volumes: AWS Backup restores a volume into an existing SVM, never a new file system.',
+        ),
+    })
+    .optional()
+    .describe('What restores of Amazon FSx need in the DR account (backup.resourceTypes includes FSx). The restore fails clearly, naming the field, when a file system needs one that is not set.'),
 });
 
 /** Resource types AWS Backup restore testing can restore (a subset of the selection's types). */

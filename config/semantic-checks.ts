@@ -363,6 +363,24 @@ export function infrastructureIssues(cfg: Record<string, Json>): ConfigIssue[] {
   return issues;
 }
 
+/** `workloads[i].recovery.fsx` only means something for a workload whose backups include FSx. */
+export function fsxIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    if (!obj(obj(workload?.recovery)?.fsx)) return;
+    const typesRaw = obj(workload?.backup)?.resourceTypes;
+    const types: readonly unknown[] = Array.isArray(typesRaw) ? typesRaw : DEFAULT_RESOURCE_TYPES;
+    if (types.includes('FSx')) return;
+    issues.push({
+      path: `workloads[${i}].recovery.fsx`,
+      code: 'fsx-not-backed-up',
+      message: `is set but workloads[${i}].backup.resourceTypes${Array.isArray(typesRaw) ? '' : ' (the default)'} does not include FSx: nothing would use it. Add "FSx" to the resource types or remove recovery.fsx`,
+    });
+  });
+  return issues;
+}
+
 export function semanticIssues(raw: Json): ConfigIssue[] {
   const cfg = obj(raw);
   if (!cfg) return [];
@@ -426,7 +444,7 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
 
   issues.push(...rpoIssues(cfg), ...restoreTestingIssues(cfg));
 
-  issues.push(...serverIssues(cfg, recovery), ...infrastructureIssues(cfg));
+  issues.push(...serverIssues(cfg, recovery), ...infrastructureIssues(cfg), ...fsxIssues(cfg));
 
   const health = obj(obj(cfg.detection)?.health);
   const noHealth = health !== undefined && obj(health.services) !== undefined && Object.keys(obj(health.services)!).length === 0 && Object.keys(obj(health.globalServices) ?? {}).length === 0;

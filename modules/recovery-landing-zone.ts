@@ -4,7 +4,9 @@ import { Subnet } from '@cdktf/provider-aws/lib/subnet';
 import { RouteTable } from '@cdktf/provider-aws/lib/route-table';
 import { RouteTableAssociation } from '@cdktf/provider-aws/lib/route-table-association';
 import { DefaultSecurityGroup } from '@cdktf/provider-aws/lib/default-security-group';
-import { SecurityGroup } from '@cdktf/provider-aws/lib/security-group';
+import { SecurityGroup, type SecurityGroupEgress, type SecurityGroupIngress } from '@cdktf/provider-aws/lib/security-group';
+import { VpcSecurityGroupEgressRule } from '@cdktf/provider-aws/lib/vpc-security-group-egress-rule';
+import { VpcSecurityGroupIngressRule } from '@cdktf/provider-aws/lib/vpc-security-group-ingress-rule';
 import { VpcEndpoint } from '@cdktf/provider-aws/lib/vpc-endpoint';
 import { FlowLog } from '@cdktf/provider-aws/lib/flow-log';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -51,7 +53,43 @@ export interface RecoveryLandingZoneProps {
   /** Encrypts the flow-log group and the recovery bucket. */
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
+  /**
+   * Some workload backs up FSx: a security group for restored file systems, and the servers' rules to
+   * reach them ({@link FSX_CLIENT_PORTS}). Default false: none of it.
+   */
+  readonly fileSystems?: boolean;
 }
+
+/** A port range of one protocol, and what it is for. */
+export interface PortRange {
+  readonly protocol: 'tcp' | 'udp';
+  readonly from: number;
+  readonly to: number;
+  readonly what: string;
+}
+
+/**
+ * What the recovery servers reach restored FSx file systems on:
+ *  - SMB, TCP 445: FSx for Windows File Server
+ *    (https://docs.aws.amazon.com/fsx/latest/WindowsGuide/limit-access-security-groups.html);
+ *  - Lustre, TCP 988 and 1018-1023, between clients and file servers in both directions and between
+ *    the file servers (https://docs.aws.amazon.com/fsx/latest/LustreGuide/limit-access-security-groups.html);
+ *  - NFS, TCP and UDP 111 (RPC), 635 (mount) and 2049 (NFS server): FSx for NetApp ONTAP
+ *    (https://docs.aws.amazon.com/fsx/latest/ONTAPGuide/limit-access-security-groups.html).
+ */
+export const FSX_CLIENT_PORTS: readonly PortRange[] = [
+  { protocol: 'tcp', from: 445, to: 445, what: 'SMB (FSx for Windows File Server)' },
+  { protocol: 'tcp', from: 988, to: 988, what: 'Lustre (FSx for Lustre)' },
+  { protocol: 'tcp', from: 1018, to: 1023, what: 'Lustre (FSx for Lustre)' },
+  ...(['tcp', 'udp'] as const).flatMap((protocol) => [
+    { protocol, from: 111, to: 111, what: 'NFS RPC (FSx for NetApp ONTAP)' },
+    { protocol, from: 635, to: 635, what: 'NFS mount (FSx for NetApp ONTAP)' },
+    { protocol, from: 2049, to: 2049, what: 'NFS (FSx for NetApp ONTAP)' },
+  ]),
+];
+
+/** Lustre file servers also talk to each other and open connections to their clients (Lustre guide, client rules). */
+export const LUSTRE_PORTS: readonly PortRange[] = FSX_CLIENT_PORTS.filter((p) => p.what.startsWith('Lustre'));
 
 /** Splits an IPv4 CIDR into the smallest power-of-two number of equal subnets holding `count`. */
 export function splitCidr(cidr: string, count: number): string[] {
@@ -85,6 +123,8 @@ export class RecoveryLandingZone extends Construct {
   readonly vpc: Vpc;
   readonly subnets: Subnet[];
   readonly serverSecurityGroup: SecurityGroup;
+  /** The security group of restored FSx file systems (with `fileSystems` only). */
+  readonly fileSystemSecurityGroup?: SecurityGroup;
   readonly instanceRole: IamRole;
   /** Where RDS and Aurora restores are placed. */
   readonly dbSubnetGroupName: string;
@@ -158,17 +198,67 @@ export class RecoveryLandingZone extends Construct {
         securityGroupIds: [endpointSg.id],
       });
     }
+    // Restored FSx file systems get a group of their own. Its rules are separate resources (the group
+    // has no inline rules): the servers' group names it inline, and inline rules on both sides would
+    // make each group depend on the other.
+    const fileSystemSg = props.fileSystems
+      ? new SecurityGroup(this, 'FileSystemSecurityGroup', {
+          name: name('file-systems'),
+          description: 'Restored FSx file systems: SMB, Lustre and NFS from the recovery servers',
+          vpcId: this.vpc.id,
+        })
+      : undefined;
+    const toFileSystems: SecurityGroupEgress[] = fileSystemSg
+      ? FSX_CLIENT_PORTS.map((p) => ({ description: `${p.what} to restored file systems`, protocol: p.protocol, fromPort: p.from, toPort: p.to, securityGroups: [fileSystemSg.id] }))
+      : [];
+    const fromFileSystems: SecurityGroupIngress[] = fileSystemSg
+      ? LUSTRE_PORTS.map((p) => ({ description: `${p.what} from restored file systems`, protocol: p.protocol, fromPort: p.from, toPort: p.to, securityGroups: [fileSystemSg.id] }))
+      : [];
     this.serverSecurityGroup = new SecurityGroup(this, 'ServerSecurityGroup', {
       name: name('servers'),
       description: 'Restored servers: talk to each other and to AWS through the VPC endpoints only',
       vpcId: this.vpc.id,
-      ingress: [{ description: 'Servers of the landing zone', protocol: '-1', fromPort: 0, toPort: 0, selfAttribute: true }],
+      ingress: [{ description: 'Servers of the landing zone', protocol: '-1', fromPort: 0, toPort: 0, selfAttribute: true }, ...fromFileSystems],
       egress: [
         { description: 'VPC endpoints', protocol: 'tcp', fromPort: 443, toPort: 443, cidrBlocks: [props.vpcCidr] },
         { description: 'S3 through the gateway endpoint', protocol: 'tcp', fromPort: 443, toPort: 443, prefixListIds: [s3.prefixListId] },
         { description: 'Servers of the landing zone', protocol: '-1', fromPort: 0, toPort: 0, selfAttribute: true },
+        ...toFileSystems,
       ],
     });
+    if (fileSystemSg) {
+      this.fileSystemSecurityGroup = fileSystemSg;
+      const rule = (p: PortRange, suffix: string) => `${p.protocol}-${p.from}${p.to === p.from ? '' : `-${p.to}`}${suffix}`;
+      for (const p of FSX_CLIENT_PORTS) {
+        new VpcSecurityGroupIngressRule(this, `FileSystemIngress-${rule(p, '')}`, {
+          securityGroupId: fileSystemSg.id,
+          description: `${p.what} from the recovery servers`,
+          ipProtocol: p.protocol,
+          fromPort: p.from,
+          toPort: p.to,
+          referencedSecurityGroupId: this.serverSecurityGroup.id,
+        });
+      }
+      for (const p of LUSTRE_PORTS) {
+        new VpcSecurityGroupIngressRule(this, `FileSystemIngress-${rule(p, '-self')}`, {
+          securityGroupId: fileSystemSg.id,
+          description: `${p.what} between the file servers`,
+          ipProtocol: p.protocol,
+          fromPort: p.from,
+          toPort: p.to,
+          referencedSecurityGroupId: fileSystemSg.id,
+        });
+      }
+      // Outbound within the landing zone only: Lustre to its clients and between its file servers,
+      // FSx for Windows File Server to the Active Directory's domain controllers (DNS, Kerberos, LDAP,
+      // SMB, RPC; Windows guide above), which must be in this VPC. The ONTAP guide asks for all outbound.
+      new VpcSecurityGroupEgressRule(this, 'FileSystemEgress', {
+        securityGroupId: fileSystemSg.id,
+        description: 'Within the landing zone VPC: Lustre clients and servers, Active Directory',
+        ipProtocol: '-1',
+        cidrIpv4: props.vpcCidr,
+      });
+    }
 
     const flowLogGroup = new CloudwatchLogGroup(this, 'FlowLogs', {
       name: `/${props.namePrefix}/dr/vpc-flow-logs`,

@@ -159,6 +159,9 @@ export class DrStack extends AccountStack {
     });
 
     const servers = config.workloads.flatMap((w) => w.servers.map((s) => ({ workload: w.name, role: s.role, amiId: s.amiId, instanceType: s.instanceType, maxSize: s.maxSize ?? s.size })));
+    // Restored FSx file systems: a security group in the landing zone, a described entry per file
+    // system for the connect runbook, which mounts them. Nothing of it without FSx.
+    const restoresFsx = config.workloads.some((w) => w.backup.resourceTypes.includes('FSx'));
     if (servers.length > 0) {
       this.landingZone = new RecoveryLandingZone(this, 'LandingZone', {
         namePrefix: config.name,
@@ -170,6 +173,7 @@ export class DrStack extends AccountStack {
         servers,
         logKmsKeyArn: this.functionsKey.keyArn,
         logRetentionDays: functions.logRetentionDays,
+        ...(restoresFsx ? { fileSystems: true } : {}),
       });
     }
 
@@ -255,6 +259,7 @@ export class DrStack extends AccountStack {
       roleName: `${config.name}-recovery-runbook`,
       accountId: dr.id,
       region,
+      ...(restoresFsx ? { fileSystems: true } : {}),
     });
     // recovery.infrastructure terraformCloud: BuildInfrastructure calls the runs API through this connection.
     const terraformCloud = config.workloads.some((w) => w.recovery.infrastructure.kind === 'terraformCloud')
@@ -287,6 +292,7 @@ export class DrStack extends AccountStack {
           startCommand: w.recovery.startCommand,
           mountRoot: w.recovery.mountRoot,
           infrastructure: w.recovery.infrastructure,
+          ...(w.recovery.fsx ? { fsx: w.recovery.fsx } : {}),
         })),
         functionArns: {
           locateRecoveryPoints: fnArn(this.recoveryFunctions.locateRecoveryPoints),
@@ -310,6 +316,7 @@ export class DrStack extends AccountStack {
           subnetIds: this.landingZone ? this.landingZone.subnets.map((sn) => sn.id) : [],
           securityGroupIds: this.landingZone ? [this.landingZone.serverSecurityGroup.id] : [],
           ...(this.landingZone ? { dbSubnetGroupName: this.landingZone.dbSubnetGroupName, recoveryBucketName: this.landingZone.recoveryBucketName } : {}),
+          ...(this.landingZone?.fileSystemSecurityGroup ? { fileSystemSecurityGroupIds: [this.landingZone.fileSystemSecurityGroup.id] } : {}),
         },
         pollSeconds: config.recovery.stateMachine.pollSeconds,
         ...(terraformCloud ? { terraformCloud: { apiUrl: terraformCloud.apiUrl, connectionArn: terraformCloud.connectionArn, connectionName: terraformCloud.connectionName } } : {}),
@@ -363,5 +370,7 @@ export class DrStack extends AccountStack {
     new TerraformOutput(this, 'event_bus_arn', { value: this.eventBus.bus.arn });
     new TerraformOutput(this, 'restore_vault_arn', { value: this.restoreVault.vault.arn });
     new TerraformOutput(this, 'restore_role_arn', { value: this.restoreRole.roleArn });
+    // For the ENIs of an FSx for NetApp ONTAP file system that restored volumes go into (recovery.fsx.ontapStorageVirtualMachineId).
+    if (this.landingZone?.fileSystemSecurityGroup) new TerraformOutput(this, 'file_system_security_group_id', { value: this.landingZone.fileSystemSecurityGroup.id });
   }
 }

@@ -102,6 +102,12 @@ describe('malformed configurations', () => {
       'workloads[0].recovery.infrastructure.kind',
       /^is "terraformCloud" but the top-level "terraformCloud" is not set: .*terraformCloud.hostname \(default app.terraform.io\)\. Add "terraformCloud": \{ "organization": "<your organization>" \} or use "kind": "autoScaling"$/,
     ],
+    // recovery.fsx (what FSx restores need in the DR account)
+    ['a directory given by DNS name', (c) => { c.workloads[0].backup.resourceTypes = ['EBS', 'FSx']; c.workloads[0].recovery = { fsx: { windowsDirectoryId: 'corp.example.com' } }; }, 'workloads[0].recovery.fsx.windowsDirectoryId', /^must be an AWS Directory Service directory ID: "d-" and 10 hexadecimal digits, such as "d-0123456789"$/],
+    ['a directory ID with capitals', (c) => { c.workloads[0].backup.resourceTypes = ['EBS', 'FSx']; c.workloads[0].recovery = { fsx: { windowsDirectoryId: 'd-01234567AB' } }; }, 'workloads[0].recovery.fsx.windowsDirectoryId', /"d-" and 10 hexadecimal digits/],
+    ['an SVM ID one digit short', (c) => { c.workloads[0].backup.resourceTypes = ['EBS', 'FSx']; c.workloads[0].recovery = { fsx: { ontapStorageVirtualMachineId: 'svm-0123456789abcdef' } }; }, 'workloads[0].recovery.fsx.ontapStorageVirtualMachineId', /^must be an FSx for NetApp ONTAP storage virtual machine ID: "svm-" and 17 hexadecimal digits/],
+    ['a misspelt recovery.fsx field', (c) => { c.workloads[0].backup.resourceTypes = ['EBS', 'FSx']; c.workloads[0].recovery = { fsx: { directoryId: 'd-0123456789' } }; }, 'workloads[0].recovery.fsx', /unknown field\(s\) "directoryId"/],
+    ['recovery.fsx for a workload that does not back up FSx (the default types)', (c) => (c.workloads[0].recovery = { fsx: { windowsDirectoryId: 'd-0123456789' } }), 'workloads[0].recovery.fsx', /^is set but workloads\[0\].backup.resourceTypes \(the default\) does not include FSx: nothing would use it\. Add "FSx" to the resource types or remove recovery.fsx$/],
     // attach-restored-volume needs one instance of a server role per zone when the workload restores EBS
     [
       'more instances of a server role than zones in a workload that restores EBS (the default types)',
@@ -194,6 +200,22 @@ describe('malformed configurations', () => {
         'Invalid DR configuration estate.json: 1 problem\n  - accounts.dr.id: must be a 12-digit AWS account ID such as "111111111111"',
       );
     }
+  });
+});
+
+describe('recovery.fsx', () => {
+  it('is absent by default', () => {
+    expect(loadConfig(EXAMPLE_CONFIG).workloads[0].recovery.fsx).toBeUndefined();
+  });
+
+  it('takes a directory and an SVM for a workload that backs up FSx', () => {
+    const cfg = parseConfig(
+      mutated((c) => {
+        c.workloads[0].backup.resourceTypes = ['EBS', 'RDS', 'DynamoDB', 'S3', 'FSx'];
+        c.workloads[0].recovery = { fsx: { windowsDirectoryId: 'd-0123456789', ontapStorageVirtualMachineId: 'svm-0123456789abcdef0' } };
+      }),
+    );
+    expect(cfg.workloads[0].recovery.fsx).toEqual({ windowsDirectoryId: 'd-0123456789', ontapStorageVirtualMachineId: 'svm-0123456789abcdef0' });
   });
 });
 

@@ -7,6 +7,8 @@ import { REQUIRED_ACTIONS } from '../../functions/attach-restored-volume/logic';
 import { bundleFunction } from '../../modules/bundling';
 import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, ROOT, tempDir, type SynthesizedStack } from '../helpers/synth';
+import { FSX_DIRECTORY_ID, fsxInput } from '../helpers/fsx';
+import { FSX_CLIENT_PORTS } from '../../modules/recovery-landing-zone';
 
 const event = (name: string) => readJson(path.join(FIXTURES, 'events', `${name}.json`));
 const synthDr = (input: unknown = exampleInput()): SynthesizedStack => JSON.parse(Testing.synth(estateFor(input).dr));
@@ -134,10 +136,75 @@ describe('recovery landing zone', () => {
     expect(target).toMatchObject({ dbSubnetGroupName: 'acme-dr-landing-zone', recoveryBucketName: 'acme-dr-recovery-222222222222-ap-northeast-1', nameSuffix: 'dr' });
   });
 
+  it('without FSx: the endpoints\' and the servers\' security groups only, the servers reaching nothing but each other and AWS', () => {
+    expect(values(dr, 'aws_security_group').map((g) => g.name)).toEqual(['acme-dr-endpoints', 'acme-dr-servers']);
+    expect(values(dr, 'aws_vpc_security_group_ingress_rule')).toEqual([]);
+    expect(values(dr, 'aws_vpc_security_group_egress_rule')).toEqual([]);
+    const servers = values(dr, 'aws_security_group').find((g) => g.name === 'acme-dr-servers')!;
+    expect((servers.egress as { description: string }[]).map((e) => e.description)).toEqual(['VPC endpoints', 'S3 through the gateway endpoint', 'Servers of the landing zone']);
+    expect((servers.ingress as unknown[]).length).toBe(1);
+    expect(Object.keys(dr.output ?? {})).not.toContain('file_system_security_group_id');
+  });
+
   it('is left out when no workload has servers', () => {
     const input = exampleInput() as Record<string, any>;
     delete input.workloads[0].servers;
     expect(values(synthDr(input), 'aws_vpc')).toEqual([]);
+  });
+});
+
+describe('recovery landing zone of a workload backing up FSx', () => {
+  const dr = synthDr(fsxInput({ windowsDirectoryId: FSX_DIRECTORY_ID }));
+  const groups = values(dr, 'aws_security_group');
+  const servers = groups.find((g) => g.name === 'acme-dr-servers')!;
+  const fileSystems = groups.find((g) => g.name === 'acme-dr-file-systems')!;
+  const ref = (address: string) => `\${aws_security_group.${address}.id}`;
+  const address = (name: string) => Object.entries(dr.resource!.aws_security_group).find(([, g]) => g.name === name)![0];
+  const SERVERS = ref(address('acme-dr-servers'));
+  const FILE_SYSTEMS = ref(address('acme-dr-file-systems'));
+  const ports = (rules: Record<string, unknown>[]) => rules.map((r) => `${r.ip_protocol ?? r.protocol}/${r.from_port}-${r.to_port}`).sort();
+  const CLIENT_PORTS = ['tcp/445-445', 'tcp/988-988', 'tcp/1018-1023', 'tcp/111-111', 'udp/111-111', 'tcp/635-635', 'udp/635-635', 'tcp/2049-2049', 'udp/2049-2049'].sort();
+
+  it('exports SMB 445, Lustre 988 and 1018-1023, NFS 111, 635 and 2049 as the FSx client ports', () => {
+    expect(ports(FSX_CLIENT_PORTS.map((p) => ({ protocol: p.protocol, from_port: p.from, to_port: p.to })))).toEqual(CLIENT_PORTS);
+  });
+
+  it('gives restored file systems a security group with no inline rules, open to the servers on the FSx ports and to itself for Lustre', () => {
+    expect(fileSystems).toMatchObject({ vpc_id: expect.stringContaining('aws_vpc.'), description: expect.stringContaining('FSx') });
+    expect(fileSystems.ingress).toBeUndefined();
+    expect(fileSystems.egress).toBeUndefined();
+    const ingress = values(dr, 'aws_vpc_security_group_ingress_rule');
+    for (const r of ingress) expect(r.security_group_id).toBe(FILE_SYSTEMS);
+    expect(ports(ingress.filter((r) => r.referenced_security_group_id === SERVERS))).toEqual(CLIENT_PORTS);
+    expect(ports(ingress.filter((r) => r.referenced_security_group_id === FILE_SYSTEMS))).toEqual(['tcp/1018-1023', 'tcp/988-988']);
+    expect(ingress.filter((r) => r.cidr_ipv4 !== undefined)).toEqual([]);
+    expect(values(dr, 'aws_vpc_security_group_egress_rule')).toEqual([
+      { security_group_id: FILE_SYSTEMS, description: expect.stringContaining('Active Directory'), ip_protocol: '-1', cidr_ipv4: '10.80.0.0/16' },
+    ]);
+  });
+
+  it('lets the servers reach the file systems on the FSx ports, and take Lustre connections from them, on top of the rules without FSx', () => {
+    const egress = servers.egress as Record<string, unknown>[];
+    expect(egress.slice(0, 3).map((e) => e.description)).toEqual(['VPC endpoints', 'S3 through the gateway endpoint', 'Servers of the landing zone']);
+    expect(egress.slice(3).every((e) => JSON.stringify(e.security_groups) === JSON.stringify([FILE_SYSTEMS]))).toBe(true);
+    expect(ports(egress.slice(3))).toEqual(CLIENT_PORTS);
+    const ingress = servers.ingress as Record<string, unknown>[];
+    expect(ingress[0]).toMatchObject({ self: true, protocol: '-1' });
+    expect(ports(ingress.slice(1))).toEqual(['tcp/1018-1023', 'tcp/988-988']);
+    expect(ingress.slice(1).every((e) => JSON.stringify(e.security_groups) === JSON.stringify([FILE_SYSTEMS]))).toBe(true);
+    expect(dr.output?.file_system_security_group_id).toEqual({ value: FILE_SYSTEMS });
+  });
+
+  it('grants the orchestrator the three FSx Describe actions, which have no resource type, on "*" only', () => {
+    const policy = policyOf(values(dr, 'aws_iam_role_policy').find((p) => String(p.role).includes('Recovery_Role'))!);
+    expect(policy.Statement.find((st) => st.Sid === 'DescribeRestoredFileSystems')).toEqual({
+      Sid: 'DescribeRestoredFileSystems',
+      Effect: 'Allow',
+      Action: ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'],
+      Resource: '*',
+    });
+    const plain = policyOf(values(synthDr(), 'aws_iam_role_policy').find((p) => String(p.role).includes('Recovery_Role'))!);
+    expect(JSON.stringify(plain)).not.toContain('fsx:Describe');
   });
 });
 

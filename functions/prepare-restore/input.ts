@@ -22,6 +22,15 @@ export interface RestoreTarget {
   readonly dbSubnetGroupName?: string;
   /** Existing bucket S3 recovery points are restored into. */
   readonly recoveryBucketName?: string;
+  /**
+   * Security groups of restored FSx file systems: the landing zone's file-system security group
+   * (SMB, Lustre and NFS from the servers). Empty: `securityGroupIds`.
+   */
+  readonly fileSystemSecurityGroupIds: readonly string[];
+  /** AWS Managed Microsoft AD that restored FSx for Windows File Server file systems join (`workloads[].recovery.fsx.windowsDirectoryId`). */
+  readonly windowsDirectoryId?: string;
+  /** SVM that FSx for NetApp ONTAP volumes are restored into (`workloads[].recovery.fsx.ontapStorageVirtualMachineId`). */
+  readonly ontapStorageVirtualMachineId?: string;
   /** Added to every new name, before the hash (e.g. `dr`). */
   readonly nameSuffix: string;
 }
@@ -54,6 +63,9 @@ const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
 /** RDS DB subnet group names: up to 255 letters, digits, spaces, ".", "_", "-". */
 const DB_SUBNET_GROUP = /^[A-Za-z0-9 ._-]{1,255}$/;
+/** Same rules as `DIRECTORY_ID` and `STORAGE_VIRTUAL_MACHINE_ID` in config/schema.ts. */
+const DIRECTORY_ID = /^d-[0-9a-f]{10}$/;
+const STORAGE_VIRTUAL_MACHINE_ID = /^svm-[0-9a-f]{17}$/;
 /** S3 general purpose bucket names. */
 const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 /** Lowercase so that it fits RDS identifiers too; no leading, trailing or double hyphen. */
@@ -96,12 +108,17 @@ function parseTarget(value: unknown): RestoreTarget {
   if (!isRecord(value)) throw new InvalidInputError('target', `must be an object, got ${describeType(value)}`);
   const dbSubnetGroupName = optionalString(value.dbSubnetGroupName, 'target.dbSubnetGroupName', DB_SUBNET_GROUP, 'a DB subnet group name');
   const recoveryBucketName = optionalString(value.recoveryBucketName, 'target.recoveryBucketName', BUCKET, 'an S3 bucket name');
+  const windowsDirectoryId = optionalString(value.windowsDirectoryId, 'target.windowsDirectoryId', DIRECTORY_ID, 'a directory ID such as "d-0123456789"');
+  const ontapStorageVirtualMachineId = optionalString(value.ontapStorageVirtualMachineId, 'target.ontapStorageVirtualMachineId', STORAGE_VIRTUAL_MACHINE_ID, 'an SVM ID such as "svm-0123456789abcdef0"');
   return {
     availabilityZones: stringList(value.availabilityZones, 'target.availabilityZones', AZ, 'an Availability Zone name such as "ap-northeast-1a"', 1),
     subnetIds: stringList(value.subnetIds, 'target.subnetIds', SUBNET_ID, 'a subnet ID such as "subnet-0123456789abcdef0"'),
     securityGroupIds: stringList(value.securityGroupIds, 'target.securityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
+    fileSystemSecurityGroupIds: stringList(value.fileSystemSecurityGroupIds, 'target.fileSystemSecurityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
     ...(dbSubnetGroupName ? { dbSubnetGroupName } : {}),
     ...(recoveryBucketName ? { recoveryBucketName } : {}),
+    ...(windowsDirectoryId ? { windowsDirectoryId } : {}),
+    ...(ontapStorageVirtualMachineId ? { ontapStorageVirtualMachineId } : {}),
     nameSuffix: requiredString(value.nameSuffix, 'target.nameSuffix', NAME_SUFFIX, 'at most 16 of a-z, 0-9 and single inner "-"'),
   };
 }

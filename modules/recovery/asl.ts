@@ -51,6 +51,8 @@ export interface ChoiceRule {
   Or?: ChoiceRule[];
   Not?: ChoiceRule;
   StringEquals?: string;
+  /** `*` matches any run of characters (`\\*` a literal one). */
+  StringMatches?: string;
   BooleanEquals?: boolean;
   NumericGreaterThan?: number;
   NumericGreaterThanEquals?: number;

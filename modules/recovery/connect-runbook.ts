@@ -10,12 +10,45 @@ export interface ConnectRunbookProps {
   readonly roleName: string;
   readonly accountId: string;
   readonly region: string;
+  /** Some workload backs up FSx: the runbook also takes `FsxFileSystems` and mounts them ({@link fsxScript}). Default false. */
+  readonly fileSystems?: boolean;
+}
+
+/**
+ * The FSx part of the script, for `FsxFileSystems`: a JSON list of `"<TYPE>|<id>|<DNS name>|<path>"`
+ * (the recovery state machine's DescribeRestoredFileSystems). Each is mounted under
+ * `<MountRoot>/<id>`, skipped when already mounted:
+ *  - LUSTRE: `mount -t lustre -o relatime,flock <DNS name>@tcp:/<mount name>` (FSx for Lustre User
+ *    Guide, https://docs.aws.amazon.com/fsx/latest/LustreGuide/mounting-ec2-instance.html; the AMI
+ *    needs the Lustre client);
+ *  - ONTAP: `mount -t nfs <SVM NFS DNS name>:<junction path>` (FSx for ONTAP User Guide,
+ *    https://docs.aws.amazon.com/fsx/latest/ONTAPGuide/attach-linux-client.html);
+ *  - WINDOWS: not mounted. An SMB mount (`mount -t cifs //<DNS name>/share`) needs a domain account's
+ *    credentials, which the runbook would have to read from a secret and leave in the command's
+ *    history: the application mounts the share with its own identity. The runbook only checks that
+ *    the file system answers on TCP 445 (SMB), and fails when it does not.
+ * No `$` + `{` in the script: Terraform would read it as an interpolation.
+ */
+export function fsxScript(): string[] {
+  return [
+    "for entry in $(echo '{{ FsxFileSystems }}' | tr -d '[]\"' | tr ',' ' '); do",
+    '  kind="$(echo "$entry" | cut -d\'|\' -f1)"; id="$(echo "$entry" | cut -d\'|\' -f2)"; dns="$(echo "$entry" | cut -d\'|\' -f3)"; fspath="$(echo "$entry" | cut -d\'|\' -f4)"',
+    '  dir="$ROOT/$id"',
+    '  case "$kind" in',
+    '    LUSTRE) mkdir -p "$dir"; if ! mountpoint -q "$dir"; then mount -t lustre -o relatime,flock "$dns@tcp:/$fspath" "$dir"; fi ;;',
+    '    ONTAP) mkdir -p "$dir"; if ! mountpoint -q "$dir"; then mount -t nfs "$dns:$fspath" "$dir"; fi ;;',
+    '    WINDOWS) if ! timeout 10 bash -c "exec 3<>/dev/tcp/$dns/445"; then echo "FSx for Windows File Server $id: $dns does not answer on TCP 445 (SMB)" >&2; exit 1; fi ;;',
+    '    *) echo "FSx $id: type $kind is not mounted by this runbook" ;;',
+    '  esac',
+    'done',
+  ];
 }
 
 /**
  * SSM Automation runbook that connects recovered servers: on every instance tagged
- * `dr:workload=<Workload>` it mounts the restored EFS file systems (skipping those already mounted)
- * and runs the workload's start command (which must itself be idempotent). Re-running it is safe.
+ * `dr:workload=<Workload>` it mounts the restored EFS file systems (skipping those already mounted),
+ * with `fileSystems` also the restored FSx file systems ({@link fsxScript}), and runs the workload's
+ * start command (which must itself be idempotent). Re-running it is safe.
  */
 export class ConnectRunbook extends Construct {
   readonly document: SsmDocument;
@@ -38,6 +71,7 @@ export class ConnectRunbook extends Construct {
       '  fs="$(basename "$arn")"; dir="$ROOT/$fs"; mkdir -p "$dir"',
       '  if ! mountpoint -q "$dir"; then mount -t efs -o tls "$fs":/ "$dir"; fi',
       'done',
+      ...(props.fileSystems ? fsxScript() : []),
       '{{ StartCommand }}',
     ];
     this.content = {
@@ -50,6 +84,9 @@ export class ConnectRunbook extends Construct {
         StartCommand: { type: 'String', description: 'Idempotent command that starts the application' },
         MountRoot: { type: 'String', default: '/mnt/dr' },
         FileSystemArns: { type: 'String', default: '[]', description: 'JSON list of restored EFS file system ARNs' },
+        ...(props.fileSystems
+          ? { FsxFileSystems: { type: 'String', default: '[]', description: 'JSON list of restored FSx file systems, each "<TYPE>|<id>|<DNS name>|<path>" (path: Lustre mount name, ONTAP junction path)' } }
+          : {}),
       },
       mainSteps: [
         {

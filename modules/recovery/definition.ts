@@ -34,6 +34,8 @@ export interface RecoveryWorkload {
   readonly mountRoot: string;
   /** How BuildInfrastructure builds the servers. Default: autoScaling (scale the server roles' groups). */
   readonly infrastructure?: RecoveryInfrastructure;
+  /** `workloads[].recovery.fsx`: what FSx restores need in the DR account (passed to prepare-restore's target). */
+  readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
 }
 
 /** `workloads[].recovery.infrastructure`: the Auto Scaling groups of the landing zone, or a Terraform Cloud run. */
@@ -77,6 +79,8 @@ export interface RecoveryDefinitionProps {
     readonly dbSubnetGroupName?: string;
     /** Bucket S3 recovery points are restored into. */
     readonly recoveryBucketName?: string;
+    /** Security group of restored FSx file systems (the landing zone's, when a workload backs up FSx). */
+    readonly fileSystemSecurityGroupIds?: string[];
   };
   /** Seconds between two polls of a job. Default: 30. */
   readonly pollSeconds?: number;
@@ -204,6 +208,122 @@ function reportFailedRestores(processorStates: Record<string, State>): Record<st
   processorStates.RestorePollFailed = failed({ error: 'RestoreFailed', 'cause.$': '$.restoreStatus.statusMessage' });
   processorStates.RestorePollTimedOut = failed({ error: 'RestoreTimedOut', 'cause.$': "States.Format('restore job {} did not finish in time', $.restore.restoreJobId)" });
   return processorStates;
+}
+
+/** Lifecycle of a restored FSx file system that can be mounted (FSx API, FileSystem.Lifecycle; UPDATING serves clients). */
+export const FSX_FILE_SYSTEM_READY = ['AVAILABLE', 'UPDATING'] as const;
+export const FSX_FILE_SYSTEM_FAILED = ['FAILED', 'MISCONFIGURED', 'MISCONFIGURED_UNAVAILABLE'] as const;
+/** Lifecycle of a restored FSx for NetApp ONTAP volume that can be mounted (FSx API, Volume.Lifecycle). */
+export const FSX_VOLUME_READY = ['CREATED', 'AVAILABLE'] as const;
+export const FSX_VOLUME_FAILED = ['FAILED', 'MISCONFIGURED'] as const;
+
+/**
+ * DescribeRestoredFileSystems: for each restore, an FSx file system (Lustre, Windows File Server,
+ * OpenZFS) is described until its lifecycle allows mounting (fsx:DescribeFileSystems), an FSx for
+ * NetApp ONTAP volume likewise (fsx:DescribeVolumes), then its SVM's NFS endpoint
+ * (fsx:DescribeStorageVirtualMachines). Each item ends with `{ entry: "<TYPE>|<id>|<DNS name>|<path>" }`
+ * (path: Lustre mount name, ONTAP junction path, `-` otherwise), any other restore with `{}`; the
+ * Map keeps `entries`, the list of entries, for the connect runbook. Every Task is retried on
+ * throttling and caught as the EFS mount-target steps are: an item's failure fails the Map, whose
+ * Catch reports ConnectServers.
+ */
+function fsxStates(poll: number): Record<string, State> {
+  const pollSeconds = Math.min(poll, 30);
+  // Up to an hour each: a restore job completes when the file system exists, not always when it serves.
+  const maxAttempts = Math.ceil(3600 / pollSeconds);
+  const idFromArn = (index: number) => ({ 'id.$': `States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), ${index})` });
+  const isFsx = { Variable: '$.restore.resourceType', StringEquals: 'FSx' };
+  const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
+  const entry = (format: string, ...paths: string[]): State => ({ Type: 'Pass', Parameters: { 'entry.$': `States.Format('${format}', ${paths.join(', ')})` }, End: true });
+  const itemStates: Record<string, State> = {
+    IsFsxRestore: {
+      Type: 'Choice',
+      Choices: [
+        // arn:aws:fsx:<region>:<account>:volume/<file system id>/<volume id>
+        { And: [isFsx, { Variable: '$.restore.createdResourceArn', StringMatches: '*:volume/*' }], Next: 'FsxVolumeId' },
+        // arn:aws:fsx:<region>:<account>:file-system/<file system id>
+        { And: [isFsx, { Variable: '$.restore.createdResourceArn', StringMatches: '*:file-system/*' }], Next: 'FsxFileSystemId' },
+      ],
+      Default: 'NotFsx',
+    },
+    NotFsx: { Type: 'Pass', Result: {}, End: true },
+    FsxFileSystemId: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: 'FsxFileSystemPollInit' },
+    ...pollLoop({
+      prefix: 'FsxFileSystemPoll',
+      key: 'fsxFileSystem',
+      check: sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, {
+        ResultSelector: {
+          'lifecycle.$': '$.FileSystems[0].Lifecycle',
+          'fileSystem.$': '$.FileSystems[0]',
+          'statusMessage.$': "States.Format('FSx file system {} is {}: {}', $.FileSystems[0].FileSystemId, $.FileSystems[0].Lifecycle, States.JsonToString($.FileSystems[*].FailureDetails))",
+        },
+        ResultPath: '$.fsxFileSystem',
+        Next: 'x',
+      }),
+      pollSeconds,
+      maxAttempts,
+      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
+      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
+      failError: 'FsxFileSystemFailed',
+      timeoutError: 'FsxFileSystemNotAvailable',
+      next: 'FsxFileSystemType',
+    }),
+    FsxFileSystemType: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'LUSTRE', Next: 'FsxLustreEntry' },
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'WINDOWS', Next: 'FsxWindowsEntry' },
+      ],
+      // OpenZFS: restored, not mounted by the runbook (prepare-restore warns).
+      Default: 'NotFsx',
+    },
+    FsxLustreEntry: entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
+    FsxWindowsEntry: entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
+    FsxVolumeId: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: 'FsxVolumePollInit' },
+    ...pollLoop({
+      prefix: 'FsxVolumePoll',
+      key: 'fsxVolume',
+      check: sdkTask('fsx', 'Fsx', 'describeVolumes', { 'VolumeIds.$': 'States.Array($.fsx.id)' }, {
+        ResultSelector: {
+          'lifecycle.$': '$.Volumes[0].Lifecycle',
+          'volume.$': '$.Volumes[0]',
+          'statusMessage.$': "States.Format('FSx volume {} is {}: {}', $.Volumes[0].VolumeId, $.Volumes[0].Lifecycle, States.JsonToString($.Volumes[*].LifecycleTransitionReason))",
+        },
+        ResultPath: '$.fsxVolume',
+        Next: 'x',
+      }),
+      pollSeconds,
+      maxAttempts,
+      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
+      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
+      failError: 'FsxVolumeFailed',
+      timeoutError: 'FsxVolumeNotAvailable',
+      next: 'FsxStorageVirtualMachine',
+    }),
+    // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
+    FsxStorageVirtualMachine: sdkTask(
+      'fsx',
+      'Fsx',
+      'describeStorageVirtualMachines',
+      { 'StorageVirtualMachineIds.$': 'States.Array($.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId)' },
+      { ResultSelector: { 'nfsDnsName.$': '$.StorageVirtualMachines[0].Endpoints.Nfs.DNSName' }, ResultPath: '$.svm', Next: 'FsxOntapEntry' },
+    ),
+    FsxOntapEntry: entry('ONTAP|{}|{}|{}', '$.fsx.id', '$.svm.nfsDnsName', '$.fsxVolume.volume.OntapConfiguration.JunctionPath'),
+  };
+  return {
+    DescribeRestoredFileSystems: {
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFsxRestore', States: catchInsideProcessor(itemStates, 'FsxItemFailed') },
+      // Only the items that are FSx file systems to mount have an entry.
+      ResultSelector: { 'entries.$': '$[*].entry' },
+      ResultPath: '$.fileSystems',
+      Catch: onFailure('ConnectServers'),
+      Next: 'RunConnectRunbook',
+    } as MapState,
+  };
 }
 
 /** Terminal statuses of a Terraform Cloud run that mean it did not apply (runs API, "Run states"). */
@@ -338,7 +458,13 @@ function workloadConfig(w: RecoveryWorkload, props: RecoveryDefinitionProps): Re
     ...(w.healthAlarmName ? { healthAlarmName: w.healthAlarmName } : {}),
     startCommand: w.startCommand,
     mountRoot: w.mountRoot,
-    target: { ...props.target, nameSuffix: props.target.nameSuffix ?? 'dr' },
+    target: {
+      ...props.target,
+      nameSuffix: props.target.nameSuffix ?? 'dr',
+      // Only where set: the example's definition stays as it was.
+      ...(w.fsx?.windowsDirectoryId ? { windowsDirectoryId: w.fsx.windowsDirectoryId } : {}),
+      ...(w.fsx?.ontapStorageVirtualMachineId ? { ontapStorageVirtualMachineId: w.fsx.ontapStorageVirtualMachineId } : {}),
+    },
     // Only where some workload builds through Terraform Cloud (HowToBuild reads it).
     ...(terraformRunPolling(props) ? { infrastructure: infrastructureConfig(w, props) } : {}),
   };
@@ -370,6 +496,9 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   const jobConcurrency = Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency)));
   // Restored EFS file systems need mount targets before the runbook mounts them.
   const restoresEfs = props.workloads.some((w) => w.resourceTypes.includes('EFS'));
+  // Restored FSx file systems and volumes are described (type, DNS name, mount name or junction path) for the runbook.
+  const restoresFsx = props.workloads.some((w) => w.resourceTypes.includes('FSx'));
+  const afterMountTargets = restoresFsx ? 'DescribeRestoredFileSystems' : 'RunConnectRunbook';
 
   // ---- resolve the workload: by name (manual, schedule) or by the incident's account (event) --------
   // A Choice rule on a missing Variable fails the execution (States.Runtime), and the DR bus rule's
@@ -720,7 +849,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     },
     ResultPath: null,
     Catch: onFailure('ConnectServers'),
-    Next: restoresEfs ? 'CreateMountTargets' : 'RunConnectRunbook',
+    Next: restoresEfs ? 'CreateMountTargets' : afterMountTargets,
   } as MapState;
   if (restoresEfs) {
     // A restored EFS file system has no mount target, so the runbook's `mount -t efs` would fail: one in
@@ -804,9 +933,10 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
       ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFileSystem', States: catchInsideProcessor(mountStates, 'MountTargetsItemFailed') },
       ResultPath: null,
       Catch: onFailure('ConnectServers'),
-      Next: 'RunConnectRunbook',
+      Next: afterMountTargets,
     } as MapState;
   }
+  if (restoresFsx) Object.assign(states, fsxStates(poll));
   states.RunConnectRunbook = sdkTask(
     'ssm',
     'Ssm',
@@ -818,6 +948,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
         'StartCommand.$': 'States.Array($.config.startCommand)',
         'MountRoot.$': 'States.Array($.config.mountRoot)',
         'FileSystemArns.$': "States.Array(States.JsonToString($.restores[?(@.resourceType == 'EFS')].createdResourceArn))",
+        ...(restoresFsx ? { 'FsxFileSystems.$': 'States.Array(States.JsonToString($.fileSystems.entries))' } : {}),
       },
     },
     { ResultSelector: { 'executionId.$': '$.AutomationExecutionId' }, ResultPath: '$.runbook', Catch: onFailure('ConnectServers'), Next: 'RunbookPollInit' },

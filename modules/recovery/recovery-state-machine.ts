@@ -8,6 +8,9 @@ import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import type { StateMachineDefinition } from './asl';
 import { partitionOf } from '../../config/regions';
 
+/** What DescribeRestoredFileSystems calls (with FSx only). */
+export const FSX_DESCRIBE_ACTIONS = ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'] as const;
+
 export interface RecoveryStateMachineProps {
   readonly stateMachineName: string;
   /** Must match the `<name>-recovery-*` pattern the backup-vault account's copy-starter role trusts. */
@@ -120,6 +123,12 @@ export class RecoveryStateMachine extends Construct {
         // Describe calls of EC2 support no resource-level permissions.
         { Sid: 'MountTargetNetworkLookups', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*' },
       );
+    }
+    if (workloads.some((w) => w.resourceTypes.includes('FSx'))) {
+      // DescribeRestoredFileSystems. The three Describe actions have no resource type (Service
+      // Authorization Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html):
+      // "*" is the narrowest resource.
+      statements.push({ Sid: 'DescribeRestoredFileSystems', Effect: 'Allow', Action: [...FSX_DESCRIBE_ACTIONS], Resource: '*' });
     }
     if (alarmArns.length > 0) statements.push({ Sid: 'CheckHealth', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: alarmArns.sort() });
     if (failovers.length > 0) {

@@ -5,11 +5,17 @@ import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, type Ins
 import {
   InvalidInputError,
   KMS_KEY_RULES,
+  FSX_ONTAP_SVM_FIELD,
+  FSX_WINDOWS_DIRECTORY_FIELD,
+  ONTAP_VOLUME_NAME_MAX,
+  PrepareRestoreError,
   REQUIRED_ACTIONS,
   SUPPORTED_RESOURCE_TYPES,
   dynamoDbTableName,
   efsCreationToken,
+  fsxFileSystemType,
   nameHash,
+  ontapVolumeName,
   prepareRestore,
   rdsIdentifier,
   type PrepareRestoreOptions,
@@ -319,25 +325,150 @@ describe('other resource types (exact metadata)', () => {
     });
   });
 
-  it('FSx: metadata passed through, landing-zone subnets and security groups as JSON lists', async () => {
-    const arn = 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
-    restoreMetadata({ StorageCapacity: '1200', SubnetIds: '["subnet-0source000000001"]', WindowsConfiguration: '{"ThroughputCapacity":32}' });
-    await expect(run(input('FSx', arn))).resolves.toEqual({
+  it('warns when the recovery point is of another type than the input says', async () => {
+    restoreMetadata({ DestinationBucketName: 'shop-assets' }, 'EFS');
+    const result = await run(input('S3', 'arn:aws:s3:::shop-assets'));
+    expect(result.warnings).toEqual(["the recovery point's resource type is EFS, not S3: metadata prepared for S3"]);
+  });
+});
+
+describe('FSx, per file system type', () => {
+  const FSX_ARN = 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
+  const ONTAP_ARN = 'arn:aws:fsx:ap-northeast-2:333333333333:volume/fs-0123456789abcdef0/fsvol-0123456789abcdef0';
+  const SG_FS = 'sg-0fffffffffffffff9';
+  const DIRECTORY = 'd-0123456789';
+  const SVM = 'svm-0123456789abcdef0';
+  const FSX_TARGET = { ...TARGET, fileSystemSecurityGroupIds: [SG_FS], windowsDirectoryId: DIRECTORY, ontapStorageVirtualMachineId: SVM };
+  const fsx = (arn: string, target: Record<string, unknown> = FSX_TARGET) => input('FSx', arn, BACKUP_RP, { target });
+  /** The source account's network, which a restore in the DR account cannot use. */
+  const SOURCE_NETWORK = { VpcId: 'vpc-0ab0979fa431ad326', SubnetIds: '["subnet-0source000000001"]', SecurityGroupIds: '["sg-0source000000001"]' };
+
+  it('Windows File Server, Single-AZ: one landing-zone subnet, the file-system security group, the DR directory in WindowsConfiguration', async () => {
+    restoreMetadata({
+      ...SOURCE_NETWORK,
+      FileSystemType: 'WINDOWS',
+      StorageCapacity: '300',
+      StorageType: 'SSD',
+      WindowsConfiguration: '{"DeploymentType":"SINGLE_AZ_2","ThroughputCapacity":32,"ActiveDirectoryId":"d-9999999999","PreferredSubnetId":"subnet-0source000000001"}',
+    });
+    const result = await run(fsx(FSX_ARN));
+    expect(result).toEqual({
       resourceType: 'FSx',
       metadata: {
-        SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
+        FileSystemType: 'WINDOWS',
+        SecurityGroupIds: `["${SG_FS}"]`,
+        StorageCapacity: '300',
+        StorageType: 'SSD',
+        SubnetIds: `["${SUBNET_A}"]`,
+        WindowsConfiguration: expect.any(String),
+      },
+      warnings: [],
+    });
+    expect(JSON.parse(result.metadata.WindowsConfiguration)).toEqual({ DeploymentType: 'SINGLE_AZ_2', ThroughputCapacity: 32, ActiveDirectoryId: DIRECTORY });
+    expect(logs.error).toEqual([]);
+  });
+
+  it('Windows File Server, Multi-AZ: two subnets, the first preferred', async () => {
+    restoreMetadata({ ...SOURCE_NETWORK, FileSystemType: 'WINDOWS', WindowsConfiguration: '{"DeploymentType":"MULTI_AZ_1","PreferredSubnetId":"subnet-0source000000001"}' });
+    const { metadata } = await run(fsx(FSX_ARN));
+    expect(metadata.SubnetIds).toBe(`["${SUBNET_A}","${SUBNET_C}"]`);
+    expect(JSON.parse(metadata.WindowsConfiguration)).toEqual({ DeploymentType: 'MULTI_AZ_1', PreferredSubnetId: SUBNET_A, ActiveDirectoryId: DIRECTORY });
+  });
+
+  it('Windows File Server without a directory: fails naming workloads[].recovery.fsx.windowsDirectoryId', async () => {
+    restoreMetadata({ ...SOURCE_NETWORK, FileSystemType: 'WINDOWS', WindowsConfiguration: '{"DeploymentType":"SINGLE_AZ_2","ActiveDirectoryId":"d-9999999999"}' });
+    const { windowsDirectoryId: _d, ...withoutDirectory } = FSX_TARGET;
+    const promise = run(fsx(FSX_ARN, withoutDirectory));
+    await expect(promise).rejects.toThrow(PrepareRestoreError);
+    await expect(promise).rejects.toThrow(
+      `FSx for Windows File Server file system ${FSX_ARN} must join an Active Directory in the DR account: set workloads[].recovery.fsx.windowsDirectoryId of workload "shop"`,
+    );
+    expect(FSX_WINDOWS_DIRECTORY_FIELD).toBe('workloads[].recovery.fsx.windowsDirectoryId');
+    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restore not prepared', errorMessage: expect.stringContaining('windowsDirectoryId') })]);
+  });
+
+  it('Windows File Server joined to a self-managed directory: fails, a restore cannot change the type of directory', async () => {
+    restoreMetadata({ FileSystemType: 'WINDOWS', WindowsConfiguration: '{"SelfManagedActiveDirectoryConfiguration":{"DomainName":"corp.example.com"}}' });
+    await expect(run(fsx(FSX_ARN))).rejects.toThrow('joined a self-managed Active Directory, and a restore cannot change the type of Active Directory');
+  });
+
+  it('Multi-AZ with a single landing-zone subnet: fails, naming the subnets', async () => {
+    restoreMetadata({ FileSystemType: 'WINDOWS', WindowsConfiguration: '{"DeploymentType":"MULTI_AZ_1"}' });
+    await expect(run(fsx(FSX_ARN, { ...FSX_TARGET, subnetIds: [SUBNET_A] }))).rejects.toThrow(
+      `FSx for Windows File Server file system ${FSX_ARN} (MULTI_AZ_1) needs 2 subnet(s) of the landing zone, target.subnetIds has 1`,
+    );
+  });
+
+  it('Lustre (the Developer Guide\'s example metadata): one subnet, the file-system security group, LustreConfiguration as backed up, no VpcId', async () => {
+    const lustre = '{"WeeklyMaintenanceStartTime":"4:10:30","DeploymentType":"PERSISTENT_1","PerUnitStorageThroughput":50,"CopyTagsToBackups":true}';
+    restoreMetadata({ StorageType: 'SSD', StorageCapacity: '1200', VpcId: 'vpc-0ab0979fa431ad326', FileSystemType: 'LUSTRE', LustreConfiguration: lustre, FileSystemId: 'fs-0ca11fb3d218a35c2', SubnetIds: '["subnet-0e66e94eb43235351"]' });
+    await expect(run(fsx(FSX_ARN))).resolves.toEqual({
+      resourceType: 'FSx',
+      metadata: {
+        FileSystemId: 'fs-0ca11fb3d218a35c2',
+        FileSystemType: 'LUSTRE',
+        LustreConfiguration: lustre,
+        SecurityGroupIds: `["${SG_FS}"]`,
         StorageCapacity: '1200',
-        SubnetIds: `["${SUBNET_A}","${SUBNET_C}"]`,
-        WindowsConfiguration: '{"ThroughputCapacity":32}',
+        StorageType: 'SSD',
+        SubnetIds: `["${SUBNET_A}"]`,
       },
       warnings: [],
     });
   });
 
-  it('warns when the recovery point is of another type than the input says', async () => {
-    restoreMetadata({ DestinationBucketName: 'shop-assets' }, 'EFS');
-    const result = await run(input('S3', 'arn:aws:s3:::shop-assets'));
-    expect(result.warnings).toEqual(["the recovery point's resource type is EFS, not S3: metadata prepared for S3"]);
+  it('without a file-system security group, takes the target security groups; tells the type by its configuration, keys in any case', async () => {
+    restoreMetadata({ lustreConfiguration: '{"DeploymentType":"PERSISTENT_2"}', subnetIds: '["subnet-0source000000001"]' });
+    const { metadata } = await run(fsx(FSX_ARN, TARGET));
+    expect(metadata).toEqual({ SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, lustreConfiguration: '{"DeploymentType":"PERSISTENT_2"}', subnetIds: `["${SUBNET_A}"]` });
+  });
+
+  it('NetApp ONTAP: the volume into the configured SVM, with a new name and junction path, and no network of its own', async () => {
+    restoreMetadata({
+      ...SOURCE_NETWORK,
+      Name: 'shop-data',
+      OntapConfiguration: '{"JunctionPath":"/shop-data","SizeInMegabytes":"102400","StorageVirtualMachineId":"svm-0999999999999999a","StorageEfficiencyEnabled":"true"}',
+    });
+    const name = `shop_data_dr_${hashOf(EXECUTION, ONTAP_ARN)}`;
+    const result = await run(fsx(ONTAP_ARN));
+    expect(result).toEqual({ resourceType: 'FSx', metadata: { Name: name, OntapConfiguration: expect.any(String) }, warnings: [] });
+    expect(JSON.parse(result.metadata.OntapConfiguration)).toEqual({ JunctionPath: `/${name}`, SizeInMegabytes: '102400', StorageVirtualMachineId: SVM, StorageEfficiencyEnabled: 'true' });
+  });
+
+  it('NetApp ONTAP without an OntapConfiguration or Name: the documented keys, the name from the volume ID', async () => {
+    restoreMetadata({ SubnetIds: '["subnet-0source000000001"]' });
+    const name = `fsvol_0123456789abcdef0_dr_${hashOf(EXECUTION, ONTAP_ARN)}`;
+    const { metadata } = await run(fsx(ONTAP_ARN));
+    expect(metadata).toEqual({ Name: name, OntapConfiguration: JSON.stringify({ storageVirtualMachineId: SVM, junctionPath: `/${name}` }) });
+  });
+
+  it('NetApp ONTAP without an SVM: fails naming workloads[].recovery.fsx.ontapStorageVirtualMachineId', async () => {
+    restoreMetadata({ Name: 'shop-data', OntapConfiguration: '{"SizeInMegabytes":"102400"}' });
+    const { ontapStorageVirtualMachineId: _s, ...withoutSvm } = FSX_TARGET;
+    await expect(run(fsx(ONTAP_ARN, withoutSvm))).rejects.toThrow(
+      `FSx for NetApp ONTAP volume ${ONTAP_ARN}: AWS Backup restores an ONTAP volume into a storage virtual machine of an existing file system, never a new one: set workloads[].recovery.fsx.ontapStorageVirtualMachineId of workload "shop"`,
+    );
+    expect(FSX_ONTAP_SVM_FIELD).toBe('workloads[].recovery.fsx.ontapStorageVirtualMachineId');
+  });
+
+  it('fails when nothing tells the file system type', async () => {
+    restoreMetadata({ StorageCapacity: '1200' });
+    await expect(run(fsx(FSX_ARN))).rejects.toThrow(`cannot tell the FSx file system type of ${FSX_ARN}: the restore metadata has no FileSystemType`);
+    expect(fsxFileSystemType(FSX_ARN, { FileSystemType: 'openzfs' })).toBe('OPENZFS');
+    expect(fsxFileSystemType(ONTAP_ARN, {})).toBe('ONTAP');
+  });
+
+  it('fails on a nested configuration that is not a JSON object', async () => {
+    restoreMetadata({ FileSystemType: 'WINDOWS', WindowsConfiguration: '[1]' });
+    await expect(run(fsx(FSX_ARN))).rejects.toThrow(`the restore metadata's WindowsConfiguration of ${BACKUP_RP} is not a JSON object: [1]`);
+  });
+
+  it('ONTAP volume names: letters, digits and "_", starting with a letter or "_", at most 203', () => {
+    expect(ontapVolumeName('shop-data', 'dr', '0a1b2c3d')).toBe('shop_data_dr_0a1b2c3d');
+    expect(ontapVolumeName('1st', 'dr-site', '0a1b2c3d')).toBe('vol_1st_dr_site_0a1b2c3d');
+    const long = ontapVolumeName('v'.repeat(300), 'dr', '0a1b2c3d');
+    expect(long).toHaveLength(ONTAP_VOLUME_NAME_MAX);
+    expect(long).toMatch(/^[A-Za-z_][A-Za-z0-9_]*_dr_0a1b2c3d$/);
   });
 });
 
@@ -633,6 +764,9 @@ describe('invalid input', () => {
     ['an invalid name suffix', input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, nameSuffix: 'DR--1' } }), 'Invalid input: target.nameSuffix must be at most 16 of a-z, 0-9'],
     ['a drAccountId that is no account ID', input('RDS', RDS_ARN, BACKUP_RP, { drAccountId: '2222' }), 'Invalid input: drAccountId must be a 12-digit AWS account ID, got "2222"'],
     ['a drAccountId that is not a string', input('RDS', RDS_ARN, BACKUP_RP, { drAccountId: 222222222222 }), 'Invalid input: drAccountId must be a string, got number'],
+    ['a directory ID that is not one', input('FSx', 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, windowsDirectoryId: 'corp.example.com' } }), 'Invalid input: target.windowsDirectoryId must be a directory ID such as "d-0123456789", got "corp.example.com"'],
+    ['an SVM ID that is not one', input('FSx', 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, ontapStorageVirtualMachineId: 'svm-1' } }), 'Invalid input: target.ontapStorageVirtualMachineId must be an SVM ID'],
+    ['a file-system security group that is not one', input('FSx', 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, fileSystemSecurityGroupIds: ['sg-x'] } }), 'Invalid input: target.fileSystemSecurityGroupIds[0] must be a security group ID'],
   ])('throws a logged InvalidInputError naming the field for %s, without any AWS call', async (_name, event, message) => {
     const promise = run(event);
     await expect(promise).rejects.toThrow(InvalidInputError);

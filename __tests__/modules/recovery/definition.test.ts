@@ -3,6 +3,7 @@ import { allStates, findState, stateMachineLevels, transitions, type ChoiceRule,
 import { BRANCH_FAILED, RECOVERY_STEPS } from '../../../modules/recovery/definition';
 import { estateFor, exampleInput, FIXTURES, readJson } from '../../helpers/synth';
 import { terraformCloudInput, TFC_WORKSPACE_ID } from '../../helpers/terraform-cloud';
+import { FSX_DIRECTORY_ID, FSX_SVM_ID, fsxInput } from '../../helpers/fsx';
 import * as path from 'path';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -59,6 +60,7 @@ describe.each([
   ['the example', () => exampleInput()],
   ['three workloads', () => readJson(path.join(FIXTURES, 'three-workloads.json'))],
   ['a workload built by Terraform Enterprise', () => terraformCloudInput({ pollSeconds: 20, timeoutMinutes: 45 }, 'tfe.example.com')],
+  ['a workload backing up FSx', () => fsxInput({ windowsDirectoryId: FSX_DIRECTORY_ID, ontapStorageVirtualMachineId: FSX_SVM_ID })],
 ])('recovery state machine of %s', (_name, input) => {
   const def = synthesizedDefinition(input());
 
@@ -268,6 +270,109 @@ describe('mount targets for restored EFS file systems', () => {
     const without = synthesizedDefinition(input);
     expect(allStates(without).map(([n]) => n)).not.toContain('CreateMountTargets');
     expect((without.States.ConnectServers as MapState).Next).toBe('RunConnectRunbook');
+  });
+});
+
+describe('restored FSx file systems described for the connect runbook', () => {
+  const def = synthesizedDefinition(fsxInput({ windowsDirectoryId: FSX_DIRECTORY_ID, ontapStorageVirtualMachineId: FSX_SVM_ID }));
+  const map = def.States.DescribeRestoredFileSystems as MapState;
+  const states = map.ItemProcessor.States;
+  const task = (name: string) => states[name] as TaskState;
+
+  it('runs after the EFS mount targets and before the runbook, over every restore, reporting a failure as ConnectServers', () => {
+    expect((def.States.ConnectServers as MapState).Next).toBe('CreateMountTargets');
+    expect((def.States.CreateMountTargets as MapState).Next).toBe('DescribeRestoredFileSystems');
+    expect(map).toMatchObject({
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
+      ResultSelector: { 'entries.$': '$[*].entry' },
+      ResultPath: '$.fileSystems',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: 'ConnectServersFailed' }],
+      Next: 'RunConnectRunbook',
+    });
+    // Without EFS, straight from ConnectServers.
+    const withoutEfs = synthesizedDefinition(fsxInput(undefined, ['EBS', 'RDS', 'DynamoDB', 'S3', 'FSx']));
+    expect((withoutEfs.States.ConnectServers as MapState).Next).toBe('DescribeRestoredFileSystems');
+    expect(withoutEfs.States.CreateMountTargets).toBeUndefined();
+  });
+
+  it('tells FSx file systems from ONTAP volumes by the created resource ARN; any other restore ends with no entry', () => {
+    expect(map.ItemProcessor.StartAt).toBe('IsFsxRestore');
+    const choices = (states.IsFsxRestore as { Choices: ChoiceRule[] }).Choices;
+    expect(choices.map((c) => [c.And?.[1].StringMatches, c.Next])).toEqual([
+      ['*:volume/*', 'FsxVolumeId'],
+      ['*:file-system/*', 'FsxFileSystemId'],
+    ]);
+    for (const c of choices) expect(c.And?.[0]).toEqual({ Variable: '$.restore.resourceType', StringEquals: 'FSx' });
+    expect(states.IsFsxRestore).toMatchObject({ Default: 'NotFsx' });
+    expect(states.NotFsx).toEqual({ Type: 'Pass', Result: {}, End: true });
+    expect(states.FsxFileSystemId).toMatchObject({ Parameters: { 'id.$': "States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), 1)" } });
+    expect(states.FsxVolumeId).toMatchObject({ Parameters: { 'id.$': "States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), 2)" } });
+  });
+
+  it('calls fsx:DescribeFileSystems, DescribeVolumes and DescribeStorageVirtualMachines with the IDs, each retried on throttling and caught', () => {
+    expect(task('FsxFileSystemPollCheck')).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:fsx:describeFileSystems', Parameters: { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, ResultPath: '$.fsxFileSystem' });
+    expect(task('FsxVolumePollCheck')).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:fsx:describeVolumes', Parameters: { 'VolumeIds.$': 'States.Array($.fsx.id)' }, ResultPath: '$.fsxVolume' });
+    expect(task('FsxStorageVirtualMachine')).toMatchObject({
+      Resource: 'arn:aws:states:::aws-sdk:fsx:describeStorageVirtualMachines',
+      Parameters: { 'StorageVirtualMachineIds.$': 'States.Array($.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId)' },
+      ResultSelector: { 'nfsDnsName.$': '$.StorageVirtualMachines[0].Endpoints.Nfs.DNSName' },
+    });
+    for (const name of ['FsxFileSystemPollCheck', 'FsxVolumePollCheck', 'FsxStorageVirtualMachine']) {
+      expect({ name, retry: task(name).Retry }).toEqual({ name, retry: [expect.objectContaining({ ErrorEquals: expect.arrayContaining(['Fsx.ThrottlingException', 'Fsx.TooManyRequestsException']), JitterStrategy: 'FULL', MaxAttempts: 10 })] });
+      expect({ name, catch: task(name).Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'FsxItemFailed' }] });
+    }
+    expect(states.FsxItemFailed).toEqual({ Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' });
+  });
+
+  it('waits, bounded, until the file system or volume can be mounted, failing on FAILED or MISCONFIGURED', () => {
+    const fs = (states.FsxFileSystemPollEvaluate as { Choices: ChoiceRule[] }).Choices;
+    expect(fs[0].Or?.map((c) => c.StringEquals)).toEqual(['AVAILABLE', 'UPDATING']);
+    expect(fs[0].Next).toBe('FsxFileSystemType');
+    expect(fs[1].Or?.map((c) => c.StringEquals)).toEqual(['FAILED', 'MISCONFIGURED', 'MISCONFIGURED_UNAVAILABLE']);
+    expect(fs[2]).toEqual({ Variable: '$.fsxFileSystemAttempts.value', NumericGreaterThanEquals: 120, Next: 'FsxFileSystemPollTimedOut' });
+    const volume = (states.FsxVolumePollEvaluate as { Choices: ChoiceRule[] }).Choices;
+    expect(volume[0].Or?.map((c) => c.StringEquals)).toEqual(['CREATED', 'AVAILABLE']);
+    expect(volume[1].Or?.map((c) => c.StringEquals)).toEqual(['FAILED', 'MISCONFIGURED']);
+    expect(states.FsxFileSystemPollFailed).toEqual({ Type: 'Fail', Error: 'FsxFileSystemFailed', CausePath: '$.fsxFileSystem.statusMessage' });
+  });
+
+  it('ends each FSx item with "<TYPE>|<id>|<DNS name>|<path>"; OpenZFS with none', () => {
+    expect((states.FsxFileSystemType as { Choices: ChoiceRule[]; Default: string }).Choices.map((c) => [c.StringEquals, c.Next])).toEqual([
+      ['LUSTRE', 'FsxLustreEntry'],
+      ['WINDOWS', 'FsxWindowsEntry'],
+    ]);
+    expect(states.FsxFileSystemType).toMatchObject({ Default: 'NotFsx' });
+    expect(states.FsxLustreEntry).toEqual({
+      Type: 'Pass',
+      Parameters: { 'entry.$': "States.Format('LUSTRE|{}|{}|{}', $.fsx.id, $.fsxFileSystem.fileSystem.DNSName, $.fsxFileSystem.fileSystem.LustreConfiguration.MountName)" },
+      End: true,
+    });
+    expect(states.FsxWindowsEntry).toMatchObject({ Parameters: { 'entry.$': "States.Format('WINDOWS|{}|{}|-', $.fsx.id, $.fsxFileSystem.fileSystem.DNSName)" } });
+    expect(states.FsxOntapEntry).toMatchObject({ Parameters: { 'entry.$': "States.Format('ONTAP|{}|{}|{}', $.fsx.id, $.svm.nfsDnsName, $.fsxVolume.volume.OntapConfiguration.JunctionPath)" } });
+  });
+
+  it('passes the entries to the runbook, and the directory, SVM and file-system security group to prepare-restore', () => {
+    expect((def.States.RunConnectRunbook as TaskState).Parameters).toMatchObject({ Parameters: { 'FsxFileSystems.$': 'States.Array(States.JsonToString($.fileSystems.entries))' } });
+    const target = (def.States['Config-shop'] as { Result: { target: Record<string, unknown> } }).Result.target;
+    expect(target).toMatchObject({
+      windowsDirectoryId: FSX_DIRECTORY_ID,
+      ontapStorageVirtualMachineId: FSX_SVM_ID,
+      fileSystemSecurityGroupIds: [expect.stringMatching(/^\$\{aws_security_group\.LandingZone_FileSystemSecurityGroup_[A-Z0-9]+\.id\}$/)],
+    });
+    expect((def.States.RestoreData as MapState).ItemSelector).toMatchObject({ 'target.$': '$.config.target' });
+  });
+
+  it('is left out, with nothing else changed, when no workload backs up FSx', () => {
+    const plain = synthesizedDefinition(exampleInput());
+    const json = JSON.stringify(plain);
+    expect(json).not.toMatch(/fsx|Fsx|FSx|fileSystems|windowsDirectoryId|fileSystemSecurityGroupIds/);
+    expect((plain.States.CreateMountTargets as MapState).Next).toBe('RunConnectRunbook');
+    expect(Object.keys((plain.States.RunConnectRunbook as TaskState).Parameters?.Parameters as object)).toEqual(['Workload.$', 'StartCommand.$', 'MountRoot.$', 'FileSystemArns.$']);
+    // A workload config without recovery.fsx adds nothing to its target either.
+    const noConfig = synthesizedDefinition(fsxInput());
+    expect(Object.keys((noConfig.States['Config-shop'] as { Result: { target: object } }).Result.target)).not.toContain('windowsDirectoryId');
   });
 });
 
