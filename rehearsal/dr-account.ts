@@ -66,6 +66,7 @@ export const THROTTLING_CODE: Record<string, string> = {
   sns: 'ThrottledException',
   route53: 'Throttling',
   lambda: 'TooManyRequestsException',
+  fsx: 'ThrottlingException',
   states: 'ThrottlingException',
   s3: 'SlowDown',
 };
@@ -79,7 +80,10 @@ export function iamActionOf(service: string, action: string): string {
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
-export type ResourceType = 'EBS' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3';
+export type ResourceType = 'EBS' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3' | 'FSx';
+
+/** The FSx file system types the recovery restores and the connect runbook mounts (or checks). */
+export type FsxType = 'WINDOWS' | 'LUSTRE' | 'ONTAP';
 
 export interface ProtectedResource {
   readonly resourceArn: string;
@@ -89,6 +93,8 @@ export interface ProtectedResource {
   /** EBS: the tag contract. */
   readonly server?: string;
   readonly device?: string;
+  /** FSx: the file system's type (ONTAP: a volume of a file system). */
+  readonly fsxType?: FsxType;
 }
 
 export interface ModelEstate {
@@ -118,6 +124,8 @@ export interface ModelEstate {
   readonly serverGroups: readonly ServerGroupSpec[];
   readonly subnets: readonly { readonly id: string; readonly availabilityZone: string }[];
   readonly securityGroupIds: readonly string[];
+  /** The workload's `recovery.fsx`: the directory Windows file systems join, the SVM ONTAP volumes go into. */
+  readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
   /** Customer managed keys of the vaults (ARNs as synthesized): recovery points and copies carry them. */
   readonly vaultKeys: { readonly central?: string; readonly restoreVault: string };
   /** Topic ARN → its KMS key. */
@@ -191,7 +199,7 @@ export const DEFAULT_TIMINGS: ModelTimings = {
   mountTargetSeconds: 90,
 };
 
-const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15 };
+const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15, FSx: 40 };
 
 export interface ModelOptions {
   readonly clock: VirtualClock;
@@ -339,6 +347,19 @@ interface MountTarget {
   availableAt?: number;
 }
 
+/** A restored FSx file system, or (ONTAP) a volume restored into the configured SVM. */
+interface FsxResource {
+  readonly id: string;
+  readonly type: FsxType;
+  readonly restoreJobId: string;
+  readonly dnsName: string;
+  readonly mountName?: string;
+  readonly junctionPath?: string;
+  readonly subnetIds: readonly string[];
+  readonly securityGroupIds: readonly string[];
+  lifecycle: 'CREATING' | 'AVAILABLE';
+}
+
 interface Automation {
   readonly id: string;
   readonly parameters: Record<string, string[]>;
@@ -437,6 +458,8 @@ export class DrAccount {
   readonly dbInstances = new Map<string, DbInstance>();
   readonly tables = new Map<string, Table>();
   readonly fileSystems = new Map<string, FileSystem>();
+  /** Restored FSx file systems (by `fs-` ID) and ONTAP volumes (by `fsvol-` ID). */
+  readonly fsx = new Map<string, FsxResource>();
   readonly automations = new Map<string, Automation>();
   readonly alarms = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
   readonly metrics: { at: number; namespace: string; data: unknown[] }[] = [];
@@ -682,7 +705,7 @@ export class DrAccount {
     this.addRecoveryPoint(vault, { resourceArn, resourceType }, this.clock.now() - ageHours * 3600_000, { 'backup-plan': 'other' });
   }
 
-  private addRecoveryPoint(vault: ModelVault, resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>, creationDate: number, tags: Record<string, string>): RecoveryPoint {
+  private addRecoveryPoint(vault: ModelVault, resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType' | 'fsxType'>, creationDate: number, tags: Record<string, string>): RecoveryPoint {
     const e = this.estate;
     if (vault === 'airGapped' && !e.airGappedVaultName) throw new Error('the estate has no air-gapped vault (centralVault.kind locked)');
     const accountId = vault === 'dr' ? e.drAccountId : e.centralAccountId;
@@ -709,6 +732,7 @@ export class DrAccount {
 
   private recoveryPointArn(type: ResourceType, accountId: string): string {
     const r = this.estate.region;
+    if (type === 'FSx') return `arn:aws:fsx:${r}:${accountId}:backup/backup-0${this.hexId('fsx-backup', 16)}`;
     if (type === 'EBS') return `arn:aws:ec2:${r}::snapshot/snap-${this.hexId('snap', 17)}`;
     if (type === 'RDS') return `arn:aws:rds:${r}:${accountId}:snapshot:awsbackup:job-${this.uuid('rds').toLowerCase()}`;
     if (type === 'Aurora') return `arn:aws:rds:${r}:${accountId}:cluster-snapshot:awsbackup:job-${this.uuid('aurora').toLowerCase()}`;
@@ -720,7 +744,7 @@ export class DrAccount {
    * included, which name the workload account's customer managed keys (a restore in the DR account
    * cannot use them: prepare-restore must drop them).
    */
-  private restoreMetadataOf(resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType'>): Record<string, string> {
+  private restoreMetadataOf(resource: Pick<ProtectedResource, 'resourceArn' | 'resourceType' | 'fsxType'>): Record<string, string> {
     const wr = this.estate.workloadRegion;
     const name = resource.resourceArn.split(/[:/]/).pop() as string;
     const sourceKey = `arn:aws:kms:${wr}:${this.estate.workloadAccountId}:key/${this.uuid('source-key').toLowerCase()}`;
@@ -749,6 +773,21 @@ export class DrAccount {
         return { 'file-system-id': name, Encrypted: 'true', KmsKeyId: sourceKey, PerformanceMode: 'generalPurpose', newFileSystem: 'false' };
       case 'S3':
         return { DestinationBucketName: name, NewBucket: 'false', Encrypted: 'true' };
+      case 'FSx':
+        return this.fsxMetadataOf(resource, sourceKey);
+    }
+  }
+
+  /** FSx restore metadata as AWS Backup returns it (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-fsx.html). */
+  private fsxMetadataOf(resource: Pick<ProtectedResource, 'resourceArn' | 'fsxType'>, sourceKey: string): Record<string, string> {
+    const network = { SubnetIds: '["subnet-0aaaaaaaaaaaaaaa1"]', SecurityGroupIds: '["sg-0aaaaaaaaaaaaaaa1"]', VpcId: 'vpc-0aaaaaaaaaaaaaaa1' };
+    switch (resource.fsxType ?? (/:volume\//.test(resource.resourceArn) ? 'ONTAP' : 'LUSTRE')) {
+      case 'WINDOWS':
+        return { FileSystemType: 'WINDOWS', StorageCapacity: '300', StorageType: 'SSD', KmsKeyId: sourceKey, ...network, WindowsConfiguration: JSON.stringify({ ActiveDirectoryId: 'd-0000000000', DeploymentType: 'SINGLE_AZ_2', ThroughputCapacity: 32 }) };
+      case 'LUSTRE':
+        return { FileSystemType: 'LUSTRE', StorageCapacity: '1200', KmsKeyId: sourceKey, ...network, LustreConfiguration: JSON.stringify({ DeploymentType: 'PERSISTENT_2', PerUnitStorageThroughput: 125 }) };
+      case 'ONTAP':
+        return { Name: 'shop_data', OntapConfiguration: JSON.stringify({ StorageVirtualMachineId: 'svm-0aaaaaaaaaaaaaaa1', JunctionPath: '/shop_data', SizeInMegabytes: 10240 }) };
     }
   }
 
@@ -1052,7 +1091,37 @@ export class DrAccount {
       }
       case 'S3':
         return `arn:aws:s3:::${m.DestinationBucketName}`;
+      case 'FSx':
+        return this.createFsx(job);
     }
+  }
+
+  private createFsx(job: RestoreJob): string {
+    const e = this.estate;
+    const m = job.metadata;
+    const list = (v: string | undefined) => (v ? (JSON.parse(v) as string[]) : []);
+    if (m.OntapConfiguration) {
+      const config = JSON.parse(m.OntapConfiguration) as Record<string, string>;
+      const id = `fsvol-0${this.hexId('fsvol', 16)}`;
+      const svm = config.storageVirtualMachineId ?? config.StorageVirtualMachineId;
+      this.fsx.set(id, { id, type: 'ONTAP', restoreJobId: job.id, dnsName: `${svm}.${this.ontapFileSystemOf(svm)}.fsx.${e.region}.amazonaws.com`, junctionPath: config.junctionPath ?? config.JunctionPath, subnetIds: [], securityGroupIds: [], lifecycle: 'AVAILABLE' });
+      return `arn:aws:fsx:${e.region}:${e.drAccountId}:volume/${this.ontapFileSystemOf(svm)}/${id}`;
+    }
+    const id = `fs-0${this.hexId('fsx', 16)}`;
+    const type: FsxType = m.FileSystemType === 'WINDOWS' ? 'WINDOWS' : 'LUSTRE';
+    const dnsName = type === 'WINDOWS' ? `amznfsx${id.slice(-8)}.corp.example.com` : `${id}.fsx.${e.region}.amazonaws.com`;
+    const resource: FsxResource = { id, type, restoreJobId: job.id, dnsName, ...(type === 'LUSTRE' ? { mountName: id.slice(-8) } : {}), subnetIds: list(m.SubnetIds), securityGroupIds: list(m.SecurityGroupIds), lifecycle: 'CREATING' };
+    this.fsx.set(id, resource);
+    this.clock.after(5 * 60_000, () => {
+      resource.lifecycle = 'AVAILABLE';
+      this.note('fsx', `${type} file system ${id} AVAILABLE`);
+    });
+    return `arn:aws:fsx:${e.region}:${e.drAccountId}:file-system/${id}`;
+  }
+
+  /** The ONTAP file system of the configured SVM (created in the landing zone beforehand). */
+  private ontapFileSystemOf(svm: string): string {
+    return `fs-0${createHash('sha256').update(svm).digest('hex').slice(0, 16)}`;
   }
 
   /** Validates StartRestoreJob metadata as AWS Backup and the restored service would. */
@@ -1089,7 +1158,33 @@ export class DrAccount {
       case 'Aurora':
         if (!m.DBClusterIdentifier) throw invalid('Aurora restore metadata needs DBClusterIdentifier');
         break;
+      case 'FSx':
+        this.checkFsxMetadata(m, invalid);
+        break;
     }
+  }
+
+  /** What FSx's CreateFileSystemFromBackup / CreateVolumeFromBackup would reject. */
+  private checkFsxMetadata(m: Record<string, string>, invalid: (message: string) => ModelError): void {
+    const e = this.estate;
+    const list = (k: string) => (m[k] ? (JSON.parse(m[k]) as string[]) : []);
+    if (m.OntapConfiguration) {
+      const config = JSON.parse(m.OntapConfiguration) as Record<string, string>;
+      const svm = config.storageVirtualMachineId ?? config.StorageVirtualMachineId;
+      if (!svm || svm !== e.fsx?.ontapStorageVirtualMachineId) throw invalid(`ONTAP volume restore into storage virtual machine ${String(svm)}, which does not exist in ${e.drAccountId} (configured: ${e.fsx?.ontapStorageVirtualMachineId ?? 'none'})`);
+      if (m.SubnetIds || m.SecurityGroupIds) throw invalid('an ONTAP volume has no SubnetIds or SecurityGroupIds of its own');
+      return;
+    }
+    const subnets = list('SubnetIds');
+    const unknownSubnets = subnets.filter((id) => !e.subnets.some((sn) => sn.id === id));
+    if (subnets.length === 0 || unknownSubnets.length > 0) throw invalid(`FSx SubnetIds ${m.SubnetIds ?? '(none)'} are not subnets of the landing zone`);
+    const groups = list('SecurityGroupIds');
+    if (groups.length === 0 || groups.some((g) => !e.securityGroupIds.includes(g))) throw invalid(`FSx SecurityGroupIds ${m.SecurityGroupIds ?? '(none)'} are not security groups of the landing zone`);
+    if (m.FileSystemType === 'WINDOWS') {
+      const directory = (JSON.parse(m.WindowsConfiguration ?? '{}') as Record<string, string>).ActiveDirectoryId;
+      if (!directory || directory !== e.fsx?.windowsDirectoryId) throw invalid(`FSx for Windows restore joins directory ${String(directory)}, which the DR account does not have (configured: ${e.fsx?.windowsDirectoryId ?? 'none'})`);
+    }
+    if (m.VpcId) this.deviation('fsx-vpc-id', `FSx restore metadata keeps VpcId ${m.VpcId} of the source account`);
   }
 
   /** A deviation from what AWS would do: a warning, or in strict mode a failure. */
@@ -1678,6 +1773,32 @@ export class DrAccount {
       return {};
     };
 
+    // --- FSx
+    const fsxOf = (id: string, kind: 'file system' | 'volume') => {
+      const r = this.fsx.get(id);
+      if (!r || (kind === 'volume') !== (r.type === 'ONTAP')) throw new ModelError('fsx', kind === 'volume' ? 'VolumeNotFound' : 'FileSystemNotFound', `${kind} ${id} not found`);
+      return r;
+    };
+    h['fsx:describeFileSystems'] = (input) => ({
+      FileSystems: ((input.FileSystemIds ?? []) as string[]).map((id) => fsxOf(id, 'file system')).map((r) => ({
+        FileSystemId: r.id,
+        FileSystemType: r.type,
+        Lifecycle: r.lifecycle,
+        DNSName: r.dnsName,
+        SubnetIds: [...r.subnetIds],
+        ...(r.type === 'LUSTRE' ? { LustreConfiguration: { MountName: r.mountName, DeploymentType: 'PERSISTENT_2' } } : {}),
+        ...(r.type === 'WINDOWS' ? { WindowsConfiguration: { ActiveDirectoryId: e.fsx?.windowsDirectoryId } } : {}),
+      })),
+    });
+    h['fsx:describeVolumes'] = (input) => ({
+      Volumes: ((input.VolumeIds ?? []) as string[]).map((id) => fsxOf(id, 'volume')).map((r) => ({ VolumeId: r.id, VolumeType: 'ONTAP', Lifecycle: 'CREATED', OntapConfiguration: { StorageVirtualMachineId: e.fsx?.ontapStorageVirtualMachineId, JunctionPath: r.junctionPath } })),
+    });
+    h['fsx:describeStorageVirtualMachines'] = (input) => ({
+      StorageVirtualMachines: ((input.StorageVirtualMachineIds ?? []) as string[])
+        .filter((id) => id === e.fsx?.ontapStorageVirtualMachineId)
+        .map((id) => ({ StorageVirtualMachineId: id, FileSystemId: this.ontapFileSystemOf(id), Lifecycle: 'CREATED', Endpoints: { Nfs: { DNSName: `${id}.${this.ontapFileSystemOf(id)}.fsx.${e.region}.amazonaws.com` } } })),
+    });
+
     // --- CloudWatch
     h['cloudwatch:describeAlarms'] = (input) => {
       const names: unknown[] = input.AlarmNames ?? [];
@@ -1730,6 +1851,31 @@ export class DrAccount {
     return h;
   }
 
+  /** `FsxFileSystems`: a JSON list of `<TYPE>|<id>|<dns>|<path>` (the definition's DescribeRestoredFileSystems). */
+  private fsxEntries(run: Automation): string[][] {
+    const raw = (run.parameters.FsxFileSystems ?? ['[]']).join('');
+    const list = JSON.parse(raw.startsWith('[') ? raw : `[${raw}]`) as unknown[];
+    return list.flat().map((entry) => String(entry).split('|'));
+  }
+
+  /**
+   * What `mount -t lustre <dns>@tcp:/<mountname>`, `mount -t nfs <svm-dns>:<junction>` or the SMB
+   * reachability check of the runbook would fail on: a file system that is not available, a name that
+   * is not its DNS name or mount name, a volume with another junction path.
+   */
+  private fsxMountProblem(run: Automation): string | undefined {
+    for (const [type, id, dns, path] of this.fsxEntries(run)) {
+      const r = this.fsx.get(id);
+      if (!r || r.type !== type) return `${type} ${id}: no such restored FSx ${type === 'ONTAP' ? 'volume' : 'file system'}`;
+      if (r.lifecycle !== 'AVAILABLE') return `${type} ${id} is ${r.lifecycle}: mount failed`;
+      if (dns !== r.dnsName) return `${type} ${id}: ${dns} does not resolve to it (its DNS name is ${r.dnsName})`;
+      if (type === 'LUSTRE' && path !== r.mountName) return `mount -t lustre ${dns}@tcp:/${path} failed: the mount name is ${r.mountName}`;
+      if (type === 'ONTAP' && path !== r.junctionPath) return `mount -t nfs ${dns}:${path} failed: the volume's junction path is ${r.junctionPath}`;
+      if (type !== 'ONTAP' && r.securityGroupIds.length === 0) return `${type} ${id} has no security group: the servers cannot reach it`;
+    }
+    return undefined;
+  }
+
   private finishRunbook(run: Automation): void {
     const e = this.estate;
     run.endedAt = this.clock.now();
@@ -1760,8 +1906,16 @@ export class DrAccount {
         return;
       }
     }
+    const fsxProblem = this.fsxMountProblem(run);
+    if (fsxProblem) {
+      run.status = 'Failed';
+      run.failureMessage = fsxProblem;
+      this.note('runbook', `${e.connectDocumentName} Failed: ${run.failureMessage}`);
+      return;
+    }
+    const fsxCount = this.fsxEntries(run).length;
     run.status = 'Success';
-    this.note('runbook', `${e.connectDocumentName} Success on ${targets.length} instance(s), ${ids.length} file system(s) mounted`);
+    this.note('runbook', `${e.connectDocumentName} Success on ${targets.length} instance(s), ${ids.length} file system(s) mounted${fsxCount ? `, ${fsxCount} FSx` : ''}`);
     if (e.healthAlarmName) {
       this.clock.after(this.timings.healthOkAfterSeconds * 1000, () => {
         this.alarms.set(e.healthAlarmName as string, 'OK');
@@ -1773,6 +1927,7 @@ export class DrAccount {
 
 /** Restore metadata keys naming the key a restored resource is encrypted with, per type. */
 const TARGET_KEY_METADATA: Record<ResourceType, readonly string[]> = {
+  FSx: ['KmsKeyId'],
   EBS: ['kmsKeyId'],
   RDS: ['KmsKeyId'],
   Aurora: ['KmsKeyId'],

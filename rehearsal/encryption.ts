@@ -42,7 +42,14 @@ export function ebsKeyUse(key: KeyRef | undefined, region: string, onBehalfOf: s
 }
 
 /** The service through which a restore of `type` uses its keys (`kms:ViaService`). */
-const RESTORED_SERVICE: Record<ResourceType, string> = { EBS: 'ec2', RDS: 'rds', Aurora: 'rds', DynamoDB: 'dynamodb', EFS: 'elasticfilesystem', S3: 's3' };
+const RESTORED_SERVICE: Record<ResourceType, string> = { EBS: 'ec2', RDS: 'rds', Aurora: 'rds', DynamoDB: 'dynamodb', EFS: 'elasticfilesystem', S3: 's3', FSx: 'fsx' };
+
+/**
+ * Amazon FSx uses a customer managed key through grants it creates with the caller's credentials
+ * (FSx user guides, "How Amazon FSx uses AWS KMS": the caller needs kms:CreateGrant and
+ * kms:DescribeKey), not through Decrypt calls of the caller.
+ */
+const GRANT_ONLY: ReadonlySet<ResourceType> = new Set(['FSx']);
 
 /**
  * A restore job: AWS Backup assumes the restore role (its trust policy, with `aws:SourceAccount`), and
@@ -63,7 +70,8 @@ export function restoreJobRequests(input: { type: ResourceType; region: string; 
   ];
   const keys = [...new Set([input.pointKey, input.targetKey].filter(isCustomerManaged))];
   for (const key of keys) {
-    for (const action of ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey']) out.push({ principal: input.restoreRoleArn, request: { action, resource: key, viaService: via, onBehalfOf } });
+    const actions = GRANT_ONLY.has(input.type) ? ['kms:DescribeKey'] : ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKey'];
+    for (const action of actions) out.push({ principal: input.restoreRoleArn, request: { action, resource: key, viaService: via, onBehalfOf } });
     out.push({ principal: input.restoreRoleArn, request: { action: 'kms:CreateGrant', resource: key, viaService: via, grantIsForAwsResource: true, onBehalfOf } });
   }
   return out;

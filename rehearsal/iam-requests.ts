@@ -39,16 +39,16 @@ const arn = (l: RequestLookup, service: string, account: string, resource: strin
 
 /**
  * Recovery points of types AWS Backup does not fully manage have the service's own ARN
- * (`arn:aws:ec2:<region>::snapshot/snap-…`). The Service Authorization Reference's `recoveryPoint`
- * resource type is `arn:…:<vendor>:<region>:*:<type>:<id>`, which an EC2 snapshot ARN does not match;
- * such points are authorized as `arn:aws:backup:<region>:<vault account>:recovery-point:<snapshot id>`
- * (AWS Backup names an EBS recovery point by its snapshot ID).
+ * (`arn:aws:ec2:<region>::snapshot/snap-…`, `arn:aws:fsx:<region>:<account>:backup/backup-…`). The Service Authorization Reference's `recoveryPoint`
+ * resource type is `arn:…:<vendor>:<region>:*:<type>:<id>`, which these ARNs (`/` before the ID) do not
+ * match; such points are authorized as `arn:aws:backup:<region>:<vault account>:recovery-point:<id>`
+ * (AWS Backup names such a recovery point by its snapshot or backup ID).
  */
 function pointResource(pointArn: string, l: RequestLookup): IamRequest {
   const vault = l.vaultOfPoint(pointArn);
-  const snapshot = /^arn:aws[a-z-]*:ec2:([^:]*)::snapshot\/(snap-[0-9a-f]+)$/.exec(pointArn);
+  const snapshot = /^arn:aws[a-z-]*:(?:ec2:([^:]*)::snapshot\/(snap-[0-9a-f]+)|fsx:([^:]*):\d{12}:backup\/(backup-[0-9a-f]+))$/.exec(pointArn);
   const vaultAccount = vault?.split(':')[4] ?? '';
-  const resource = snapshot ? `arn:aws:backup:${snapshot[1]}:${vaultAccount}:recovery-point:${snapshot[2]}` : pointArn;
+  const resource = snapshot ? `arn:aws:backup:${snapshot[1] ?? snapshot[3]}:${vaultAccount}:recovery-point:${snapshot[2] ?? snapshot[4]}` : pointArn;
   return { action: '', resource, ...(vault ? { policyResource: vault } : {}) };
 }
 
@@ -75,6 +75,10 @@ export const REQUESTS: Record<string, Builder> = {
   'cloudwatch:getMetricData': (_i, p, l) => [star('cloudwatch:GetMetricData', p, l)],
   'backup:getRestoreTestingPlan': (i, p, l) => [{ action: 'backup:GetRestoreTestingPlan', resource: l.restoreTestingPlanArn(String(i.RestoreTestingPlanName), l.accountOf(p)) }],
   'backup:listRestoreJobs': (_i, p, l) => [star('backup:ListRestoreJobs', p, l)],
+  // --- FSx (DescribeRestoredFileSystems): no resource-level permissions (Service Authorization Reference)
+  'fsx:describeFileSystems': (_i, p, l) => [star('fsx:DescribeFileSystems', p, l)],
+  'fsx:describeVolumes': (_i, p, l) => [star('fsx:DescribeVolumes', p, l)],
+  'fsx:describeStorageVirtualMachines': (_i, p, l) => [star('fsx:DescribeStorageVirtualMachines', p, l)],
   // --- validate-restore (restore tests)
   'backup:getRestoreJobMetadata': (_i, p, l) => [star('backup:GetRestoreJobMetadata', p, l)],
   'backup:putRestoreValidationResult': (_i, p, l) => [star('backup:PutRestoreValidationResult', p, l)],

@@ -157,6 +157,7 @@ const SFN_ERROR_PREFIX: Record<string, string> = {
   ec2: 'Ec2',
   sts: 'Sts',
   efs: 'Efs',
+  fsx: 'Fsx',
 };
 
 class StepFunctionsError extends Error {
@@ -285,6 +286,14 @@ function populate(model: DrAccount, config: EstateConfig, workloadName: string, 
       case 'S3':
         resource = { resourceArn: `arn:aws:s3:::${workloadName}-assets-${n}-${account}`, resourceType: 'S3', label: `bucket ${workloadName}-assets-${n}` };
         break;
+      case 'FSx': {
+        // Windows File Server, Lustre, ONTAP volumes in turn.
+        const fsxType = (['LUSTRE', 'WINDOWS', 'ONTAP'] as const)[(n - 1) % 3];
+        const fs = `fs-0${hex(random, 16)}`;
+        const arn = fsxType === 'ONTAP' ? `arn:aws:fsx:${region}:${account}:volume/${fs}/fsvol-0${hex(random, 16)}` : `arn:aws:fsx:${region}:${account}:file-system/${fs}`;
+        resource = { resourceArn: arn, resourceType: 'FSx', label: `FSx ${fsxType.toLowerCase()} ${arn.split('/').pop()}`, fsxType };
+        break;
+      }
     }
     // Newest central point 2-22 h old, one per day before; the DR vault holds copies of the newest
     // two, except (slow copy) every third resource, whose newest DR copy is two days old or missing.
@@ -445,6 +454,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       serverGroups: synthesized.serverGroups,
       subnets: synthesized.subnets,
       securityGroupIds: synthesized.securityGroupIds,
+      ...(workload.recovery.fsx ? { fsx: workload.recovery.fsx } : {}),
       vaultKeys: vaultKeysOf(synthesized, config),
       topicKeys: topicKeysOf(synthesized),
       bucketKeys: bucketKeysOf(synthesized),

@@ -20,7 +20,8 @@ export const USAGE = `Usage: npm run -s rehearse -- [options]
                          how the execution starts (default: manual; event waits for approval)
   --reject               on-call rejects the approval (with --trigger event)
   --resources N          protected resources of the workload (default: 6)
-  --types T,T            resource types of the mix (default: EBS,RDS,DynamoDB,EFS; also S3, Aurora)
+  --types T,T            resource types of the mix (default: EBS,RDS,DynamoDB,EFS; also S3, Aurora,
+                         FSx: Lustre, Windows File Server and ONTAP in turn, for a workload with recovery.fsx)
   --throttle R           probability 0-1 that any AWS call is throttled (default: 0)
   --fail-restores K      K restore jobs end FAILED
   --lost-events K        K restore-completed events are never delivered
@@ -111,7 +112,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--types': {
         const v = next();
         const types = (v ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-        const known = ['EBS', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3'];
+        const known = ['EBS', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3', 'FSx'];
         const bad = types.filter((t) => !known.includes(t));
         if (types.length === 0 || bad.length > 0) throw new UsageError(`--types takes a comma-separated list of ${known.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
         o.types = types as ResourceType[];

@@ -34,7 +34,7 @@ export interface KmsKeyRule {
 
 /**
  * The decision table: resource type → restore metadata keys naming a KMS key → what applies when the
- * key is not a key ARN of the DR account in the recovery Region. Resource types not listed (EC2, FSx)
+ * key is not a key ARN of the DR account in the recovery Region. Resource types not listed (EC2)
  * are left as they are.
  *
  * Sources:
@@ -63,6 +63,10 @@ export const KMS_KEY_RULES: Readonly<Partial<Record<SupportedResourceType, KmsKe
   EBS: { metadataKeys: ['kmsKeyId'], fallback: 'recovery-point-key', instead: "the restored volume keeps the recovery point's key (the DR restore vault's customer managed key)" },
   RDS: { metadataKeys: ['KmsKeyId'], fallback: 'recovery-point-key', instead: "the restored DB instance keeps the recovery point's key (the DR restore vault's customer managed key)" },
   Aurora: { metadataKeys: ['KmsKeyId'], fallback: 'recovery-point-key', instead: "the restored DB cluster keeps the recovery point's key (the DR restore vault's customer managed key)" },
+  // FSx backups are not fully managed by AWS Backup either: the copy in the DR vault carries its key
+  // (CreateFileSystemFromBackup: "If a KmsKeyId isn't specified, the ... backup's key is used";
+  // https://docs.aws.amazon.com/fsx/latest/APIReference/API_CreateFileSystemFromBackup.html).
+  FSx: { metadataKeys: ['KmsKeyId'], fallback: 'recovery-point-key', instead: "the restored file system keeps the recovery point's key (the DR restore vault's customer managed key)" },
   EFS: { metadataKeys: ['KmsKeyId'], fallback: 'service-default', instead: "Encrypted stays true: the DR account's default key for Amazon EFS (aws/elasticfilesystem) applies" },
   S3: {
     metadataKeys: ['KMSKey'],

@@ -606,6 +606,7 @@ describe('KMS keys of the restore metadata', () => {
       EBS: [['kmsKeyId'], 'recovery-point-key'],
       RDS: [['KmsKeyId'], 'recovery-point-key'],
       Aurora: [['KmsKeyId'], 'recovery-point-key'],
+      FSx: [['KmsKeyId'], 'recovery-point-key'],
       EFS: [['KmsKeyId'], 'service-default'],
       S3: [['KMSKey'], 'service-default'],
       DynamoDB: [['kmsMasterKeyArn'], 'aws-owned-key'],

@@ -1,0 +1,37 @@
+import { runRehearsal } from '../../rehearsal/machine';
+import { fsxInput, FSX_DIRECTORY_ID, FSX_SVM_ID } from '../helpers/fsx';
+import { synthEstate } from '../helpers/synth';
+import { dropStatement, mutatedSynthDir } from '../helpers/synth-mutations';
+
+/**
+ * FSx in the rehearsal: Lustre and Windows File Server file systems and an ONTAP volume restored from
+ * the DR vault into the landing zone (the directory, the SVM, the file-system security group), found by
+ * DescribeRestoredFileSystems and mounted (Lustre, NFS) or checked on SMB 445 (Windows) by the connect
+ * runbook, every call authorized; the source account's key in FSx restore metadata is dropped.
+ */
+const config = fsxInput({ windowsDirectoryId: FSX_DIRECTORY_ID, ontapStorageVirtualMachineId: FSX_SVM_ID });
+const synthDir = synthEstate(config);
+const scenario = { config, types: ['EBS', 'FSx'] as const, resources: 6, seed: 1 };
+
+describe('FSx recovery, rehearsed', () => {
+  it('restores Lustre, Windows File Server and an ONTAP volume, and the runbook mounts or reaches each', async () => {
+    const r = await runRehearsal({ ...scenario, types: [...scenario.types], synthDir });
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(r.recovered).toBe(true);
+    expect([...r.model.fsx.values()].map((f) => [f.type, f.lifecycle]).sort()).toEqual([['LUSTRE', 'AVAILABLE'], ['ONTAP', 'AVAILABLE'], ['WINDOWS', 'AVAILABLE']]);
+    const runbook = [...r.model.automations.values()][0];
+    expect(runbook.status).toBe('Success');
+    expect(JSON.parse(runbook.parameters.FsxFileSystems[0]).map((e: string) => e.split('|')[0]).sort()).toEqual(['LUSTRE', 'ONTAP', 'WINDOWS']);
+    // The restore role used the DR vault's key through FSx (grants), never the workload account's key.
+    const kms = r.model.authorizer.evaluations.filter((e) => e.request.action.startsWith('kms:') && e.request.viaService?.startsWith('fsx.'));
+    expect(kms.length).toBeGreaterThan(0);
+    for (const e of kms) expect(e.request.resource).toContain(':222222222222:key/RestoreVaultKey');
+  });
+
+  it('an orchestrator without fsx:Describe* cannot find the restored file systems: the recovery fails naming the call', async () => {
+    const dir = mutatedSynthDir(synthDir, { stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('DescribeRestoredFileSystems') });
+    const r = await runRehearsal({ ...scenario, types: [...scenario.types], synthDir: dir });
+    expect(r.recovered).toBe(false);
+    expect(r.checks.find((c) => c.name === 'every AWS call authorized')?.detail).toMatch(/principal=\S+acme-recovery-orchestrator action=fsx:Describe(FileSystems|Volumes|StorageVirtualMachines) resource=\*: no identity-based policy allows the action/);
+  });
+});
