@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { Lazy } from 'cdktf';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment';
-import { renderPolicy, serviceTrustPolicy, type PolicyDocument } from './policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { partitionOf } from '../config/regions';
 
 export type BackupRolePurpose = 'backup' | 'restore';
@@ -24,11 +26,13 @@ const MANAGED_POLICIES: Record<BackupRolePurpose, string[]> = {
  * IAM role assumed by AWS Backup, trusted only for this account (`aws:SourceAccount`), with the AWS
  * managed policies for the purposes it serves.
  */
-export class BackupServiceRole extends Construct {
+export class BackupServiceRole extends Construct implements Grantable {
   readonly role: IamRole;
   readonly roleArn: string;
   readonly trustPolicy: PolicyDocument;
   readonly managedPolicyArns: string[];
+  /** Statements granted by other constructs (`grant*`), in an inline policy created with the first. */
+  private grants?: PolicyDocument;
 
   constructor(scope: Construct, id: string, props: BackupServiceRoleProps) {
     super(scope, id);
@@ -46,5 +50,15 @@ export class BackupServiceRole extends Construct {
       new IamRolePolicyAttachment(this, arn.split('/').pop()!, { role: this.role.name, policyArn: arn });
     }
     this.roleArn = this.role.arn;
+  }
+
+  /** Adds a statement to the role's inline `grants` policy (created on the first grant only). */
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    if (!this.grants) {
+      this.grants = policyDocument(statement);
+      new IamRolePolicy(this, 'Grants', { role: this.role.name, name: 'grants', policy: Lazy.stringValue({ produce: () => renderPolicy(this.grants!) }) });
+    } else {
+      this.grants = policyDocument(...this.grants.Statement, statement);
+    }
   }
 }

@@ -24,7 +24,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { policyDocument, renderPolicy, serviceTrustPolicy } from './policy-document';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable } from './policy-document';
 import { partitionOf } from '../config/regions';
 import { acknowledgePolicy } from '../policy/pack';
 
@@ -126,6 +126,9 @@ export class RecoveryLandingZone extends Construct {
   /** The security group of restored FSx file systems (with `fileSystems` only). */
   readonly fileSystemSecurityGroup?: SecurityGroup;
   readonly instanceRole: IamRole;
+  /** Instance profile of the servers, and of EC2 instances AWS Backup restores. */
+  readonly instanceProfileName: string;
+  private readonly instanceRoleArn: string;
   /** Where RDS and Aurora restores are placed. */
   readonly dbSubnetGroupName: string;
   /** Where S3 recovery points are restored (versioned, private, KMS-encrypted). */
@@ -296,6 +299,8 @@ export class RecoveryLandingZone extends Construct {
     );
     new IamRolePolicyAttachment(this, 'InstanceSsmCore', { role: this.instanceRole.name, policyArn: `arn:${partition}:iam::aws:policy/AmazonSSMManagedInstanceCore` });
     const profile = new IamInstanceProfile(this, 'InstanceProfile', { name: name('instance'), role: this.instanceRole.name });
+    this.instanceProfileName = name('instance');
+    this.instanceRoleArn = `arn:${partitionOf(props.region)}:iam::${props.accountId}:role/${name('instance')}`;
 
     for (const server of [...props.servers].sort((a, b) => `${a.workload}/${a.role}`.localeCompare(`${b.workload}/${b.role}`))) {
       const id = `${server.workload}-${server.role}`;
@@ -342,5 +347,15 @@ export class RecoveryLandingZone extends Construct {
         }),
       );
     }
+  }
+
+  /**
+   * Lets `grantee` (AWS Backup's restore role) pass the servers' role to EC2: restoring an EC2 instance
+   * with an instance profile makes AWS Backup launch it with the restore role's credentials, which needs
+   * `iam:PassRole` on the profile's role (AWS Backup Developer Guide, "Restore an Amazon EC2 instance":
+   * https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html).
+   */
+  grantPassInstanceRole(grantee: Grantable): void {
+    grantee.addToPrincipalPolicy({ Sid: 'PassRecoveryInstanceRoleToEc2', Effect: 'Allow', Action: 'iam:PassRole', Resource: this.instanceRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
   }
 }

@@ -80,7 +80,7 @@ export function iamActionOf(service: string, action: string): string {
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
-export type ResourceType = 'EBS' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3' | 'FSx';
+export type ResourceType = 'EBS' | 'EC2' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3' | 'FSx';
 
 /** The FSx file system types the recovery restores and the connect runbook mounts (or checks). */
 export type FsxType = 'WINDOWS' | 'LUSTRE' | 'ONTAP';
@@ -126,6 +126,8 @@ export interface ModelEstate {
   readonly securityGroupIds: readonly string[];
   /** The workload's `recovery.fsx`: the directory Windows file systems join, the SVM ONTAP volumes go into. */
   readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
+  /** The landing zone's instance profile and its role: restored EC2 instances launch with it. */
+  readonly instanceProfile?: { readonly name: string; readonly roleArn: string };
   /** Customer managed keys of the vaults (ARNs as synthesized): recovery points and copies carry them. */
   readonly vaultKeys: { readonly central?: string; readonly restoreVault: string };
   /** Topic ARN → its KMS key. */
@@ -199,7 +201,7 @@ export const DEFAULT_TIMINGS: ModelTimings = {
   mountTargetSeconds: 90,
 };
 
-const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15, FSx: 40 };
+const RESTORE_MINUTES: Record<ResourceType, number> = { EBS: 12, EC2: 15, RDS: 35, Aurora: 45, DynamoDB: 20, EFS: 25, S3: 15, FSx: 40 };
 
 export interface ModelOptions {
   readonly clock: VirtualClock;
@@ -733,6 +735,7 @@ export class DrAccount {
   private recoveryPointArn(type: ResourceType, accountId: string): string {
     const r = this.estate.region;
     if (type === 'FSx') return `arn:aws:fsx:${r}:${accountId}:backup/backup-0${this.hexId('fsx-backup', 16)}`;
+    if (type === 'EC2') return `arn:aws:ec2:${r}::image/ami-0${this.hexId('ami', 16)}`;
     if (type === 'EBS') return `arn:aws:ec2:${r}::snapshot/snap-${this.hexId('snap', 17)}`;
     if (type === 'RDS') return `arn:aws:rds:${r}:${accountId}:snapshot:awsbackup:job-${this.uuid('rds').toLowerCase()}`;
     if (type === 'Aurora') return `arn:aws:rds:${r}:${accountId}:cluster-snapshot:awsbackup:job-${this.uuid('aurora').toLowerCase()}`;
@@ -775,6 +778,8 @@ export class DrAccount {
         return { DestinationBucketName: name, NewBucket: 'false', Encrypted: 'true' };
       case 'FSx':
         return this.fsxMetadataOf(resource, sourceKey);
+      case 'EC2':
+        return { InstanceType: 'm7g.large', SubnetId: 'subnet-0aaaaaaaaaaaaaaa1', SecurityGroupIds: '["sg-0aaaaaaaaaaaaaaa1"]', IamInstanceProfileName: `${this.estate.workload}-app`, RequireIMDSv2: 'true' };
     }
   }
 
@@ -837,7 +842,15 @@ export class DrAccount {
     if (service === 'backup' && action === 'startRestoreJob') {
       const point = this.recoveryPoints.get(input.RecoveryPointArn);
       if (!point) return [];
-      return restoreJobRequests({ type: point.resourceType, region: e.region, account: e.drAccountId, restoreRoleArn: String(input.IamRoleArn), pointKey: point.keyArn, targetKey: targetKeyOf(point.resourceType, input.Metadata ?? {}) });
+      const profile = point.resourceType === 'EC2' ? input.Metadata?.IamInstanceProfileName : undefined;
+      return [
+        ...restoreJobRequests({ type: point.resourceType, region: e.region, account: e.drAccountId, restoreRoleArn: String(input.IamRoleArn), pointKey: point.keyArn, targetKey: targetKeyOf(point.resourceType, input.Metadata ?? {}) }),
+        // AWS Backup launches the instance as the restore role, passing the profile's role to EC2
+        // (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html).
+        ...(profile && e.instanceProfile && profile === e.instanceProfile.name
+          ? [{ principal: String(input.IamRoleArn), request: { action: 'iam:PassRole', resource: e.instanceProfile.roleArn, passedToService: 'ec2.amazonaws.com', onBehalfOf: 'backup:StartRestoreJob (EC2)' } }]
+          : []),
+      ];
     }
     if (service === 'backup' && action === 'startCopyJob') {
       const point = this.recoveryPoints.get(input.RecoveryPointArn);
@@ -1093,6 +1106,15 @@ export class DrAccount {
         return `arn:aws:s3:::${m.DestinationBucketName}`;
       case 'FSx':
         return this.createFsx(job);
+      case 'EC2': {
+        const id = `i-0${this.hexId('i', 16)}`;
+        const subnet = e.subnets.find((sn) => sn.id === m.SubnetId);
+        // AWS Backup tags what it restores with the source resource (its restore role may CreateTags
+        // aws:backup:source-resource on instances: AWSBackupServiceRolePolicyForRestores).
+        const tags = { ...(job.copyTags ? job.point.tags : {}), 'aws:backup:source-resource': job.point.resourceArn.split('/').pop() as string };
+        this.instances.set(id, { id, az: subnet?.availabilityZone ?? 'unknown', subnetId: m.SubnetId, group: '', tags, launchTime: this.clock.now(), state: 'running', ssmOnline: false, ssmRegistered: false, devices: new Map() });
+        return `arn:aws:ec2:${e.region}:${e.drAccountId}:instance/${id}`;
+      }
     }
   }
 
@@ -1127,7 +1149,8 @@ export class DrAccount {
   /** Validates StartRestoreJob metadata as AWS Backup and the restored service would. */
   private checkRestoreMetadata(type: ResourceType, m: Record<string, string>): void {
     const invalid = (message: string) => new ModelError('backup', 'InvalidParameterValueException', message);
-    const zones = new Set(this.estate.subnets.map((s) => s.availabilityZone));
+    const e = this.estate;
+    const zones = new Set(e.subnets.map((s) => s.availabilityZone));
     switch (type) {
       case 'EBS':
         if (!m.availabilityZone) throw invalid('EBS restore metadata needs availabilityZone');
@@ -1161,6 +1184,14 @@ export class DrAccount {
       case 'FSx':
         this.checkFsxMetadata(m, invalid);
         break;
+      case 'EC2': {
+        // What RunInstances, launched by AWS Backup, would reject.
+        if (!e.subnets.some((sn) => sn.id === m.SubnetId)) throw invalid(`EC2 SubnetId ${m.SubnetId ?? '(none)'} is not a subnet of the landing zone`);
+        const groups = m.SecurityGroupIds ? (JSON.parse(m.SecurityGroupIds) as string[]) : [];
+        if (groups.some((g) => !e.securityGroupIds.includes(g))) throw invalid(`EC2 SecurityGroupIds ${m.SecurityGroupIds} are not security groups of the landing zone`);
+        if (m.IamInstanceProfileName && m.IamInstanceProfileName !== e.instanceProfile?.name) throw invalid(`Invalid IAM Instance Profile name ${m.IamInstanceProfileName}: the DR account has no such instance profile`);
+        break;
+      }
     }
   }
 
@@ -1928,6 +1959,7 @@ export class DrAccount {
 /** Restore metadata keys naming the key a restored resource is encrypted with, per type. */
 const TARGET_KEY_METADATA: Record<ResourceType, readonly string[]> = {
   FSx: ['KmsKeyId'],
+  EC2: [],
   EBS: ['kmsKeyId'],
   RDS: ['KmsKeyId'],
   Aurora: ['KmsKeyId'],

@@ -42,7 +42,7 @@ export function ebsKeyUse(key: KeyRef | undefined, region: string, onBehalfOf: s
 }
 
 /** The service through which a restore of `type` uses its keys (`kms:ViaService`). */
-const RESTORED_SERVICE: Record<ResourceType, string> = { EBS: 'ec2', RDS: 'rds', Aurora: 'rds', DynamoDB: 'dynamodb', EFS: 'elasticfilesystem', S3: 's3', FSx: 'fsx' };
+const RESTORED_SERVICE: Record<ResourceType, string> = { EBS: 'ec2', EC2: 'ec2', RDS: 'rds', Aurora: 'rds', DynamoDB: 'dynamodb', EFS: 'elasticfilesystem', S3: 's3', FSx: 'fsx' };
 
 /**
  * Amazon FSx uses a customer managed key through grants it creates with the caller's credentials

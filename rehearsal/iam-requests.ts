@@ -46,7 +46,7 @@ const arn = (l: RequestLookup, service: string, account: string, resource: strin
  */
 function pointResource(pointArn: string, l: RequestLookup): IamRequest {
   const vault = l.vaultOfPoint(pointArn);
-  const snapshot = /^arn:aws[a-z-]*:(?:ec2:([^:]*)::snapshot\/(snap-[0-9a-f]+)|fsx:([^:]*):\d{12}:backup\/(backup-[0-9a-f]+))$/.exec(pointArn);
+  const snapshot = /^arn:aws[a-z-]*:(?:ec2:([^:]*)::(?:snapshot|image)\/((?:snap|ami)-[0-9a-f]+)|fsx:([^:]*):\d{12}:backup\/(backup-[0-9a-f]+))$/.exec(pointArn);
   const vaultAccount = vault?.split(':')[4] ?? '';
   const resource = snapshot ? `arn:aws:backup:${snapshot[1] ?? snapshot[3]}:${vaultAccount}:recovery-point:${snapshot[2] ?? snapshot[4]}` : pointArn;
   return { action: '', resource, ...(vault ? { policyResource: vault } : {}) };

@@ -286,6 +286,11 @@ function populate(model: DrAccount, config: EstateConfig, workloadName: string, 
       case 'S3':
         resource = { resourceArn: `arn:aws:s3:::${workloadName}-assets-${n}-${account}`, resourceType: 'S3', label: `bucket ${workloadName}-assets-${n}` };
         break;
+      case 'EC2': {
+        const id = `i-0${hex(random, 16)}`;
+        resource = { resourceArn: `arn:aws:ec2:${region}:${account}:instance/${id}`, resourceType: 'EC2', label: `instance ${id}` };
+        break;
+      }
       case 'FSx': {
         // Windows File Server, Lustre, ONTAP volumes in turn.
         const fsxType = (['LUSTRE', 'WINDOWS', 'ONTAP'] as const)[(n - 1) % 3];
@@ -329,6 +334,15 @@ function topicKeysOf(synthesized: SynthesizedRecovery): Record<string, string> {
     if (key) out[topic.arn as string] = key;
   }
   return out;
+}
+
+/** The landing zone's instance profile (`aws_iam_instance_profile`) and its role's ARN. */
+function instanceProfileOf(synthesized: SynthesizedRecovery): { instanceProfile?: { name: string; roleArn: string } } {
+  const { policies } = synthesized;
+  const profile = policies.resources.find((r) => r.type === 'aws_iam_instance_profile' && r.stack === 'dr');
+  const name = profile ? policies.resolvedAttribute(profile, 'name') : undefined;
+  const role = profile ? policies.resolvedAttribute(profile, 'role') : undefined;
+  return profile && name && role ? { instanceProfile: { name, roleArn: `arn:aws:iam::${profile.account}:role/${role}` } } : {};
 }
 
 /** Bucket name → the KMS key of its default encryption (`aws_s3_bucket_server_side_encryption_configuration`). */
@@ -455,6 +469,7 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
       subnets: synthesized.subnets,
       securityGroupIds: synthesized.securityGroupIds,
       ...(workload.recovery.fsx ? { fsx: workload.recovery.fsx } : {}),
+      ...instanceProfileOf(synthesized),
       vaultKeys: vaultKeysOf(synthesized, config),
       topicKeys: topicKeysOf(synthesized),
       bucketKeys: bucketKeysOf(synthesized),

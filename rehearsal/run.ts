@@ -112,7 +112,7 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--types': {
         const v = next();
         const types = (v ?? '').split(',').map((t) => t.trim()).filter(Boolean);
-        const known = ['EBS', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3', 'FSx'];
+        const known = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3', 'FSx'];
         const bad = types.filter((t) => !known.includes(t));
         if (types.length === 0 || bad.length > 0) throw new UsageError(`--types takes a comma-separated list of ${known.join(', ')}${bad.length ? `; unknown: ${bad.join(', ')}` : ''}`);
         o.types = types as ResourceType[];

@@ -454,7 +454,10 @@ export class PolicyModel implements ModelData {
     if (service === 'backup' && isRecoveryPointArn(req.resourceArn) && !req.policyResourceArn) {
       throw new Error(`${req.action} on ${req.resourceArn}: pass policyResourceArn (the vault holding the recovery point), whose access policy governs it`);
     }
-    const resourcePolicy = governing === '*' ? undefined : this.resourcePolicyOf(governing);
+    // A role's trust policy governs assuming it (sts:AssumeRole*), nothing else: iam:PassRole and the
+    // other IAM actions on a role are decided by identity policies alone.
+    const candidate = governing === '*' ? undefined : this.resourcePolicyOf(governing);
+    const resourcePolicy = candidate && candidate.id.endsWith('.assume_role_policy') && service !== 'sts' ? undefined : candidate;
     if (!resourcePolicy && !req.allowUnknownResource && this.estateAccounts.has(resourceAccount) && expectsResourcePolicy(service, governing)) {
       const prefix = governing.split(':').slice(0, 3).join(':');
       const known = this.resources.filter((r) => r.arn?.startsWith(`${prefix}:`)).map((r) => r.arn);

@@ -186,6 +186,7 @@ export class DrStack extends AccountStack {
       `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
       `arn:${partition}:fsx:${region}:${account}:backup/*`,
     ];
+    const restoresEc2 = config.workloads.some((w) => w.backup.resourceTypes.includes('EC2'));
     const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => `arn:${partition}:autoscaling:${region}:${dr.id}:autoScalingGroup:*:autoScalingGroupName/${config.name}-${w.name}-${sv.role}`));
     const taggedDr = { Null: { 'aws:ResourceTag/dr:server': 'false' } };
     const recoveryFunction = (id: string, name: string, description: string, policyStatements: PolicyStatement[], environment?: Record<string, string>) =>
@@ -241,6 +242,19 @@ export class DrStack extends AccountStack {
         // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
         { Sid: 'DeleteMountTargetInterfaces', Effect: 'Allow', Action: 'ec2:DeleteNetworkInterface', Resource: `arn:${partition}:ec2:${region}:${dr.id}:network-interface/*` },
         { Sid: 'DeleteRestoredDrServersAndVolumes', Effect: 'Allow', Action: ['ec2:DeleteVolume', 'ec2:DetachVolume', 'ec2:TerminateInstances'], Resource: [`arn:${partition}:ec2:${region}:${dr.id}:instance/*`, `arn:${partition}:ec2:${region}:${dr.id}:volume/*`], Condition: taggedDr },
+        // EC2 instances AWS Backup restored: tagged aws:backup:source-resource by AWS Backup (its restore
+        // role's managed policy, EC2CreateTagsScopedPermissions) and dr:workload by the copied source tags.
+        ...(restoresEc2
+          ? [
+              {
+                Sid: 'TerminateRestoredInstances',
+                Effect: 'Allow' as const,
+                Action: 'ec2:TerminateInstances',
+                Resource: `arn:${partition}:ec2:${region}:${dr.id}:instance/*`,
+                Condition: { Null: { 'aws:ResourceTag/aws:backup:source-resource': 'false', 'aws:ResourceTag/dr:workload': 'false' } },
+              },
+            ]
+          : []),
         {
           Sid: 'DeleteRestoredDatabasesTablesFileSystems',
           Effect: 'Allow',
@@ -266,6 +280,8 @@ export class DrStack extends AccountStack {
       ? new TerraformCloudConnection(this, 'TerraformCloudConnection', { name: `${config.name}-terraform-cloud`, hostname: config.terraformCloud?.hostname ?? 'app.terraform.io' })
       : undefined;
     const fnArn = (f: BundledFunction) => f.functionArn;
+    // AWS Backup launches a restored EC2 instance with the servers' instance profile, as the restore role.
+    if (this.landingZone && restoresEc2) this.landingZone.grantPassInstanceRole(this.restoreRole);
     this.recovery = new RecoveryStateMachine(this, 'Recovery', {
       stateMachineName: `${config.name}-recovery`,
       roleName: `${config.name}-recovery-orchestrator`,
@@ -316,6 +332,8 @@ export class DrStack extends AccountStack {
           subnetIds: this.landingZone ? this.landingZone.subnets.map((sn) => sn.id) : [],
           securityGroupIds: this.landingZone ? [this.landingZone.serverSecurityGroup.id] : [],
           ...(this.landingZone ? { dbSubnetGroupName: this.landingZone.dbSubnetGroupName, recoveryBucketName: this.landingZone.recoveryBucketName } : {}),
+          // Only with EC2 among a workload's types: restored instances get the servers' profile.
+          ...(this.landingZone && restoresEc2 ? { instanceProfileName: this.landingZone.instanceProfileName } : {}),
           ...(this.landingZone?.fileSystemSecurityGroup ? { fileSystemSecurityGroupIds: [this.landingZone.fileSystemSecurityGroup.id] } : {}),
         },
         pollSeconds: config.recovery.stateMachine.pollSeconds,

@@ -8,11 +8,11 @@ import { exampleInput, synthEstate } from '../helpers/synth';
  * statement of its policy is needed by a request of some scenario of the estate (removing it denies
  * that request, which fails the scenario), or carries a stated reason in rehearsal/minimality.ts.
  */
-const ALL_TYPES = ['EBS', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3'] as const;
+const ALL_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3'] as const;
 const ESTATES: { kind: 'both' | 'locked' | 'airGapped'; scenarios: Partial<RehearsalOptions>[] }[] = [
   { kind: 'both', scenarios: [{ trigger: 'event' }, { mode: 'drill', resources: 12, types: ALL_TYPES }] },
   { kind: 'locked', scenarios: [{ slowCopy: true, trigger: 'event' }, { slowCopy: true, mode: 'drill', resources: 12, types: ALL_TYPES }] },
-  { kind: 'airGapped', scenarios: [{ resources: 12, types: ALL_TYPES, trigger: 'event' }, { mode: 'drill', resources: 6 }] },
+  { kind: 'airGapped', scenarios: [{ resources: 12, types: ALL_TYPES, trigger: 'event' }, { mode: 'drill', resources: 12, types: ALL_TYPES }] },
 ];
 const RECOVERY_ROLES = ['recovery-orchestrator', 'recovery-locate-recovery-points', 'recovery-prepare-restore', 'attach-restored-volume', 'recovery-report-recovery', 'recovery-cleanup-drill'];
 const isFunction = (role: string) => !/recovery-orchestrator$|central-copy-starter$/.test(role);

@@ -14,6 +14,8 @@ export { describeType } from '../input-values';
 export const SUPPORTED_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
 export type SupportedResourceType = (typeof SUPPORTED_RESOURCE_TYPES)[number];
 
+
+const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 export interface RestoreTarget {
   /** Availability Zones of the landing zone; the first is the fallback for EBS volumes. */
   readonly availabilityZones: readonly string[];
@@ -27,6 +29,8 @@ export interface RestoreTarget {
    * (SMB, Lustre and NFS from the servers). Empty: `securityGroupIds`.
    */
   readonly fileSystemSecurityGroupIds: readonly string[];
+  /** Instance profile of restored EC2 instances (the landing zone's); without it the source's is removed. */
+  readonly instanceProfileName?: string;
   /** AWS Managed Microsoft AD that restored FSx for Windows File Server file systems join (`workloads[].recovery.fsx.windowsDirectoryId`). */
   readonly windowsDirectoryId?: string;
   /** SVM that FSx for NetApp ONTAP volumes are restored into (`workloads[].recovery.fsx.ontapStorageVirtualMachineId`). */
@@ -108,6 +112,7 @@ function parseTarget(value: unknown): RestoreTarget {
   if (!isRecord(value)) throw new InvalidInputError('target', `must be an object, got ${describeType(value)}`);
   const dbSubnetGroupName = optionalString(value.dbSubnetGroupName, 'target.dbSubnetGroupName', DB_SUBNET_GROUP, 'a DB subnet group name');
   const recoveryBucketName = optionalString(value.recoveryBucketName, 'target.recoveryBucketName', BUCKET, 'an S3 bucket name');
+  const instanceProfileName = optionalString(value.instanceProfileName, 'target.instanceProfileName', INSTANCE_PROFILE_NAME, 'an instance profile name (1-128 of letters, digits and +=,.@_-)');
   const windowsDirectoryId = optionalString(value.windowsDirectoryId, 'target.windowsDirectoryId', DIRECTORY_ID, 'a directory ID such as "d-0123456789"');
   const ontapStorageVirtualMachineId = optionalString(value.ontapStorageVirtualMachineId, 'target.ontapStorageVirtualMachineId', STORAGE_VIRTUAL_MACHINE_ID, 'an SVM ID such as "svm-0123456789abcdef0"');
   return {
@@ -117,6 +122,7 @@ function parseTarget(value: unknown): RestoreTarget {
     fileSystemSecurityGroupIds: stringList(value.fileSystemSecurityGroupIds, 'target.fileSystemSecurityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
     ...(dbSubnetGroupName ? { dbSubnetGroupName } : {}),
     ...(recoveryBucketName ? { recoveryBucketName } : {}),
+    ...(instanceProfileName ? { instanceProfileName } : {}),
     ...(windowsDirectoryId ? { windowsDirectoryId } : {}),
     ...(ontapStorageVirtualMachineId ? { ontapStorageVirtualMachineId } : {}),
     nameSuffix: requiredString(value.nameSuffix, 'target.nameSuffix', NAME_SUFFIX, 'at most 16 of a-z, 0-9 and single inner "-"'),

@@ -240,6 +240,15 @@ function prepareEc2(d: Draft): void {
   d.metadata.SubnetId = target.subnetIds[0];
   setIdList(d, 'SecurityGroupIds', target.securityGroupIds, 'security groups (target.securityGroupIds)');
   delete d.metadata.NetworkInterfaces;
+  // The source instance's profile is the workload account's: the DR account has no such profile, and
+  // AWS Backup would pass its role with the restore role (https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html).
+  const sourceProfile = d.metadata.IamInstanceProfileName;
+  if (target.instanceProfileName) {
+    d.metadata.IamInstanceProfileName = target.instanceProfileName;
+  } else if (sourceProfile !== undefined) {
+    delete d.metadata.IamInstanceProfileName;
+    d.warnings.push(`no target.instanceProfileName: IamInstanceProfileName ${sourceProfile} of the original instance removed; the instance starts without a profile`);
+  }
 }
 
 function setDbSubnetGroup(d: Draft): void {

@@ -81,6 +81,8 @@ export interface RecoveryDefinitionProps {
     readonly recoveryBucketName?: string;
     /** Security group of restored FSx file systems (the landing zone's, when a workload backs up FSx). */
     readonly fileSystemSecurityGroupIds?: string[];
+    /** Instance profile of restored EC2 instances (the landing zone's; its role is passed by the restore role). */
+    readonly instanceProfileName?: string;
   };
   /** Seconds between two polls of a job. Default: 30. */
   readonly pollSeconds?: number;

@@ -217,6 +217,22 @@ describe('other resource types (exact metadata)', () => {
     });
   });
 
+  it("EC2: the landing zone's instance profile replaces the source account's", async () => {
+    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
+    restoreMetadata({ InstanceType: 'm7g.large', IamInstanceProfileName: 'shop-app' });
+    const result = await run(input('EC2', arn, BACKUP_RP, { target: { ...TARGET, instanceProfileName: 'acme-dr-instance' } }));
+    expect(result.metadata).toEqual({ IamInstanceProfileName: 'acme-dr-instance', InstanceType: 'm7g.large', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A });
+    expect(result.warnings).toEqual([]);
+  });
+
+  it("EC2 without a target instance profile: the source account's is removed with a warning", async () => {
+    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
+    restoreMetadata({ InstanceType: 'm7g.large', IamInstanceProfileName: 'shop-app' });
+    const result = await run(input('EC2', arn));
+    expect(result.metadata.IamInstanceProfileName).toBeUndefined();
+    expect(result.warnings).toEqual(['no target.instanceProfileName: IamInstanceProfileName shop-app of the original instance removed; the instance starts without a profile']);
+  });
+
   it('EC2 without target security groups: drops the original ones with a warning', async () => {
     restoreMetadata({ InstanceType: 'm7g.large', SecurityGroupIds: '["sg-0source000000001"]' });
     const result = await run(input('EC2', 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, securityGroupIds: [] } }));
