@@ -23,7 +23,7 @@ import { DEFAULT_TIMINGS, DrAccount, HttpTaskError, ModelError, shortArn, type B
 import { readRawConfig, synthesizeRecovery, type SynthesizedRecovery } from './estate';
 import { FunctionError, FunctionRunner } from './functions';
 import { AccessDeniedError, Authorizer } from './authorization';
-import { servicePublishes } from './service-publishers';
+import { serviceDeliveries } from './service-publishers';
 import { ExecutionAbortedError, StateMachine } from './interpreter';
 
 // ---------------------------------------------------------------------------------------------
@@ -490,9 +490,10 @@ export async function runRehearsal(options: RehearsalOptions = {}): Promise<Rehe
     });
   }
   noted = model;
-  // Alarms and rules publish to the encrypted on-call topic as services: their publishes are evaluated
-  // too (a denial is recorded and fails the "every AWS call authorized" check).
-  for (const publish of servicePublishes(synthesized.policies)) {
+  // What services deliver for the estate (alarms and rules to the encrypted topic, forwarders to the DR
+  // bus, dead-letter queues, encrypted log groups) is evaluated too: a denial is recorded and fails the
+  // "every AWS call authorized" check.
+  for (const publish of serviceDeliveries(synthesized.policies)) {
     await model.authorizer.authorize(`publish:${publish.source.replace(' ', ':')}`, publish.principal, publish.requests).catch(() => undefined);
   }
   const resources = populate(model, config, workload.name, options.resources ?? 6, options.types ?? DEFAULT_TYPES, options.slowCopy ?? false, random);

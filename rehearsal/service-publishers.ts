@@ -1,19 +1,30 @@
 /**
- * The AWS services that publish to the estate's encrypted topics on its behalf: CloudWatch alarms
- * (alarm actions) and EventBridge rules (targets). Each publish is `sns:Publish` by the service
- * principal under the topic policy, and `kms:GenerateDataKey*` and `kms:Decrypt` on the topic's key
- * under the key policy, with `aws:SourceAccount` and `aws:SourceArn` of the alarm or rule (SNS
- * Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
- * topics": https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
- * Read from the synthesized output, like every other policy of the rehearsal.
+ * What AWS services deliver on the estate's behalf, read from every stack of the synthesized output:
+ *
+ * - CloudWatch alarms and EventBridge rules publishing to a KMS-encrypted topic: `sns:Publish` by the
+ *   service principal under the topic policy, and `kms:GenerateDataKey*`/`kms:Decrypt` on the topic's
+ *   key under the key policy, with `aws:SourceAccount`/`aws:SourceArn` of the alarm or rule (SNS
+ *   Developer Guide, "Enable compatibility between event sources from AWS services and encrypted
+ *   topics": https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#compatibility-with-aws-services).
+ * - EventBridge targets with a role (the forwarders to the DR bus, the recovery trigger): EventBridge
+ *   assumes the role (its trust policy, `aws:SourceArn` of the rule), which calls the target
+ *   (`events:PutEvents` under the receiving bus's policy across accounts, `states:StartExecution`)
+ *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
+ * - EventBridge dead-letter queues: `sqs:SendMessage` by `events.amazonaws.com` under the queue policy,
+ *   with the rule as `aws:SourceArn` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
+ *
+ * Not here: CloudWatch Logs using a log group's key. Its key policy statement is conditioned on
+ * `kms:EncryptionContext:aws:logs:arn`, a context key the evaluator drops for KMS actions (it would
+ * report every log group denied); it is not evaluated (docs/authorization.md, "Not yet modelled").
  */
 import type { IamRequest } from './authorization';
 import type { ModelResource, PolicyModel } from '../simulation/policy-model';
 
 export interface ServicePublish {
-  /** `alarm <name>` or `rule <name>`. */
+  /** `alarm <name>`, `rule <name>`, `log-group <name>`. */
   readonly source: string;
-  readonly principal: 'cloudwatch.amazonaws.com' | 'events.amazonaws.com';
+  /** A service principal, or the role a service acts with. */
+  readonly principal: string;
   readonly requests: IamRequest[];
 }
 
@@ -49,6 +60,28 @@ export function servicePublishes(policies: PolicyModel): ServicePublish[] {
     const bus = resolve(target, String(target.attributes.event_bus_name ?? 'default'));
     const ruleArn = `arn:${target.partition}:events:${target.region}:${target.account}:rule/${bus === 'default' ? '' : `${bus}/`}${rule}`;
     out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: publish(arn, key, target.account, ruleArn, `EventBridge target (${rule})`) });
+  }
+  return out;
+}
+
+/** Everything of the module's summary: encrypted topics, targets with roles, dead-letter queues. */
+export function serviceDeliveries(policies: PolicyModel): ServicePublish[] {
+  const out = servicePublishes(policies);
+  const resolve = (r: ModelResource, v: string) => policies.resolvedAttribute({ ...r, attributes: { v } }, 'v') ?? v;
+  for (const target of policies.resources.filter((r) => r.type === 'aws_cloudwatch_event_target')) {
+    const rule = resolve(target, String(target.attributes.rule ?? ''));
+    const bus = resolve(target, String(target.attributes.event_bus_name ?? 'default'));
+    const ruleArn = `arn:${target.partition}:events:${target.region}:${target.account}:rule/${bus === 'default' ? '' : `${bus}/`}${rule}`;
+    const arn = resolve(target, String(target.attributes.arn ?? ''));
+    const onBehalfOf = `EventBridge target (${rule})`;
+    const role = target.attributes.role_arn ? resolve(target, String(target.attributes.role_arn)) : undefined;
+    if (role) {
+      out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sts:AssumeRole', resource: role, sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf }] });
+      const action = /:event-bus\//.test(arn) ? 'events:PutEvents' : /:stateMachine:/.test(arn) ? 'states:StartExecution' : undefined;
+      if (action) out.push({ source: `rule ${rule}`, principal: role, requests: [{ action, resource: arn, onBehalfOf }] });
+    }
+    const dlq = (target.attributes.dead_letter_config as { arn?: string } | undefined)?.arn;
+    if (dlq) out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sqs:SendMessage', resource: resolve(target, dlq), sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf: `EventBridge dead-letter queue (${rule})` }] });
   }
   return out;
 }

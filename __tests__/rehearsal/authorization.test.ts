@@ -114,6 +114,16 @@ const MUTATIONS: Mutation[] = [
   { name: 'prepare function cannot read restore metadata', stack: 'dr', type: 'aws_iam_role_policy', resource: 'PrepareRestore_Policy', attribute: 'policy', edit: dropStatement('ReadRestoreMetadata'), denied: { action: 'backup:GetRecoveryPointRestoreMetadata', principal: /prepare-restore$/ } },
   { name: 'on-call key policy without its publishing services', stack: 'dr', type: 'aws_kms_key', resource: 'EventBus_OnCall_Key', attribute: 'policy', edit: dropStatement('PublishersOfThisAccountEncrypt'), denied: { action: 'kms:GenerateDataKey', principal: /^cloudwatch\.amazonaws\.com$/ } },
   { name: 'on-call topic policy without the estate alarms', stack: 'dr', type: 'aws_sns_topic_policy', resource: 'EventBus_OnCall_Policy', attribute: 'policy', edit: dropStatement('EstateAlarmsPublish'), denied: { action: 'sns:Publish', principal: /^cloudwatch\.amazonaws\.com$/ } },
+  {
+    name: 'DR bus policy without the estate forwarders',
+    stack: 'dr',
+    type: 'aws_cloudwatch_event_bus_policy',
+    resource: 'EventBus_Policy',
+    attribute: 'policy',
+    edit: dropStatement('EstateForwardersPutEvents'),
+    denied: { action: 'events:PutEvents', principal: /acme-event-forwarder$/ },
+  },
+  { name: 'DR bus dead-letter queue without the rules that may send to it', stack: 'dr', type: 'aws_sqs_queue_policy', resource: 'EventBus_DeadLetters_Policy', attribute: 'policy', edit: dropStatement('OnlyEstateRulesMaySendFailedEvents'), denied: { action: 'sqs:SendMessage', principal: /^events\.amazonaws\.com$/ } },
   { name: 'report function cannot encrypt for the on-call topic', stack: 'dr', type: 'aws_iam_role_policy', resource: 'ReportRecovery_Policy', attribute: 'policy', edit: dropStatement('EncryptForOnCallTopic'), denied: { action: 'kms:GenerateDataKey', principal: /report-recovery$/ } },
 ];
 
