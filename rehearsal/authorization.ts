@@ -11,6 +11,7 @@
  */
 import type { PolicyDocumentJson, PolicyModel, SimulationOutcome, SimulationRequest } from '../simulation/policy-model';
 import { AWS_MANAGED_POLICY_EXCERPTS } from '../simulation/aws-managed-policies';
+import { encryptionContextOf, withEncryptionContextDecided } from '../simulation/encryption-context';
 import { withRamShares } from '../simulation/ram-shares';
 import { ModelError } from './dr-account';
 
@@ -132,10 +133,18 @@ export class Authorizer {
     const key = JSON.stringify([principal, request]);
     let pending = this.cache.get(key);
     if (!pending) {
-      pending = this.policies.simulate(this.simulationRequest(principal, request));
+      pending = this.policiesFor(request).simulate(this.simulationRequest(principal, request));
       this.cache.set(key, pending);
     }
     return pending;
+  }
+
+  /** The policies with the key policy's encryption-context conditions decided for this request (see encryption-context.ts). */
+  private policiesFor(r: IamRequest): PolicyModel {
+    const context = encryptionContextOf(r.context);
+    if (Object.keys(context).length === 0 || !r.action.startsWith('kms:')) return this.policies;
+    const keyPolicy = this.policies.resourcePolicyOf(r.resource);
+    return keyPolicy ? this.policies.withPolicy(keyPolicy.id, (doc) => withEncryptionContextDecided(doc, context)) : this.policies;
   }
 
   private simulationRequest(principal: string, r: IamRequest): SimulationRequest {

@@ -12,10 +12,9 @@
  *   (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-cross-account.html).
  * - EventBridge dead-letter queues: `sqs:SendMessage` by `events.amazonaws.com` under the queue policy,
  *   with the rule as `aws:SourceArn` (https://docs.aws.amazon.com/eventbridge/latest/userguide/eb-rule-dlq.html).
- *
- * Not here: CloudWatch Logs using a log group's key. Its key policy statement is conditioned on
- * `kms:EncryptionContext:aws:logs:arn`, a context key the evaluator drops for KMS actions (it would
- * report every log group denied); it is not evaluated (docs/authorization.md, "Not yet modelled").
+ * - Log groups with a KMS key: CloudWatch Logs (`logs.<region>.amazonaws.com`) uses the key with the
+ *   log group's ARN as encryption context (https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html;
+ *   the context condition is decided by simulation/encryption-context.ts).
  */
 import type { IamRequest } from './authorization';
 import type { ModelResource, PolicyModel } from '../simulation/policy-model';
@@ -64,7 +63,7 @@ export function servicePublishes(policies: PolicyModel): ServicePublish[] {
   return out;
 }
 
-/** Everything of the module's summary: encrypted topics, targets with roles, dead-letter queues. */
+/** Everything of the module's summary: encrypted topics, targets with roles, dead-letter queues, log groups. */
 export function serviceDeliveries(policies: PolicyModel): ServicePublish[] {
   const out = servicePublishes(policies);
   const resolve = (r: ModelResource, v: string) => policies.resolvedAttribute({ ...r, attributes: { v } }, 'v') ?? v;
@@ -82,6 +81,14 @@ export function serviceDeliveries(policies: PolicyModel): ServicePublish[] {
     }
     const dlq = (target.attributes.dead_letter_config as { arn?: string } | undefined)?.arn;
     if (dlq) out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sqs:SendMessage', resource: resolve(target, dlq), sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf: `EventBridge dead-letter queue (${rule})` }] });
+  }
+  for (const group of policies.resources.filter((r) => r.type === 'aws_cloudwatch_log_group' && r.attributes.kms_key_id)) {
+    const name = policies.resolvedAttribute(group, 'name') ?? group.logicalName;
+    const key = policies.resolvedAttribute(group, 'kms_key_id');
+    if (!key || !/^arn:aws[a-z-]*:kms:/.test(key)) continue;
+    const context = { 'kms:EncryptionContext:aws:logs:arn': `arn:${group.partition}:logs:${group.region}:${group.account}:log-group:${name}` };
+    const via = `logs.${group.region}.amazonaws.com`;
+    out.push({ source: `log-group ${name}`, principal: via, requests: ['kms:GenerateDataKey', 'kms:Decrypt'].map((action) => ({ action, resource: key, context, onBehalfOf: `CloudWatch Logs (${name})` })) });
   }
   return out;
 }

@@ -124,6 +124,16 @@ const MUTATIONS: Mutation[] = [
     denied: { action: 'events:PutEvents', principal: /acme-event-forwarder$/ },
   },
   { name: 'DR bus dead-letter queue without the rules that may send to it', stack: 'dr', type: 'aws_sqs_queue_policy', resource: 'EventBus_DeadLetters_Policy', attribute: 'policy', edit: dropStatement('OnlyEstateRulesMaySendFailedEvents'), denied: { action: 'sqs:SendMessage', principal: /^events\.amazonaws\.com$/ } },
+  { name: 'functions key policy without CloudWatch Logs', stack: 'dr', type: 'aws_kms_key', resource: 'FunctionsKey', attribute: 'policy', edit: dropStatement('CloudWatchLogsOfThisAccount'), denied: { action: 'kms:GenerateDataKey', principal: /^logs\.ap-northeast-1\.amazonaws\.com$/ } },
+  {
+    name: 'functions key for the log groups of another account only (encryption context)',
+    stack: 'dr',
+    type: 'aws_kms_key',
+    resource: 'FunctionsKey',
+    attribute: 'policy',
+    edit: editStatement('CloudWatchLogsOfThisAccount', (s) => ({ ...s, Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:ap-northeast-1:999999999999:log-group:*' } } })),
+    denied: { action: 'kms:GenerateDataKey', principal: /^logs\.ap-northeast-1\.amazonaws\.com$/ },
+  },
   { name: 'report function cannot encrypt for the on-call topic', stack: 'dr', type: 'aws_iam_role_policy', resource: 'ReportRecovery_Policy', attribute: 'policy', edit: dropStatement('EncryptForOnCallTopic'), denied: { action: 'kms:GenerateDataKey', principal: /report-recovery$/ } },
 ];
 
