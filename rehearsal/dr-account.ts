@@ -359,7 +359,9 @@ interface FsxResource {
   readonly junctionPath?: string;
   readonly subnetIds: readonly string[];
   readonly securityGroupIds: readonly string[];
-  lifecycle: 'CREATING' | 'AVAILABLE';
+  /** As AWS Backup tags what it restores (`aws:backup:source-resource`). */
+  readonly tags: Record<string, string>;
+  lifecycle: 'CREATING' | 'AVAILABLE' | 'DELETING';
 }
 
 interface Automation {
@@ -881,6 +883,12 @@ export class DrAccount {
       bucketAccount: (name) => this.authorizer.policies.resources.find((r) => r.type === 'aws_s3_bucket' && r.arn === `arn:aws:s3:::${name}`)?.account ?? e.drAccountId,
       restoreTestingPlanArn: (name, account) => this.restoreTestingPlanArn(name, account),
       defaultAutomationRole: (documentName) => (documentName === e.connectDocumentName ? e.connectRunbookRoleArn : undefined),
+      fsxArn: (id) => {
+        const r = this.fsx.get(id);
+        if (!r) return undefined;
+        return r.type === 'ONTAP' ? `arn:aws:fsx:${e.region}:${e.drAccountId}:volume/${this.ontapFileSystemOf(e.fsx?.ontapStorageVirtualMachineId ?? '')}/${id}` : `arn:aws:fsx:${e.region}:${e.drAccountId}:file-system/${id}`;
+      },
+      fsxTags: (id) => this.fsx.get(id)?.tags ?? {},
       fileSystemOfMountTarget: (id) => [...this.fileSystems.values()].find((f) => f.mountTargets.some((m) => m.id === id))?.id,
     };
   }
@@ -1126,13 +1134,13 @@ export class DrAccount {
       const config = JSON.parse(m.OntapConfiguration) as Record<string, string>;
       const id = `fsvol-0${this.hexId('fsvol', 16)}`;
       const svm = config.storageVirtualMachineId ?? config.StorageVirtualMachineId;
-      this.fsx.set(id, { id, type: 'ONTAP', restoreJobId: job.id, dnsName: `${svm}.${this.ontapFileSystemOf(svm)}.fsx.${e.region}.amazonaws.com`, junctionPath: config.junctionPath ?? config.JunctionPath, subnetIds: [], securityGroupIds: [], lifecycle: 'AVAILABLE' });
+      this.fsx.set(id, { id, type: 'ONTAP', restoreJobId: job.id, tags: { 'aws:backup:source-resource': job.point.resourceArn.split('/').pop() as string }, dnsName: `${svm}.${this.ontapFileSystemOf(svm)}.fsx.${e.region}.amazonaws.com`, junctionPath: config.junctionPath ?? config.JunctionPath, subnetIds: [], securityGroupIds: [], lifecycle: 'AVAILABLE' });
       return `arn:aws:fsx:${e.region}:${e.drAccountId}:volume/${this.ontapFileSystemOf(svm)}/${id}`;
     }
     const id = `fs-0${this.hexId('fsx', 16)}`;
     const type: FsxType = m.FileSystemType === 'WINDOWS' ? 'WINDOWS' : 'LUSTRE';
     const dnsName = type === 'WINDOWS' ? `amznfsx${id.slice(-8)}.corp.example.com` : `${id}.fsx.${e.region}.amazonaws.com`;
-    const resource: FsxResource = { id, type, restoreJobId: job.id, dnsName, ...(type === 'LUSTRE' ? { mountName: id.slice(-8) } : {}), subnetIds: list(m.SubnetIds), securityGroupIds: list(m.SecurityGroupIds), lifecycle: 'CREATING' };
+    const resource: FsxResource = { id, type, restoreJobId: job.id, tags: { 'aws:backup:source-resource': job.point.resourceArn.split('/').pop() as string }, dnsName, ...(type === 'LUSTRE' ? { mountName: id.slice(-8) } : {}), subnetIds: list(m.SubnetIds), securityGroupIds: list(m.SecurityGroupIds), lifecycle: 'CREATING' };
     this.fsx.set(id, resource);
     this.clock.after(5 * 60_000, () => {
       resource.lifecycle = 'AVAILABLE';
@@ -1824,6 +1832,22 @@ export class DrAccount {
     h['fsx:describeVolumes'] = (input) => ({
       Volumes: ((input.VolumeIds ?? []) as string[]).map((id) => fsxOf(id, 'volume')).map((r) => ({ VolumeId: r.id, VolumeType: 'ONTAP', Lifecycle: 'CREATED', OntapConfiguration: { StorageVirtualMachineId: e.fsx?.ontapStorageVirtualMachineId, JunctionPath: r.junctionPath } })),
     });
+    const deleteFsx = (id: string, kind: 'file system' | 'volume') => {
+      const r = fsxOf(id, kind);
+      if (r.lifecycle === 'DELETING') return { Lifecycle: 'DELETING' };
+      r.lifecycle = 'DELETING';
+      this.deletions.push({ at: clock.now(), kind: `fsx-${kind.replace(' ', '-')}`, id });
+      this.note('deletion', `FSx ${kind} ${id} deleting`);
+      clock.after(10 * 60_000, () => this.fsx.delete(id));
+      return { Lifecycle: 'DELETING' };
+    };
+    h['fsx:deleteFileSystem'] = (input) => {
+      const r = fsxOf(String(input.FileSystemId), 'file system');
+      // WindowsConfiguration / LustreConfiguration apply to their type only (API reference).
+      if ((input.WindowsConfiguration && r.type !== 'WINDOWS') || (input.LustreConfiguration && r.type !== 'LUSTRE')) throw new ModelError('fsx', 'BadRequest', `the configuration does not match file system ${r.id} of type ${r.type}`);
+      return { FileSystemId: r.id, ...deleteFsx(r.id, 'file system') };
+    };
+    h['fsx:deleteVolume'] = (input) => ({ VolumeId: input.VolumeId, ...deleteFsx(String(input.VolumeId), 'volume') });
     h['fsx:describeStorageVirtualMachines'] = (input) => ({
       StorageVirtualMachines: ((input.StorageVirtualMachineIds ?? []) as string[])
         .filter((id) => id === e.fsx?.ontapStorageVirtualMachineId)

@@ -29,6 +29,9 @@ export interface RequestLookup {
   restoreTestingPlanArn(name: string, account: string): string;
   /** The `AutomationAssumeRole` default of an Automation document, if it has one. */
   defaultAutomationRole(documentName: string): string | undefined;
+  /** The ARN of a restored FSx file system or volume, and its tags. */
+  fsxArn(id: string): string | undefined;
+  fsxTags(id: string): Record<string, string>;
   /** The file system a mount target belongs to. */
   fileSystemOfMountTarget(mountTargetId: string): string | undefined;
 }
@@ -79,6 +82,8 @@ export const REQUESTS: Record<string, Builder> = {
   'fsx:describeFileSystems': (_i, p, l) => [star('fsx:DescribeFileSystems', p, l)],
   'fsx:describeVolumes': (_i, p, l) => [star('fsx:DescribeVolumes', p, l)],
   'fsx:describeStorageVirtualMachines': (_i, p, l) => [star('fsx:DescribeStorageVirtualMachines', p, l)],
+  'fsx:deleteFileSystem': (i, p, l) => [{ action: 'fsx:DeleteFileSystem', resource: l.fsxArn(String(i.FileSystemId)) ?? arn(l, 'fsx', l.accountOf(p), `file-system/${i.FileSystemId}`), context: tagContext(l.fsxTags(String(i.FileSystemId))) }],
+  'fsx:deleteVolume': (i, p, l) => [{ action: 'fsx:DeleteVolume', resource: l.fsxArn(String(i.VolumeId)) ?? arn(l, 'fsx', l.accountOf(p), `volume/unknown/${i.VolumeId}`), context: tagContext(l.fsxTags(String(i.VolumeId))) }],
   // --- validate-restore (restore tests)
   'backup:getRestoreJobMetadata': (_i, p, l) => [star('backup:GetRestoreJobMetadata', p, l)],
   'backup:putRestoreValidationResult': (_i, p, l) => [star('backup:PutRestoreValidationResult', p, l)],

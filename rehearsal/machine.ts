@@ -927,7 +927,11 @@ function assess(r: {
             ? (model.tables.get(id)?.status ?? 'DELETING') === 'DELETING'
             : job.resourceType === 'EFS'
               ? (model.fileSystems.get(id)?.lifeCycleState ?? 'deleting') === 'deleting'
-              : (model.dbInstances.get(job.resourceType === 'Aurora' ? `cluster:${id}` : id)?.status ?? 'deleting') === 'deleting';
+              : job.resourceType === 'FSx'
+                ? (model.fsx.get(id)?.lifecycle ?? 'DELETING') === 'DELETING'
+                : job.resourceType === 'EC2'
+                  ? ['shutting-down', 'terminated'].includes(model.instance(id)?.state ?? 'terminated')
+                  : (model.dbInstances.get(job.resourceType === 'Aurora' ? `cluster:${id}` : id)?.status ?? 'deleting') === 'deleting';
       if (!gone) leftovers.push(`${job.resourceType} ${job.createdResourceArn}`);
     }
     for (const [name, g] of model.groups) {

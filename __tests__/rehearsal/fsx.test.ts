@@ -28,6 +28,24 @@ describe('FSx recovery, rehearsed', () => {
     for (const e of kms) expect(e.request.resource).toContain(':222222222222:key/RestoreVaultKey');
   });
 
+  it('a drill deletes the FSx file systems and the ONTAP volume it restored (the state machine, after cleanup-drill)', async () => {
+    const r = await runRehearsal({ ...scenario, types: [...scenario.types], synthDir, mode: 'drill' });
+    expect(r.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(r.model.deletions.filter((d) => d.kind.startsWith('fsx-')).map((d) => d.kind).sort()).toEqual(['fsx-file-system', 'fsx-file-system', 'fsx-volume']);
+    // Only what AWS Backup restored (tagged aws:backup:source-resource) may be deleted by the orchestrator.
+    expect(r.model.authorizer.evaluations).toContainEqual(
+      expect.objectContaining({ principal: 'arn:aws:iam::222222222222:role/acme-recovery-orchestrator', allowed: true, request: expect.objectContaining({ action: 'fsx:DeleteVolume', context: { 'aws:ResourceTag/aws:backup:source-resource': expect.any(String) } }) }),
+    );
+  });
+
+  it('without the delete permission the drill leaves the file systems and reports CleanupDrill', async () => {
+    const dir = mutatedSynthDir(synthDir, { stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('DeleteDrillFileSystems') });
+    const r = await runRehearsal({ ...scenario, types: [...scenario.types], synthDir: dir, mode: 'drill' });
+    expect(r.checks.find((c) => c.name === 'drill cleaned up everything it created')?.detail).toMatch(/left behind: .*FSx arn:aws:fsx:/);
+    expect(r.checks.find((c) => c.name === 'every AWS call authorized')?.detail).toMatch(/action=fsx:Delete(FileSystem|Volume) /);
+    expect(r.report?.failedStep).toBe('CleanupDrill');
+  });
+
   it('an orchestrator without fsx:Describe* cannot find the restored file systems: the recovery fails naming the call', async () => {
     const dir = mutatedSynthDir(synthDir, { stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('DescribeRestoredFileSystems') });
     const r = await runRehearsal({ ...scenario, types: [...scenario.types], synthDir: dir });

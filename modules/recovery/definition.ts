@@ -229,6 +229,60 @@ export const FSX_VOLUME_FAILED = ['FAILED', 'MISCONFIGURED'] as const;
  * throttling and caught as the EFS mount-target steps are: an item's failure fails the Map, whose
  * Catch reports ConnectServers.
  */
+/**
+ * After a drill's cleanup (cleanup-drill skips FSx): a Map over the restores that deletes the FSx file
+ * systems (Windows File Server, Lustre and others, each without a final backup) and ONTAP volumes the
+ * drill restored. `prefix` keeps the state names of the two cleanup paths apart; `onError` is the
+ * Map's Catch. Every Task is retried on throttling and an item's failure fails the Map.
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteFileSystem.html,
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteVolume.html
+ */
+export function fsxCleanupStates(prefix: string, next: string, onError: CatchRule[]): Record<string, State> {
+  const p = prefix;
+  const isFsx = { Variable: '$.restore.resourceType', StringEquals: 'FSx' };
+  const created = { Variable: '$.restore.createdResourceArn', IsPresent: true };
+  const idFromArn = (index: number) => ({ 'id.$': `States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), ${index})` });
+  const remove = (action: string, parameters: Record<string, unknown>): State => sdkTask('fsx', 'Fsx', action, parameters, { ResultPath: null, End: true });
+  const itemStates: Record<string, State> = {
+    [`${p}IsFsx`]: {
+      Type: 'Choice',
+      Choices: [
+        { And: [isFsx, created, { Variable: '$.restore.createdResourceArn', StringMatches: '*:volume/*' }], Next: `${p}VolumeId` },
+        { And: [isFsx, created, { Variable: '$.restore.createdResourceArn', StringMatches: '*:file-system/*' }], Next: `${p}FileSystemId` },
+      ],
+      Default: `${p}NotFsx`,
+    },
+    [`${p}NotFsx`]: { Type: 'Pass', Result: {}, End: true },
+    [`${p}VolumeId`]: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: `${p}DeleteVolume` },
+    [`${p}DeleteVolume`]: remove('deleteVolume', { 'VolumeId.$': '$.fsx.id', OntapConfiguration: { SkipFinalBackup: true } }),
+    [`${p}FileSystemId`]: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: `${p}Describe` },
+    [`${p}Describe`]: sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, { ResultSelector: { 'type.$': '$.FileSystems[0].FileSystemType' }, ResultPath: '$.fsxType', Next: `${p}Type` }),
+    [`${p}Type`]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.fsxType.type', StringEquals: 'WINDOWS', Next: `${p}DeleteWindows` },
+        { Variable: '$.fsxType.type', StringEquals: 'LUSTRE', Next: `${p}DeleteLustre` },
+      ],
+      Default: `${p}DeleteOther`,
+    },
+    [`${p}DeleteWindows`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id', WindowsConfiguration: { SkipFinalBackup: true } }),
+    [`${p}DeleteLustre`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id', LustreConfiguration: { SkipFinalBackup: true } }),
+    [`${p}DeleteOther`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id' }),
+  };
+  return {
+    [`${p}FileSystems`]: {
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: `${p}IsFsx`, States: catchInsideProcessor(itemStates, `${p}ItemFailed`) },
+      ResultPath: null,
+      Catch: onError,
+      Next: next,
+    } as MapState,
+  };
+}
+
 function fsxStates(poll: number): Record<string, State> {
   const pollSeconds = Math.min(poll, 30);
   // Up to an hour each: a restore job completes when the file system exists, not always when it serves.
@@ -1059,11 +1113,13 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     'restores.$': '$.restores',
     'autoScalingGroups.$': '$.config.autoScalingGroupNames',
   };
+  // With FSx: cleanup-drill leaves FSx to the state machine's own deletions.
   states.CleanupDrill = lambdaTask(
     fn.cleanupDrill,
     cleanupPayload,
-    { ResultPath: '$.cleanup', Catch: onFailure('CleanupDrill'), Next: 'Recovered' },
+    { ResultPath: '$.cleanup', Catch: onFailure('CleanupDrill'), Next: restoresFsx ? 'DeleteDrillFileSystems' : 'Recovered' },
   );
+  if (restoresFsx) Object.assign(states, fsxCleanupStates('DeleteDrill', 'Recovered', onFailure('CleanupDrill')));
   states.Recovered = { Type: 'Succeed' };
 
   // ---- failure branch: which step failed and why, reported; a drill still cleans up ----------------
@@ -1083,8 +1139,9 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
   states.CleanupFailedDrill = lambdaTask(
     fn.cleanupDrill,
     cleanupPayload,
-    { ResultPath: '$.cleanup', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'RecoveryFailed' }], Next: 'RecoveryFailed' },
+    { ResultPath: '$.cleanup', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'RecoveryFailed' }], Next: restoresFsx ? 'DeleteFailedDrillFileSystems' : 'RecoveryFailed' },
   );
+  if (restoresFsx) Object.assign(states, fsxCleanupStates('DeleteFailedDrill', 'RecoveryFailed', [{ ErrorEquals: ['States.ALL'], ResultPath: '$.cleanupFailure', Next: 'RecoveryFailed' }]));
   states.RecoveryFailed = { Type: 'Fail', Error: 'RecoveryFailed', CausePath: '$.failure.Cause' };
 
   return {

@@ -129,6 +129,15 @@ export class RecoveryStateMachine extends Construct {
       // Authorization Reference, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html):
       // "*" is the narrowest resource.
       statements.push({ Sid: 'DescribeRestoredFileSystems', Effect: 'Allow', Action: [...FSX_DESCRIBE_ACTIONS], Resource: '*' });
+      // A drill deletes what AWS Backup restored in this account: AWS Backup tags it
+      // aws:backup:source-resource (AWSBackupServiceRolePolicyForRestores, FsxTagPermissions).
+      statements.push({
+        Sid: 'DeleteDrillFileSystems',
+        Effect: 'Allow',
+        Action: ['fsx:DeleteFileSystem', 'fsx:DeleteVolume'],
+        Resource: [`arn:${p}:fsx:${region}:${accountId}:file-system/*`, `arn:${p}:fsx:${region}:${accountId}:volume/*/*`],
+        Condition: { Null: { 'aws:ResourceTag/aws:backup:source-resource': 'false' } },
+      });
     }
     if (alarmArns.length > 0) statements.push({ Sid: 'CheckHealth', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: alarmArns.sort() });
     if (failovers.length > 0) {
