@@ -80,7 +80,7 @@ export function denialReason(outcome: SimulationOutcome, request: IamRequest): s
   const resourceId = outcome.resourcePolicyId ?? request.policyResource ?? request.resource;
   const identityAllows = identity === 'Allowed';
   const resourceAllows = resource === 'Allowed' || resource === 'AllowedForAccount';
-  if (!outcome.resourcePolicyId && outcome.sameAccount === false) return `${resourceKind} missing: the resource is in another account and the model knows no policy that lets ${request.resource.split(':')[4] ? 'this principal' : 'it'} in`;
+  if (!outcome.resourcePolicyId && outcome.sameAccount === false) return `${resourceKind} missing: the resource is in another account and no policy of its lets the principal in`;
   if (resource === 'ImplicitlyDenied' || resource === 'DeniedForAccount' || (!resourceAllows && outcome.resourcePolicyId && (isKey || !outcome.sameAccount))) {
     return `${resourceKind} ${resourceId} does not allow the principal${identityAllows ? ' (its identity policy does)' : ''}`;
   }
