@@ -232,26 +232,17 @@ export class RecoveryLandingZone extends Construct {
     if (fileSystemSg) {
       this.fileSystemSecurityGroup = fileSystemSg;
       const rule = (p: PortRange, suffix: string) => `${p.protocol}-${p.from}${p.to === p.from ? '' : `-${p.to}`}${suffix}`;
-      for (const p of FSX_CLIENT_PORTS) {
-        new VpcSecurityGroupIngressRule(this, `FileSystemIngress-${rule(p, '')}`, {
+      const ingress = (p: PortRange, suffix: string, from: string, sourceGroupId: string) =>
+        new VpcSecurityGroupIngressRule(this, `FileSystemIngress-${rule(p, suffix)}`, {
           securityGroupId: fileSystemSg.id,
-          description: `${p.what} from the recovery servers`,
+          description: `${p.what} ${from}`,
           ipProtocol: p.protocol,
           fromPort: p.from,
           toPort: p.to,
-          referencedSecurityGroupId: this.serverSecurityGroup.id,
+          referencedSecurityGroupId: sourceGroupId,
         });
-      }
-      for (const p of LUSTRE_PORTS) {
-        new VpcSecurityGroupIngressRule(this, `FileSystemIngress-${rule(p, '-self')}`, {
-          securityGroupId: fileSystemSg.id,
-          description: `${p.what} between the file servers`,
-          ipProtocol: p.protocol,
-          fromPort: p.from,
-          toPort: p.to,
-          referencedSecurityGroupId: fileSystemSg.id,
-        });
-      }
+      for (const p of FSX_CLIENT_PORTS) ingress(p, '', 'from the recovery servers', this.serverSecurityGroup.id);
+      for (const p of LUSTRE_PORTS) ingress(p, '-self', 'between the file servers', fileSystemSg.id);
       // Outbound within the landing zone only: Lustre to its clients and between its file servers,
       // FSx for Windows File Server to the Active Directory's domain controllers (DNS, Kerberos, LDAP,
       // SMB, RPC; Windows guide above), which must be in this VPC. The ONTAP guide asks for all outbound.

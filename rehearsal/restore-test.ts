@@ -36,7 +36,7 @@ function restoreTestingOf(rehearsal: RehearsalResult, type: ResourceType): Resto
   if (!selection) throw new Error(`the synthesized DR stack has no restore testing selection of ${type}`);
   const [address, s] = selection;
   const model = synthesized.policies.resources.find((r) => r.address === `aws_backup_restore_testing_selection.${address}` && r.stack === 'dr');
-  const resolve = (v: string) => (model ? (synthesized.policies.resolvedAttribute({ ...model, attributes: { v } }, 'v') ?? v) : v);
+  const resolve = (v: string) => (model ? synthesized.policies.resolveIn(model, v) : v);
   const planName = resolve(String(s.restore_testing_plan_name));
   if (!Object.values(stack.resource.aws_backup_restore_testing_plan ?? {}).some((p) => p.name === planName)) throw new Error(`no restore testing plan ${planName} in the synthesized DR stack`);
   const rule = Object.values(stack.resource.aws_cloudwatch_event_rule ?? {}).find((r) => String(r.name).endsWith('-restore-test-completed'));

@@ -29,6 +29,13 @@ export interface ServicePublish {
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)]);
 
+/** The rule of an `aws_cloudwatch_event_target`: its name and ARN (`rule/<bus>/<name>` on a custom bus). */
+function ruleOf(policies: PolicyModel, target: ModelResource): { rule: string; ruleArn: string } {
+  const rule = policies.resolveIn(target, String(target.attributes.rule ?? ''));
+  const bus = policies.resolveIn(target, String(target.attributes.event_bus_name ?? 'default'));
+  return { rule, ruleArn: `arn:${target.partition}:events:${target.region}:${target.account}:rule/${bus === 'default' ? '' : `${bus}/`}${rule}` };
+}
+
 /** Every service publish to a topic with a customer managed key, in every stack of the output. */
 export function servicePublishes(policies: PolicyModel): ServicePublish[] {
   const topics = new Map<string, string>();
@@ -36,7 +43,6 @@ export function servicePublishes(policies: PolicyModel): ServicePublish[] {
     const key = policies.resolvedAttribute(topic, 'kms_master_key_id');
     if (key && /^arn:aws[a-z-]*:kms:/.test(key)) topics.set(topic.arn as string, key);
   }
-  const resolve = (r: ModelResource, v: string) => policies.resolvedAttribute({ ...r, attributes: { v } }, 'v') ?? v;
   const publish = (topic: string, key: string, sourceAccount: string, sourceArn: string, onBehalfOf: string): IamRequest[] => [
     { action: 'sns:Publish', resource: topic, sourceAccount, sourceArn, onBehalfOf },
     { action: 'kms:GenerateDataKey', resource: key, sourceAccount, sourceArn, onBehalfOf },
@@ -46,18 +52,16 @@ export function servicePublishes(policies: PolicyModel): ServicePublish[] {
   for (const alarm of policies.resources.filter((r) => r.type === 'aws_cloudwatch_metric_alarm' || r.type === 'aws_cloudwatch_composite_alarm')) {
     const name = policies.resolvedAttribute(alarm, 'alarm_name') ?? alarm.logicalName;
     const alarmArn = `arn:${alarm.partition}:cloudwatch:${alarm.region}:${alarm.account}:alarm:${name}`;
-    for (const action of list(alarm.attributes.alarm_actions).map((a) => resolve(alarm, a))) {
+    for (const action of list(alarm.attributes.alarm_actions).map((a) => policies.resolveIn(alarm, a))) {
       const key = topics.get(action);
       if (key) out.push({ source: `alarm ${name}`, principal: 'cloudwatch.amazonaws.com', requests: publish(action, key, alarm.account, alarmArn, `cloudwatch alarm action (${name})`) });
     }
   }
   for (const target of policies.resources.filter((r) => r.type === 'aws_cloudwatch_event_target')) {
-    const arn = resolve(target, String(target.attributes.arn ?? ''));
+    const arn = policies.resolveIn(target, String(target.attributes.arn ?? ''));
     const key = topics.get(arn);
     if (!key) continue;
-    const rule = resolve(target, String(target.attributes.rule ?? ''));
-    const bus = resolve(target, String(target.attributes.event_bus_name ?? 'default'));
-    const ruleArn = `arn:${target.partition}:events:${target.region}:${target.account}:rule/${bus === 'default' ? '' : `${bus}/`}${rule}`;
+    const { rule, ruleArn } = ruleOf(policies, target);
     out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: publish(arn, key, target.account, ruleArn, `EventBridge target (${rule})`) });
   }
   return out;
@@ -66,21 +70,18 @@ export function servicePublishes(policies: PolicyModel): ServicePublish[] {
 /** Everything of the module's summary: encrypted topics, targets with roles, dead-letter queues, log groups. */
 export function serviceDeliveries(policies: PolicyModel): ServicePublish[] {
   const out = servicePublishes(policies);
-  const resolve = (r: ModelResource, v: string) => policies.resolvedAttribute({ ...r, attributes: { v } }, 'v') ?? v;
   for (const target of policies.resources.filter((r) => r.type === 'aws_cloudwatch_event_target')) {
-    const rule = resolve(target, String(target.attributes.rule ?? ''));
-    const bus = resolve(target, String(target.attributes.event_bus_name ?? 'default'));
-    const ruleArn = `arn:${target.partition}:events:${target.region}:${target.account}:rule/${bus === 'default' ? '' : `${bus}/`}${rule}`;
-    const arn = resolve(target, String(target.attributes.arn ?? ''));
+    const { rule, ruleArn } = ruleOf(policies, target);
+    const arn = policies.resolveIn(target, String(target.attributes.arn ?? ''));
     const onBehalfOf = `EventBridge target (${rule})`;
-    const role = target.attributes.role_arn ? resolve(target, String(target.attributes.role_arn)) : undefined;
+    const role = target.attributes.role_arn ? policies.resolveIn(target, String(target.attributes.role_arn)) : undefined;
     if (role) {
       out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sts:AssumeRole', resource: role, sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf }] });
       const action = /:event-bus\//.test(arn) ? 'events:PutEvents' : /:stateMachine:/.test(arn) ? 'states:StartExecution' : undefined;
       if (action) out.push({ source: `rule ${rule}`, principal: role, requests: [{ action, resource: arn, onBehalfOf }] });
     }
     const dlq = (target.attributes.dead_letter_config as { arn?: string } | undefined)?.arn;
-    if (dlq) out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sqs:SendMessage', resource: resolve(target, dlq), sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf: `EventBridge dead-letter queue (${rule})` }] });
+    if (dlq) out.push({ source: `rule ${rule}`, principal: 'events.amazonaws.com', requests: [{ action: 'sqs:SendMessage', resource: policies.resolveIn(target, dlq), sourceAccount: target.account, sourceArn: ruleArn, onBehalfOf: `EventBridge dead-letter queue (${rule})` }] });
   }
   for (const group of policies.resources.filter((r) => r.type === 'aws_cloudwatch_log_group' && r.attributes.kms_key_id)) {
     const name = policies.resolvedAttribute(group, 'name') ?? group.logicalName;

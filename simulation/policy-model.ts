@@ -412,7 +412,12 @@ export class PolicyModel implements ModelData {
   /** A token-resolved attribute of a synthesized resource (e.g. a vault's `kms_key_arn`). */
   resolvedAttribute(resource: ModelResource, key: string): string | undefined {
     const value = resource.attributes[key];
-    return typeof value === 'string' ? this.resolver().resolveString(resource.stack, value, []) : undefined;
+    return typeof value === 'string' ? this.resolveIn(resource, value) : undefined;
+  }
+
+  /** `text` (a nested attribute's value, say) with its Terraform tokens resolved in `resource`'s stack. */
+  resolveIn(resource: ModelResource, text: string): string {
+    return this.resolver().resolveString(resource.stack, text, []);
   }
 
   /** The KMS key ARN of a synthesized backup vault. */
