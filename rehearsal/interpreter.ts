@@ -39,6 +39,12 @@ if (!jsonpathPlus.JSONPath.rehearsalShim) {
     if (opts && typeof opts === 'object' && opts.wrap === false && typeof opts.path === 'string' && isIndefinitePath(opts.path)) {
       return original.call(this, { ...opts, wrap: true }, ...args.slice(1));
     }
+    // The interpreter's own form, JSONPath({ path, json, wrap: false }) called as a function: jsonpath-plus
+    // answers a scalar by throwing and catching an Error (its NewError), a stack trace per path read;
+    // an instance that does not start by itself evaluates the same options and returns the value.
+    if (!(this instanceof original) && args.length === 1 && opts && typeof opts === 'object' && typeof opts.path === 'string' && 'json' in opts) {
+      return (new (original as any)({ ...opts, autostart: false }) as { evaluate(o: unknown): unknown }).evaluate(opts);
+    }
     return original.apply(this, args);
   } as typeof original;
   Object.assign(shim, original, { rehearsalShim: true });

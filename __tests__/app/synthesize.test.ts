@@ -1,4 +1,3 @@
-import * as fs from 'fs';
 import * as path from 'path';
 import { App, Aspects, TerraformStack, type IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
@@ -8,21 +7,8 @@ import { buildEstate, synthesizeEstate, synthesizeIfCompliant } from '../../app'
 import { loadConfig } from '../../config/load';
 import { assertPolicyCompliance, type SynthesizedStacks } from '../../policy/pack';
 import type { PolicyRule, SynthesizedResource } from '../../policy/rule';
+import { treeDigests, readTreeFile } from '../helpers/files';
 import { EXAMPLE_CONFIG, FIXTURES, tempDir } from '../helpers/synth';
-
-/** Every file under `dir`, relative path -> content. */
-function tree(dir: string): Record<string, Buffer> {
-  const files: Record<string, Buffer> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files[path.relative(dir, p)] = fs.readFileSync(p);
-    }
-  };
-  walk(dir);
-  return files;
-}
 
 /** Two stacks, the second referencing a resource of the first (CDKTF turns it into an output and a remote state). */
 function crossStackApp(outdir: string): App {
@@ -48,7 +34,7 @@ describe('synthesizeIfCompliant', () => {
       const [once, plain] = [tempDir(), tempDir()];
       synthesizeEstate(file, once);
       buildEstate(loadConfig(file), { outdir: plain }).app.synth();
-      expect(tree(once)).toEqual(tree(plain));
+      expect(treeDigests(once)).toEqual(treeDigests(plain));
     }
   });
 
@@ -56,8 +42,8 @@ describe('synthesizeIfCompliant', () => {
     const [once, plain] = [tempDir(), tempDir()];
     synthesizeIfCompliant(crossStackApp(once), true);
     crossStackApp(plain).synth();
-    expect(tree(once)).toEqual(tree(plain));
-    const b = JSON.parse(tree(once)[path.join('stacks', 'b', 'cdk.tf.json')].toString());
+    expect(treeDigests(once)).toEqual(treeDigests(plain));
+    const b = JSON.parse(readTreeFile(once, path.join('stacks', 'b', 'cdk.tf.json')));
     expect(Object.keys(b.data.terraform_remote_state)).toHaveLength(1);
   });
 
@@ -68,8 +54,8 @@ describe('synthesizeIfCompliant', () => {
     for (const app of apps) for (const stack of app.node.findAll().filter(TerraformStack.isStack)) Aspects.of(stack).add(new DescribeParameters());
     synthesizeIfCompliant(apps[0], true);
     apps[1].synth();
-    expect(tree(once)).toEqual(tree(plain));
-    expect(tree(once)[path.join('stacks', 'a', 'cdk.tf.json')].toString()).toContain('set by an aspect on a/Source');
+    expect(treeDigests(once)).toEqual(treeDigests(plain));
+    expect(readTreeFile(once, path.join('stacks', 'a', 'cdk.tf.json'))).toContain('set by an aspect on a/Source');
   });
 
   it('leaves the stacks as they were (their own toTerraform again)', () => {

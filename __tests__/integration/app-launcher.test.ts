@@ -4,6 +4,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { synthesizeEstate } from '../../app';
 import { synthesizeTokenEdgeCases } from '../fixtures/token-edge-cases/app';
+import { readTreeFile, treeDigests } from '../helpers/files';
 import { FIXTURES, ROOT, tempDir } from '../helpers/synth';
 
 // The launcher is plain JavaScript (cdktf.json runs `node scripts/run-app.js`).
@@ -27,27 +28,14 @@ function runApp(cacheDir: string, env: Record<string, string>, args: string[] = 
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-function tree(dir: string): Record<string, Buffer> {
-  const files: Record<string, Buffer> = {};
-  const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
-      const p = path.join(d, e.name);
-      if (e.isDirectory()) walk(p);
-      else files[path.relative(dir, p)] = fs.readFileSync(p);
-    }
-  };
-  walk(dir);
-  return files;
-}
-
 describe('scripts/run-app.js (the prebundled app)', () => {
   const cache = tempDir('dr-app-cache-');
-  let expected: Record<string, Buffer>;
+  let expected: Record<string, string>;
 
   beforeAll(() => {
     const outdir = tempDir();
     synthesizeEstate(THREE, outdir);
-    expected = tree(outdir);
+    expected = treeDigests(outdir);
   });
 
   it('synthesizes byte for byte what the TypeScript sources synthesize, built once then reused', () => {
@@ -55,7 +43,7 @@ describe('scripts/run-app.js (the prebundled app)', () => {
       const outdir = tempDir();
       const r = runApp(cache, { DR_CONFIG: THREE, CDKTF_OUTDIR: outdir });
       expect({ run, status: r.status, stderr: r.stderr }).toEqual({ run, status: 0, stderr: '' });
-      expect(tree(outdir)).toEqual(expected);
+      expect(treeDigests(outdir)).toEqual(expected);
     }
     const files = fs.readdirSync(cache).sort();
     expect(files.filter((f) => f.endsWith('.js'))).toHaveLength(1);
@@ -66,7 +54,7 @@ describe('scripts/run-app.js (the prebundled app)', () => {
     const outdir = tempDir();
     const r = runApp(tempDir('dr-app-cache-'), { DR_CONFIG: THREE, CDKTF_OUTDIR: outdir, DR_APP_STACK_TRACES: '1' });
     expect(r.stderr).toBe('');
-    expect(tree(outdir)).toEqual(expected);
+    expect(treeDigests(outdir)).toEqual(expected);
   });
 
   it('resolves tokens as CDKTF does where its changes to CDKTF apply: escapes, braces, number-like text, token keys, long strings', () => {
@@ -76,9 +64,9 @@ describe('scripts/run-app.js (the prebundled app)', () => {
     // CDKTF warns on stderr about escape sequences in functions, which this stack has on purpose.
     const r = runApp(cache, { CDKTF_OUTDIR: outdir }, [path.join(FIXTURES, 'token-edge-cases', 'main.ts')]);
     expect(r.status).toBe(0);
-    const stack = tree(outdir)[path.join('stacks', 'edge', 'cdk.tf.json')].toString();
+    const stack = readTreeFile(outdir, path.join('stacks', 'edge', 'cdk.tf.json'));
     expect(stack).toContain('"${var.name}": "token as key"');
-    expect(tree(outdir)).toEqual(tree(reference));
+    expect(treeDigests(outdir)).toEqual(treeDigests(reference));
   });
 
   it('exits 1 on a bad configuration with the validation message, writing nothing', () => {

@@ -11,9 +11,10 @@ function run(command: string, args: string[], env: Record<string, string>) {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function stackFiles(outdir: string): Record<string, Buffer> {
+/** Each stack's cdk.tf.json as text (strings: Jest compares Buffers byte by byte, seconds per MiB). */
+function stackFiles(outdir: string): Record<string, string> {
   const stacks = path.join(outdir, 'stacks');
-  return Object.fromEntries(fs.readdirSync(stacks).sort().map((s) => [s, fs.readFileSync(path.join(stacks, s, 'cdk.tf.json'))]));
+  return Object.fromEntries(fs.readdirSync(stacks).sort().map((s) => [s, fs.readFileSync(path.join(stacks, s, 'cdk.tf.json'), 'utf8')]));
 }
 
 describe('the synth entry point', () => {
@@ -28,7 +29,7 @@ describe('the synth entry point', () => {
     const first = stackFiles(a);
     expect(Object.keys(first)).toHaveLength(6);
     expect(stackFiles(b)).toEqual(first);
-    expect(fs.readFileSync(path.join(a, 'manifest.json'))).toEqual(fs.readFileSync(path.join(b, 'manifest.json')));
+    expect(fs.readFileSync(path.join(a, 'manifest.json'), 'utf8')).toEqual(fs.readFileSync(path.join(b, 'manifest.json'), 'utf8'));
   });
 
   it('works through `DR_CONFIG=path cdktf synth --output DIR`', () => {

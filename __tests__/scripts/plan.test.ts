@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform } from '../helpers/terraform';
-import { FAKE_ACCESS_KEY, offlineStackConfig } from '../../scripts/plan/offline';
+import { FAKE_ACCESS_KEY, offlineStackConfig, terraformSetup } from '../../scripts/plan/offline';
 import { globToRegExp, parsePlanArgs, selectStacks, UsageError } from '../../scripts/plan/options';
 import { runPlan } from '../../scripts/plan/run';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from '../../scripts/plan/security-diff';
@@ -107,6 +107,14 @@ describe('npm run plan: offline stack configuration', () => {
       });
       expect(p.region).toBe(synthesized.provider.aws[0].region);
     }
+  });
+
+  it('gives terraform no AWS credentials of the caller, and a garbage collector target unless the caller set one', () => {
+    const setup = terraformSetup(tempDir(), { PATH: '/usr/bin', AWS_PROFILE: 'prod', AWS_SECRET_ACCESS_KEY: 'x', TF_WORKSPACE: 'w', TF_PLUGIN_DIR: '/opt/tf-plugins' });
+    expect(Object.keys(setup.env).filter((k) => k.startsWith('AWS_') && k !== 'AWS_EC2_METADATA_DISABLED')).toEqual([]);
+    expect(setup.env).toMatchObject({ GOGC: '400', PATH: '/usr/bin', CHECKPOINT_DISABLE: '1' });
+    expect(setup.env.TF_WORKSPACE).toBeUndefined();
+    expect(terraformSetup(tempDir(), { GOGC: '100' }).env.GOGC).toBe('100');
   });
 
   it('validates state machine definitions locally, like ValidateStateMachineDefinition', () => {
@@ -232,7 +240,7 @@ describe('npm run plan end to end (terraform, offline)', () => {
     requireTerraform();
   });
 
-  it('plans every stack of the example and writes the show text and a summary whose counts match', async () => {
+  it('plans every stack of the example and writes the plan text and a summary whose counts match', async () => {
     const out = tempDir('dr-plan-out-');
     const lines: string[] = [];
     const errors: string[] = [];

@@ -16,7 +16,7 @@ export const USAGE = `Usage: npm run plan -- [--out DIR] [--stacks NAME|GLOB,...
 
 Synthesizes the estate in $DR_CONFIG (default config/example.json) into DIR (default cdktf.out), then plans
 every stack offline (fake credentials, no provider role assumption, local empty state) and writes
-DIR/plan/<stack>.txt (terraform show) and DIR/plan/summary.md (DIR/plan/ is rewritten on every run).
+DIR/plan/<stack>.txt (the human-readable plan) and DIR/plan/summary.md (DIR/plan/ is rewritten on every run).
 
   --out DIR          synth output directory (default cdktf.out)
   --stacks LIST      only these stacks: names or globs, comma-separated (e.g. dr,workload-*)
