@@ -13,12 +13,15 @@ module.exports = {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],
   },
   setupFilesAfterEnv: ['<rootDir>/__tests__/setup.ts'],
-  // Two workers on two CPUs: Jest's default (CPUs - 1 = 1) runs every file in its own process, one
-  // after the other, while terraform (most of the longest files) waits on a single core.
+  // A directory per run for the estates synthesized once and shared by the test files (helpers/synth.ts).
+  globalSetup: '<rootDir>/__tests__/global-setup.ts',
+  globalTeardown: '<rootDir>/__tests__/global-teardown.ts',
+  // Two workers on two CPUs: Jest's default (CPUs - 1 = 1) runs the files one after the other while
+  // terraform (the longest files) leaves a core idle; three workers were no faster than two.
   maxWorkers: 2,
   // A worker holding more than this after a file is replaced by a fresh one: each test file loads
   // CDKTF, the provider bindings and the IAM evaluator into its own module registry, and a worker that
   // keeps them all grows past 1.5 GB.
-  workerIdleMemoryLimit: '700MB',
+  workerIdleMemoryLimit: '1GB',
   testTimeout: 180000,
 };

@@ -147,10 +147,23 @@ function unchanged(file: string, recorded: CacheInput): CacheInput | undefined {
   return sha256(file) === recorded.sha256 ? { ...recorded, mtimeMs: stat.mtimeMs } : undefined;
 }
 
+/** Cache entries already read by this process, by file, with the size and time they had then. */
+const parsedEntries = new Map<string, { size: number; mtimeMs: number; entry: CacheEntry }>();
+
+/** The cache entry in `file`, parsed once per version of the file (a process that synthesizes often reads it often). */
+function readCacheEntry(file: string): CacheEntry {
+  const stat = fs.statSync(file);
+  const known = parsedEntries.get(file);
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.entry;
+  const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheEntry;
+  parsedEntries.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, entry });
+  return entry;
+}
+
 function readCache(entry: string, options: BundleOptions): Bundle | undefined {
   try {
     const file = cacheFile(entry, options);
-    const cached = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheEntry;
+    const cached = readCacheEntry(file);
     const inputs: Record<string, CacheInput> = {};
     let touched = false;
     for (const [input, recorded] of Object.entries(cached.inputs)) {

@@ -97,12 +97,26 @@ export interface AuthorizerOptions {
 }
 
 /**
+ * Decisions by request, per policy model and managed policy set: a decision depends on nothing else,
+ * so the rehearsals of one synthesized estate (a test file runs dozens) share them.
+ */
+const decisionCaches = new WeakMap<PolicyModel, WeakMap<object, Map<string, Promise<SimulationOutcome>>>>();
+
+function decisionCacheFor(policies: PolicyModel, managed: object): Map<string, Promise<SimulationOutcome>> {
+  let byManaged = decisionCaches.get(policies);
+  if (!byManaged) decisionCaches.set(policies, (byManaged = new WeakMap()));
+  let cache = byManaged.get(managed);
+  if (!cache) byManaged.set(managed, (cache = new Map()));
+  return cache;
+}
+
+/**
  * Evaluates the rehearsal's calls against a synthesized estate. Decisions are cached per request
  * (principal, action, resource, context): a rehearsal repeats the same poll hundreds of times.
  */
 export class Authorizer {
   readonly evaluations: Evaluation[] = [];
-  private readonly cache = new Map<string, Promise<SimulationOutcome>>();
+  private readonly cache: Map<string, Promise<SimulationOutcome>>;
   private readonly managed: Record<string, PolicyDocumentJson>;
   /** The synthesized policies, with AWS RAM shares as the resource policies they act as. */
   readonly policies: PolicyModel;
@@ -110,6 +124,7 @@ export class Authorizer {
   constructor(policies: PolicyModel, options: AuthorizerOptions = {}) {
     this.policies = withRamShares(policies);
     this.managed = options.managedPolicies ?? AWS_MANAGED_POLICY_EXCERPTS;
+    this.cache = decisionCacheFor(policies, this.managed);
   }
 
   /** Throws {@link AccessDeniedError} unless every request is allowed. */

@@ -16,7 +16,7 @@ import type { EstateConfig } from '../config/schema';
 import type { StateMachineDefinition } from '../modules/recovery/asl';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[]; errorsText?: (sep?: string) => string };
+const aslValidator = require('asl-validator') as (def: unknown, options?: { checkArn: boolean; checkPaths: boolean }) => { isValid: boolean; errors: unknown[]; errorsText?: (sep?: string) => string };
 
 export interface FunctionSpec {
   readonly name: string;
@@ -102,7 +102,7 @@ const validDefinitions = new Set<string>();
 export function validateDefinition(definition: unknown): void {
   const text = JSON.stringify(definition);
   if (validDefinitions.has(text)) return;
-  const result = aslValidator(JSON.parse(text));
+  const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true });
   if (!result.isValid) {
     const errors = result.errorsText ? result.errorsText('\n') : JSON.stringify(result.errors, null, 2);
     throw new Error(`the synthesized recovery state machine is not valid ASL:\n${errors}`);

@@ -111,9 +111,42 @@ for (const [name, file] of configs.filter(([n]) => n === 'example' || (!quick &&
   rows.push([`project / baseline, ${name}`, `${r.toFixed(2)}×`, '≤ 0.4×', verdict(r <= 0.4)]);
 }
 
+// The whole suite as a contributor runs it (type check included), then where its time goes: Jest's
+// own report of every file (--json), summed by the folder of __tests__ it is in.
+const breakdown: string[][] = [];
 if (!quick) {
-  const tests = measure('npm', ['test', '--silent'], { TF_PLUGIN_DIR: process.env.TF_PLUGIN_DIR ?? (fs.existsSync('/opt/tf-plugins') ? '/opt/tf-plugins' : '') }, 1);
-  rows.push(['npm test', fmt(tests), '', '']);
+  const report = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-jest-')), 'report.json');
+  const env = { TF_PLUGIN_DIR: process.env.TF_PLUGIN_DIR ?? (fs.existsSync('/opt/tf-plugins') ? '/opt/tf-plugins' : '') };
+  const tests = measure('npm', ['test', '--silent', '--', '--json', `--outputFile=${report}`], env, 1);
+  rows.push(['npm test', fmt(tests), '≤ 90 s, ≤ 1500 MB', verdict(tests.seconds <= 90 && (tests.rssMb ?? 0) <= 1500)]);
+  rows.push(['type check alone, cold (tsc --noEmit)', fmt(measure(bin('tsc'), ['--noEmit'], {}, 1)), '', '']);
+  breakdown.push(...jestBreakdown(JSON.parse(fs.readFileSync(report, 'utf8'))));
+}
+
+interface JestReport {
+  numTotalTests: number;
+  testResults: { name: string; startTime: number; endTime: number; assertionResults: unknown[] }[];
+}
+
+/** Seconds per folder of __tests__ (and the slowest files), from `jest --json`. */
+function jestBreakdown(report: JestReport): string[][] {
+  const files = report.testResults.map((r) => ({
+    file: path.relative(path.join(ROOT, '__tests__'), r.name),
+    seconds: (r.endTime - r.startTime) / 1000,
+    tests: r.assertionResults.length,
+  }));
+  const total = files.reduce((n, f) => n + f.seconds, 0);
+  const byFolder = new Map<string, { seconds: number; files: number; tests: number }>();
+  for (const f of files) {
+    const folder = f.file.includes(path.sep) ? f.file.split(path.sep)[0] : '.';
+    const entry = byFolder.get(folder) ?? { seconds: 0, files: 0, tests: 0 };
+    byFolder.set(folder, { seconds: entry.seconds + f.seconds, files: entry.files + 1, tests: entry.tests + f.tests });
+  }
+  const pct = (s: number) => `${((100 * s) / total).toFixed(0)}%`;
+  const out = [...byFolder].sort((a, b) => b[1].seconds - a[1].seconds).map(([folder, e]) => [`${folder}/`, `${e.seconds.toFixed(1)} s (${pct(e.seconds)})`, `${e.files} files, ${e.tests} tests`]);
+  out.push(['all', `${total.toFixed(1)} s`, `${files.length} files, ${report.numTotalTests} tests`]);
+  for (const f of [...files].sort((a, b) => b.seconds - a.seconds).slice(0, 8)) out.push([`  ${f.file}`, `${f.seconds.toFixed(1)} s (${pct(f.seconds)})`, `${f.tests} tests`]);
+  return out;
 }
 
 for (const name of fs.readdirSync(path.join(ROOT, 'functions'), { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name).sort()) {
@@ -160,6 +193,13 @@ async function main(): Promise<void> {
 const line = (r: string[]) => `| ${r.map((c, i) => c.padEnd(widths[i])).join(' | ')} |`;
 process.stdout.write(`Node ${process.version}, ${os.cpus().length} CPUs, ${runs} run(s) per figure (median)${hasTime ? '' : ', RSS unavailable (no /usr/bin/time)'}\n\n`);
 process.stdout.write(`${line(['measure', 'result', 'target', ''])}\n${line(widths.map((w) => '-'.repeat(w)))}\n${rows.map(line).join('\n')}\n`);
+  if (breakdown.length > 0) {
+    // Time of each test file from its start to its end, summed: with two workers the sum is about
+    // twice the wall time of the Jest part.
+    const w = [0, 1, 2].map((i) => Math.max(...breakdown.map((r) => r[i].length), ['npm test: where the time goes', 'file time', ''][i].length));
+    const row = (r: string[]) => `| ${r.map((c, i) => c.padEnd(w[i])).join(' | ')} |`;
+    process.stdout.write(`\n${row(['npm test: where the time goes', 'file time', ''])}\n${row(w.map((n) => '-'.repeat(n)))}\n${breakdown.map(row).join('\n')}\n`);
+  }
 }
 
 main().catch((e) => {

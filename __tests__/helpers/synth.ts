@@ -1,3 +1,4 @@
+import * as crypto from 'crypto';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -27,9 +28,32 @@ export function estateFor(raw: unknown): Estate {
   return buildEstate(parseConfig(raw));
 }
 
-/** Synthesizes the estate for a raw configuration into a fresh directory; returns that directory. */
+/**
+ * Synthesizes the estate for a raw configuration into a fresh directory; returns that directory.
+ *
+ * Within one `jest` run the output of each configuration is synthesized once: it is kept in the run's
+ * directory (global-setup.ts) and copied into `outdir` for every later caller, who may change the
+ * copy. The sources do not change during a run and nothing else than the configuration decides the
+ * output (synthesis is deterministic: integration/cli.test.ts).
+ */
 export function synthEstate(raw: unknown, outdir = tempDir()): string {
+  const runCache = process.env.DR_TEST_SYNTH_CACHE;
+  const cached = runCache && path.join(runCache, crypto.createHash('sha256').update(JSON.stringify(raw)).digest('hex'));
+  if (cached && fs.existsSync(cached)) {
+    fs.cpSync(cached, outdir, { recursive: true });
+    return outdir;
+  }
   buildEstate(parseConfig(raw), { outdir }).app.synth();
+  if (cached) {
+    // Copied beside, then renamed into place: a worker reading it sees all of it or none.
+    const partial = `${cached}.${process.pid}.tmp`;
+    fs.cpSync(outdir, partial, { recursive: true });
+    try {
+      fs.renameSync(partial, cached);
+    } catch {
+      fs.rmSync(partial, { recursive: true, force: true }); // another worker put it there first
+    }
+  }
   return outdir;
 }
 

@@ -130,8 +130,3 @@ export async function validateStacks(stackDirs: string[]): Promise<ValidateResul
     return { stackDir, valid: errorCount === 0, errorCount, warningCount, diagnostics };
   });
 }
-
-/** `terraform init -backend=false` then `terraform validate -json` for one synthesized stack directory. */
-export async function validateStack(stackDir: string): Promise<ValidateResult> {
-  return (await validateStacks([stackDir]))[0];
-}

@@ -21,8 +21,11 @@ describe('the synth entry point', () => {
   it('is deterministic: two runs give byte-identical cdk.tf.json for every stack', () => {
     const config = path.join(FIXTURES, 'three-workloads.json');
     const [a, b] = [tempDir(), tempDir()];
+    // Through the app as cdktf.json runs it (scripts/run-app.js: main.ts bundled, then cached), in a
+    // cache of its own: the first process builds the bundle, the second reuses it.
+    const cache = tempDir('dr-app-cache-');
     for (const outdir of [a, b]) {
-      const r = run(bin('tsx'), ['main.ts'], { DR_CONFIG: config, CDKTF_OUTDIR: outdir });
+      const r = run(process.execPath, ['scripts/run-app.js'], { DR_CONFIG: config, CDKTF_OUTDIR: outdir, DR_APP_CACHE_DIR: cache });
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
     }

@@ -1,49 +1,76 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { EXAMPLE_CONFIG, FIXTURES, readJson, stackDirs, synthEstate, tempDir } from '../helpers/synth';
+import { EXAMPLE_CONFIG, exampleInput, FIXTURES, readJson, stackDirs, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform, validateStacks, type ValidateResult } from '../helpers/terraform';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
 
 /**
  * The real check that the synthesized JSON is Terraform the pinned AWS provider accepts: every stack of
- * the example and of a 3-workload, 2-primary-region estate, through `terraform init` + `validate`.
+ * the example and of a 3-workload, 2-primary-region estate, and of their variants, through
+ * `terraform init` + `validate`.
+ *
+ * Every stack below goes through one `terraform validate` (helpers/terraform.ts calls each distinct
+ * stack as a module of a generated root): the provider schema is loaded once, and a stack two
+ * estates share is validated once. Two edited copies go through the same run, to show that each
+ * stack still gets its own diagnostics.
  */
+
+/** A configuration with `centralVault` set (the logically air-gapped vault, its RAM share, the copy paths). */
+const withCentralVault = (configFile: string, centralVault: Record<string, unknown>) => () => {
+  const raw = readJson<Record<string, any>>(configFile);
+  // airGapped has no locked central vault to keep in the workload regions.
+  if (centralVault.kind === 'airGapped') raw.accounts.backupVault.primaryRegionCopy = false;
+  return { ...raw, centralVault };
+};
+
+/** The example with a Resilience Hub policy per workload (readiness.resilienceHubPolicies, modules/resiliency-policy.ts). */
+const withResilienceHubPolicies = () => {
+  const input = exampleInput() as Record<string, any>;
+  input.readiness = { resilienceHubPolicies: true };
+  input.workloads[0].targets = { rtoMinutes: 60, rpoMinutes: 1440 };
+  return input;
+};
+
+const THREE = path.join(FIXTURES, 'three-workloads.json');
+const EXAMPLE_STACKS = ['backup-vault', 'dr', 'workload-shop'];
+const THREE_STACKS = ['backup-vault', 'dr', 'organization', 'workload-analytics', 'workload-billing', 'workload-shop'];
+
+const ESTATES: [string, () => unknown, string[]][] = [
+  ['the bundled example', () => readJson(EXAMPLE_CONFIG), EXAMPLE_STACKS],
+  ['three workloads in two primary regions', () => readJson(THREE), THREE_STACKS],
+  ['the example with centralVault.kind airGapped', withCentralVault(EXAMPLE_CONFIG, { kind: 'airGapped' }), EXAMPLE_STACKS],
+  ['the example with centralVault.kind both', withCentralVault(EXAMPLE_CONFIG, { kind: 'both' }), EXAMPLE_STACKS],
+  ['three workloads with centralVault.kind airGapped', withCentralVault(THREE, { kind: 'airGapped' }), THREE_STACKS],
+  ['three workloads with centralVault.kind both, shared with the organization', withCentralVault(THREE, { kind: 'both', shareWith: 'organization' }), THREE_STACKS],
+  // recovery.infrastructure terraformCloud: the EventBridge connection with ignore_changes on its token.
+  ['the example with a workload built by Terraform Enterprise', () => terraformCloudInput({}, 'tfe.example.com'), EXAMPLE_STACKS],
+  ['the example with Resilience Hub policies', withResilienceHubPolicies, EXAMPLE_STACKS],
+];
+
+const stacksOf = new Map<string, string[]>();
+const results = new Map<string, ValidateResult>();
+/** A copy of the example's DR stack with an argument no resource has, and a second copy of its backup-vault stack. */
+let brokenDr: string;
+let backupVaultCopy: string;
+
+beforeAll(async () => {
+  requireTerraform();
+  for (const [name, config] of ESTATES) stacksOf.set(name, stackDirs(synthEstate(config())));
+  const [backupVault, dr] = stacksOf.get('the bundled example')!;
+  brokenDr = path.join(tempDir(), 'dr');
+  fs.cpSync(dr, brokenDr, { recursive: true });
+  const file = path.join(brokenDr, 'cdk.tf.json');
+  const stack = readJson<{ resource: Record<string, Record<string, Record<string, unknown>>> }>(file);
+  stack.resource.aws_kms_key[Object.keys(stack.resource.aws_kms_key)[0]].not_an_argument = true;
+  fs.writeFileSync(file, JSON.stringify(stack));
+  backupVaultCopy = path.join(tempDir(), 'backup-vault');
+  fs.cpSync(backupVault, backupVaultCopy, { recursive: true });
+  const all = [...[...stacksOf.values()].flat(), brokenDr, backupVaultCopy];
+  for (const result of await validateStacks(all)) results.set(result.stackDir, result);
+});
+
 describe('terraform validate', () => {
-  beforeAll(() => {
-    requireTerraform();
-  });
-
-  /** A configuration with `centralVault` set (the logically air-gapped vault, its RAM share, the copy paths). */
-  const withCentralVault = (configFile: string, centralVault: Record<string, unknown>) => () => {
-    const raw = readJson<Record<string, any>>(configFile);
-    // airGapped has no locked central vault to keep in the workload regions.
-    if (centralVault.kind === 'airGapped') raw.accounts.backupVault.primaryRegionCopy = false;
-    return { ...raw, centralVault };
-  };
-  const THREE = path.join(FIXTURES, 'three-workloads.json');
-  const THREE_STACKS = ['backup-vault', 'dr', 'organization', 'workload-analytics', 'workload-billing', 'workload-shop'];
-
-  const estates: [string, () => unknown, string[]][] = [
-    ['the bundled example', () => readJson(EXAMPLE_CONFIG), ['backup-vault', 'dr', 'workload-shop']],
-    ['three workloads in two primary regions', () => readJson(THREE), THREE_STACKS],
-    ['the example with centralVault.kind airGapped', withCentralVault(EXAMPLE_CONFIG, { kind: 'airGapped' }), ['backup-vault', 'dr', 'workload-shop']],
-    ['the example with centralVault.kind both', withCentralVault(EXAMPLE_CONFIG, { kind: 'both' }), ['backup-vault', 'dr', 'workload-shop']],
-    ['three workloads with centralVault.kind airGapped', withCentralVault(THREE, { kind: 'airGapped' }), THREE_STACKS],
-    ['three workloads with centralVault.kind both, shared with the organization', withCentralVault(THREE, { kind: 'both', shareWith: 'organization' }), THREE_STACKS],
-    // recovery.infrastructure terraformCloud: the EventBridge connection with ignore_changes on its token.
-    ['the example with a workload built by Terraform Enterprise', () => terraformCloudInput({}, 'tfe.example.com'), ['backup-vault', 'dr', 'workload-shop']],
-  ];
-
-  // Every stack of every estate above in one `terraform validate` (helpers/terraform.ts): the provider
-  // schema is loaded once, and a stack two estates share is validated once.
-  const stacksOf = new Map<string, string[]>();
-  const results = new Map<string, ValidateResult>();
-  beforeAll(async () => {
-    for (const [name, config] of estates) stacksOf.set(name, stackDirs(synthEstate(config())));
-    for (const result of await validateStacks([...stacksOf.values()].flat())) results.set(result.stackDir, result);
-  });
-
-  it.each(estates)('accepts every stack of %s with no error or warning', (name, _config, expectedStacks) => {
+  it.each(ESTATES)('accepts every stack of %s with no error or warning', (name, _config, expectedStacks) => {
     const dirs = stacksOf.get(name)!;
     expect(dirs.map((d) => path.basename(d))).toEqual(expectedStacks);
     for (const dir of dirs) {
@@ -52,34 +79,36 @@ describe('terraform validate', () => {
       expect(result).toMatchObject({ valid: true, errorCount: 0, warningCount: 0 });
     }
   });
+
+  it('validates the Resilience Hub policy the readiness option adds', () => {
+    const shop = stacksOf.get('the example with Resilience Hub policies')![2];
+    expect(fs.readFileSync(path.join(shop, 'cdk.tf.json'), 'utf8')).toContain('"aws_resiliencehub_resiliency_policy"');
+    expect(results.get(shop)).toMatchObject({ valid: true, errorCount: 0, warningCount: 0 });
+  });
 });
 
 describe('validateStacks (several stacks in one terraform validate)', () => {
-  it('gives each stack its own diagnostics: an unknown argument in one stack fails that stack only', async () => {
-    const dirs = stackDirs(synthEstate(readJson(EXAMPLE_CONFIG)));
-    const dr = dirs.find((d) => path.basename(d) === 'dr')!;
-    const file = path.join(dr, 'cdk.tf.json');
-    const stack = readJson<{ resource: Record<string, Record<string, Record<string, unknown>>> }>(file);
-    const key = Object.keys(stack.resource.aws_kms_key)[0];
-    stack.resource.aws_kms_key[key].not_an_argument = true;
-    fs.writeFileSync(file, JSON.stringify(stack));
-    // The same backup-vault stack twice (a second estate's identical copy) is validated once and reported twice.
-    const copy = path.join(tempDir(), 'backup-vault');
-    fs.cpSync(dirs[0], copy, { recursive: true });
-    const results = await validateStacks([...dirs, copy]);
-    expect(results.map((r) => [path.basename(r.stackDir), r.errorCount])).toEqual([['backup-vault', 0], ['dr', 1], ['workload-shop', 0], ['backup-vault', 0]]);
-    const failed = results[1];
-    expect(failed.valid).toBe(false);
-    expect(failed.diagnostics[0]).toMatchObject({ severity: 'error', detail: expect.stringContaining('not_an_argument') });
+  it('gives each stack its own diagnostics: an unknown argument in one stack fails that stack only', () => {
+    const broken = results.get(brokenDr)!;
+    expect(broken).toMatchObject({ valid: false, errorCount: 1, warningCount: 0 });
+    expect(broken.diagnostics[0]).toMatchObject({ severity: 'error', detail: expect.stringContaining('not_an_argument') });
+    // Beside it, in the same run, the unedited stacks of the example have none.
+    for (const dir of stacksOf.get('the bundled example')!) expect(results.get(dir)!.errorCount).toBe(0);
+  });
+
+  it('reports a stack identical to another (validated once) as that stack', () => {
+    const original = results.get(stacksOf.get('the bundled example')![0])!;
+    expect(results.get(backupVaultCopy)).toEqual({ ...original, stackDir: backupVaultCopy });
   });
 
   it('fails loudly, naming the stacks, when terraform init cannot install what a stack requires', async () => {
-    const dirs = stackDirs(synthEstate(readJson(EXAMPLE_CONFIG)));
-    const file = path.join(dirs[2], 'cdk.tf.json');
+    const dir = path.join(tempDir(), 'workload-shop');
+    fs.cpSync(stacksOf.get('the bundled example')![2], dir, { recursive: true });
+    const file = path.join(dir, 'cdk.tf.json');
     const stack = readJson<{ terraform: { required_providers: Record<string, { version?: string }> } }>(file);
-    // A provider version no mirror has: init fails, naming the stacks.
+    // A provider version no mirror has.
     stack.terraform.required_providers.aws.version = '99.0.0';
     fs.writeFileSync(file, JSON.stringify(stack));
-    await expect(validateStacks(dirs)).rejects.toThrow(/terraform init failed for .*workload-shop/s);
+    await expect(validateStacks([dir])).rejects.toThrow(/terraform init failed for .*workload-shop/s);
   });
 });
