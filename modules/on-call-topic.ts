@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicPolicy } from '@cdktf/provider-aws/lib/sns-topic-policy';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { ServiceKmsKey } from './service-kms-key';
 import { partitionOf } from '../config/regions';
 
@@ -32,11 +32,14 @@ export class OnCallTopic extends Construct {
   readonly topicPolicy: PolicyDocument;
   /** The topic's key: publishers outside the event path (e.g. the recovery state machine) need it. */
   readonly keyArn: string;
+  /** The topic's ARN derived from its name, account and region (the same string in every stack's output). */
+  private readonly derivedTopicArn: string;
 
   constructor(scope: Construct, id: string, props: OnCallTopicProps) {
     super(scope, id);
     if (props.publisherRuleArns.length === 0) throw new Error(`${this.node.path}: publisherRuleArns must name at least one rule`);
     const derivedTopicArn = `arn:${partitionOf(props.region)}:sns:${props.region}:${props.accountId}:${props.topicName}`;
+    this.derivedTopicArn = derivedTopicArn;
     const publishers = ['events.amazonaws.com', ...(props.publisherAlarmArnPattern ? ['cloudwatch.amazonaws.com'] : [])];
     const key = new ServiceKmsKey(this, 'Key', {
       description: `Encrypts the on-call topic ${props.topicName}`,
@@ -85,5 +88,15 @@ export class OnCallTopic extends Construct {
       new SnsTopicSubscription(this, `Email-${email}`, { topicArn: this.topic.arn, protocol: 'email', endpoint: email });
     }
     this.topicArn = this.topic.arn;
+  }
+
+  /**
+   * Lets `grantee` publish to the topic: `sns:Publish` on it, and its key for SNS to encrypt the
+   * message with, which a publisher to an encrypted topic needs as well
+   * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse).
+   */
+  grantPublish(grantee: Grantable, sid = 'PublishToOnCallTopic'): void {
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: 'Allow', Action: 'sns:Publish', Resource: this.derivedTopicArn });
+    grantee.addToPrincipalPolicy({ Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: this.keyArn });
   }
 }

@@ -3,7 +3,7 @@ import type { TerraformProvider } from 'cdktf';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultPolicy } from '@cdktf/provider-aws/lib/backup-vault-policy';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
-import { accountRootArn, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { accountRootArn, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { backupVaultArn } from '../config/naming';
 import { partitionOf } from '../config/regions';
 
@@ -131,5 +131,10 @@ export class ProtectedBackupVault extends Construct {
       dependsOn: this.lock ? [this.lock] : undefined,
       provider: props.provider,
     });
+  }
+
+  /** Lets `grantee` list the vault's recovery points (ListRecoveryPointsByBackupVault is authorized on the vault). */
+  grantListRecoveryPoints(grantee: Grantable, sid = 'ListRecoveryPoints'): void {
+    grantee.addToPrincipalPolicy({ Sid: sid, Effect: 'Allow', Action: 'backup:ListRecoveryPointsByBackupVault', Resource: this.vaultArn });
   }
 }

@@ -19,8 +19,9 @@
  * - V8's code cache of the bundle is kept next to it, so later runs skip most of the compiling.
  * - CDKTF records the creation stack of every token, for its error messages only ("Object creation
  *   stack: ..."). That took more than half of a 200-workload synth, so the bundle does not record it;
- *   DR_APP_STACK_TRACES=1 records it again. Three more changes to CDKTF (CDKTF_PATCHES) skip work
- *   whose result is not used. The synthesized output is the same (tests compare it).
+ *   DR_APP_STACK_TRACES=1 records it again. The other CDKTF_PATCHES skip work whose result is not
+ *   used. The synthesized output is the same (tests compare it). The patches apply all or none: one
+ *   that no longer applies to the installed CDKTF stops the launcher before it builds anything.
  * - Stack traces of errors name the source files (from the bundle's source map, read only when a
  *   stack trace is formatted).
  *
@@ -96,110 +97,221 @@ function upToDate(target) {
 /**
  * Changes to CDKTF 0.21.0 (final release) in the bundle, for speed only: each leaves the synthesized
  * JSON as it is (__tests__/integration/app-launcher.test.ts compares the launcher's output with the
- * unbundled app's). A change whose text is not found exactly once is left out, which costs only time.
+ * unbundled app's).
+ *
+ * Each patch has a name, changes one file of the cdktf package (`file`, relative to it) and is
+ * self-contained: a helper it needs is defined by its own edits, and no two patches change the same
+ * text, so any subset applies in any order. A patch is either
+ * - `override`: an exported function replaced before the app runs, by assigning to the module's
+ *   export (CDKTF's text unchanged). Only for a function that CDKTF calls through its export alone
+ *   (`(0, module_1.f)(...)`), never from inside its own module; or
+ * - `edits`: text replacements, each `find` occurring exactly once in the installed file.
+ * `skip()` leaves a patch out of a build (it is still checked).
+ *
+ * All or nothing: before bundling, every patch is checked against the installed CDKTF (patchPlan). If
+ * one does not apply, the launcher stops with an error naming the patch and the file (exit 1; no bundle
+ * built, nothing synthesized) rather than running the unpatched app with a warning: CDKTF 0.21.0 is its
+ * final release and package-lock.json pins it, so a patch stops applying only when CDKTF is changed on
+ * purpose, and that change should not quietly make every later synth several times slower behind a
+ * warning read by nobody (__tests__/scripts/run-app-patches.test.ts catches it first). The fix is to
+ * update or remove the patch; the app itself is correct with or without the patches.
  */
 const CDKTF_PATCHES = [
   {
     // Token creation stacks, for error messages only; captured (formatted, deep) for every token.
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]stack-trace\.js$/,
+    // Intrinsic, Lazy and the other token classes call it through the export; __tests__/setup.ts
+    // replaces the same export under Jest.
+    name: 'no-token-creation-stacks',
+    file: 'lib/tokens/private/stack-trace.js',
     skip: () => process.env.DR_APP_STACK_TRACES === '1',
-    find: 'function captureStackTrace(below) {',
-    replace: 'function captureStackTrace(below) {\n    return [];\n}\nfunction captureStackTraceUnused(below) {',
+    override: { export: 'captureStackTrace', with: 'function captureStackTrace(below) {\n    return [];\n}' },
   },
   {
     // TerraformStack.toTerraform(): every element is resolved, then the merged tree again. The second
     // pass is needed only for the stack's own overrides (the only unresolved part); without any it
     // returns what it was given.
-    file: /[\\/]cdktf[\\/]lib[\\/]terraform-stack\.js$/,
-    find: '        return (0, _tokens_1.resolve)(this, tf);\n',
-    replace: '        return Object.keys(this.rawOverrides).length > 0 ? (0, _tokens_1.resolve)(this, tf) : tf;\n',
+    name: 'stack-resolve-once',
+    file: 'lib/terraform-stack.js',
+    edits: [
+      {
+        find: '        return (0, _tokens_1.resolve)(this, tf);\n',
+        replace: '        return Object.keys(this.rawOverrides).length > 0 ? (0, _tokens_1.resolve)(this, tf) : tf;\n',
+      },
+    ],
   },
   {
     // resolve() of an object: about half the keys of the providers' toTerraform() output have an
     // undefined value, which resolve() drops after resolving the key and the value. A key without
     // braces cannot hold a token, so such an entry is dropped at once.
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: '        const resolvedKey = makeContext()[0].resolve(key);\n',
-    replace: '        if (obj[key] === undefined && !/[{}]/.test(key)) continue;\n        const resolvedKey = makeContext()[0].resolve(key);\n',
+    name: 'resolve-drop-undefined-at-once',
+    file: 'lib/tokens/private/resolve.js',
+    edits: [
+      {
+        find: '    for (const key of Object.keys(obj)) {\n',
+        replace: '    for (const key of Object.keys(obj)) {\n        if (obj[key] === undefined && !/[{}]/.test(key)) continue;\n',
+      },
+    ],
   },
   {
     // resolve() joins the path of every value it visits into a string, for its error messages only:
     // joined when a message uses it (each uses it in a template string).
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: '    const pathName = "/" + prefix.join("/");\n',
-    replace: '    const pathName = { toString: () => "/" + prefix.join("/") };\n',
+    name: 'resolve-lazy-path-name',
+    file: 'lib/tokens/private/resolve.js',
+    edits: [
+      {
+        find: '    const pathName = "/" + prefix.join("/");\n',
+        replace: '    const pathName = { toString: () => "/" + prefix.join("/") };\n',
+      },
+    ],
   },
   {
     // resolve() of a string, an object key or an array element: a string without braces holds no
     // string, list or map token, and one without a digit followed by "e" no number token (a token
     // number prints as 1.2e+289). Such a string, and a boolean, resolve to themselves: returned at once,
     // without the two resolution contexts and four regular expressions per value.
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: 'const tokenMap = token_map_1.TokenMap.instance();\n',
-    replace:
-      'const tokenMap = token_map_1.TokenMap.instance();\n' +
-      'function resolvesToItself(x) {\n    if (typeof x === "boolean") return true;\n' +
-      '    return typeof x === "string" && x.indexOf("{") === -1 && !/\\de/.test(x) && x !== token_1.Token.STRING_MAP_TOKEN_VALUE && x !== token_1.Token.ANY_MAP_TOKEN_VALUE;\n}\n',
-  },
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: '        const resolvedKey = makeContext()[0].resolve(key);\n',
-    replace: '        const resolvedKey = resolvesToItself(key) ? key : makeContext()[0].resolve(key);\n',
-  },
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: '        const value = makeContext(key)[0].resolve(obj[key]);\n',
-    replace: '        const value = resolvesToItself(obj[key]) ? obj[key] : makeContext(key)[0].resolve(obj[key]);\n',
-  },
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]resolve\.js$/,
-    find: '            .map((x, i) => makeContext(`${i}`)[0].resolve(x))\n',
-    replace: '            .map((x, i) => (resolvesToItself(x) ? x : makeContext(`${i}`)[0].resolve(x)))\n',
+    name: 'resolve-plain-values-at-once',
+    file: 'lib/tokens/private/resolve.js',
+    edits: [
+      {
+        find: 'const tokenMap = token_map_1.TokenMap.instance();\n',
+        replace:
+          'const tokenMap = token_map_1.TokenMap.instance();\n' +
+          'function resolvesToItself(x) {\n    if (typeof x === "boolean") return true;\n' +
+          '    return typeof x === "string" && x.indexOf("{") === -1 && !/\\de/.test(x) && x !== token_1.Token.STRING_MAP_TOKEN_VALUE && x !== token_1.Token.ANY_MAP_TOKEN_VALUE;\n}\n',
+      },
+      {
+        find: '        const resolvedKey = makeContext()[0].resolve(key);\n',
+        replace: '        const resolvedKey = resolvesToItself(key) ? key : makeContext()[0].resolve(key);\n',
+      },
+      {
+        find: '        const value = makeContext(key)[0].resolve(obj[key]);\n',
+        replace: '        const value = resolvesToItself(obj[key]) ? obj[key] : makeContext(key)[0].resolve(obj[key]);\n',
+      },
+      {
+        find: '            .map((x, i) => makeContext(`${i}`)[0].resolve(x))\n',
+        replace: '            .map((x, i) => (resolvesToItself(x) ? x : makeContext(`${i}`)[0].resolve(x)))\n',
+      },
+    ],
   },
   {
     // Splitting a string with tokens: at every token, the escape expressions ("${" not of a token, "}")
     // were searched from there to the end of the string, not only up to the token: quadratic in long
     // strings with many tokens (policy documents, state machine definitions). Their positions are
     // found once per string instead; each search returns the first at or after its start, as before.
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]encoding\.js$/,
-    find:
-      '        ESCAPE_TOKEN_BEGIN_REGEX.lastIndex = startIndex;\n        ESCAPE_TOKEN_END_REGEX.lastIndex = startIndex;\n' +
-      '        let startMatch = ESCAPE_TOKEN_BEGIN_REGEX.exec(this.str);\n        let endMatch = ESCAPE_TOKEN_END_REGEX.exec(this.str);\n',
-    replace:
-      '        let startMatch = nextEscapeMatch(this, ESCAPE_TOKEN_BEGIN_REGEX, startIndex);\n        let endMatch = nextEscapeMatch(this, ESCAPE_TOKEN_END_REGEX, startIndex);\n',
-  },
-  {
-    file: /[\\/]cdktf[\\/]lib[\\/]tokens[\\/]private[\\/]encoding\.js$/,
-    find: 'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n',
-    replace:
-      'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n' +
-      'function nextEscapeMatch(tokenString, re, startIndex) {\n' +
-      '    const found = (tokenString.escapeMatches ??= new Map());\n' +
-      '    let positions = found.get(re);\n' +
-      '    if (positions === undefined) {\n' +
-      '        positions = [];\n        re.lastIndex = 0;\n        let m;\n' +
-      '        while ((m = re.exec(tokenString.str)) !== null) positions.push(m.index, re.lastIndex);\n' +
-      '        found.set(re, positions);\n    }\n' +
-      '    let lo = 0;\n    let hi = positions.length / 2;\n' +
-      '    while (lo < hi) {\n        const mid = (lo + hi) >> 1;\n        if (positions[2 * mid] < startIndex) lo = mid + 1;\n        else hi = mid;\n    }\n' +
-      '    if (2 * lo >= positions.length) {\n        re.lastIndex = 0;\n        return null;\n    }\n' +
-      '    re.lastIndex = positions[2 * lo + 1];\n    return { index: positions[2 * lo] };\n}\n',
+    name: 'split-escape-positions-once',
+    file: 'lib/tokens/private/encoding.js',
+    edits: [
+      {
+        find: 'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n',
+        replace:
+          'const ESCAPE_TOKEN_END_REGEX = /\\}/g;\n' +
+          'function nextEscapeMatch(tokenString, re, startIndex) {\n' +
+          '    const found = (tokenString.escapeMatches ??= new Map());\n' +
+          '    let positions = found.get(re);\n' +
+          '    if (positions === undefined) {\n' +
+          '        positions = [];\n        re.lastIndex = 0;\n        let m;\n' +
+          '        while ((m = re.exec(tokenString.str)) !== null) positions.push(m.index, re.lastIndex);\n' +
+          '        found.set(re, positions);\n    }\n' +
+          '    let lo = 0;\n    let hi = positions.length / 2;\n' +
+          '    while (lo < hi) {\n        const mid = (lo + hi) >> 1;\n        if (positions[2 * mid] < startIndex) lo = mid + 1;\n        else hi = mid;\n    }\n' +
+          '    if (2 * lo >= positions.length) {\n        re.lastIndex = 0;\n        return null;\n    }\n' +
+          '    re.lastIndex = positions[2 * lo + 1];\n    return { index: positions[2 * lo] };\n}\n',
+      },
+      {
+        find:
+          '        ESCAPE_TOKEN_BEGIN_REGEX.lastIndex = startIndex;\n        ESCAPE_TOKEN_END_REGEX.lastIndex = startIndex;\n' +
+          '        let startMatch = ESCAPE_TOKEN_BEGIN_REGEX.exec(this.str);\n        let endMatch = ESCAPE_TOKEN_END_REGEX.exec(this.str);\n',
+        replace:
+          '        let startMatch = nextEscapeMatch(this, ESCAPE_TOKEN_BEGIN_REGEX, startIndex);\n        let endMatch = nextEscapeMatch(this, ESCAPE_TOKEN_END_REGEX, startIndex);\n',
+      },
+    ],
   },
   {
     // snake_case of attribute names, three regular expressions per key of every resource: memoized.
-    file: /[\\/]cdktf[\\/]lib[\\/]util\.js$/,
-    find: 'function snakeCase(str) {',
-    replace:
-      'const snakeCaseMemo = new Map();\nfunction snakeCase(str) {\n    if (typeof str !== "string") return snakeCaseOnce(str);\n' +
-      '    let s = snakeCaseMemo.get(str);\n    if (s === undefined) snakeCaseMemo.set(str, (s = snakeCaseOnce(str)));\n    return s;\n}\nfunction snakeCaseOnce(str) {',
+    // A text edit, not an override: keysToSnakeCase() calls it from inside its module.
+    name: 'snake-case-memo',
+    file: 'lib/util.js',
+    edits: [
+      {
+        find: 'function snakeCase(str) {',
+        replace:
+          'const snakeCaseMemo = new Map();\nfunction snakeCase(str) {\n    if (typeof str !== "string") return snakeCaseOnce(str);\n' +
+          '    let s = snakeCaseMemo.get(str);\n    if (s === undefined) snakeCaseMemo.set(str, (s = snakeCaseOnce(str)));\n    return s;\n}\nfunction snakeCaseOnce(str) {',
+      },
+    ],
   },
 ];
 
-/** esbuild plugin: `__dirname`/`__filename` of the source files, and the CDKTF_PATCHES. */
-function appPlugin() {
+/** The cdktf package the app imports, by its real path (esbuild names the files it loads by theirs). */
+function cdktfDirectory() {
+  return fs.realpathSync(path.dirname(require.resolve('cdktf/package.json', { paths: [ROOT] })));
+}
+
+const occurrences = (text, find) => text.split(find).length - 1;
+
+/**
+ * Checks every one of `patches` against the cdktf package in `cdktfDir` and returns what a build
+ * applies, for the patches not skipped: `files` (absolute path -> patched text) and `overrides`
+ * ({ file, export, with }). Throws, naming the patch and its file, at the first that does not apply.
+ */
+function patchPlan(patches = CDKTF_PATCHES, cdktfDir = cdktfDirectory()) {
+  const originals = new Map();
+  const files = new Map();
+  const overrides = [];
+  for (const patch of patches) {
+    const file = path.join(cdktfDir, ...patch.file.split('/'));
+    const fail = (why) => {
+      throw new Error(
+        `CDKTF patch "${patch.name}" does not apply to ${file}: ${why}.\n` +
+          'scripts/run-app.js applies all of its CDKTF_PATCHES or none: update or remove this one for the installed CDKTF.',
+      );
+    };
+    if (!originals.has(file)) {
+      try {
+        originals.set(file, fs.readFileSync(file, 'utf8'));
+      } catch (e) {
+        fail(`cannot read the file (${e.code || e.message})`);
+      }
+    }
+    const original = originals.get(file);
+    const active = !patch.skip?.();
+    if (patch.override) {
+      // TypeScript's declaration of an exported function in CommonJS output.
+      const declaration = `exports.${patch.override.export} = ${patch.override.export};\n`;
+      const n = occurrences(original, declaration);
+      if (n !== 1) fail(`\`${declaration.trim()}\` occurs ${n} times in it, not once`);
+      if (active) overrides.push({ file, ...patch.override });
+      continue;
+    }
+    let text = files.get(file) ?? original;
+    for (const edit of patch.edits) {
+      const n = occurrences(original, edit.find);
+      const shown = `${JSON.stringify(edit.find.trim().split('\n')[0])}${edit.find.trim().includes('\n') ? '...' : ''}`;
+      if (n !== 1) fail(`the text it replaces (${shown}) occurs ${n} times in it, not once`);
+      // Self-contained patches change distinct text: still there, once, after the others' edits.
+      if (occurrences(text, edit.find) !== 1) fail(`the text it replaces (${shown}) was changed by another edit`);
+      text = text.replace(edit.find, () => edit.replace);
+    }
+    if (active) files.set(file, text);
+  }
+  return { files, overrides };
+}
+
+/**
+ * esbuild plugin: `__dirname`/`__filename` of the source files, and the CDKTF_PATCHES of `plan`. The
+ * bundle's entry is `dr-app:entry`, which runs the overrides before importing `entry`.
+ */
+function appPlugin(entry, plan) {
+  const virtual = {
+    // Strict, as the TypeScript entry made the whole bundle (tsconfig.json's `strict`).
+    'dr-app:entry': `"use strict";\nimport "dr-app:overrides";\nimport ${JSON.stringify(entry)};\n`,
+    'dr-app:overrides': plan.overrides.map((o) => `require(${JSON.stringify(o.file)}).${o.export} = ${o.with};\n`).join(''),
+  };
   return {
     name: 'dr-app',
     setup(build) {
+      build.onResolve({ filter: /^dr-app:/ }, (args) => ({ path: args.path, namespace: 'dr-app' }));
+      build.onLoad({ filter: /.*/, namespace: 'dr-app' }, (args) => ({ contents: virtual[args.path], loader: 'js', resolveDir: ROOT }));
       build.onLoad({ filter: /\.[cm]?[jt]s$/ }, (args) => {
         if (args.path.split(path.sep).includes('node_modules')) return undefined;
         const source = fs.readFileSync(args.path, 'utf8');
@@ -208,15 +320,9 @@ function appPlugin() {
         const header = `const __dirname = ${JSON.stringify(path.dirname(args.path))}, __filename = ${JSON.stringify(args.path)};`;
         return { contents: `${header}${source}`, loader: /\.[cm]?ts$/.test(args.path) ? 'ts' : 'js' };
       });
-      const patches = CDKTF_PATCHES.filter((patch) => !patch.skip?.());
       build.onLoad({ filter: /[\\/]cdktf[\\/]lib[\\/].+\.js$/ }, (args) => {
-        const applicable = patches.filter((patch) => patch.file.test(args.path));
-        if (applicable.length === 0) return undefined;
-        let source = fs.readFileSync(args.path, 'utf8');
-        for (const patch of applicable) {
-          if (source.split(patch.find).length === 2) source = source.replace(patch.find, () => patch.replace);
-        }
-        return { contents: source, loader: 'js' };
+        const contents = plan.files.get(args.path);
+        return contents === undefined ? undefined : { contents, loader: 'js' };
       });
     },
   };
@@ -232,10 +338,12 @@ function writeAtomically(file, data) {
 async function build(entry, target) {
   const esbuild = require('esbuild');
   const started = Date.now();
+  // Throws before anything is built when one of CDKTF_PATCHES does not apply (all or nothing).
+  const plan = patchPlan();
   let result;
   try {
     result = await esbuild.build({
-      entryPoints: [path.resolve(ROOT, entry)],
+      entryPoints: ['dr-app:entry'],
       absWorkingDir: ROOT,
       bundle: true,
       platform: 'node',
@@ -249,7 +357,7 @@ async function build(entry, target) {
       metafile: true,
       write: false,
       logLevel: 'silent',
-      plugins: [appPlugin()],
+      plugins: [appPlugin(path.resolve(ROOT, entry), plan)],
     });
   } catch (e) {
     const messages = (e.errors || []).map((m) => `${m.location ? `${m.location.file}:${m.location.line}:${m.location.column}: ` : ''}${m.text}`);
@@ -386,6 +494,6 @@ function run(entry = 'main.ts') {
   );
 }
 
-module.exports = { prepare, upToDate, paths, ROOT };
+module.exports = { prepare, run, upToDate, paths, patchPlan, CDKTF_PATCHES, ROOT };
 
 if (require.main === module) run(process.argv[2]);

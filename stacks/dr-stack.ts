@@ -214,12 +214,7 @@ export class DrStack extends AccountStack {
           ]
         : [];
     this.recoveryFunctions = {
-      locateRecoveryPoints: recoveryFunction('LocateRecoveryPoints', 'locate-recovery-points', 'Finds the recovery points to restore, in the DR vault or the central vault', [
-        { Sid: 'ListRestoreVault', Effect: 'Allow', Action: 'backup:ListRecoveryPointsByBackupVault', Resource: this.restoreVault.vaultArn },
-        { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPoints(dr.id) },
-        ...(lockedCentralVault ? [{ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn }] : []),
-        ...airGappedStatements('ListSharedAirGappedVault', ['backup:ListRecoveryPointsByBackupVault'], ['backup:ListTags']),
-      ]),
+      locateRecoveryPoints: recoveryFunction('LocateRecoveryPoints', 'locate-recovery-points', 'Finds the recovery points to restore, in the DR vault or the central vault', []),
       prepareRestore: recoveryFunction('PrepareRestore', 'prepare-restore', 'Builds the restore metadata of one recovery point', [
         { Sid: 'ReadRestoreMetadata', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'], Resource: recoveryPoints(dr.id) },
         { Sid: 'FindRecoveryInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots'], Resource: '*' },
@@ -229,11 +224,7 @@ export class DrStack extends AccountStack {
         'ReportRecovery',
         'report-recovery',
         'Publishes RTO/RPO metrics and the recovery summary',
-        [
-          { Sid: 'PublishRecoveryMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC_NAMESPACE } } },
-          { Sid: 'PublishSummary', Effect: 'Allow', Action: 'sns:Publish', Resource: onCallTopicArn },
-          { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: this.eventBus.onCall.keyArn },
-        ],
+        [{ Sid: 'PublishRecoveryMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC_NAMESPACE } } }],
         { METRIC_NAMESPACE: RECOVERY_METRIC_NAMESPACE, TOPIC_ARN: onCallTopicArn },
       ),
       cleanupDrill: recoveryFunction('CleanupDrill', 'cleanup-drill', 'Deletes what a recovery drill created', [
@@ -268,6 +259,13 @@ export class DrStack extends AccountStack {
         },
       ]),
     };
+    // Granted by the constructs that own the vault and the topic, in the order the policies list them.
+    const locate = this.recoveryFunctions.locateRecoveryPoints;
+    this.restoreVault.grantListRecoveryPoints(locate, 'ListRestoreVault');
+    locate.addToPrincipalPolicy({ Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPoints(dr.id) });
+    if (lockedCentralVault) locate.addToPrincipalPolicy({ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn });
+    for (const statement of airGappedStatements('ListSharedAirGappedVault', ['backup:ListRecoveryPointsByBackupVault'], ['backup:ListTags'])) locate.addToPrincipalPolicy(statement);
+    this.eventBus.onCall.grantPublish(this.recoveryFunctions.reportRecovery, 'PublishSummary');
     const runbook = new ConnectRunbook(this, 'ConnectRunbook', {
       documentName: `${config.name}-connect-servers`,
       roleName: `${config.name}-recovery-runbook`,

@@ -193,7 +193,7 @@ describe('rehearsal: determinism', () => {
 });
 
 describe('rehearsal: known gaps of the recovery (fixing one turns its test red: then drop .failing)', () => {
-  it('a drill that fails at RestoreData still cleans up what it restored and scales the servers to zero (README: "A failed drill still cleans up")', async () => {
+  it('a drill that fails at RestoreData still cleans up what it restored and scales the servers to zero (docs/recovery.md: "A failed drill still cleans up")', async () => {
     const r = await runRehearsal({ mode: 'drill', resources: 6, failRestores: 1, seed: 2 });
     expect(r.checks.find((c) => c.name === 'drill cleaned up everything it created')?.ok).toBe(true);
   });

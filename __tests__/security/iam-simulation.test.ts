@@ -50,7 +50,7 @@ import {
   THREE_WORKLOAD_ROWS,
   CENTRAL_VAULT_READER_ROWS,
   AIR_GAPPED_ROWS,
-} from './access-rows';
+} from '../../simulation/access-rows';
 
 function resolveRequest(model: PolicyModel, req: SimulationRequest): SimulationRequest {
   const key = /^key-of:(.+)$/.exec(req.resourceArn);
@@ -348,11 +348,11 @@ describe('IAM simulation harness', () => {
   });
 });
 
-describe('README security table', () => {
+describe('docs/security.md security table', () => {
   it('is generated from the simulated rows (run `npm run security-table -- --write` after changing them)', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { securityTable } = require('../../scripts/security-table') as { securityTable: () => string };
-    const readme = fs.readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
-    expect(readme).toContain(securityTable());
+    const page = fs.readFileSync(path.join(__dirname, '..', '..', 'docs', 'security.md'), 'utf8');
+    expect(page).toContain(securityTable());
   });
 });

@@ -231,7 +231,7 @@ function workloadFindings(config: EstateConfig, workload: WorkloadConfig, index:
       code: 'cmk-required-for-copy',
       path: `${path}.backup.resourceTypes`,
       message:
-        `${list(sourceKeyTypes)} recovery points keep the source resource's KMS key: those resources must be encrypted with a customer managed key whose policy lets the backup-vault account ${config.accounts.backupVault.id} use it (README, Prerequisites 4). ` +
+        `${list(sourceKeyTypes)} recovery points keep the source resource's KMS key: those resources must be encrypted with a customer managed key whose policy lets the backup-vault account ${config.accounts.backupVault.id} use it (docs/rollout.md, Prerequisites 4). ` +
         `On an AWS managed key (aws/ebs, aws/rds) the local backup succeeds and every copy to ${list(destinations)} fails${kind === 'locked' ? '' : ' (the air-gapped vault accepts them only from customer managed keys too)'}.`,
     });
   }

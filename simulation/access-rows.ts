@@ -1,14 +1,15 @@
 /**
  * The access-control expectations of the estate, as data: the IAM simulation suite evaluates them
- * against the synthesized policies, and README's "Who can do what to the backups" table is generated
- * from them (`npm run security-table`).
+ * against the synthesized policies, and the "Who can do what to the backups" table in
+ * docs/security.md is generated from them (`npm run security-table`). It lives here, not under
+ * __tests__, because that script is not a test and must not import from the tests.
  */
 import {
   ADMINISTRATOR_ACCESS,
   allowPolicy,
   type Decision,
   type SimulationRequest,
-} from '../../simulation/policy-model';
+} from './policy-model';
 
 export const ORG = 'o-a1b2c3d4e5';
 export const VAULT = '111111111111';
@@ -501,7 +502,7 @@ export const THREE_WORKLOAD_ROWS: Row[] = [
 // ---------------------------------------------------------------------------------------------------
 
 // ---- the readiness checker's read-only role in the backup-vault account (every centralVault.kind) -------
-// Evaluated against the bundled example (kind locked); not (yet) in README's generated table.
+// Evaluated against the bundled example; also in docs/security.md's generated table.
 export const READER = role(VAULT, 'acme-central-vault-reader');
 export const READINESS_CHECKER = role(DR, 'acme-recovery-readiness-checker');
 

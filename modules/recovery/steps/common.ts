@@ -1,0 +1,218 @@
+/**
+ * What the steps of the recovery machine share: the configuration types, the step names, the
+ * Retry/Catch policies (a failure is caught into `<step>Failed`, or inside a Parallel branch into
+ * `<step>BranchFailed`), the Task helpers and the bounded polling loop.
+ */
+import {
+  LAMBDA_TRANSIENT_ERRORS,
+  retryTransient,
+  transientErrors,
+  type CatchRule,
+  type ChoiceRule,
+  type ParallelState,
+  type State,
+  type TaskState,
+} from '../asl';
+
+/** One workload as the recovery machine sees it (derived from the estate configuration). */
+export interface RecoveryWorkload {
+  readonly name: string;
+  readonly accountId: string;
+  /** Approval before an automatic (event) start; a manual start never waits. */
+  readonly approvalRequired: boolean;
+  readonly approvalTimeoutSeconds: number;
+  readonly rpoMinutes: number;
+  readonly restoreConcurrency: number;
+  /** Per restore (and per copy) job. */
+  readonly jobTimeoutMinutes: number;
+  /** AWS Backup resource types to restore. */
+  readonly resourceTypes: string[];
+  readonly servers: { readonly role: string; readonly autoScalingGroupName: string; readonly size: number; readonly maxSize: number }[];
+  readonly failover?: { readonly hostedZoneId: string; readonly recordName: string; readonly recordType: string; readonly value: string; readonly ttl: number };
+  /** CloudWatch alarm that is OK when the recovered workload is healthy. */
+  readonly healthAlarmName?: string;
+  /** Shell command that starts the application (run by the connect runbook). */
+  readonly startCommand: string;
+  /** Where restored EFS file systems are mounted. */
+  readonly mountRoot: string;
+  /** How BuildInfrastructure builds the servers. Default: autoScaling (scale the server roles' groups). */
+  readonly infrastructure?: RecoveryInfrastructure;
+  /** `workloads[].recovery.fsx`: what FSx restores need in the DR account (passed to prepare-restore's target). */
+  readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
+}
+
+/** `workloads[].recovery.infrastructure`: the Auto Scaling groups of the landing zone, or a Terraform Cloud run. */
+export type RecoveryInfrastructure =
+  | { readonly kind: 'autoScaling' }
+  | { readonly kind: 'terraformCloud'; readonly workspaceId: string; readonly pollSeconds: number; readonly timeoutMinutes: number };
+
+export interface RecoveryDefinitionProps {
+  readonly workloads: RecoveryWorkload[];
+  readonly functionArns: {
+    readonly locateRecoveryPoints: string;
+    readonly prepareRestore: string;
+    readonly attachRestoredVolume: string;
+    readonly reportRecovery: string;
+    readonly cleanupDrill: string;
+  };
+  readonly onCallTopicArn: string;
+  readonly restoreRoleArn: string;
+  readonly restoreVault: { readonly name: string; readonly arn: string; readonly accountId: string; readonly region: string };
+  readonly centralVault: { readonly name: string; readonly accountId: string; readonly region: string };
+  /**
+   * The logically air-gapped vault shared with the DR account through AWS RAM (`centralVault.kind`
+   * airGapped or both): locate prefers its points to the central vault's, and they are restored in
+   * place, without a copy.
+   */
+  readonly airGappedVault?: { readonly name: string; readonly accountId: string; readonly region: string };
+  /** Whether locate looks in the locked central vault (and copies from it). Default true; false with `centralVault.kind` airGapped (there is none). */
+  readonly copyFromCentralVault?: boolean;
+  readonly copyStarterRoleArn: string;
+  readonly copyServiceRoleArn: string;
+  /** Lifecycle of recovery points copied into the DR restore vault. */
+  readonly copyRetentionDays: number;
+  readonly connectDocumentName: string;
+  readonly target: {
+    readonly availabilityZones: string[];
+    readonly subnetIds: string[];
+    readonly securityGroupIds: string[];
+    /** Added to the names of restored databases, tables and file systems (prepare-restore requires it). Default: `dr`. */
+    readonly nameSuffix?: string;
+    /** DB subnet group of the landing zone, for RDS and Aurora restores. */
+    readonly dbSubnetGroupName?: string;
+    /** Bucket S3 recovery points are restored into. */
+    readonly recoveryBucketName?: string;
+    /** Security group of restored FSx file systems (the landing zone's, when a workload backs up FSx). */
+    readonly fileSystemSecurityGroupIds?: string[];
+    /** Instance profile of restored EC2 instances (the landing zone's; its role is passed by the restore role). */
+    readonly instanceProfileName?: string;
+  };
+  /** Seconds between two polls of a job. Default: 30. */
+  readonly pollSeconds?: number;
+  /**
+   * Terraform Cloud (or Enterprise) for workloads with `infrastructure.kind` terraformCloud: the API's
+   * base URL (`https://app.terraform.io`) and the EventBridge connection holding the API token.
+   */
+  readonly terraformCloud?: { readonly apiUrl: string; readonly connectionArn: string; readonly connectionName: string };
+}
+
+/** Step names as reported on failure ("which step failed and why"). */
+export const RECOVERY_STEPS = ['Approve', 'LocateData', 'CopyToRestoreVault', 'BuildInfrastructure', 'RestoreData', 'ConnectServers', 'FailoverTraffic', 'Verify', 'CleanupDrill'] as const;
+export type RecoveryStep = (typeof RECOVERY_STEPS)[number];
+
+/** What every step builder gets: the props, and what the composition derives from them once. */
+export interface StepContext {
+  readonly props: RecoveryDefinitionProps;
+  /** Seconds between two polls of a job (`props.pollSeconds`, default 30). */
+  readonly poll: number;
+  /** Polls of a copy or restore job before it times out. */
+  readonly jobPolls: number;
+  /** Copy and restore jobs running at once. */
+  readonly jobConcurrency: number;
+  /** Whether some workload restores EFS file systems (which need mount targets). */
+  readonly restoresEfs: boolean;
+  /** Whether some workload restores FSx file systems or volumes (described for the runbook, deleted after a drill). */
+  readonly restoresFsx: boolean;
+}
+
+/** A branch of a Parallel state (CopyAndBuild's copy and build branches). */
+export type ParallelBranch = ParallelState['Branches'][number];
+
+const SDK = (service: string, action: string) => `arn:aws:states:::aws-sdk:${service}:${action}`;
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+
+/** At the top level: catch into `<step>Failed`, which reports the step. */
+export function onFailure(step: RecoveryStep): CatchRule[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
+}
+
+/** Error with which a branch of CopyAndBuild fails; its cause is `{"failedStep": ..., "failure": {"Error", "Cause"}}` as JSON. */
+export const BRANCH_FAILED = 'Recovery.StepFailed';
+
+/** Inside a Parallel branch: catch into `<step>BranchFailed`, which ends the branch naming the step. */
+export function onBranchFailure(step: RecoveryStep): CatchRule[] {
+  return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}BranchFailed` }];
+}
+
+/**
+ * The end of a failed branch: `<step>BranchFailed` (one per step the branch runs; `$.failure` holds
+ * the error and cause) → the branch fails with {@link BRANCH_FAILED}, the step and the failure
+ * serialized into its cause (a Fail state's Cause is a string).
+ */
+export function branchFailureStates(branch: string, steps: RecoveryStep[]): Record<string, State> {
+  const out: Record<string, State> = {};
+  for (const step of steps) {
+    out[`${step}BranchFailed`] = { Type: 'Pass', Parameters: { failedStep: step, 'failure.$': '$.failure' }, ResultPath: '$.branchFailure', Next: `${branch}BranchSerializeFailure` };
+  }
+  out[`${branch}BranchSerializeFailure`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.branchFailure)' }, ResultPath: '$.branchFailure', Next: `${branch}BranchFail` };
+  out[`${branch}BranchFail`] = { Type: 'Fail', Error: BRANCH_FAILED, CausePath: '$.branchFailure.cause' };
+  return out;
+}
+
+/** A Choice on whether `variable` exists: a rule on a missing variable would fail the execution (States.Runtime). */
+export function ifPresent(variable: string, next: string, otherwise: string): State {
+  return { Type: 'Choice', Choices: [{ Variable: variable, IsPresent: true, Next: next }], Default: otherwise };
+}
+
+export function lambdaTask(functionArn: string, payload: Record<string, unknown>, rest: Record<string, unknown>): TaskState {
+  return {
+    Type: 'Task',
+    Resource: LAMBDA_INVOKE,
+    Parameters: { FunctionName: functionArn, Payload: payload },
+    ResultSelector: { 'Payload.$': '$.Payload' },
+    Retry: retryTransient(LAMBDA_TRANSIENT_ERRORS),
+    ...rest,
+  } as unknown as TaskState;
+}
+
+export function sdkTask(service: string, prefix: string, action: string, parameters: Record<string, unknown>, rest: Record<string, unknown>): TaskState {
+  return { Type: 'Task', Resource: SDK(service, action), Parameters: parameters, Retry: retryTransient(transientErrors(prefix)), ...rest } as unknown as TaskState;
+}
+
+/**
+ * A bounded polling loop: `check` (a Task writing `$.<key>.status`), then a Choice on it; after
+ * `maxAttempts` polls the loop fails with `timeoutError` instead of running for ever.
+ */
+export function pollLoop(opts: {
+  prefix: string;
+  key: string;
+  check: TaskState;
+  pollSeconds: number;
+  maxAttempts: number;
+  doneWhen: ChoiceRule;
+  failWhen?: ChoiceRule;
+  failError: string;
+  timeoutError: string;
+  next: string;
+}): Record<string, State> {
+  const p = opts.prefix;
+  return {
+    [`${p}Init`]: { Type: 'Pass', Result: { value: 0 }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
+    [`${p}Check`]: { ...opts.check, Next: `${p}Evaluate` } as TaskState,
+    [`${p}Evaluate`]: {
+      Type: 'Choice',
+      Choices: [
+        { ...opts.doneWhen, Next: opts.next },
+        ...(opts.failWhen ? [{ ...opts.failWhen, Next: `${p}Failed` }] : []),
+        { Variable: `$.${opts.key}Attempts.value`, NumericGreaterThanEquals: opts.maxAttempts, Next: `${p}TimedOut` },
+      ],
+      Default: `${p}Wait`,
+    },
+    [`${p}Wait`]: { Type: 'Wait', Seconds: opts.pollSeconds, Next: `${p}Count` },
+    [`${p}Count`]: { Type: 'Pass', Parameters: { 'value.$': `States.MathAdd($.${opts.key}Attempts.value, 1)` }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
+    ...(opts.failWhen ? { [`${p}Failed`]: { Type: 'Fail', Error: opts.failError, CausePath: `$.${opts.key}.statusMessage` } as State } : {}),
+    [`${p}TimedOut`]: { Type: 'Fail', Error: opts.timeoutError, Cause: `gave up after ${opts.maxAttempts} polls ${opts.pollSeconds} s apart` },
+  };
+}
+
+/**
+ * Gives every Task inside a Map processor a Catch that ends the item with the same error and cause,
+ * so that every Task has Retry and Catch while the Map's own Catch still sees the original error.
+ */
+export function catchInsideProcessor(processorStates: Record<string, State>, failState: string): Record<string, State> {
+  for (const state of Object.values(processorStates)) {
+    if (state.Type === 'Task' && !state.Catch) state.Catch = [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: failState }];
+  }
+  processorStates[failState] = { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' } as State;
+  return processorStates;
+}

@@ -1,0 +1,173 @@
+import type { CatchRule, ChoiceRule, MapState, State } from '../asl';
+import { catchInsideProcessor, onFailure, pollLoop, sdkTask } from './common';
+
+/** Lifecycle of a restored FSx file system that can be mounted (FSx API, FileSystem.Lifecycle; UPDATING serves clients). */
+export const FSX_FILE_SYSTEM_READY = ['AVAILABLE', 'UPDATING'] as const;
+export const FSX_FILE_SYSTEM_FAILED = ['FAILED', 'MISCONFIGURED', 'MISCONFIGURED_UNAVAILABLE'] as const;
+/** Lifecycle of a restored FSx for NetApp ONTAP volume that can be mounted (FSx API, Volume.Lifecycle). */
+export const FSX_VOLUME_READY = ['CREATED', 'AVAILABLE'] as const;
+export const FSX_VOLUME_FAILED = ['FAILED', 'MISCONFIGURED'] as const;
+
+/** A restore of FSx (a file system, or an ONTAP volume). */
+const isFsxRestore = { Variable: '$.restore.resourceType', StringEquals: 'FSx' };
+/** Part `index` of the restore's created resource ARN split at `/`: the file system id (1), an ONTAP volume's id (2). */
+const idFromArn = (index: number) => ({ 'id.$': `States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), ${index})` });
+
+/**
+ * After a drill's cleanup (cleanup-drill skips FSx): a Map over the restores that deletes the FSx file
+ * systems (Windows File Server, Lustre and others, each without a final backup) and ONTAP volumes the
+ * drill restored. `prefix` keeps the state names of the two cleanup paths apart; `onError` is the
+ * Map's Catch. Every Task is retried on throttling and an item's failure fails the Map.
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteFileSystem.html,
+ * https://docs.aws.amazon.com/fsx/latest/APIReference/API_DeleteVolume.html
+ */
+export function fsxCleanupStates(prefix: string, next: string, onError: CatchRule[]): Record<string, State> {
+  const p = prefix;
+  const created = { Variable: '$.restore.createdResourceArn', IsPresent: true };
+  const remove = (action: string, parameters: Record<string, unknown>): State => sdkTask('fsx', 'Fsx', action, parameters, { ResultPath: null, End: true });
+  const itemStates: Record<string, State> = {
+    [`${p}IsFsx`]: {
+      Type: 'Choice',
+      Choices: [
+        { And: [isFsxRestore, created, { Variable: '$.restore.createdResourceArn', StringMatches: '*:volume/*' }], Next: `${p}VolumeId` },
+        { And: [isFsxRestore, created, { Variable: '$.restore.createdResourceArn', StringMatches: '*:file-system/*' }], Next: `${p}FileSystemId` },
+      ],
+      Default: `${p}NotFsx`,
+    },
+    [`${p}NotFsx`]: { Type: 'Pass', Result: {}, End: true },
+    [`${p}VolumeId`]: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: `${p}DeleteVolume` },
+    [`${p}DeleteVolume`]: remove('deleteVolume', { 'VolumeId.$': '$.fsx.id', OntapConfiguration: { SkipFinalBackup: true } }),
+    [`${p}FileSystemId`]: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: `${p}Describe` },
+    [`${p}Describe`]: sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, { ResultSelector: { 'type.$': '$.FileSystems[0].FileSystemType' }, ResultPath: '$.fsxType', Next: `${p}Type` }),
+    [`${p}Type`]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.fsxType.type', StringEquals: 'WINDOWS', Next: `${p}DeleteWindows` },
+        { Variable: '$.fsxType.type', StringEquals: 'LUSTRE', Next: `${p}DeleteLustre` },
+      ],
+      Default: `${p}DeleteOther`,
+    },
+    [`${p}DeleteWindows`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id', WindowsConfiguration: { SkipFinalBackup: true } }),
+    [`${p}DeleteLustre`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id', LustreConfiguration: { SkipFinalBackup: true } }),
+    [`${p}DeleteOther`]: remove('deleteFileSystem', { 'FileSystemId.$': '$.fsx.id' }),
+  };
+  return {
+    [`${p}FileSystems`]: {
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: `${p}IsFsx`, States: catchInsideProcessor(itemStates, `${p}ItemFailed`) },
+      ResultPath: null,
+      Catch: onError,
+      Next: next,
+    } as MapState,
+  };
+}
+
+/**
+ * DescribeRestoredFileSystems: for each restore, an FSx file system (Lustre, Windows File Server,
+ * OpenZFS) is described until its lifecycle allows mounting (fsx:DescribeFileSystems), an FSx for
+ * NetApp ONTAP volume likewise (fsx:DescribeVolumes), then its SVM's NFS endpoint
+ * (fsx:DescribeStorageVirtualMachines). Each item ends with `{ entry: "<TYPE>|<id>|<DNS name>|<path>" }`
+ * (path: Lustre mount name, ONTAP junction path, `-` otherwise), any other restore with `{}`; the
+ * Map keeps `entries`, the list of entries, for the connect runbook. Every Task is retried on
+ * throttling and caught as the EFS mount-target steps are: an item's failure fails the Map, whose
+ * Catch reports ConnectServers.
+ */
+export function describeRestoredFileSystemsStates(poll: number): Record<string, State> {
+  const pollSeconds = Math.min(poll, 30);
+  // Up to an hour each: a restore job completes when the file system exists, not always when it serves.
+  const maxAttempts = Math.ceil(3600 / pollSeconds);
+  const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
+  const entry = (format: string, ...paths: string[]): State => ({ Type: 'Pass', Parameters: { 'entry.$': `States.Format('${format}', ${paths.join(', ')})` }, End: true });
+  const itemStates: Record<string, State> = {
+    IsFsxRestore: {
+      Type: 'Choice',
+      Choices: [
+        // arn:aws:fsx:<region>:<account>:volume/<file system id>/<volume id>
+        { And: [isFsxRestore, { Variable: '$.restore.createdResourceArn', StringMatches: '*:volume/*' }], Next: 'FsxVolumeId' },
+        // arn:aws:fsx:<region>:<account>:file-system/<file system id>
+        { And: [isFsxRestore, { Variable: '$.restore.createdResourceArn', StringMatches: '*:file-system/*' }], Next: 'FsxFileSystemId' },
+      ],
+      Default: 'NotFsx',
+    },
+    NotFsx: { Type: 'Pass', Result: {}, End: true },
+    FsxFileSystemId: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: 'FsxFileSystemPollInit' },
+    ...pollLoop({
+      prefix: 'FsxFileSystemPoll',
+      key: 'fsxFileSystem',
+      check: sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, {
+        ResultSelector: {
+          'lifecycle.$': '$.FileSystems[0].Lifecycle',
+          'fileSystem.$': '$.FileSystems[0]',
+          'statusMessage.$': "States.Format('FSx file system {} is {}: {}', $.FileSystems[0].FileSystemId, $.FileSystems[0].Lifecycle, States.JsonToString($.FileSystems[*].FailureDetails))",
+        },
+        ResultPath: '$.fsxFileSystem',
+        Next: 'x',
+      }),
+      pollSeconds,
+      maxAttempts,
+      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
+      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
+      failError: 'FsxFileSystemFailed',
+      timeoutError: 'FsxFileSystemNotAvailable',
+      next: 'FsxFileSystemType',
+    }),
+    FsxFileSystemType: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'LUSTRE', Next: 'FsxLustreEntry' },
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'WINDOWS', Next: 'FsxWindowsEntry' },
+      ],
+      // OpenZFS: restored, not mounted by the runbook (prepare-restore warns).
+      Default: 'NotFsx',
+    },
+    FsxLustreEntry: entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
+    FsxWindowsEntry: entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
+    FsxVolumeId: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: 'FsxVolumePollInit' },
+    ...pollLoop({
+      prefix: 'FsxVolumePoll',
+      key: 'fsxVolume',
+      check: sdkTask('fsx', 'Fsx', 'describeVolumes', { 'VolumeIds.$': 'States.Array($.fsx.id)' }, {
+        ResultSelector: {
+          'lifecycle.$': '$.Volumes[0].Lifecycle',
+          'volume.$': '$.Volumes[0]',
+          'statusMessage.$': "States.Format('FSx volume {} is {}: {}', $.Volumes[0].VolumeId, $.Volumes[0].Lifecycle, States.JsonToString($.Volumes[*].LifecycleTransitionReason))",
+        },
+        ResultPath: '$.fsxVolume',
+        Next: 'x',
+      }),
+      pollSeconds,
+      maxAttempts,
+      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
+      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
+      failError: 'FsxVolumeFailed',
+      timeoutError: 'FsxVolumeNotAvailable',
+      next: 'FsxStorageVirtualMachine',
+    }),
+    // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
+    FsxStorageVirtualMachine: sdkTask(
+      'fsx',
+      'Fsx',
+      'describeStorageVirtualMachines',
+      { 'StorageVirtualMachineIds.$': 'States.Array($.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId)' },
+      { ResultSelector: { 'nfsDnsName.$': '$.StorageVirtualMachines[0].Endpoints.Nfs.DNSName' }, ResultPath: '$.svm', Next: 'FsxOntapEntry' },
+    ),
+    FsxOntapEntry: entry('ONTAP|{}|{}|{}', '$.fsx.id', '$.svm.nfsDnsName', '$.fsxVolume.volume.OntapConfiguration.JunctionPath'),
+  };
+  return {
+    DescribeRestoredFileSystems: {
+      Type: 'Map',
+      ItemsPath: '$.restores',
+      ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
+      MaxConcurrency: 10,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFsxRestore', States: catchInsideProcessor(itemStates, 'FsxItemFailed') },
+      // Only the items that are FSx file systems to mount have an entry.
+      ResultSelector: { 'entries.$': '$[*].entry' },
+      ResultPath: '$.fileSystems',
+      Catch: onFailure('ConnectServers'),
+      Next: 'RunConnectRunbook',
+    } as MapState,
+  };
+}
