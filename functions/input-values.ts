@@ -34,14 +34,20 @@ export function isAbsent(value: unknown): value is undefined | null {
   return value === undefined || value === null;
 }
 
-/** A Lambda input field that is missing or malformed, named by its path in the input. */
+/**
+ * A Lambda input that is missing or malformed: `Invalid input: <field> <problem>`, or
+ * `Invalid input: <message>` where the message names the field itself.
+ */
 export class InvalidInputError extends Error {
-  constructor(
-    readonly field: string,
-    problem: string,
-  ) {
-    super(`Invalid input: ${field} ${problem}`);
+  /** The dotted path of the culprit, when given apart from the message. */
+  declare readonly field?: string;
+
+  constructor(field: string, problem: string);
+  constructor(message: string);
+  constructor(fieldOrMessage: string, problem?: string) {
+    super(`Invalid input: ${problem === undefined ? fieldOrMessage : `${fieldOrMessage} ${problem}`}`);
     this.name = 'InvalidInputError';
+    if (problem !== undefined) this.field = fieldOrMessage;
   }
 }
 
@@ -53,8 +59,35 @@ export function requiredString(value: unknown, field: string, pattern: RegExp, e
   return value;
 }
 
+/** As {@link requiredString}, but absent, null or empty is `undefined`. */
+export function optionalString(value: unknown, field: string, pattern: RegExp, expected: string): string | undefined {
+  return value === undefined || value === null || value === '' ? undefined : requiredString(value, field, pattern, expected);
+}
+
 export function requiredRecord(value: unknown, field: string): Record<string, unknown> {
   if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');
   if (!isRecord(value)) throw new InvalidInputError(field, `must be an object, got ${describeType(value)}`);
   return value;
 }
+
+/**
+ * A string that is not blank, in the messages that quote the field (`"field" is missing`,
+ * `"field" must be a non-empty string, got ...`).
+ */
+export function requiredText(value: unknown, field: string): string {
+  if (isAbsent(value)) throw new InvalidInputError(`"${field}" is missing`);
+  if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(`"${field}" must be a non-empty string, got ${describeValue(value)}`);
+  return value;
+}
+
+/** Same rule as `workloads[].name` in config/schema.ts. */
+export const WORKLOAD_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+export const WORKLOAD_NAME_EXPECTED = 'a workload name (a lowercase letter, then up to 31 of a-z, 0-9, "-")';
+/** AWS Backup vault names (config/naming.ts). */
+export const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
+export const VAULT_NAME_EXPECTED = 'an AWS Backup vault name (2-50 letters, digits, "-" or "_")';
+/** AWS Region names such as `ap-northeast-1`. */
+export const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
+export const REGION_EXPECTED = 'an AWS Region such as "ap-northeast-1"';
+/** What AWS Backup calls a resource type (`EBS`, `RDS`, ...): leniently, any such name. */
+export const RESOURCE_TYPE_NAME = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,49}$/;

@@ -32,7 +32,10 @@ export interface AirGappedVaultProps {
    * logically air-gapped vault with accounts only, never with a whole organization or OU.
    */
   readonly shareWithAccountIds: string[];
-  /** Provider (account and region) to create the vault with. Default: the stack's default AWS provider. */
+  /**
+   * Provider (account and region) to create the vault with.
+   * @default the stack's default AWS provider
+   */
   readonly provider?: TerraformProvider;
 }
 

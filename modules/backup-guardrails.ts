@@ -8,9 +8,15 @@ export interface BackupGuardrailsProps {
   readonly namePrefix: string;
   /** Resource types the workload protects; a "protected by backup plan" check is added for each. */
   readonly resourceTypes: ResourceType[];
-  /** AWS Config managed rules (needs an AWS Config recorder in the account). Default: false. */
+  /**
+   * AWS Config managed rules (needs an AWS Config recorder in the account).
+   * @default false
+   */
   readonly awsConfigRules?: boolean;
-  /** AWS Backup Audit Manager framework (also needs a Config recorder). Default: false. */
+  /**
+   * AWS Backup Audit Manager framework (also needs a Config recorder).
+   * @default false
+   */
   readonly auditFramework?: boolean;
   /** For the framework: accounts and regions recovery points must be copied to. */
   readonly copyAccountIds: string[];

@@ -29,12 +29,19 @@ export interface BackupKmsKeyProps {
   readonly breakGlassRoleArn: string;
   /**
    * Accounts whose AWS Backup may use the key for cross-account copy and restore (decrypt, re-encrypt,
-   * grants for AWS resources). Default: none.
+   * grants for AWS resources).
+   * @default none
    */
   readonly crossAccountBackupAccountIds?: string[];
-  /** Waiting period before a scheduled deletion. Default: 30 days (the maximum). */
+  /**
+   * Waiting period before a scheduled deletion.
+   * @default 30 days (the maximum)
+   */
   readonly deletionWindowInDays?: number;
-  /** Provider (account and region) to create the key with. Default: the stack's default AWS provider. */
+  /**
+   * Provider (account and region) to create the key with.
+   * @default the stack's default AWS provider
+   */
   readonly provider?: TerraformProvider;
 }
 

@@ -24,19 +24,37 @@ export interface BundledFunctionProps {
   readonly kmsKeyArn: string;
   readonly logRetentionDays: number;
   readonly environment?: Record<string, string>;
-  /** Default: arm64. */
+  /**
+   * @default arm64
+   */
   readonly architecture?: 'arm64' | 'x86_64';
-  /** Default: 256. */
+  /**
+   * @default 256
+   */
   readonly memorySize?: number;
-  /** Seconds. Default: 60. */
+  /**
+   * Seconds.
+   * @default 60
+   */
   readonly timeout?: number;
-  /** Default: none (account concurrency). */
+  /**
+   * @default none (account concurrency)
+   */
   readonly reservedConcurrency?: number;
-  /** Bundle with a source map and enable it. Default: false. */
+  /**
+   * Bundle with a source map and enable it.
+   * @default false
+   */
   readonly sourceMap?: boolean;
-  /** Asynchronous invocation retries before the event goes to the dead-letter queue. Default: 2. */
+  /**
+   * Asynchronous invocation retries before the event goes to the dead-letter queue.
+   * @default 2
+   */
   readonly maximumRetryAttempts?: number;
-  /** Where the error and dead-letter alarms notify. Default: nowhere. */
+  /**
+   * Where the error and dead-letter alarms notify.
+   * @default nowhere
+   */
   readonly alarmActions?: string[];
 }
 

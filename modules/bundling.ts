@@ -6,11 +6,20 @@ import { spawnSync } from 'child_process';
 import { zipSync } from 'fflate';
 
 export interface BundleOptions {
-  /** Node.js version the bundle targets. Default: node22 (Lambda runtime nodejs22.x). */
+  /**
+   * Node.js version the bundle targets.
+   * @default node22 (Lambda runtime nodejs22.x)
+   */
   readonly target?: string;
-  /** Emit an external source map next to the bundle (and enable it with NODE_OPTIONS). Default: false. */
+  /**
+   * Emit an external source map next to the bundle (and enable it with NODE_OPTIONS).
+   * @default false
+   */
   readonly sourceMap?: boolean;
-  /** Minify. Default: true. */
+  /**
+   * Minify.
+   * @default true
+   */
   readonly minify?: boolean;
 }
 

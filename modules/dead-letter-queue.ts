@@ -15,11 +15,16 @@ export interface DeadLetterQueueProps {
    * for a Lambda destination: the function's own role sends, and no queue policy is needed.
    */
   readonly sourceRuleArns: string[];
-  /** Where the depth alarm notifies (e.g. the on-call topic). Default: nowhere (the alarm event is forwarded by EventBridge). */
+  /**
+   * Where the depth alarm notifies (e.g. the on-call topic).
+   * @default nowhere (the alarm event is forwarded by EventBridge)
+   */
   readonly alarmActions?: string[];
   /** Name of the alarm that fires as soon as one event is in the queue. */
   readonly alarmName: string;
-  /** Default: the stack's default AWS provider. */
+  /**
+   * @default the stack's default AWS provider
+   */
   readonly provider?: TerraformProvider;
 }
 

@@ -17,7 +17,10 @@ export interface EventForwardingRoleProps {
   readonly ruleNamePrefix: string;
   /** The one bus the role may put events on. */
   readonly targetBusArn: string;
-  /** Partition of the account. Default: aws. */
+  /**
+   * Partition of the account.
+   * @default aws
+   */
   readonly partition?: string;
 }
 
@@ -64,7 +67,9 @@ export interface EventForwarderProps {
   /** Retry policy of every target. */
   readonly maximumEventAgeSeconds: number;
   readonly maximumRetryAttempts: number;
-  /** Default: the stack's default AWS provider. */
+  /**
+   * @default the stack's default AWS provider
+   */
   readonly provider?: TerraformProvider;
 }
 

@@ -15,9 +15,15 @@ export interface OnCallTopicProps {
   readonly keyAdminRoleArns: string[];
   /** EventBridge rules allowed to publish. */
   readonly publisherRuleArns: string[];
-  /** CloudWatch alarms (ARN pattern, e.g. `arn:aws:cloudwatch:<region>:<account>:alarm:acme-*`) allowed to publish. Default: none. */
+  /**
+   * CloudWatch alarms (ARN pattern, e.g. `arn:aws:cloudwatch:<region>:<account>:alarm:acme-*`) allowed to publish.
+   * @default none
+   */
   readonly publisherAlarmArnPattern?: string;
-  /** E-mail subscriptions. Default: none (subscribe a pager integration outside this stack). */
+  /**
+   * E-mail subscriptions.
+   * @default none (subscribe a pager integration outside this stack)
+   */
   readonly emailAddresses?: string[];
 }
 

@@ -32,11 +32,18 @@ export interface ProtectedBackupVaultProps {
   readonly kmsKeyArn: string;
   /** Role that alone may delete recovery points, change their lifecycle, or change the vault's policy or lock. */
   readonly breakGlassRoleArn: string;
-  /** Default: nobody outside the account may copy in. */
+  /**
+   * @default nobody outside the account may copy in
+   */
   readonly copyInto?: CopyIntoPolicy;
-  /** Default: no Vault Lock. */
+  /**
+   * @default no Vault Lock
+   */
   readonly lock?: VaultLockProps;
-  /** Provider (account and region) to create the vault with. Default: the stack's default AWS provider. */
+  /**
+   * Provider (account and region) to create the vault with.
+   * @default the stack's default AWS provider
+   */
   readonly provider?: TerraformProvider;
 }
 

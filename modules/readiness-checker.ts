@@ -14,34 +14,17 @@ import { BundledFunction, type BundledFunctionProps } from './bundled-function';
 import { amiParameterName } from './recovery-landing-zone';
 import { restoreTestingPlanArnPrefix } from './restore-testing';
 import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
+import type { ReadinessInput } from '../functions/check-readiness/input';
 import type { EstateConfig } from '../config/schema';
 import type { EstateNames } from '../config/naming';
 import { dnsSuffixOf, partitionOf } from '../config/regions';
 import { formatMinutes, worstCaseIntervalMinutes } from '../config/schedule-interval';
 
-/** The facts the checker's schedule passes as input (functions/check-readiness/input.ts). */
-export interface ReadinessFacts {
-  readonly estate: string;
-  readonly region: string;
-  readonly reportBucket: string;
-  readonly metricNamespace: string;
-  readonly recoveryMetricNamespace: string;
-  readonly restoreVault: { readonly name: string; readonly accountId: string };
-  readonly centralVault?: { readonly name: string; readonly accountId: string; readonly readerRoleArn: string };
-  readonly airGappedVault?: { readonly name: string; readonly accountId: string };
-  readonly stateMachineArn: string;
-  readonly recoveryPointLookbackDays: number;
-  readonly drillLookbackDays: number;
-  readonly workloads: {
-    readonly name: string;
-    readonly accountId: string;
-    readonly rpoMinutes: number;
-    readonly rtoMinutes: number;
-    readonly resourceTypes: string[];
-    readonly servers: { readonly role: string; readonly amiParameterName: string; readonly launchTemplateName: string; readonly autoScalingGroupName: string }[];
-    readonly restoreTesting?: { readonly planName: string; readonly windowHours: number };
-  }[];
-}
+/**
+ * The facts the checker's schedule passes as input: the type of what the function's schema
+ * (functions/check-readiness/input.ts) parses, so that the stack and the function share one contract.
+ */
+export type ReadinessFacts = ReadinessInput;
 
 export interface ReadinessCheckerProps {
   readonly config: EstateConfig;

@@ -55,7 +55,8 @@ export interface RecoveryLandingZoneProps {
   readonly logRetentionDays: number;
   /**
    * Some workload backs up FSx: a security group for restored file systems, and the servers' rules to
-   * reach them ({@link FSX_CLIENT_PORTS}). Default false: none of it.
+   * reach them ({@link FSX_CLIENT_PORTS}).
+   * @default false (none of it)
    */
   readonly fileSystems?: boolean;
 }

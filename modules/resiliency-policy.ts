@@ -39,7 +39,9 @@ export interface WorkloadResiliencyPolicyProps {
   readonly rtoMinutes: number;
   readonly rpoMinutes: number;
   readonly description?: string;
-  /** Default: derived from the RTO ({@link tierForRto}). */
+  /**
+   * @default derived from the RTO ({@link tierForRto})
+   */
   readonly tier?: ResiliencyTier;
 }
 

@@ -8,18 +8,28 @@ export interface BackupRuleProps {
   readonly name: string;
   /** AWS Backup `cron(...)` or `rate(...)` expression. */
   readonly schedule: string;
-  /** IANA time zone of the schedule. Default: UTC. */
+  /**
+   * IANA time zone of the schedule.
+   * @default UTC
+   */
   readonly scheduleTimezone?: string;
   readonly retentionDays: number;
   readonly coldStorageAfterDays?: number;
   /** Retention of the copy in every destination vault. */
   readonly copyRetentionDays: number;
   readonly copyColdStorageAfterDays?: number;
-  /** Continuous backup (point-in-time recovery) for the resource types that support it. Default: false. */
+  /**
+   * Continuous backup (point-in-time recovery) for the resource types that support it.
+   * @default false
+   */
   readonly continuous?: boolean;
-  /** Default: 60. */
+  /**
+   * @default 60
+   */
   readonly startWindowMinutes?: number;
-  /** Default: 10080 (7 days). */
+  /**
+   * @default 10080 (7 days)
+   */
   readonly completionWindowMinutes?: number;
 }
 

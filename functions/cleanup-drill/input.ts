@@ -4,7 +4,8 @@
  * an {@link InvalidInputError} naming the field, and a failover is refused outright.
  */
 
-import { describeValue as describe, isAbsent, isRecord } from '../input-values';
+import { ACCOUNT_ID_EXPECTED, isAccountId } from '../account';
+import { describeValue as describe, InvalidInputError, isAbsent, isRecord, requiredText } from '../input-values';
 
 export interface RestoredResource {
   /** AWS Backup resource type: `EBS`, `EC2`, `RDS`, `Aurora`, `DynamoDB`, `EFS`, `S3`, ... */
@@ -37,12 +38,7 @@ export interface CleanupInput {
 }
 
 /** Thrown for an input this function cannot act on; the message names the field. */
-export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(`Invalid input: ${message}`);
-    this.name = 'InvalidInputError';
-  }
-}
+export { InvalidInputError };
 
 /** Thrown when the input asks to clean up after a failover: restored resources are then production. */
 export class CleanupRefusedError extends Error {
@@ -53,16 +49,9 @@ export class CleanupRefusedError extends Error {
 }
 
 const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/;
-const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** Auto Scaling group names: 1-255 characters, no colon (a colon would make it an ARN). */
 const ASG_NAME = /^[^:]{1,255}$/;
-
-function requiredString(value: unknown, path: string): string {
-  if (isAbsent(value)) throw new InvalidInputError(`"${path}" is missing`);
-  if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(`"${path}" must be a non-empty string, got ${describe(value)}`);
-  return value;
-}
 
 export function parseArn(text: string): Arn | undefined {
   const match = ARN.exec(text);
@@ -84,10 +73,10 @@ export function parseCleanupInput(input: unknown): CleanupInput {
   if (isAbsent(mode)) throw new InvalidInputError('"mode" is missing; only "drill" is cleaned up');
   if (mode !== 'drill') throw new InvalidInputError(`"mode" must be "drill" (a failover is never cleaned up), got ${describe(mode)}`);
 
-  const executionName = requiredString(input.executionName, 'executionName');
-  const accountId = requiredString(input.accountId, 'accountId');
-  if (!ACCOUNT_ID.test(accountId)) throw new InvalidInputError(`"accountId" must be a 12-digit AWS account ID, got ${describe(accountId)}`);
-  const region = requiredString(input.region, 'region');
+  const executionName = requiredText(input.executionName, 'executionName');
+  const accountId = requiredText(input.accountId, 'accountId');
+  if (!isAccountId(accountId)) throw new InvalidInputError(`"accountId" must be ${ACCOUNT_ID_EXPECTED}, got ${describe(accountId)}`);
+  const region = requiredText(input.region, 'region');
   if (!REGION.test(region)) throw new InvalidInputError(`"region" must be an AWS region such as ap-northeast-1, got ${describe(region)}`);
 
   if (isAbsent(input.restores)) throw new InvalidInputError('"restores" is missing (an empty array when nothing was restored)');
@@ -96,7 +85,7 @@ export function parseCleanupInput(input: unknown): CleanupInput {
   const restoresWithoutResource: number[] = [];
   input.restores.forEach((item: unknown, i: number) => {
     if (!isRecord(item)) throw new InvalidInputError(`"restores[${i}]" must be an object, got ${describe(item)}`);
-    const resourceType = requiredString(item.resourceType, `restores[${i}].resourceType`);
+    const resourceType = requiredText(item.resourceType, `restores[${i}].resourceType`);
     const created = item.createdResourceArn;
     if (isAbsent(created) || created === '') {
       restoresWithoutResource.push(i);
@@ -112,7 +101,7 @@ export function parseCleanupInput(input: unknown): CleanupInput {
   if (!isAbsent(input.autoScalingGroups)) {
     if (!Array.isArray(input.autoScalingGroups)) throw new InvalidInputError(`"autoScalingGroups" must be an array of names, got ${describe(input.autoScalingGroups)}`);
     autoScalingGroups = input.autoScalingGroups.map((name: unknown, i: number) => {
-      const value = requiredString(name, `autoScalingGroups[${i}]`);
+      const value = requiredText(name, `autoScalingGroups[${i}]`);
       if (!ASG_NAME.test(value)) throw new InvalidInputError(`"autoScalingGroups[${i}]" must be an Auto Scaling group name (1-255 characters, no colon), got ${describe(value)}`);
       return value;
     });

@@ -1,6 +1,7 @@
 import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRecoveryPointsByBackupVaultCommandInput } from '@aws-sdk/client-backup';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { assumeRole, type AssumedCredentials, type CentralBackupClientFactory } from '../credentials';
 import { listBackupTags } from '../recovery-point-tags';
 import { parseLocateInput, type CentralVaultRef, type LocateInput, type VaultRef } from './input';
 
@@ -27,16 +28,8 @@ export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_TH
 /** S3 bucket ARNs carry no account: `arn:<partition>:s3:::<bucket>`. */
 const S3_BUCKET_ARN = /^arn:[^:]+:s3:::[^/:]+$/;
 
-/** Temporary credentials of the copy-starter role, in the SDK's credential identity shape. */
-export interface AssumedCredentials {
-  readonly accessKeyId: string;
-  readonly secretAccessKey: string;
-  readonly sessionToken: string;
-  readonly expiration?: Date;
-}
-
-/** Builds the Backup client of the central vault from the copy-starter role's credentials. */
-export type CentralBackupClientFactory = (credentials: AssumedCredentials, region: string) => BackupClient;
+/** The central vault is listed as the copy-starter role: its temporary credentials and a Backup client of them. */
+export type { AssumedCredentials, CentralBackupClientFactory } from '../credentials';
 
 export interface LocateOptions extends ThrottleOptions {
   /** Lifetime of the copy-starter session (900 s is the minimum STS accepts). */
@@ -204,16 +197,9 @@ async function newestPerResource(
   return byAccount;
 }
 
-async function assumeCopyStarter(rt: Runtime, sts: STSClient, centralVault: CentralVaultRef, workload: string): Promise<AssumedCredentials> {
+function assumeCopyStarter(rt: Runtime, sts: STSClient, centralVault: CentralVaultRef, workload: string): Promise<AssumedCredentials> {
   const roleArn = centralVault.copyStarterRoleArn;
-  const out = await call(rt, `AssumeRole(${roleArn})`, () =>
-    sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `locate-${workload}`, DurationSeconds: rt.options.sessionDurationSeconds })),
-  );
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) {
-    throw new LocateRecoveryPointsError(`AssumeRole(${roleArn}) returned no credentials`);
-  }
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+  return assumeRole(rt, call, sts, { roleArn, sessionName: `locate-${workload}`, durationSeconds: rt.options.sessionDurationSeconds, noCredentials: (message) => new LocateRecoveryPointsError(message) });
 }
 
 async function regionOf(client: BackupClient): Promise<string | undefined> {

@@ -6,14 +6,15 @@
  * branch with a message an operator can act on. Nothing is called in AWS for an invalid input.
  */
 
-import { describeType, InvalidInputError, isRecord, requiredString, shown } from '../input-values';
+import { optionalAccountId } from '../account';
+import { isResourceType, RESOURCE_TYPES, type ResourceType } from '../resource-types';
+import { describeType, InvalidInputError, isAbsent, isRecord, optionalString, requiredString, shown, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
 
 export { describeType } from '../input-values';
 
-/** The AWS Backup resource types this function prepares restores for. */
-export const SUPPORTED_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
-export type SupportedResourceType = (typeof SUPPORTED_RESOURCE_TYPES)[number];
-
+/** The AWS Backup resource types this function prepares restores for: all of the estate's. */
+export const SUPPORTED_RESOURCE_TYPES = RESOURCE_TYPES;
+export type SupportedResourceType = ResourceType;
 
 const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 export interface RestoreTarget {
@@ -57,11 +58,7 @@ export interface PrepareRestoreInput {
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
 export { InvalidInputError };
 
-/** Same rule as `workloads[].name` in config/schema.ts. */
-const WORKLOAD = /^[a-z][a-z0-9-]{0,31}$/;
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$/;
-const VAULT_NAME = /^[a-zA-Z0-9_-]{2,50}$/;
-const ACCOUNT_ID = /^\d{12}$/;
 const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -77,13 +74,9 @@ const NAME_SUFFIX = /^(?=.{1,16}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Names derived from it must stay deterministic, not unbounded input. */
 const MAX_EXECUTION_NAME = 1024;
 
-function optionalString(value: unknown, field: string, pattern: RegExp, expected: string): string | undefined {
-  return value === undefined || value === null || value === '' ? undefined : requiredString(value, field, pattern, expected);
-}
-
 /** An array of strings matching `pattern`; absent or null is an empty list unless `minimum` > 0. */
 function stringList(value: unknown, field: string, pattern: RegExp, expected: string, minimum = 0): string[] {
-  if (value === undefined || value === null) {
+  if (isAbsent(value)) {
     if (minimum > 0) throw new InvalidInputError(field, 'is missing');
     return [];
   }
@@ -100,15 +93,14 @@ function stringList(value: unknown, field: string, pattern: RegExp, expected: st
 function parseResourceType(value: unknown): SupportedResourceType {
   if (value === undefined || value === null || value === '') throw new InvalidInputError('resourceType', 'is missing');
   if (typeof value !== 'string') throw new InvalidInputError('resourceType', `must be a string, got ${describeType(value)}`);
-  const supported: readonly string[] = SUPPORTED_RESOURCE_TYPES;
-  if (!supported.includes(value)) {
+  if (!isResourceType(value)) {
     throw new InvalidInputError('resourceType', `${JSON.stringify(value)} is not supported; supported types: ${SUPPORTED_RESOURCE_TYPES.join(', ')}`);
   }
-  return value as SupportedResourceType;
+  return value;
 }
 
 function parseTarget(value: unknown): RestoreTarget {
-  if (value === undefined || value === null) throw new InvalidInputError('target', 'is missing');
+  if (isAbsent(value)) throw new InvalidInputError('target', 'is missing');
   if (!isRecord(value)) throw new InvalidInputError('target', `must be an object, got ${describeType(value)}`);
   const dbSubnetGroupName = optionalString(value.dbSubnetGroupName, 'target.dbSubnetGroupName', DB_SUBNET_GROUP, 'a DB subnet group name');
   const recoveryBucketName = optionalString(value.recoveryBucketName, 'target.recoveryBucketName', BUCKET, 'an S3 bucket name');
@@ -135,13 +127,13 @@ function parseTarget(value: unknown): RestoreTarget {
  */
 export function parsePrepareRestoreInput(input: unknown): PrepareRestoreInput {
   if (!isRecord(input)) throw new InvalidInputError('input', `must be an object, got ${describeType(input)}`);
-  const workload = requiredString(input.workload, 'workload', WORKLOAD, 'a workload name (a lowercase letter, then up to 31 of a-z, 0-9, "-")');
+  const workload = requiredString(input.workload, 'workload', WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED);
   const executionName = requiredString(input.executionName, 'executionName', new RegExp(`^\\S[^\\n]{0,${MAX_EXECUTION_NAME - 1}}$`), `a single line of at most ${MAX_EXECUTION_NAME} characters`);
   const recoveryPointArn = requiredString(input.recoveryPointArn, 'recoveryPointArn', ARN, 'an ARN');
   const resourceType = parseResourceType(input.resourceType);
   const resourceArn = requiredString(input.resourceArn, 'resourceArn', ARN, 'an ARN');
-  const restoreVaultName = requiredString(input.restoreVaultName, 'restoreVaultName', VAULT_NAME, 'an AWS Backup vault name (2-50 letters, digits, "-" or "_")');
-  const backupVaultAccountId = optionalString(input.backupVaultAccountId, 'backupVaultAccountId', ACCOUNT_ID, 'a 12-digit AWS account ID');
+  const restoreVaultName = requiredString(input.restoreVaultName, 'restoreVaultName', VAULT_NAME, VAULT_NAME_EXPECTED);
+  const backupVaultAccountId = optionalAccountId(input.backupVaultAccountId, 'backupVaultAccountId');
   const target = parseTarget(input.target);
   if (resourceType === 'EC2' && target.subnetIds.length === 0) {
     throw new InvalidInputError('target.subnetIds', 'is empty: an EC2 instance is restored into a subnet of the landing zone');

@@ -8,7 +8,8 @@
  * dropped with a warning, and what {@link KMS_KEY_RULES} says applies instead.
  */
 
-import { isRecord, requiredString } from '../input-values';
+import { isAccountId, optionalAccountId } from '../account';
+import { isRecord } from '../input-values';
 import type { SupportedResourceType } from './input';
 
 /** What encrypts the restored resource once a key is dropped. */
@@ -93,7 +94,6 @@ export interface RestoreLocation {
 
 const ARN_PARTS = /^arn:([^:]+):([^:]+):([^:]*):([^:]*):/;
 const KMS_ARN = /^arn:([^:]+):kms:([^:]*):([^:]*):([^/:]+)\/.+$/;
-const ACCOUNT_ID = /^\d{12}$/;
 
 function arnParts(arn: string | undefined): { partition: string; region: string; account: string } | undefined {
   const m = arn ? ARN_PARTS.exec(arn) : null;
@@ -106,9 +106,7 @@ function arnParts(arn: string | undefined): { partition: string; region: string;
  */
 export function parseDrAccountId(event: unknown): string | undefined {
   if (!isRecord(event)) return undefined;
-  const value = event.drAccountId;
-  if (value === undefined || value === null || value === '') return undefined;
-  return requiredString(value, 'drAccountId', ACCOUNT_ID, 'a 12-digit AWS account ID');
+  return optionalAccountId(event.drAccountId, 'drAccountId');
 }
 
 /**
@@ -128,8 +126,8 @@ export function restoreLocation(args: { recoveryPointArn: string; backupVaultAcc
   if (args.backupVaultAccountId) {
     return { ...base, accountSource: `the recovery point is in a vault of account ${args.backupVaultAccountId} shared with the DR account and the input has no drAccountId` };
   }
-  if (vault?.account && ACCOUNT_ID.test(vault.account)) return { ...base, accountId: vault.account, accountSource: `the restore vault ${args.vaultArn}` };
-  if (point?.account && ACCOUNT_ID.test(point.account)) return { ...base, accountId: point.account, accountSource: `the recovery point ${args.recoveryPointArn}` };
+  if (vault?.account && isAccountId(vault.account)) return { ...base, accountId: vault.account, accountSource: `the restore vault ${args.vaultArn}` };
+  if (point?.account && isAccountId(point.account)) return { ...base, accountId: point.account, accountSource: `the recovery point ${args.recoveryPointArn}` };
   return { ...base, accountSource: 'neither the restore vault ARN nor the recovery point ARN names an account and the input has no drAccountId' };
 }
 

@@ -4,7 +4,7 @@
  * {@link InvalidInputError} whose message names the field, before any AWS call.
  */
 
-import { describeValue as describe, isAbsent, isRecord } from '../input-values';
+import { describeValue as describe, InvalidInputError, isAbsent, isRecord, requiredText } from '../input-values';
 
 export type RecoveryMode = 'failover' | 'drill';
 export type RecoveryOutcome = 'recovered' | 'failed';
@@ -40,24 +40,12 @@ export interface RecoveryReportInput {
 }
 
 /** Thrown for an input this function cannot act on; the message names the field. */
-export class InvalidInputError extends Error {
-  constructor(message: string) {
-    super(`Invalid input: ${message}`);
-    this.name = 'InvalidInputError';
-  }
-}
+export { InvalidInputError };
 
 /** `arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>` (or `express:` for Express executions). */
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:(?:execution|express):[^:\s]+:[^\s]+$/;
 /** ISO 8601 date-time with a time zone, as Step Functions (`$$.Execution.StartTime`) and the AWS SDKs write them. */
 const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
-
-function requiredString(record: Record<string, unknown>, field: string): string {
-  const value = record[field];
-  if (isAbsent(value)) throw new InvalidInputError(`"${field}" is missing`);
-  if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(`"${field}" must be a non-empty string, got ${describe(value)}`);
-  return value;
-}
 
 function optionalString(value: unknown, path: string): string | undefined {
   if (isAbsent(value)) return undefined;
@@ -94,9 +82,9 @@ function oneOf<T extends string>(record: Record<string, unknown>, field: string,
 export function parseReportInput(input: unknown): RecoveryReportInput {
   if (!isRecord(input)) throw new InvalidInputError(`expected an object, got ${describe(input)}`);
 
-  const workload = requiredString(input, 'workload');
+  const workload = requiredText(input.workload, 'workload');
   const mode = oneOf<RecoveryMode>(input, 'mode', ['failover', 'drill']);
-  const executionArn = requiredString(input, 'executionArn');
+  const executionArn = requiredText(input.executionArn, 'executionArn');
   const arnMatch = EXECUTION_ARN.exec(executionArn);
   if (!arnMatch) {
     throw new InvalidInputError(`"executionArn" must be a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got ${describe(executionArn)}`);
@@ -116,9 +104,7 @@ export function parseReportInput(input: unknown): RecoveryReportInput {
   });
   const steps = optionalArray(input.steps, 'steps').map((item, i): TimelineStep => {
     if (!isRecord(item)) throw new InvalidInputError(`"steps[${i}]" must be an object, got ${describe(item)}`);
-    const name = item.name;
-    if (isAbsent(name)) throw new InvalidInputError(`"steps[${i}].name" is missing`);
-    if (typeof name !== 'string' || name.trim().length === 0) throw new InvalidInputError(`"steps[${i}].name" must be a non-empty string, got ${describe(name)}`);
+    const name = requiredText(item.name, `steps[${i}].name`);
     return { name, endedAt: isAbsent(item.endedAt) ? undefined : timestamp(item.endedAt, `steps[${i}].endedAt`) };
   });
 

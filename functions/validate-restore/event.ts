@@ -8,6 +8,7 @@
  * read, each checked for its type, before any AWS call.
  */
 
+import { ACCOUNT_ID_PART } from '../account';
 import { describeValue } from '../input-values';
 import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, restoreJobDetail } from '../restore-job-event';
 
@@ -50,7 +51,7 @@ export { MalformedEventError };
 
 const PARTITION = 'aws[a-z-]*';
 const REGION = '[a-z]{2}(?:-[a-z]+)+-\\d';
-const ACCOUNT = '\\d{12}';
+const ACCOUNT = ACCOUNT_ID_PART;
 
 /**
  * `arn:<partition>:backup:<region>:<account>:restore-testing-plan:<name>-<id>` (the Service Authorization

@@ -20,7 +20,7 @@ export type { ParsedRestoreTestEvent, RestoredResource, RestoreTest, ValidatedRe
 export type { Logger } from '../aws-call';
 export { ACTIONS_BY_RESOURCE_TYPE, BASE_ACTIONS, ENCRYPTED_TOPIC_KMS_ACTIONS, REQUIRED_ACTIONS, requiredActionsFor } from './actions';
 
-/** Tags of the public tag contract that every protected EBS volume carries (README, "tag contract"). */
+/** Tags of the public tag contract that every protected EBS volume carries (docs/recovery.md, "the tag contract"). */
 export const DR_VOLUME_TAGS = ['dr:server', 'dr:device'] as const;
 
 /** Error codes of throttled requests of the services checked (S3's SlowDown, SNS and its topic key included). */

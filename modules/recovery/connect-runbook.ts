@@ -10,7 +10,10 @@ export interface ConnectRunbookProps {
   readonly roleName: string;
   readonly accountId: string;
   readonly region: string;
-  /** Some workload backs up FSx: the runbook also takes `FsxFileSystems` and mounts them ({@link fsxScript}). Default false. */
+  /**
+   * Some workload backs up FSx: the runbook also takes `FsxFileSystems` and mounts them ({@link fsxScript}).
+   * @default false
+   */
   readonly fileSystems?: boolean;
 }
 

@@ -20,7 +20,9 @@ export interface RecoveryStateMachineProps {
   readonly definition: RecoveryDefinitionProps;
   readonly logKmsKeyArn: string;
   readonly logRetentionDays: number;
-  /** Default: ERROR. */
+  /**
+   * @default ERROR
+   */
   readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL';
   /** Key of the on-call topic (approval and summaries are encrypted with it). */
   readonly onCallKeyArn: string;

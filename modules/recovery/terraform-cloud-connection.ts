@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { CloudwatchEventConnection } from '@cdktf/provider-aws/lib/cloudwatch-event-connection';
 
 /**
- * What Terraform writes as the API key: never a token. The real one is set out of band (README,
+ * What Terraform writes as the API key: never a token. The real one is set out of band (docs/recovery.md,
  * "Terraform Cloud for BuildInfrastructure") and Terraform ignores the change.
  */
 export const TERRAFORM_CLOUD_TOKEN_PLACEHOLDER = 'Bearer set-out-of-band';

@@ -35,7 +35,10 @@ export interface RecoveryWorkload {
   readonly startCommand: string;
   /** Where restored EFS file systems are mounted. */
   readonly mountRoot: string;
-  /** How BuildInfrastructure builds the servers. Default: autoScaling (scale the server roles' groups). */
+  /**
+   * How BuildInfrastructure builds the servers.
+   * @default autoScaling (scale the server roles' groups)
+   */
   readonly infrastructure?: RecoveryInfrastructure;
   /** `workloads[].recovery.fsx`: what FSx restores need in the DR account (passed to prepare-restore's target). */
   readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
@@ -65,7 +68,10 @@ export interface RecoveryDefinitionProps {
    * place, without a copy.
    */
   readonly airGappedVault?: { readonly name: string; readonly accountId: string; readonly region: string };
-  /** Whether locate looks in the locked central vault (and copies from it). Default true; false with `centralVault.kind` airGapped (there is none). */
+  /**
+   * Whether locate looks in the locked central vault (and copies from it).
+   * @default true; false with `centralVault.kind` airGapped (there is none)
+   */
   readonly copyFromCentralVault?: boolean;
   readonly copyStarterRoleArn: string;
   readonly copyServiceRoleArn: string;
@@ -76,7 +82,10 @@ export interface RecoveryDefinitionProps {
     readonly availabilityZones: string[];
     readonly subnetIds: string[];
     readonly securityGroupIds: string[];
-    /** Added to the names of restored databases, tables and file systems (prepare-restore requires it). Default: `dr`. */
+    /**
+     * Added to the names of restored databases, tables and file systems (prepare-restore requires it).
+     * @default `dr`
+     */
     readonly nameSuffix?: string;
     /** DB subnet group of the landing zone, for RDS and Aurora restores. */
     readonly dbSubnetGroupName?: string;
@@ -87,7 +96,10 @@ export interface RecoveryDefinitionProps {
     /** Instance profile of restored EC2 instances (the landing zone's; its role is passed by the restore role). */
     readonly instanceProfileName?: string;
   };
-  /** Seconds between two polls of a job. Default: 30. */
+  /**
+   * Seconds between two polls of a job.
+   * @default 30
+   */
   readonly pollSeconds?: number;
   /**
    * Terraform Cloud (or Enterprise) for workloads with `infrastructure.kind` terraformCloud: the API's
