@@ -149,3 +149,17 @@ export function awsCaller<E extends Error>(config: AwsCallerConfig<E>): AwsCall 
     }
   };
 }
+
+/**
+ * The region an SDK client was configured with (a value or the SDK's provider function), or
+ * undefined when it has none: the first call then fails with the SDK's own message.
+ */
+export async function configuredRegion(client: { config: { region?: unknown } }): Promise<string | undefined> {
+  try {
+    const region: unknown = client.config.region;
+    const value: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
+    return typeof value === 'string' && value.length > 0 ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -9,7 +9,7 @@ import {
   type VolumeAttachment,
 } from '@aws-sdk/client-ec2';
 import type { BackupClient } from '@aws-sdk/client-backup';
-import { awsCallErrorClass, awsCaller, callRuntime, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { awsCallErrorClass, awsCaller, callRuntime, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { recoveryPointTags, tagMap } from '../recovery-point-tags';
 import { parseRestoreEvent, type RestoredVolume } from './event';
 
@@ -206,7 +206,7 @@ function describeAttachments(volume: Volume): string {
 async function attach(rt: Runtime, restored: RestoredVolume): Promise<AttachOutcome> {
   const { volumeId } = restored;
 
-  const clientRegion = await regionOf(rt.ec2);
+  const clientRegion = await configuredRegion(rt.ec2);
   if (clientRegion !== undefined && clientRegion !== restored.region) {
     throw new AttachRestoredVolumeError(`volume ${volumeId} is in ${restored.region} but this function works in ${clientRegion}; not attaching`);
   }
@@ -278,16 +278,6 @@ async function attach(rt: Runtime, restored: RestoredVolume): Promise<AttachOutc
 
   await waitUntilAttached(rt, volumeId, instanceId, device);
   return { outcome: 'attached', volumeId, instanceId, device, availabilityZone };
-}
-
-async function regionOf(ec2: EC2Client): Promise<string | undefined> {
-  try {
-    const region: unknown = ec2.config.region;
-    const value: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-  } catch {
-    return undefined; // no region configured: DescribeVolumes will say so
-  }
 }
 
 /**

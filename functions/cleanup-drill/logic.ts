@@ -1,5 +1,5 @@
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { callRuntime, messageOf } from '../aws-call';
+import { callRuntime, messageOf, configuredRegion } from '../aws-call';
 import { classifyResource, type CleanupAction } from './actions';
 import { cleanUp } from './deletions';
 import { parseCleanupInput } from './input';
@@ -70,16 +70,6 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (i
   await Promise.all(Array.from({ length: Math.max(1, Math.min(Math.floor(limit) || 1, items.length)) }, worker));
 }
 
-async function regionOf(client: { config: { region?: unknown } }): Promise<string | undefined> {
-  try {
-    const region: unknown = client.config.region;
-    const value: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-  } catch {
-    return undefined; // no region configured: the first call will say so
-  }
-}
-
 /**
  * After a DRILL, scales the landing zone's Auto Scaling groups to zero, then deletes what the
  * drill's restores created (EBS volumes, EC2 instances, RDS instances, Aurora clusters, DynamoDB
@@ -101,7 +91,7 @@ export async function cleanupDrill(input: unknown, deps: CleanupDrillDeps): Prom
     Object.assign(rt.context, { executionName: parsed.executionName, accountId: parsed.accountId, region: parsed.region });
 
     for (const [service, client] of [['EC2', rt.ec2], ['RDS', rt.rds], ['DynamoDB', rt.dynamodb], ['EFS', rt.efs], ['Auto Scaling', rt.autoScaling]] as const) {
-      const clientRegion = await regionOf(client);
+      const clientRegion = await configuredRegion(client);
       if (clientRegion !== undefined && clientRegion !== parsed.region) {
         throw new CleanupDrillError(`the drill ran in ${parsed.region} but this function's ${service} client works in ${clientRegion}; nothing cleaned up`);
       }

@@ -1,6 +1,6 @@
 import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRecoveryPointsByBackupVaultCommandInput } from '@aws-sdk/client-backup';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { assumeRole, type AssumedCredentials, type CentralBackupClientFactory } from '../credentials';
 import { listBackupTags } from '../recovery-point-tags';
 import { parseLocateInput, type CentralVaultRef, type LocateInput, type VaultRef } from './input';
@@ -202,16 +202,6 @@ function assumeCopyStarter(rt: Runtime, sts: STSClient, centralVault: CentralVau
   return assumeRole(rt, call, sts, { roleArn, sessionName: `locate-${workload}`, durationSeconds: rt.options.sessionDurationSeconds, noCredentials: (message) => new LocateRecoveryPointsError(message) });
 }
 
-async function regionOf(client: BackupClient): Promise<string | undefined> {
-  try {
-    const region: unknown = client.config.region;
-    const value: unknown = typeof region === 'function' ? await (region as () => Promise<unknown>)() : region;
-    return typeof value === 'string' && value.length > 0 ? value : undefined;
-  } catch {
-    return undefined; // no region configured: the first call will say so
-  }
-}
-
 const byResourceArn = <T extends { resourceArn: string }>(a: T, b: T) => (a.resourceArn < b.resourceArn ? -1 : a.resourceArn > b.resourceArn ? 1 : 0);
 
 /** The vaults locate looks in, in order of preference: DR restore vault, shared air-gapped vault (both restored as they are), central vault (copied first). */
@@ -226,7 +216,7 @@ function newest(candidates: [Place, Candidate][]): [Place, Candidate] | undefine
 
 async function locate(rt: Runtime, deps: LocateRecoveryPointsDeps, input: LocateInput, pointInTime: Date): Promise<LocateResult> {
   const { restoreVault, centralVault, airGappedVault } = input;
-  const clientRegion = await regionOf(deps.backup);
+  const clientRegion = await configuredRegion(deps.backup);
   if (clientRegion !== undefined && clientRegion !== restoreVault.region) {
     throw new LocateRecoveryPointsError(`restore vault ${restoreVault.name} is in ${restoreVault.region} but this function works in ${clientRegion}`);
   }
