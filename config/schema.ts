@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AWS_REGIONS } from './regions';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { formatMinutes, worstCaseIntervalMinutes } from './schedule-interval';
+import { PRICE_KEYS } from '../cost/price-keys';
 
 /**
  * The readiness alarm treats a missing run as not ready over the longest gap between runs plus an hour,
@@ -212,6 +213,23 @@ const restoreTesting = z.strictObject({
     .describe(`Resource types restored by the test; each must be in backup.resourceTypes. Default: ${DEFAULT_RESTORE_TESTING_RESOURCE_TYPES.join(', ')}.`),
 });
 
+/** Defaults of a workload's usage estimate (cost model only), per protected resource type. */
+export const DEFAULT_ESTIMATE = { gib: 100, dailyChangePercent: 2 } as const;
+
+const usageEstimate = z.strictObject({
+  gib: z
+    .number({ message: 'must be a number of GiB' })
+    .positive({ message: 'must be more than 0 GiB' })
+    .default(DEFAULT_ESTIMATE.gib)
+    .describe(`Protected data of this type, in GiB (the size of one full backup). Default: ${DEFAULT_ESTIMATE.gib}.`),
+  dailyChangePercent: z
+    .number({ message: 'must be a percentage' })
+    .min(0, { message: 'must be at least 0 %' })
+    .max(100, { message: 'must be at most 100 %' })
+    .default(DEFAULT_ESTIMATE.dailyChangePercent)
+    .describe(`Percent of the data written anew each day (what an incremental backup stores). Default: ${DEFAULT_ESTIMATE.dailyChangePercent}.`),
+});
+
 const workload = z.strictObject({
   name: z.string().regex(/^[a-z][a-z0-9-]{0,31}$/, { message: 'must start with a lowercase letter and use only a-z, 0-9 and "-" (at most 32 characters)' }),
   accountId,
@@ -252,6 +270,13 @@ const workload = z.strictObject({
   restoreTesting: restoreTesting
     .optional()
     .describe('AWS Backup restore testing in the DR account: scheduled restores of this workload\'s newest recovery points, validated by the restore validation function.'),
+  estimate: z
+    .partialRecord(z.enum(RESOURCE_TYPES, { message: `must be one of ${RESOURCE_TYPES.join(', ')}` }), usageEstimate)
+    .optional()
+    .describe(
+      `Usage for the cost model (npm run cost, docs/cost.md) per resource type of backup.resourceTypes, e.g. { "EBS": { "gib": 500, "dailyChangePercent": 3 } }. ` +
+        `A protected type without an entry counts as ${DEFAULT_ESTIMATE.gib} GiB changing ${DEFAULT_ESTIMATE.dailyChangePercent} % a day. Changes no resource.`,
+    ),
   servers: z
     .array(serverRole)
     .default([])
@@ -424,6 +449,16 @@ export const estateConfigSchema = z.strictObject({
       tags: z.array(z.string().regex(/^[a-z0-9:_-]{1,255}$/, { message: 'must be a Terraform Cloud tag (lowercase letters, digits, ":", "_", "-")' })).default([]).describe('Extra tags of every workspace (workspace manifest).'),
     })
     .optional(),
+  prices: z
+    .strictObject({
+      date: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { message: 'must be a date such as "2026-12-01"' }).optional().describe('When these prices were taken.'),
+      source: z.string().min(1).optional().describe('Where these prices come from.'),
+      regions: z
+        .partialRecord(region, z.partialRecord(z.enum(PRICE_KEYS, { message: `must be a price key (${PRICE_KEYS.join(', ')})` }), z.number().min(0, { message: 'must be a price in USD of at least 0' })))
+        .describe('USD per unit, per Region code and price key; laid over the prices shipped in cost/prices/.'),
+    })
+    .optional()
+    .describe('Prices for the cost model (npm run cost, docs/cost.md) overriding the shipped table. Changes no resource.'),
   tags: z
     .record(z.string().regex(/^[\w.:/=+@ -]{1,128}$/), z.string().max(256))
     .default({})
