@@ -138,30 +138,50 @@ function dayOfWeekSelector(field: string): DaySelector {
   };
 }
 
-/** Largest gap, in minutes, between consecutive runs of a cron expression's six fields. */
-function cronWorstCase(fields: string[]): number {
+/** A cron expression's six fields, parsed: the times of a firing day and the days that fire. */
+export interface CronCalendar {
+  /** Minutes after midnight (UTC) of each run on a firing day, ascending. */
+  readonly timesOfDay: number[];
+  readonly months: ReadonlySet<number>;
+  /** The days of `month` (1-12) of `year` on which it fires. */
+  readonly daysOf: (year: number, month: number) => number[];
+  /** The years named by the year field; undefined for `*` (every year). */
+  readonly years: number[] | undefined;
+}
+
+/** Parses the six fields of an AWS cron expression (minutes, hours, day of month, month, day of week, year). */
+export function cronCalendar(fields: string[]): CronCalendar {
   const [minuteField, hourField, domField, monthField, dowField, yearField] = fields;
   const minutes = [...parseList(minuteField, 0, 59)].sort((a, b) => a - b);
   const hours = [...parseList(hourField, 0, 23)].sort((a, b) => a - b);
-  const times = hours.flatMap((h) => minutes.map((m) => h * 60 + m));
+  const selectDays: DaySelector = domField === '?' ? dayOfWeekSelector(dowField) : dowField === '?' ? dayOfMonthSelector(domField) : intersect(dayOfMonthSelector(domField), dayOfWeekSelector(dowField));
+  return {
+    timesOfDay: hours.flatMap((h) => minutes.map((m) => h * 60 + m)),
+    months: parseList(monthField, 1, 12, MONTHS),
+    daysOf: (y, m) => [...new Set(selectDays(y, m))].sort((a, b) => a - b),
+    years: yearField === undefined || yearField === '*' ? undefined : [...parseList(yearField, 1970, 2199)].sort((a, b) => a - b),
+  };
+}
+
+/** Largest gap, in minutes, between consecutive runs of a cron expression's six fields. */
+function cronWorstCase(fields: string[]): number {
+  const calendar = cronCalendar(fields);
+  const times = calendar.timesOfDay;
   if (times.length === 0) return Infinity;
   // Gaps inside one firing day (the same every day), and from the last run of a day to the first of the next.
   let intraDay = 0;
   for (let i = 1; i < times.length; i++) intraDay = Math.max(intraDay, times[i] - times[i - 1]);
   const firstTime = times[0];
   const lastTime = times[times.length - 1];
-
-  const months = parseList(monthField, 1, 12, MONTHS);
-  const selectDays: DaySelector = domField === '?' ? dayOfWeekSelector(dowField) : dowField === '?' ? dayOfMonthSelector(domField) : intersect(dayOfMonthSelector(domField), dayOfWeekSelector(dowField));
-  const years = yearField === '*' ? range(DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR) : [...parseList(yearField, 1970, 2199)].sort((a, b) => a - b);
+  const years = calendar.years ?? range(DEFAULT_FIRST_YEAR, DEFAULT_LAST_YEAR);
 
   let previousDay: number | undefined;
   let worst = 0;
   let firingDays = 0;
   for (const year of years) {
     for (let month = 1; month <= 12; month++) {
-      if (!months.has(month)) continue;
-      for (const day of [...new Set(selectDays(year, month))].sort((a, b) => a - b)) {
+      if (!calendar.months.has(month)) continue;
+      for (const day of calendar.daysOf(year, month)) {
         const dayNumber = Date.UTC(year, month - 1, day) / 86_400_000;
         if (previousDay !== undefined) {
           worst = Math.max(worst, (dayNumber - previousDay) * MINUTES_PER_DAY - lastTime + firstTime);

@@ -3,6 +3,7 @@ import { AWS_REGIONS } from './regions';
 import { scheduleExpressionProblem } from './schedule-expression';
 import { formatMinutes, worstCaseIntervalMinutes } from './schedule-interval';
 import { PRICE_KEYS } from '../cost/price-keys';
+import { RESOURCE_TYPES, type ResourceType } from '../functions/resource-types';
 
 /**
  * The readiness alarm treats a missing run as not ready over the longest gap between runs plus an hour,
@@ -33,9 +34,8 @@ const roleArn = z
 const region = z.enum(AWS_REGIONS, { message: `must be an AWS Region name such as "ap-northeast-2" (one of: ${AWS_REGIONS.join(', ')})` });
 const days = (what: string) => z.number({ message: `must be a number of days (${what})` }).int({ message: 'must be a whole number of days' }).min(1, { message: 'must be at least 1 day' });
 
-/** AWS Backup resource types a workload's tag-based selection may cover. */
-export const RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
-export type ResourceType = (typeof RESOURCE_TYPES)[number];
+/** AWS Backup resource types a workload's tag-based selection may cover: one declaration, shared with the functions. */
+export { RESOURCE_TYPES, type ResourceType };
 export const DEFAULT_RESOURCE_TYPES: ResourceType[] = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS'];
 
 const backupRule = z.strictObject({

@@ -190,8 +190,8 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
         '#!/bin/sh',
         'case "$1" in',
         '  version) echo \'{"terraform_version":"1.11.4"}\' ;;',
-        '  plan) if [ "$(basename "$PWD")" = dr ]; then echo "Error: Invalid provider configuration (dr)" >&2; exit 1; fi ;;',
-        '  show) if [ "$2" = -json ]; then echo \'{"resource_changes":[{"mode":"managed","type":"aws_iam_role","change":{"actions":["create"]}}]}\'; else echo "Plan: 1 to add, 0 to change, 0 to destroy."; fi ;;',
+        '  plan) if [ "$(basename "$PWD")" = dr ]; then echo "Error: Invalid provider configuration (dr)" >&2; exit 1; fi; echo "Plan: 1 to add, 0 to change, 0 to destroy." ;;',
+        '  show) echo \'{"resource_changes":[{"mode":"managed","type":"aws_iam_role","change":{"actions":["create"]}}]}\' ;;',
         'esac',
       ].join('\n'),
       { mode: 0o755 },
@@ -210,7 +210,9 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
     expect(summary).toContain('| dr | – | – | – | **failed** |');
     expect(summary).toContain('Error: Invalid provider configuration (dr)');
     expect(summary).toMatch(/no previous synth given/i);
-    expect(fs.readdirSync(path.join(out, 'plan')).sort()).toEqual(['backup-vault.txt', 'summary.md', 'workload-shop.txt']);
+    expect(fs.readdirSync(path.join(out, 'plan')).sort()).toEqual(['backup-vault.txt', 'cost.json', 'summary.md', 'workload-shop.txt']);
+    // The plan text is terraform plan's own output.
+    expect(fs.readFileSync(path.join(out, 'plan', 'backup-vault.txt'), 'utf8')).toBe('Plan: 1 to add, 0 to change, 0 to destroy.\n');
   });
 
   it('answers ValidateStateMachineDefinition as the AWS JSON protocol does, and refuses any other call', async () => {
@@ -251,7 +253,7 @@ describe('npm run plan end to end (terraform, offline)', () => {
     expect(run.stacks.map((s) => s.name)).toEqual(names);
     expect(lines.filter((l) => /^\[\d\/3\] \S+ planned in \d+\.\ds \(\+\d+ ~0 -0\)$/.test(l))).toHaveLength(3);
     expect(lines[lines.length - 1]).toMatch(/^Planned 3 of 3 stacks in \d+\.\ds/);
-    expect(fs.readdirSync(path.join(out, 'plan')).sort()).toEqual([...names.map((n) => `${n}.txt`), 'summary.md'].sort());
+    expect(fs.readdirSync(path.join(out, 'plan')).sort()).toEqual([...names.map((n) => `${n}.txt`), 'cost.json', 'summary.md'].sort());
 
     const summary = fs.readFileSync(path.join(out, 'plan', 'summary.md'), 'utf8');
     for (const stack of run.stacks) {
@@ -270,6 +272,10 @@ describe('npm run plan end to end (terraform, offline)', () => {
     }
     expect(fs.readFileSync(path.join(out, 'plan', 'dr.txt'), 'utf8')).toContain('# aws_sfn_state_machine.');
     expect(summary).toContain('## Security-relevant changes');
+    // The monthly cost of the planned configuration, kept for the next run's --previous (plan-cost.test.ts has the diff).
+    const cost = readJson<{ totalMonthlyUsd: number }>(path.join(out, 'plan', 'cost.json'));
+    expect(summary).toContain(`Estimated **$${cost.totalMonthlyUsd.toFixed(2)} a month**`);
+    expect(summary).toMatch(/No cost change: no plan\/cost\.json in /);
     expect(summary).toMatch(/\*\*changed\*\* `aws_backup_vault_policy\.CentralVault_AccessPolicy_\w+`: policy: statement `DenyDestructiveActionsExceptBreakGlass` changed/);
     // The synthesized stacks that users deploy were only read.
     for (const name of names) expect(fs.readdirSync(path.join(out, 'stacks', name)).filter((f) => f.startsWith('.terraform') || f.includes('override'))).toEqual([]);

@@ -8,6 +8,7 @@ import { runReadiness } from '../../scripts/readiness/run';
 import { parseReadinessArgs, UsageError } from '../../scripts/readiness/options';
 import { readSynthesized } from '../../scripts/readiness/synthesized';
 import { loadConfigForReadiness } from '../../scripts/readiness/load';
+import { estimateCost } from '../../cost';
 import { EXAMPLE_CONFIG, FIXTURES, ROOT, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 
 const THREE = path.join(FIXTURES, 'three-workloads.json');
@@ -80,6 +81,27 @@ describe('npm run readiness on the bundled example', () => {
     expect(run.output).toContain('Workload shop · account 333333333333 · ap-northeast-2 · stack workload-shop');
     expect(run.output).toContain('  WARNING [cross-account-opt-in] accounts.management: is not set');
     expect(run.output.trimEnd().split('\n').pop()).toBe('READY: 0 errors, 5 warnings');
+  });
+
+  it('shows the monthly cost beside the targets and the worst-case RPO, per workload and for the estate', () => {
+    const estimate = estimateCost(parseConfig(exampleInput()));
+    expect(shop.monthlyCost).toEqual({ usd: estimate.workloads[0].totalMonthlyUsd, priceDate: estimate.priceDate });
+    expect(run.report.monthlyCost).toEqual({ usd: estimate.totalMonthlyUsd, priceDate: estimate.priceDate });
+    expect(estimate.totalMonthlyUsd).toBeGreaterThan(estimate.workloads[0].totalMonthlyUsd);
+    const rows = renderText(run.report).split('\n');
+    const rpoRow = rows.findIndex((l) => l.startsWith('| worst-case RPO'));
+    expect(rows[rpoRow + 1]).toContain(`| monthly cost `);
+    expect(rows[rpoRow + 1]).toContain(`$${estimate.workloads[0].totalMonthlyUsd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} a month (estimate, prices of ${estimate.priceDate}`);
+  });
+
+  it('says why there is no cost estimate when a price is missing, and still reports the rest', () => {
+    const raw = exampleInput() as Record<string, any>;
+    raw.regions.primary = 'eu-north-1';
+    raw.workloads[0].region = undefined;
+    const report = reportFor(raw);
+    expect(report.workloads[0].monthlyCost).toEqual({ error: expect.stringMatching(/eu-north-1/) });
+    expect(renderText(report)).toMatch(/\| monthly cost +\| no estimate: .*eu-north-1/);
+    expect(report.workloads[0].schedule.mostFrequentRule).toBe('daily');
   });
 
   it('reads the server roles and the state machine from the synthesized DR stack', () => {

@@ -5,11 +5,12 @@
 import type { Authorizer } from '../authorization';
 import type { VirtualClock } from '../clock';
 import type { ServerGroupSpec } from '../estate';
+import type { ResourceType } from '../../functions/resource-types';
 
 // ---------------------------------------------------------------------------------------------
 // Configuration
 
-export type ResourceType = 'EBS' | 'EC2' | 'RDS' | 'Aurora' | 'DynamoDB' | 'EFS' | 'S3' | 'FSx';
+export type { ResourceType };
 
 /** The FSx file system types the recovery restores and the connect runbook mounts (or checks). */
 export type FsxType = 'WINDOWS' | 'LUSTRE' | 'ONTAP';

@@ -2,6 +2,8 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { synthesizeEstate } from '../../app';
+import { loadConfig } from '../../config/load';
+import { COST_FILE, costOutcome, readPreviousCost, renderCostSection, type CostOutcome } from './cost-diff';
 import { planStack, StackPlanError, terraformSetup, terraformVersion } from './offline';
 import type { PlanOptions } from './options';
 import { selectStacks, stackMatches, UsageError } from './options';
@@ -88,6 +90,7 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
   } catch (e) {
     throw new UsageError(`--previous: ${(e as Error).message}`);
   }
+  const previousCost: CostOutcome | undefined = options.previous ? readPreviousCost(options.previous) : undefined;
 
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-plan-'));
   const stub = await startSfnStub();
@@ -104,6 +107,9 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
     const planDir = path.join(options.out, 'plan');
     fs.rmSync(planDir, { recursive: true, force: true });
     fs.mkdirSync(planDir, { recursive: true });
+    // What the configuration costs a month, kept beside the plans for the next run's --previous.
+    const cost = costOutcome(loadConfig(options.config));
+    if ('estimate' in cost) fs.writeFileSync(path.join(planDir, COST_FILE), `${JSON.stringify(cost.estimate, null, 2)}\n`);
 
     const initGate = gate(setup.usesPluginCache);
     let done = 0;
@@ -137,7 +143,16 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
     const summaryFile = path.join(planDir, 'summary.md');
     fs.writeFileSync(
       summaryFile,
-      renderSummary({ config: rel(options.config), out: rel(options.out), terraformVersion: version, seconds: seconds(), stacks: outcomes, security, previous: options.previous && rel(options.previous) }),
+      renderSummary({
+        config: rel(options.config),
+        out: rel(options.out),
+        terraformVersion: version,
+        seconds: seconds(),
+        stacks: outcomes,
+        security,
+        previous: options.previous && rel(options.previous),
+        cost: renderCostSection(cost, previousCost),
+      }),
     );
     const failed = outcomes.filter((o) => o.error !== undefined).map((o) => o.name);
     const total = seconds();

@@ -68,6 +68,8 @@ export interface SummaryInput {
   /** undefined: no `--previous` given. */
   readonly security?: SecurityDiff;
   readonly previous?: string;
+  /** The "Monthly cost" section's lines (cost-diff.ts), after the totals. */
+  readonly cost?: string[];
 }
 
 const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
@@ -102,6 +104,7 @@ export function renderSummary(input: SummaryInput): string {
     }
   }
   lines.push(`| **total** | **${total.add}** | **${total.change}** | **${total.destroy}** | |`, '');
+  if (input.cost) lines.push(...input.cost);
 
   for (const s of planned) {
     lines.push(`## ${s.name}`, '');

@@ -1,5 +1,5 @@
 import { formatMinutes } from '../../config/schedule-interval';
-import type { Finding, LockReadiness, ReadinessReport, VaultReadiness, WorkloadReadiness } from './report';
+import type { Finding, LockReadiness, MonthlyCost, ReadinessReport, VaultReadiness, WorkloadReadiness } from './report';
 
 /** Text and JSON renderings of the readiness report. */
 
@@ -55,6 +55,13 @@ function scheduleRow(w: WorkloadReadiness): string {
   return `${minutes(s.workloadRegionRpoMinutes)}, rule ${s.mostFrequentRule}: ${verdict}`;
 }
 
+/** `$1,234.56 a month (estimate, prices of <date>; npm run cost)`, or why there is no estimate. */
+export function costText(cost: MonthlyCost): string {
+  if ('error' in cost) return `no estimate: ${cost.error}`;
+  const usd = cost.usd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  return `$${usd} a month (estimate, prices of ${cost.priceDate}; npm run cost)`;
+}
+
 function workloadRows(w: WorkloadReadiness): [string, string][] {
   const rows: [string, string][] = [
     ['targets', `RTO ${minutes(w.targets.rtoMinutes)} · RPO ${minutes(w.targets.rpoMinutes)}`],
@@ -63,6 +70,7 @@ function workloadRows(w: WorkloadReadiness): [string, string][] {
       w.schedule.rules.map((r) => `${r.name} ${r.schedule}${r.continuous ? ' continuous' : ''}: at worst every ${r.worstCaseIntervalMinutes === null ? '(never again)' : formatMinutes(r.worstCaseIntervalMinutes)}`).join('; '),
     ],
     ['worst-case RPO', scheduleRow(w)],
+    ['monthly cost', costText(w.monthlyCost)],
     ['copy path', copyPathText(w.copyPath)],
     ['vault', vaultText(w.vault)],
     [
@@ -102,6 +110,7 @@ export function renderText(report: ReadinessReport): string {
       ['central vault', vaultText(report.vault)],
       ['cross-account backup', report.crossAccountOptIn.managedByStack ? `switched on by the organization stack in ${report.crossAccountOptIn.regions.join(', ')}` : `not managed here (no accounts.management); needed in ${report.crossAccountOptIn.regions.join(', ')}`],
       ['workloads', String(report.workloads.length)],
+      ['monthly cost', costText(report.monthlyCost)],
     ]),
   );
   if (report.findings.length > 0) {

@@ -5,6 +5,7 @@ import { scheduleExpressionProblem } from '../../config/schedule-expression';
 import { CONTINUOUS_RPO_MINUTES, type ConfigIssue } from '../../config/semantic-checks';
 import { amiParameterName } from '../../modules/recovery-landing-zone';
 import { tierForRto, type ResiliencyTier } from '../../modules/resiliency-policy';
+import { estimateCost, MissingPriceError, UsageError } from '../../cost';
 import { hasResource, type SynthesizedEstate } from './synthesized';
 
 /**
@@ -99,8 +100,13 @@ export interface WorkloadReadiness {
   }[];
   readonly recoveryStateMachine: { readonly name: string; readonly synthesized: boolean | null };
   readonly resilienceHubPolicy: { readonly name: string; readonly tier: ResiliencyTier; readonly synthesized: boolean | null } | null;
+  /** What the workload's backups, copies and restore tests cost a month (cost/, docs/cost.md). */
+  readonly monthlyCost: MonthlyCost;
   readonly findings: Finding[];
 }
+
+/** An estimate in US dollars with the date of the prices it used, or why there is none (a missing price). */
+export type MonthlyCost = { readonly usd: number; readonly priceDate: string } | { readonly error: string };
 
 export interface ReadinessReport {
   readonly estate: string;
@@ -112,6 +118,8 @@ export interface ReadinessReport {
   /** Who switches on cross-account backup: the organization stack (with `accounts.management`) or nobody here. */
   readonly crossAccountOptIn: { readonly managedByStack: boolean; readonly regions: string[] };
   readonly workloads: WorkloadReadiness[];
+  /** The estate's monthly cost: every workload and what they share (keys, DR account). */
+  readonly monthlyCost: MonthlyCost;
   /** Findings about the estate as a whole. */
   readonly findings: Finding[];
   readonly summary: { readonly errors: number; readonly warnings: number; readonly ready: boolean };
@@ -361,6 +369,16 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
 }
 
+/** The cost estimate, or the missing price or inconsistent estimate that prevents one (the report still shows everything else). */
+function monthlyCostOf(config: EstateConfig): ReturnType<typeof estimateCost> | { error: string } {
+  try {
+    return estimateCost(config);
+  } catch (e) {
+    if (e instanceof MissingPriceError || e instanceof UsageError) return { error: e.message };
+    throw e;
+  }
+}
+
 /** Builds the report. Pure: no file or network access. */
 export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
   const { config } = input;
@@ -368,6 +386,8 @@ export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
   const names = new EstateNames(config);
   const vault = vaultReadiness(config, synthesized);
   const stateMachineName = `${config.name}-recovery`;
+  const cost = monthlyCostOf(config);
+  const workloadCost = (name: string): MonthlyCost => ('error' in cost ? cost : { usd: cost.workloads.find((w) => w.name === name)?.totalMonthlyUsd ?? 0, priceDate: cost.priceDate });
   const workloads = config.workloads.map((workload, index): WorkloadReadiness => {
     const region = workloadRegion(config, workload);
     const stack = workloadStackName(workload.name);
@@ -412,6 +432,7 @@ export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
             synthesized: synthesized ? hasResource(synthesized, 'aws_resiliencehub_resiliency_policy', names.resiliencyPolicyName(workload.name), stack) : null,
           }
         : null,
+      monthlyCost: workloadCost(workload.name),
     };
     return { ...base, findings: workloadFindings(config, workload, index, base, input.issues, synthesized) };
   });
@@ -426,6 +447,7 @@ export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
     vault,
     crossAccountOptIn: { managedByStack: config.accounts.management !== undefined, regions: optInRegions(config) },
     workloads,
+    monthlyCost: 'error' in cost ? cost : { usd: cost.totalMonthlyUsd, priceDate: cost.priceDate },
     findings,
     summary: { errors, warnings: all.length - errors, ready: errors === 0 },
   };
