@@ -179,6 +179,53 @@ export class EstateNames {
     return `${this.cfg.name}-${workloadName}-backup`;
   }
 
+  /**
+   * Role in a workload account that only the DR account's failback state machine may assume, to
+   * restore failback copies from the workload's local vault (docs/failback.md).
+   */
+  workloadFailbackRoleName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-failback`;
+  }
+
+  workloadFailbackRoleArn(workload: Pick<WorkloadConfig, 'name' | 'accountId' | 'region'>): string {
+    return roleArnOf(workloadRegion(this.cfg, workload), workload.accountId, this.workloadFailbackRoleName(workload.name));
+  }
+
+  /** The workload's local vault, as the DR account's failback copies name their destination. */
+  workloadVaultArn(workload: Pick<WorkloadConfig, 'name' | 'accountId' | 'region'>): string {
+    return backupVaultArn(workloadRegion(this.cfg, workload), workload.accountId, this.workloadVaultName(workload.name));
+  }
+
+  /** The failback state machine in the DR account (recovery region), with any workload's `failback`. */
+  get failbackStateMachineName(): string {
+    return `${this.cfg.name}-failback`;
+  }
+
+  get failbackStateMachineArn(): string {
+    return `arn:${partitionOf(this.cfg.regions.recovery)}:states:${this.cfg.regions.recovery}:${this.cfg.accounts.dr.id}:stateMachine:${this.failbackStateMachineName}`;
+  }
+
+  /**
+   * The failback state machine's execution role (DR account). Not under `recoveryRolePrefix`: the
+   * copy-starter role of the backup-vault account trusts `<name>-recovery-*`, and failback needs none of it.
+   */
+  get failbackOrchestratorRoleName(): string {
+    return `${this.cfg.name}-failback-orchestrator`;
+  }
+
+  get failbackOrchestratorRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.failbackOrchestratorRoleName);
+  }
+
+  /** Service role AWS Backup uses for failback's final backups and copies in the DR account. */
+  get failbackBackupRoleName(): string {
+    return `${this.cfg.name}-dr-failback-backup`;
+  }
+
+  get failbackBackupRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.failbackBackupRoleName);
+  }
+
   /** The DR account's central event bus, in the recovery region. */
   get drEventBusName(): string {
     return this.cfg.detection?.eventBusName ?? 'dr-events';
@@ -218,9 +265,10 @@ export class EstateNames {
   /**
    * Every derived name with the AWS (or Terraform Cloud) limit it must fit, for validation before any
    * construct is built. `restoreTested` names the workloads with restore testing: only they get a
-   * restore testing plan, whose 50-character limit would otherwise cap every workload name.
+   * restore testing plan, whose 50-character limit would otherwise cap every workload name;
+   * `failingBack` names the workloads with `failback` (their failback role, the failback machine's names).
    */
-  limitedNames(workloadNames: string[], restoreTested: ReadonlySet<string> = new Set()): { name: string; what: string; max: number; pattern: RegExp; field: string }[] {
+  limitedNames(workloadNames: string[], restoreTested: ReadonlySet<string> = new Set(), failingBack: ReadonlySet<string> = new Set()): { name: string; what: string; max: number; pattern: RegExp; field: string }[] {
     const vault = { max: 50, pattern: /^[a-zA-Z0-9_-]{2,50}$/, what: 'AWS Backup vault name (2-50 characters)' };
     const plan = { max: 50, pattern: /^[a-zA-Z0-9_.-]{1,50}$/, what: 'AWS Backup plan/selection name (1-50 characters)' };
     const role = { max: 64, pattern: /^[\w+=,.@-]{1,64}$/, what: 'IAM role name (1-64 characters)' };
@@ -237,6 +285,13 @@ export class EstateNames {
       { name: this.restoreTestingRoleName, ...role, field: 'name' },
       { name: this.readinessReportBucketName, max: 63, pattern: /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, what: 'S3 bucket name (3-63 characters)', field: 'name' },
       { name: this.workspaceName(STACK_NAMES.backupVault), ...workspace, field: 'terraformCloud.workspacePrefix' },
+      ...(failingBack.size > 0
+        ? [
+            { name: this.failbackOrchestratorRoleName, ...role, field: 'name' },
+            { name: this.failbackBackupRoleName, ...role, field: 'name' },
+            { name: this.failbackStateMachineName, max: 80, pattern: /^[A-Za-z0-9_-]{1,80}$/, what: 'Step Functions state machine name (1-80 characters)', field: 'name' },
+          ]
+        : []),
     ];
     const perWorkload = workloadNames.flatMap((w, i) => {
       const field = `workloads[${i}].name`;
@@ -248,6 +303,7 @@ export class EstateNames {
         ...(restoreTested.has(w)
           ? [{ name: this.restoreTestingPlanName(w), max: 50, pattern: /^[a-zA-Z0-9_]{1,50}$/, what: 'restore testing plan name (1-50 letters, digits or "_")', field }]
           : []),
+        ...(failingBack.has(w) ? [{ name: this.workloadFailbackRoleName(w), ...role, field }] : []),
         { name: this.resiliencyPolicyName(w), max: 60, pattern: /^[A-Za-z0-9][A-Za-z0-9_-]{1,59}$/, what: 'Resilience Hub policy name (2-60 characters)', field },
         { name: this.workspaceName(workloadStackName(w)), ...workspace, field },
       ];

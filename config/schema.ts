@@ -184,6 +184,52 @@ const workloadRecovery = z.strictObject({
     .describe('What restores of Amazon FSx need in the DR account (backup.resourceTypes includes FSx). The restore fails clearly, naming the field, when a file system needs one that is not set.'),
 });
 
+/** Default of `workloads[].failback.graceHours`: how long DR resources are kept after failback before the second approval. */
+export const DEFAULT_FAILBACK_GRACE_HOURS = 72;
+
+const failback = z.strictObject({
+  subnetIds: z
+    .array(z.string().regex(/^subnet-[0-9a-f]{8,17}$/, { message: 'must be a subnet ID such as "subnet-0123456789abcdef0"' }))
+    .min(1, { message: 'must list at least one subnet of the workload account in the workload region' })
+    .describe('Subnets of the workload account (workload region) that failback restores into.'),
+  securityGroupIds: z
+    .array(z.string().regex(/^sg-[0-9a-f]{8,17}$/, { message: 'must be a security group ID such as "sg-0123456789abcdef0"' }))
+    .min(1, { message: 'must list at least one security group of the workload account' })
+    .describe('Security groups of restored servers and databases in the workload account.'),
+  kmsKeyArn: z
+    .string()
+    .regex(/^arn:aws(-cn|-us-gov)?:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/, { message: 'must be a KMS key ARN such as "arn:aws:kms:ap-northeast-2:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab"' })
+    .describe('Customer managed key of the workload account (workload region) restored volumes and databases are encrypted with.'),
+  dnsRecord: z
+    .strictObject({
+      hostedZoneId: z.string().regex(/^Z[A-Z0-9]{1,32}$/, { message: 'must be a Route 53 hosted zone ID such as "Z0123456789ABCDEFGHIJ"' }),
+      recordName: z.string().min(1).max(255),
+    })
+    .optional()
+    .describe('Route 53 record switched back to the primary region at the end of failback. Default: no DNS switch.'),
+  freeze: z
+    .discriminatedUnion(
+      'kind',
+      [
+        z.strictObject({ kind: z.literal('scaleDown'), size: z.number().int().min(0, { message: 'must be at least 0 instances' }).default(0) }).describe('Scale every server group of the workload in the DR account to size (maintenance size). Default size: 0.'),
+        z
+          .strictObject({ kind: z.literal('runbook'), documentName: z.string().regex(/^[A-Za-z0-9_.-]{3,128}$/, { message: 'must be an SSM Automation document name (3-128 letters, digits, "_", "-" or ".")' }) })
+          .describe('Run an SSM Automation runbook of the DR account that stops writes, and wait for it.'),
+        z.strictObject({ kind: z.literal('none') }).describe('No write freeze: writes after the final backups are lost.'),
+      ],
+      { error: 'must be "scaleDown", "runbook" or "none" (in "kind")' },
+    )
+    .default({ kind: 'scaleDown', size: 0 })
+    .describe('How writes in the DR account stop before the final backups. Default: scaleDown to 0.'),
+  graceHours: z
+    .number()
+    .int({ message: 'must be a whole number of hours' })
+    .min(1, { message: 'must be at least 1 hour' })
+    .max(720, { message: 'must be at most 720 hours (30 days)' })
+    .default(DEFAULT_FAILBACK_GRACE_HOURS)
+    .describe(`Hours between a verified failback and the second approval that cleans up the DR account. Default: ${DEFAULT_FAILBACK_GRACE_HOURS}.`),
+});
+
 /** Resource types AWS Backup restore testing can restore (a subset of the selection's types). */
 export const RESTORE_TESTING_RESOURCE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'] as const;
 export const DEFAULT_RESTORE_TESTING_RESOURCE_TYPES = ['EBS', 'RDS', 'DynamoDB', 'S3'] as const;
@@ -281,6 +327,9 @@ const workload = z.strictObject({
     .array(serverRole)
     .default([])
     .describe('Server roles rebuilt in the recovery region: golden AMI, launch template, Auto Scaling group at zero until recovery.'),
+  failback: failback
+    .optional()
+    .describe('Failback from the DR account to this workload\'s account and region (docs/failback.md). Default: none (no failback role, no failback state machine).'),
 });
 
 const vaultLock = z.strictObject({
@@ -474,6 +523,7 @@ export type BackupRuleConfig = WorkloadConfig['backup']['rules'][number];
 export type VaultLockConfig = EstateConfig['vaultLock'];
 export type MetricAlarmConfig = WorkloadConfig['alarms'][number];
 export type ServerRoleConfig = WorkloadConfig['servers'][number];
+export type FailbackConfig = NonNullable<WorkloadConfig['failback']>;
 export type RestoreTestingConfig = NonNullable<WorkloadConfig['restoreTesting']>;
 export type CentralVaultConfig = EstateConfig['centralVault'];
 export type ReadinessConfig = EstateConfig['readiness'];

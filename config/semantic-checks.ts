@@ -381,6 +381,43 @@ export function fsxIssues(cfg: Record<string, Json>): ConfigIssue[] {
   return issues;
 }
 
+/**
+ * `workloads[].failback`: the restore key must be in the workload's account and region (the failback
+ * role restores there), a scaleDown freeze needs server roles to scale, and a DNS switch back needs the
+ * health alarm that verifies it.
+ */
+export function failbackIssues(cfg: Record<string, Json>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  const primary = str(obj(cfg.regions)?.primary);
+  arr(cfg.workloads).forEach((w, i) => {
+    const workload = obj(w);
+    const failback = obj(workload?.failback);
+    if (!workload || !failback) return;
+    const path = `workloads[${i}].failback`;
+    const key = /^arn:aws(?:-cn|-us-gov)?:kms:([a-z0-9-]+):(\d{12}):key\//.exec(str(failback.kmsKeyArn) ?? '');
+    const accountId = str(workload.accountId);
+    const region = str(workload.region) ?? primary;
+    if (key && accountId !== undefined && key[2] !== accountId) {
+      issues.push({ path: `${path}.kmsKeyArn`, message: `is a key of account ${key[2]} but failback restores into the workload account workloads[${i}].accountId (${accountId}); name a key of that account` });
+    }
+    if (key && region !== undefined && key[1] !== region) {
+      issues.push({ path: `${path}.kmsKeyArn`, message: `is a key in ${key[1]} but failback restores into the workload region (${region}${workload.region === undefined ? ', from regions.primary' : ''}); name a key of that region` });
+    }
+    const freeze = obj(failback.freeze);
+    if (arr(workload.servers).length === 0) {
+      if (freeze?.kind === 'scaleDown') {
+        issues.push({ path: `${path}.freeze.kind`, message: `is "scaleDown" but workloads[${i}].servers lists no server role to scale down; use "runbook" or "none"` });
+      } else if (failback.freeze === undefined) {
+        issues.push({ path: `${path}.freeze`, message: `is not set, so writes would be frozen by scaling down (the default), but workloads[${i}].servers lists no server role to scale down; set { "kind": "runbook", "documentName": … } or { "kind": "none" }` });
+      }
+    }
+    if (failback.dnsRecord !== undefined && str(obj(workload.recovery)?.healthAlarmName) === undefined) {
+      issues.push({ path: `${path}.dnsRecord`, message: `is set but workloads[${i}].recovery.healthAlarmName is not: failback verifies the switched record with the workload's health alarm; set it or remove dnsRecord` });
+    }
+  });
+  return issues;
+}
+
 export function semanticIssues(raw: Json): ConfigIssue[] {
   const cfg = obj(raw);
   if (!cfg) return [];
@@ -444,7 +481,7 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
 
   issues.push(...rpoIssues(cfg), ...restoreTestingIssues(cfg));
 
-  issues.push(...serverIssues(cfg, recovery), ...infrastructureIssues(cfg), ...fsxIssues(cfg));
+  issues.push(...serverIssues(cfg, recovery), ...infrastructureIssues(cfg), ...fsxIssues(cfg), ...failbackIssues(cfg));
 
   const health = obj(obj(cfg.detection)?.health);
   const noHealth = health !== undefined && obj(health.services) !== undefined && Object.keys(obj(health.services)!).length === 0 && Object.keys(obj(health.globalServices) ?? {}).length === 0;
@@ -472,7 +509,8 @@ export function semanticIssues(raw: Json): ConfigIssue[] {
       }
     }
     const restoreTested = new Set(arr(cfg.workloads).filter((w) => obj(w)?.restoreTesting !== undefined).map((w) => str(obj(w)?.name) ?? 'x'));
-    for (const limited of naming.limitedNames(workloadNames, restoreTested)) {
+    const failingBack = new Set(arr(cfg.workloads).filter((w) => obj(w)?.failback !== undefined).map((w) => str(obj(w)?.name) ?? 'x'));
+    for (const limited of naming.limitedNames(workloadNames, restoreTested, failingBack)) {
       if (!limited.pattern.test(limited.name)) {
         issues.push({ path: limited.field, message: `gives the ${limited.what} "${limited.name}" (${limited.name.length} characters, at most ${limited.max}); shorten it` });
       }

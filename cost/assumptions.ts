@@ -24,6 +24,16 @@ export const LOG_MIB = { readinessRun: 1 } as const;
 /** Events forwarded to the DR bus per workload in a month without incidents (alarms, Health, failed jobs). */
 export const QUIET_MONTH_EVENTS = 100;
 
+/** Hours a month the always-on landing zone is billed for (AWS's monthly convention: 730 h). */
+export const HOURS_PER_MONTH = 730;
+
+/**
+ * The idle landing zone (modules/recovery-landing-zone.ts): its Auto Scaling groups stay at zero, so
+ * little crosses its interface endpoints or reaches its flow logs outside a recovery (restore tests and
+ * drills, a little agent traffic). An assumed small volume a month, each in GB.
+ */
+export const LANDING_ZONE_GB = { endpointData: 1, flowLogs: 1 } as const;
+
 export const ASSUMPTIONS: readonly string[] = [
   'Usage per protected resource type comes from workloads[].estimate; a type without one is 100 GiB changing 2 % a day.',
   'Backups a month are the schedule\'s average runs (cron over a 28-year calendar cycle; rate: 30.4375 days / interval); the worst-case RPO is the longest gap (config/schedule-interval.ts).',
@@ -33,5 +43,6 @@ export const ASSUMPTIONS: readonly string[] = [
   'Restore tests and drills restore the full size of each tested type; AWS charges restores of EFS, DynamoDB and S3 only. The restored resources\' own running cost during the validation window is not included.',
   'Drills without an air-gapped vault copy each type into the DR restore vault, kept recovery.stateMachine.copyRetentionDays; with one, recovery restores in place (docs/vaults.md).',
   `Per drill the state machine makes ${DRILL_FIXED_TRANSITIONS} transitions plus 3 per poll over ${DRILL_JOB_MINUTES} minutes of restore jobs; the readiness checker runs ${READINESS_SECONDS} s at ${READINESS_MEMORY_GB * 1024} MB and logs ${LOG_MIB.readinessRun} MiB per run; validate-restore runs ${VALIDATION_SECONDS} s at ${VALIDATION_MEMORY_GB * 1024} MB per restore test job; ${QUIET_MONTH_EVENTS} events a workload reach the DR bus in a quiet month.`,
-  'Free tiers, KMS requests, S3 GET/LIST requests of S3 backups, the landing zone (VPC endpoints, flow logs) and the recovered servers are not included. GB = GiB. Prices are on-demand list prices.',
+  `The DR landing zone (when a workload has servers) is always on: each interface endpoint is billed per Availability Zone for ${HOURS_PER_MONTH} hours a month; ${LANDING_ZONE_GB.endpointData} GB a month crosses the endpoints and ${LANDING_ZONE_GB.flowLogs} GB of VPC flow logs a month reaches CloudWatch Logs (vended logs), kept recovery.functions.logRetentionDays. The S3 gateway endpoint is free; the landing zone has no NAT gateway.`,
+  'Free tiers, KMS requests, S3 GET/LIST requests of S3 backups, data transfer between Availability Zones and the recovered servers are not included. GB = GiB. Prices are on-demand list prices.',
 ];

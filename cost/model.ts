@@ -5,7 +5,7 @@ import { RESTORE_CHARGED_TYPES, priceUnit, type PriceKey, type PricedResourceTyp
 import { runsPerMonth, DAYS_PER_MONTH } from './schedule-frequency';
 import { copiedGibPerMonth, storedData, type RetentionPlan } from './storage';
 import { workloadUsage, type TypeUsage } from './usage';
-import { ASSUMPTIONS, DR_KMS_KEYS, DRILL_FIXED_TRANSITIONS, DRILL_JOB_MINUTES, LOG_MIB, QUIET_MONTH_EVENTS, READINESS_SECONDS, READINESS_MEMORY_GB, VALIDATION_SECONDS, VALIDATION_MEMORY_GB } from './assumptions';
+import { ASSUMPTIONS, DR_KMS_KEYS, HOURS_PER_MONTH, LANDING_ZONE_GB, DRILL_FIXED_TRANSITIONS, DRILL_JOB_MINUTES, LOG_MIB, QUIET_MONTH_EVENTS, READINESS_SECONDS, READINESS_MEMORY_GB, VALIDATION_SECONDS, VALIDATION_MEMORY_GB } from './assumptions';
 
 export type CostCategory = 'storage' | 'copies' | 'restoreTesting' | 'drills' | 'fixed';
 export type VaultRole = 'local' | 'central' | 'central (workload region)' | 'airGapped' | 'drRestore';
@@ -211,6 +211,42 @@ function fixedLines(lines: Lines, config: EstateConfig): void {
   lines.add({ ...dr0, description: 'function logs, ingestion', quantity: ingestedGb, basis: `${fmt(runs)} runs × ${LOG_MIB.readinessRun} MiB`, key: 'logs.ingestion' });
   const retention = config.recovery.functions.logRetentionDays;
   lines.add({ ...dr0, description: 'function logs, storage', quantity: (ingestedGb * retention) / DAYS_PER_MONTH, basis: `${fmt(ingestedGb)} GB/month kept ${retention} days`, key: 'logs.storage' });
+  landingZoneLines(lines, config);
+}
+
+/** Whether the DR stack creates the landing zone: as stacks/dr-stack.ts decides it, when any workload has servers. */
+export function hasLandingZone(config: EstateConfig): boolean {
+  return config.workloads.some((w) => w.servers.length > 0);
+}
+
+/**
+ * The landing zone's always-on network (modules/recovery-landing-zone.ts), in the recovery Region of
+ * the DR account: one interface endpoint per distinct service of `recovery.network.interfaceEndpoints`
+ * in a subnet of every Availability Zone, billed per endpoint and zone hour, and the data they process;
+ * the VPC flow log to a CloudWatch Logs group kept `recovery.functions.logRetentionDays`. The S3
+ * gateway endpoint is free and there is no NAT gateway, so neither has a line.
+ */
+function landingZoneLines(lines: Lines, config: EstateConfig): void {
+  if (!hasLandingZone(config)) return;
+  const { dr } = config.accounts;
+  const { network, functions } = config.recovery;
+  const lz = { account: 'dr', accountId: dr.id, region: config.regions.recovery, category: 'fixed' as const };
+  const endpoints = [...new Set(network.interfaceEndpoints)].sort();
+  const zones = network.availabilityZones.length;
+  lines.add({
+    ...lz,
+    description: 'landing zone: interface VPC endpoints',
+    quantity: endpoints.length * zones * HOURS_PER_MONTH,
+    basis: `${endpoints.length} endpoints (${endpoints.join(', ')}) × ${zones} Availability Zones × ${HOURS_PER_MONTH} h`,
+    key: 'vpcEndpoint.interfaceHour',
+  });
+  if (endpoints.length > 0) {
+    lines.add({ ...lz, description: 'landing zone: interface endpoint data processed', quantity: LANDING_ZONE_GB.endpointData, basis: `${LANDING_ZONE_GB.endpointData} GB/month (assumed, idle landing zone)`, key: 'vpcEndpoint.dataProcessed' });
+  }
+  const flowLogGb = LANDING_ZONE_GB.flowLogs;
+  lines.add({ ...lz, description: 'landing zone: VPC flow logs, ingestion', quantity: flowLogGb, basis: `${flowLogGb} GB/month (assumed, idle landing zone) delivered to CloudWatch Logs`, key: 'logs.vendedIngestion' });
+  const retention = functions.logRetentionDays;
+  lines.add({ ...lz, description: 'landing zone: VPC flow logs, storage', quantity: (flowLogGb * retention) / DAYS_PER_MONTH, basis: `${fmt(flowLogGb)} GB/month kept ${retention} days`, key: 'logs.storage' });
 }
 
 /**

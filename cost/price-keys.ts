@@ -43,6 +43,9 @@ export const PRICE_KEYS = [
   'lambda.gbSecond.x86_64',
   'logs.ingestion',
   'logs.storage',
+  'logs.vendedIngestion',
+  'vpcEndpoint.interfaceHour',
+  'vpcEndpoint.dataProcessed',
   'eventBridge.customEvent',
   'scheduler.invocation',
 ] as const;
@@ -51,7 +54,8 @@ export type PriceKey = (typeof PRICE_KEYS)[number];
 /** Unit of each price, as the lines print it. */
 export function priceUnit(key: PriceKey): string {
   if (key.startsWith('backup.')) return 'GB-month';
-  if (key.startsWith('restore.') || key === 'transfer.crossRegion' || key === 'logs.ingestion') return 'GB';
+  if (key.startsWith('restore.') || key === 'transfer.crossRegion' || key === 'logs.ingestion' || key === 'logs.vendedIngestion' || key === 'vpcEndpoint.dataProcessed') return 'GB';
+  if (key === 'vpcEndpoint.interfaceHour') return 'endpoint-AZ-hour';
   if (key === 'logs.storage') return 'GB-month';
   if (key === 'kms.key') return 'key-month';
   if (key === 'restoreTesting.job') return 'restore test job';
@@ -89,6 +93,9 @@ export function awsUsageType(key: PriceKey): string {
     'lambda.gbSecond.x86_64': 'Lambda-GB-Second',
     'logs.ingestion': 'DataProcessing-Bytes (AmazonCloudWatch)',
     'logs.storage': 'TimedStorage-ByteHrs (AmazonCloudWatch)',
+    'logs.vendedIngestion': 'VendedLog-Bytes (AmazonCloudWatch)',
+    'vpcEndpoint.interfaceHour': 'VpcEndpoint-Hours (AmazonVPC)',
+    'vpcEndpoint.dataProcessed': 'VpcEndpoint-Bytes (AmazonVPC)',
     'eventBridge.customEvent': 'Event-64K-Chunks (AWSEvents)',
     'scheduler.invocation': 'Invocations (AmazonEventBridgeScheduler)',
   };

@@ -7,7 +7,7 @@ import { PRICED_RESOURCE_TYPES, type PriceKey } from './price-keys';
  * `aws pricing get-products --service-code AWSBackup --region us-east-1` prints it:
  * `{ "PriceList": ["<product JSON>", ...] }`, each product with `product.attributes` (`regionCode`,
  * `usagetype`, `servicecode`) and `terms.OnDemand.<offer>.priceDimensions.<rate>.pricePerUnit.USD`.
- * Several such outputs (AWSBackup, AmazonEC2, AmazonRDS, awskms, ...) may be concatenated into one
+ * Several such outputs (AWSBackup, AmazonEC2, AmazonRDS, awskms, AmazonVPC, AmazonCloudWatch, ...) may be concatenated into one
  * `PriceList`. The usage type's region prefix (`APN2-`, `USE1-`, none in some us-east-1 types) is
  * ignored: the product's `regionCode` names the region. Products that map to no price key are
  * skipped; of tiered prices the first tier (beginRange 0) is taken.
@@ -40,6 +40,11 @@ const RULES: { service?: string; pattern: RegExp; keys: (type: string) => PriceK
   { service: 'AWSLambda', pattern: /(?:^|-)Request$/, keys: () => ['lambda.request'] },
   { service: 'AmazonCloudWatch', pattern: /(?:^|-)DataProcessing-Bytes$/, keys: () => ['logs.ingestion'] },
   { service: 'AmazonCloudWatch', pattern: /(?:^|-)TimedStorage-ByteHrs$/, keys: () => ['logs.storage'] },
+  // VPC flow logs delivered to CloudWatch Logs are vended logs (first tier; delivery to S3 is another usage type).
+  { service: 'AmazonCloudWatch', pattern: /(?:^|-)VendedLog-Bytes$/, keys: () => ['logs.vendedIngestion'] },
+  // Interface endpoints only: Gateway Load Balancer endpoints are `VpcEndpoint-GWLBE-*`, which these do not match.
+  { service: 'AmazonVPC', pattern: /(?:^|-)VpcEndpoint-Hours$/, keys: () => ['vpcEndpoint.interfaceHour'] },
+  { service: 'AmazonVPC', pattern: /(?:^|-)VpcEndpoint-Bytes$/, keys: () => ['vpcEndpoint.dataProcessed'] },
   { service: 'AWSEvents', pattern: /(?:^|-)Event-64K-Chunks$/, keys: () => ['eventBridge.customEvent'] },
 ];
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig } from '../config/schema';
-import { STACK_NAMES } from '../config/naming';
+import { STACK_NAMES, workloadRegion } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -21,6 +21,7 @@ import type { PolicyStatement } from '../modules/policy-document';
 import { RestoreTesting } from '../modules/restore-testing';
 import { TerraformCloudConnection } from '../modules/recovery/terraform-cloud-connection';
 import { ReadinessChecker } from '../modules/readiness-checker';
+import { FailbackStateMachine } from '../modules/failback/failback-state-machine';
 
 /** Namespace of the RTO/RPO metrics published after every recovery. */
 export const RECOVERY_METRIC_NAMESPACE = 'DisasterRecovery';
@@ -45,6 +46,8 @@ export class DrStack extends AccountStack {
   readonly landingZone?: RecoveryLandingZone;
   readonly recoveryFunctions: Record<'locateRecoveryPoints' | 'prepareRestore' | 'reportRecovery' | 'cleanupDrill', BundledFunction>;
   readonly recovery: RecoveryStateMachine;
+  /** With any workload's `failback`: the failback machine and the AWS Backup role of its backups and copies. */
+  readonly failback?: { readonly stateMachine: FailbackStateMachine; readonly backupRole: BackupServiceRole };
 
   constructor(scope: Construct, config: EstateConfig) {
     const { dr, backupVault } = config.accounts;
@@ -52,6 +55,7 @@ export class DrStack extends AccountStack {
     super(scope, STACK_NAMES.dr, { config, accountId: dr.id, roleArn: dr.roleArn, region });
     const names = this.names;
     const breakGlassRoleArn = names.breakGlassRoleArn(dr.id, region);
+    const failbackWorkloads = config.workloads.filter((w) => w.failback);
 
     this.key = new BackupKmsKey(this, 'RestoreVaultKey', {
       description: `AWS Backup DR restore vault of ${config.name}`,
@@ -61,6 +65,10 @@ export class DrStack extends AccountStack {
       organizationId: config.organizationId,
       adminRoleArns: [dr.roleArn],
       breakGlassRoleArn,
+      // Failback copies the final backups from the restore vault to the workload accounts: the source
+      // key of a cross-account copy must let the destination account use it (AWS Backup Developer
+      // Guide, "Encryption for backups in AWS Backup": https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
+      ...(failbackWorkloads.length > 0 ? { crossAccountBackupAccountIds: failbackWorkloads.map((w) => w.accountId) } : {}),
     });
     this.restoreVault = new ProtectedBackupVault(this, 'RestoreVault', {
       name: names.drRestoreVaultName,
@@ -382,11 +390,63 @@ export class DrStack extends AccountStack {
       alarmActions: onCall,
     });
 
+    // ---- failback (workloads with failback) -------------------------------------------------------
+    if (failbackWorkloads.length > 0) {
+      const backupRole = new BackupServiceRole(this, 'FailbackBackupRole', {
+        roleName: names.failbackBackupRoleName,
+        accountId: dr.id,
+        region,
+        purposes: ['backup'],
+        description: 'AWS Backup role for failback: final backups into the restore vault, copies to the workload accounts',
+      });
+      const stateMachine = new FailbackStateMachine(this, 'Failback', {
+        stateMachineName: names.failbackStateMachineName,
+        roleName: names.failbackOrchestratorRoleName,
+        accountId: dr.id,
+        region,
+        logKmsKeyArn: this.functionsKey.keyArn,
+        logRetentionDays: functions.logRetentionDays,
+        logLevel: config.recovery.stateMachine.logLevel,
+        onCallKeyArn: this.eventBus.onCall.keyArn,
+        definition: {
+          workloads: failbackWorkloads.map((w) => {
+            const fb = w.failback!;
+            return {
+              name: w.name,
+              accountId: w.accountId,
+              region: workloadRegion(config, w),
+              approvalTimeoutSeconds: w.recovery.approval.timeoutMinutes * 60,
+              jobTimeoutMinutes: w.recovery.jobTimeoutMinutes,
+              restoreConcurrency: w.recovery.restoreConcurrency,
+              freeze:
+                fb.freeze.kind === 'scaleDown'
+                  ? { kind: 'scaleDown' as const, size: fb.freeze.size, autoScalingGroupNames: w.servers.map((sv) => `${config.name}-${w.name}-${sv.role}`) }
+                  : fb.freeze,
+              localVault: { name: names.workloadVaultName(w.name), arn: names.workloadVaultArn(w) },
+              localRetentionDays: Math.max(...w.backup.rules.map((r) => r.retentionDays)),
+              failbackRoleArn: names.workloadFailbackRoleArn(w),
+              backupRoleArn: `arn:${partition}:iam::${w.accountId}:role/${names.workloadBackupRoleName(w.name)}`,
+              subnetIds: fb.subnetIds,
+              securityGroupIds: fb.securityGroupIds,
+              kmsKeyArn: fb.kmsKeyArn,
+            };
+          }),
+          onCallTopicArn,
+          restoreVault: { name: names.drRestoreVaultName, arn: names.drRestoreVaultArn },
+          backupRoleArn: names.failbackBackupRoleArn,
+          finalBackupRetentionDays: config.recovery.stateMachine.copyRetentionDays,
+          pollSeconds: config.recovery.stateMachine.pollSeconds,
+        },
+      });
+      this.failback = { stateMachine, backupRole };
+    }
+
     new TerraformOutput(this, 'recovery_state_machine_arn', { value: this.recovery.stateMachine.arn });
     new TerraformOutput(this, 'event_bus_arn', { value: this.eventBus.bus.arn });
     new TerraformOutput(this, 'restore_vault_arn', { value: this.restoreVault.vault.arn });
     new TerraformOutput(this, 'restore_role_arn', { value: this.restoreRole.roleArn });
     // For the ENIs of an FSx for NetApp ONTAP file system that restored volumes go into (recovery.fsx.ontapStorageVirtualMachineId).
     if (this.landingZone?.fileSystemSecurityGroup) new TerraformOutput(this, 'file_system_security_group_id', { value: this.landingZone.fileSystemSecurityGroup.id });
+    if (this.failback) new TerraformOutput(this, 'failback_state_machine_arn', { value: this.failback.stateMachine.stateMachine.arn });
   }
 }

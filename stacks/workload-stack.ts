@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig, WorkloadConfig } from '../config/schema';
-import { EstateNames, workloadRegion, workloadStackName } from '../config/naming';
+import { EstateNames, roleArnOf, workloadRegion, workloadStackName } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -12,6 +12,7 @@ import { WorkloadAlarms } from '../modules/workload-alarms';
 import { WorkloadResiliencyPolicy } from '../modules/resiliency-policy';
 import { alarmPattern, failedBackupJobPattern, healthIssuePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
+import { WorkloadFailbackRole } from '../modules/failback/workload-failback-role';
 
 /** AWS Health delivers events of global services (IAM, CloudFront, Route 53, ...) in this region. */
 export const GLOBAL_HEALTH_REGION = 'us-east-1';
@@ -65,6 +66,8 @@ export class WorkloadStack extends AccountStack {
   readonly forwarders: Map<string, EventForwarder>;
   /** AWS Resilience Hub policy from `targets`, with `readiness.resilienceHubPolicies`. */
   readonly resiliencyPolicy?: WorkloadResiliencyPolicy;
+  /** With `failback`: the role only the DR account's failback state machine may assume, to restore here. */
+  readonly failbackRole?: WorkloadFailbackRole;
 
   constructor(scope: Construct, config: EstateConfig, workload: WorkloadConfig) {
     const region = workloadRegion(config, workload);
@@ -81,8 +84,11 @@ export class WorkloadStack extends AccountStack {
       organizationId: config.organizationId,
       adminRoleArns: [workload.roleArn],
       breakGlassRoleArn,
-      // The backup-vault account copies and restores recovery points encrypted with this key.
-      crossAccountBackupAccountIds: [config.accounts.backupVault.id],
+      // The backup-vault account copies and restores recovery points encrypted with this key. With
+      // failback, the DR account's AWS Backup copies into the local vault too: the destination key of a
+      // cross-account copy must let the source account use it (AWS Backup Developer Guide, "Encryption
+      // for backups in AWS Backup": https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
+      crossAccountBackupAccountIds: workload.failback ? [config.accounts.backupVault.id, config.accounts.dr.id] : [config.accounts.backupVault.id],
     });
     this.vault = new ProtectedBackupVault(this, 'LocalVault', {
       name: names.workloadVaultName(workload.name),
@@ -90,6 +96,12 @@ export class WorkloadStack extends AccountStack {
       region,
       kmsKeyArn: this.key.keyArn,
       breakGlassRoleArn,
+      // Failback copies come from the DR account's restore vault: the destination vault's access policy
+      // must allow backup:CopyIntoBackupVault to the source account, inside the organization (AWS Backup
+      // Developer Guide, "Creating backup copies across AWS accounts":
+      // https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html). AWS
+      // Backup offers no condition key naming the source vault; the DR account is the one account allowed.
+      ...(workload.failback ? { copyInto: { organizationId: config.organizationId, accountIds: [config.accounts.dr.id] } } : {}),
     });
     this.backupRole = new BackupServiceRole(this, 'BackupServiceRole', {
       roleName: names.workloadBackupRoleName(workload.name),
@@ -146,6 +158,18 @@ export class WorkloadStack extends AccountStack {
         description: `DR objectives of workload ${workload.name} (${config.name}): backup and restore into ${config.regions.recovery}`,
         rtoMinutes: workload.targets.rtoMinutes,
         rpoMinutes: workload.targets.rpoMinutes,
+      });
+    }
+
+    if (workload.failback) {
+      this.failbackRole = new WorkloadFailbackRole(this, 'FailbackRole', {
+        roleName: names.workloadFailbackRoleName(workload.name),
+        accountId: workload.accountId,
+        region,
+        organizationId: config.organizationId,
+        failbackOrchestratorRoleArn: names.failbackOrchestratorRoleArn,
+        drAccountId: config.accounts.dr.id,
+        backupRoleArn: roleArnOf(region, workload.accountId, names.workloadBackupRoleName(workload.name)),
       });
     }
 

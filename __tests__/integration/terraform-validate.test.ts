@@ -3,6 +3,7 @@ import * as path from 'path';
 import { EXAMPLE_CONFIG, exampleInput, FIXTURES, readJson, stackDirs, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform, validateStacks, type ValidateResult } from '../helpers/terraform';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
+import { failbackInput } from '../helpers/failback';
 
 /**
  * The real check that the synthesized JSON is Terraform the pinned AWS provider accepts: every stack of
@@ -45,6 +46,9 @@ const ESTATES: [string, () => unknown, string[]][] = [
   // recovery.infrastructure terraformCloud: the EventBridge connection with ignore_changes on its token.
   ['the example with a workload built by Terraform Enterprise', () => terraformCloudInput({}, 'tfe.example.com'), EXAMPLE_STACKS],
   ['the example with Resilience Hub policies', withResilienceHubPolicies, EXAMPLE_STACKS],
+  // workloads[].failback: the workload's failback role, the local vault's copy-in statement, the failback machine.
+  ['the example with failback (scaleDown freeze)', () => failbackInput(), EXAMPLE_STACKS],
+  ['the example with failback (runbook freeze)', () => failbackInput({ freeze: { kind: 'runbook', documentName: 'shop-stop-writes' } }), EXAMPLE_STACKS],
 ];
 
 const stacksOf = new Map<string, string[]>();

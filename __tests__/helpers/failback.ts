@@ -1,0 +1,16 @@
+import { exampleInput } from './synth';
+
+/** `workloads[0].failback` of the example, as an estate would write it. */
+export const SHOP_FAILBACK = {
+  subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
+  securityGroupIds: ['sg-0123456789abcdef0'],
+  kmsKeyArn: 'arn:aws:kms:ap-northeast-2:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  freeze: { kind: 'scaleDown', size: 0 },
+};
+
+/** The bundled example with failback configured for its workload (shop); `failback` replaces the fields given. */
+export function failbackInput(failback: Record<string, unknown> = {}): ReturnType<typeof exampleInput> {
+  const input = exampleInput() as Record<string, any>;
+  input.workloads[0].failback = { ...SHOP_FAILBACK, ...failback };
+  return input as ReturnType<typeof exampleInput>;
+}

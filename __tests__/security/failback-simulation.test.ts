@@ -1,0 +1,158 @@
+/**
+ * IAM simulation of failback (workloads[].failback), over the SYNTHESIZED example with failback for
+ * its workload: who may assume the workload's failback role, who may copy into the workload's local
+ * vault and use its key, and what the failback role may do there. Every row can fail: an Allowed row
+ * is re-simulated without the statements that allowed it and must become Denied; a Denied row names
+ * the one change that makes it Allowed, or is an explicit Deny that stops denying without its Deny.
+ */
+import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationOutcome, type SimulationRequest } from '../../simulation/policy-model';
+import { synthEstate } from '../helpers/synth';
+import { failbackInput } from '../helpers/failback';
+
+const ORG = 'o-a1b2c3d4e5';
+const VAULT = '111111111111';
+const DR = '222222222222';
+const SHOP = '333333333333';
+const OUTSIDER = '444455556666';
+const REC = 'ap-northeast-1';
+const SHOP_REGION = 'ap-northeast-2';
+const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+const rp = (region: string, account: string) => `arn:aws:backup:${region}:${account}:recovery-point:5f6c1a2b-7d3e-4f80-9a1b-2c3d4e5f6a7b`;
+
+const FB_ORCHESTRATOR = role(DR, 'acme-failback-orchestrator');
+const FB_BACKUP = role(DR, 'acme-dr-failback-backup');
+const SHOP_FAILBACK = role(SHOP, 'acme-shop-failback');
+const SHOP_BACKUP = role(SHOP, 'acme-shop-backup');
+const SHOP_VAULT = `arn:aws:backup:${SHOP_REGION}:${SHOP}:backup-vault:acme-shop-local`;
+const SHOP_RP = rp(SHOP_REGION, SHOP);
+const DR_VAULT = `arn:aws:backup:${REC}:${DR}:backup-vault:acme-dr-restore`;
+const DR_RP = rp(REC, DR);
+const CENTRAL_VAULT = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`;
+const CENTRAL_RP = rp(REC, VAULT);
+const ADMIN = [ADMINISTRATOR_ACCESS];
+const asAdmin = (principalArn: string, action: string, resourceArn: string, extra: Partial<SimulationRequest> = {}): SimulationRequest => ({ principalArn, action, resourceArn, identityPolicies: ADMIN, ...extra });
+const SHOP_KEY = 'key-of:shop-local-vault';
+
+interface Row {
+  description: string;
+  request: SimulationRequest;
+  expected: Decision;
+  allowedIf?: Partial<SimulationRequest>;
+}
+
+const ROWS: Row[] = [
+  // ---- the workload's failback role: trust ---------------------------------------------------------
+  { description: 'the DR failback state machine role assumes the workload failback role with its own synthesized policy', request: { principalArn: FB_ORCHESTRATOR, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK }, expected: 'Allowed' },
+  { description: 'another DR role (admin) cannot assume the workload failback role', request: asAdmin(role(DR, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+  { description: 'the DR recovery state machine role cannot assume the workload failback role', request: asAdmin(role(DR, 'acme-recovery-orchestrator'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+  { description: 'an admin of an account outside the organization cannot assume the workload failback role', request: asAdmin(role(OUTSIDER, 'acme-failback-orchestrator'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+  { description: 'the failback state machine role, its account out of the organization, cannot assume the workload failback role', request: asAdmin(FB_ORCHESTRATOR, 'sts:AssumeRole', SHOP_FAILBACK, { principalOrgId: null }), expected: 'Denied', allowedIf: { principalOrgId: ORG } },
+  { description: 'the backup-vault account cannot assume the workload failback role', request: asAdmin(role(VAULT, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+
+  // ---- copies into the workload's local vault -------------------------------------------------------
+  { description: "the DR account's AWS Backup (failback backup role) copies into the local vault", request: asAdmin(FB_BACKUP, 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Allowed' },
+  { description: "the backup-vault account's copy service role cannot copy into the local vault", request: asAdmin(role(VAULT, 'acme-central-copy-service'), 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
+  { description: 'an account outside the organization cannot copy into the local vault', request: asAdmin(role(OUTSIDER, 'acme-dr-failback-backup'), 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
+  { description: 'the DR account, out of the organization, cannot copy into the local vault', request: asAdmin(FB_BACKUP, 'backup:CopyIntoBackupVault', SHOP_VAULT, { principalOrgId: null }), expected: 'Denied', allowedIf: { principalOrgId: ORG } },
+  {
+    description: "the DR account's AWS Backup creates a grant on the local vault key for the copy",
+    request: asAdmin(FB_BACKUP, 'kms:CreateGrant', SHOP_KEY, { grantIsForAwsResource: true }),
+    expected: 'Allowed',
+  },
+  {
+    description: "the DR account cannot create a grant on the local vault key that is not for an AWS resource",
+    request: asAdmin(FB_BACKUP, 'kms:CreateGrant', SHOP_KEY, { grantIsForAwsResource: false }),
+    expected: 'Denied',
+    allowedIf: { grantIsForAwsResource: true },
+  },
+  { description: 'an account outside the organization cannot decrypt with the local vault key', request: asAdmin(role(OUTSIDER, 'admin'), 'kms:Decrypt', SHOP_KEY), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
+
+  // ---- what the failback role may do in the workload account -----------------------------------------
+  { description: 'the failback role starts a restore of a local recovery point', request: { principalArn: SHOP_FAILBACK, action: 'backup:StartRestoreJob', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Allowed' },
+  { description: 'the failback role reads the restore metadata of a local recovery point', request: { principalArn: SHOP_FAILBACK, action: 'backup:GetRecoveryPointRestoreMetadata', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Allowed' },
+  { description: 'the failback role passes the workload backup role to AWS Backup', request: { principalArn: SHOP_FAILBACK, action: 'iam:PassRole', resourceArn: SHOP_BACKUP, passedToService: 'backup.amazonaws.com' }, expected: 'Allowed' },
+  {
+    description: 'the failback role cannot pass the workload backup role to another service',
+    request: { principalArn: SHOP_FAILBACK, action: 'iam:PassRole', resourceArn: SHOP_BACKUP, passedToService: 'ec2.amazonaws.com' },
+    expected: 'Denied',
+    allowedIf: { passedToService: 'backup.amazonaws.com' },
+  },
+  { description: 'the failback role cannot delete a local recovery point', request: { principalArn: SHOP_FAILBACK, action: 'backup:DeleteRecoveryPoint', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Denied' },
+  { description: 'the failback role cannot shorten a local recovery point lifecycle', request: { principalArn: SHOP_FAILBACK, action: 'backup:UpdateRecoveryPointLifecycle', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Denied' },
+  {
+    description: 'the failback role, even given administrator access, cannot delete a local recovery point',
+    request: asAdmin(SHOP_FAILBACK, 'backup:DeleteRecoveryPoint', SHOP_RP, { policyResourceArn: SHOP_VAULT }),
+    expected: 'Denied',
+  },
+
+  // ---- the DR failback state machine role --------------------------------------------------------------
+  { description: 'the failback state machine role starts a final backup into the DR restore vault', request: { principalArn: FB_ORCHESTRATOR, action: 'backup:StartBackupJob', resourceArn: DR_VAULT }, expected: 'Allowed' },
+  { description: 'the failback state machine role cannot back up into the central vault', request: { principalArn: FB_ORCHESTRATOR, action: 'backup:StartBackupJob', resourceArn: CENTRAL_VAULT }, expected: 'Denied', allowedIf: { resourceArn: DR_VAULT } },
+  { description: 'the failback state machine role copies a DR restore vault recovery point', request: { principalArn: FB_ORCHESTRATOR, action: 'backup:StartCopyJob', resourceArn: DR_RP, policyResourceArn: DR_VAULT }, expected: 'Allowed' },
+  {
+    description: 'the failback state machine role cannot copy a central vault recovery point',
+    request: { principalArn: FB_ORCHESTRATOR, action: 'backup:StartCopyJob', resourceArn: CENTRAL_RP, policyResourceArn: CENTRAL_VAULT },
+    expected: 'Denied',
+    allowedIf: { resourceArn: DR_RP, policyResourceArn: DR_VAULT },
+  },
+  { description: 'the failback state machine role passes the failback backup role to AWS Backup', request: { principalArn: FB_ORCHESTRATOR, action: 'iam:PassRole', resourceArn: FB_BACKUP, passedToService: 'backup.amazonaws.com' }, expected: 'Allowed' },
+  {
+    description: 'the failback state machine role cannot pass the DR restore role',
+    request: { principalArn: FB_ORCHESTRATOR, action: 'iam:PassRole', resourceArn: role(DR, 'acme-dr-restore'), passedToService: 'backup.amazonaws.com' },
+    expected: 'Denied',
+    allowedIf: { resourceArn: FB_BACKUP },
+  },
+  { description: 'the failback state machine role cannot delete a DR recovery point', request: { principalArn: FB_ORCHESTRATOR, action: 'backup:DeleteRecoveryPoint', resourceArn: DR_RP, policyResourceArn: DR_VAULT }, expected: 'Denied' },
+  {
+    description: 'Step Functions assumes the failback role for the failback state machine only',
+    request: { principalArn: 'states.amazonaws.com', action: 'sts:AssumeRole', resourceArn: FB_ORCHESTRATOR, sourceAccount: DR, sourceArn: `arn:aws:states:${REC}:${DR}:stateMachine:acme-recovery` },
+    expected: 'Denied',
+    allowedIf: { sourceArn: `arn:aws:states:${REC}:${DR}:stateMachine:acme-failback` },
+  },
+];
+
+describe('IAM simulation: failback (example with workloads[0].failback)', () => {
+  let model: PolicyModel;
+  beforeAll(() => {
+    model = buildPolicyModel(synthEstate(failbackInput()), { organizationId: ORG });
+  });
+  const resolve = (req: SimulationRequest): SimulationRequest => (req.resourceArn === SHOP_KEY ? { ...req, resourceArn: model.vaultKeyArn(SHOP_VAULT) } : req);
+
+  /** Without the synthesized statements that decided `outcome` (identity policies given in the request stay). */
+  const withoutDecisive = (outcome: SimulationOutcome): PolicyModel => {
+    let m = model;
+    const sids = new Map<string, string[]>();
+    for (const d of outcome.decisive.filter((x) => x.synthesized)) sids.set(d.policyId, [...(sids.get(d.policyId) ?? []), d.statement]);
+    for (const [id, s] of sids) m = m.withoutStatements(id, ...new Set(s));
+    return m;
+  };
+
+  it.each(ROWS.map((r) => [r.description, r] as const))('%s', async (_d, row) => {
+    const request = resolve(row.request);
+    const outcome = await model.simulate(request);
+    expect(outcome.decision).toBe(row.expected);
+    if (outcome.result === 'Allowed') {
+      // Without the synthesized statements that allowed it, the request is denied.
+      expect(outcome.decisive.some((d) => d.synthesized)).toBe(true);
+      expect((await withoutDecisive(outcome).simulate(request)).decision).toBe('Denied');
+      return;
+    }
+    let proven = false;
+    if (outcome.result === 'ExplicitlyDenied') {
+      expect(outcome.decisive.some((d) => d.synthesized && d.effect === 'Deny')).toBe(true);
+      expect((await withoutDecisive(outcome).simulate(request)).result).not.toBe('ExplicitlyDenied');
+      proven = true;
+    }
+    if (row.allowedIf) {
+      expect((await model.simulate(resolve({ ...row.request, ...row.allowedIf }))).decision).toBe('Allowed');
+      proven = true;
+    }
+    if (!proven) throw new Error(`implicitly denied row "${row.description}" needs allowedIf to show why it is denied`);
+  });
+
+  it('denies the failback role recovery point deletion by its own policy, beside the vault policy', async () => {
+    const outcome = await model.simulate({ principalArn: SHOP_FAILBACK, action: 'backup:DeleteRecoveryPoint', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT });
+    const denies = outcome.decisive.filter((d) => d.effect === 'Deny').map((d) => d.statement).sort();
+    expect(denies).toEqual(['DenyDestructiveActionsExceptBreakGlass', 'NeverDestroyBackups']);
+  });
+});

@@ -1,0 +1,127 @@
+import { Testing } from 'cdktf';
+import { estateFor, exampleInput, policyOf, resourcesOf, statement } from '../helpers/synth';
+import { failbackInput } from '../helpers/failback';
+
+/** Failback (workloads[].failback) in the workload stack and the DR stack: the roles, the vault policy and keys, the machine. */
+
+const roleNamed = (out: string, name: string) => (resourcesOf(out, 'aws_iam_role') as { name: string }[]).find((r) => r.name === name) as Record<string, unknown> | undefined;
+const policyNamed = (out: string, name: string) => (resourcesOf(out, 'aws_iam_role_policy') as { name: string }[]).find((r) => r.name === name) as Record<string, unknown>;
+
+describe('workload stack with failback', () => {
+  const out = Testing.synth(estateFor(failbackInput()).workloads[0]);
+
+  it('creates the failback role, trusted by the DR failback machine role only, inside the organization', () => {
+    const role = roleNamed(out, 'acme-shop-failback')!;
+    const trust = policyOf(role, 'assume_role_policy');
+    expect(trust.Statement).toEqual([
+      {
+        Sid: 'DrFailbackStateMachineOnly',
+        Effect: 'Allow',
+        Principal: { AWS: 'arn:aws:iam::222222222222:root' },
+        Action: 'sts:AssumeRole',
+        Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/acme-failback-orchestrator' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+      },
+    ]);
+  });
+
+  it('lets the failback role restore from this account only, pass the backup role to AWS Backup only, and never delete a recovery point', () => {
+    const policy = policyOf(policyNamed(out, 'failback-restore'));
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['RestoreFailbackCopies', 'TrackRestoreJobs', 'PassBackupRoleToAwsBackupOnly', 'NeverDestroyBackups']);
+    const restore = statement(policy, 'RestoreFailbackCopies');
+    expect(restore.Action).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob']);
+    for (const arn of restore.Resource as string[]) expect(arn).toMatch(/^arn:aws:(backup|ec2|rds):ap-northeast-2:(333333333333)?:/);
+    expect(statement(policy, 'PassBackupRoleToAwsBackupOnly')).toMatchObject({
+      Action: 'iam:PassRole',
+      Resource: 'arn:aws:iam::333333333333:role/acme-shop-backup',
+      Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+    });
+    expect(statement(policy, 'NeverDestroyBackups')).toMatchObject({ Effect: 'Deny', Resource: '*', Action: expect.arrayContaining(['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle', 'backup:DeleteBackupVault']) });
+    // No Allow with "*" actions, and the only "*" resource is DescribeRestoreJob (no resource-level permissions).
+    for (const s of policy.Statement.filter((x) => x.Effect === 'Allow')) {
+      expect([s.Action].flat().some((a: string) => a.endsWith('*'))).toBe(false);
+      if (s.Resource === '*') expect(s.Action).toBe('backup:DescribeRestoreJob');
+    }
+  });
+
+  it('lets the DR account (only, inside the organization) copy into the local vault and use its key', () => {
+    const vaultPolicy = policyOf(resourcesOf(out, 'aws_backup_vault_policy')[0]);
+    expect(statement(vaultPolicy, 'AllowCopyIntoFromListedAccounts')).toEqual({
+      Sid: 'AllowCopyIntoFromListedAccounts',
+      Effect: 'Allow',
+      Principal: { AWS: ['arn:aws:iam::222222222222:root'] },
+      Action: 'backup:CopyIntoBackupVault',
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+    });
+    const key = policyOf(resourcesOf(out, 'aws_kms_key')[0]);
+    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root'] });
+    expect(statement(key, 'CrossAccountGrantsForAwsResources').Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+  });
+
+  it('adds nothing of it without failback', () => {
+    const plain = Testing.synth(estateFor(exampleInput()).workloads[0]);
+    expect(roleNamed(plain, 'acme-shop-failback')).toBeUndefined();
+    expect(policyOf(resourcesOf(plain, 'aws_backup_vault_policy')[0]).Statement.map((s) => s.Sid)).toEqual(['DenyDestructiveActionsExceptBreakGlass']);
+    expect(statement(policyOf(resourcesOf(plain, 'aws_kms_key')[0]), 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
+  });
+});
+
+describe('DR stack with failback', () => {
+  const out = Testing.synth(estateFor(failbackInput()).dr);
+  const policy = policyOf(policyNamed(out, 'failback'));
+
+  it('creates the failback state machine, its log group and its role, trusted by Step Functions for this machine only', () => {
+    const machines = resourcesOf(out, 'aws_sfn_state_machine') as { name: string; tracing_configuration: unknown; logging_configuration: { include_execution_data: boolean } }[];
+    const failback = machines.find((m) => m.name === 'acme-failback')!;
+    expect(failback).toMatchObject({ tracing_configuration: { enabled: true }, logging_configuration: { include_execution_data: true } });
+    const trust = policyOf(roleNamed(out, 'acme-failback-orchestrator')!, 'assume_role_policy');
+    expect(trust.Statement[0]).toMatchObject({
+      Principal: { Service: 'states.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' }, ArnLike: { 'aws:SourceArn': 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-failback' } },
+    });
+    expect(roleNamed(out, 'acme-dr-failback-backup')).toBeDefined();
+    expect((resourcesOf(out, 'aws_cloudwatch_log_group') as { name: string }[]).map((g) => g.name)).toContain('/aws/vendedlogs/states/acme-failback');
+  });
+
+  it('gives the execution role least privilege: no "*" action, AssumeRole on the workload failback roles only, PassRole to AWS Backup only', () => {
+    for (const s of policy.Statement) {
+      expect({ sid: s.Sid, wildcardAction: [s.Action].flat().some((a: string) => a === '*' || a.endsWith(':*')) }).toEqual({ sid: s.Sid, wildcardAction: false });
+      expect(s.Effect).toBe('Allow');
+    }
+    expect(statement(policy, 'AssumeWorkloadFailbackRoles')).toMatchObject({ Action: 'sts:AssumeRole', Resource: ['arn:aws:iam::333333333333:role/acme-shop-failback'] });
+    const passRoles = policy.Statement.filter((s) => [s.Action].flat().includes('iam:PassRole'));
+    expect(passRoles).toEqual([
+      {
+        Sid: 'PassFailbackBackupRoleToAwsBackupOnly',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::222222222222:role/acme-dr-failback-backup',
+        Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+      },
+    ]);
+    expect(statement(policy, 'FinalBackupsIntoRestoreVault')).toMatchObject({ Action: 'backup:StartBackupJob', Resource: 'arn:aws:backup:ap-northeast-1:222222222222:backup-vault:acme-dr-restore' });
+    expect(statement(policy, 'FreezeScaleDown')).toMatchObject({ Resource: ['arn:aws:autoscaling:ap-northeast-1:222222222222:autoScalingGroup:*:autoScalingGroupName/acme-shop-app'] });
+    // Only actions without resource-level permissions get "*".
+    const starred = policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Sid);
+    expect(starred).toEqual(['TrackBackupAndCopyJobs', 'DeliverExecutionLogs', 'Tracing']);
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain('FreezeRunbook');
+  });
+
+  it('shares the restore vault key with the failback workload accounts for the copies, inside the organization', () => {
+    const keys = resourcesOf(out, 'aws_kms_key') as { description: string }[];
+    const restoreKey = policyOf(keys.find((k) => k.description.startsWith('AWS Backup DR restore vault'))! as Record<string, unknown>);
+    expect(statement(restoreKey, 'CrossAccountBackupUse')).toMatchObject({ Principal: { AWS: ['arn:aws:iam::333333333333:root'] }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } });
+  });
+
+  it('scopes the runbook freeze to the named document', () => {
+    const runbook = policyOf(policyNamed(Testing.synth(estateFor(failbackInput({ freeze: { kind: 'runbook', documentName: 'shop-stop-writes' } })).dr), 'failback'));
+    expect(statement(runbook, 'FreezeRunbook')).toMatchObject({ Action: 'ssm:StartAutomationExecution', Resource: ['arn:aws:ssm:ap-northeast-1:222222222222:automation-definition/shop-stop-writes:*'] });
+    expect(runbook.Statement.map((s) => s.Sid)).not.toContain('FreezeScaleDown');
+  });
+
+  it('adds no failback machine without failback', () => {
+    const plain = Testing.synth(estateFor(exampleInput()).dr);
+    expect((resourcesOf(plain, 'aws_sfn_state_machine') as { name: string }[]).map((m) => m.name)).not.toContain('acme-failback');
+    expect(roleNamed(plain, 'acme-failback-orchestrator')).toBeUndefined();
+  });
+});

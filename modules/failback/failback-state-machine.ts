@@ -1,0 +1,111 @@
+import { Construct } from 'constructs';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import type { StateMachineDefinition } from '../recovery/asl';
+import { failbackDefinition, type FailbackDefinitionProps } from './definition';
+import { partitionOf } from '../../config/regions';
+
+export interface FailbackStateMachineProps {
+  readonly stateMachineName: string;
+  /** The execution role; the workload accounts' failback roles trust exactly this ARN. */
+  readonly roleName: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly definition: FailbackDefinitionProps;
+  readonly logKmsKeyArn: string;
+  readonly logRetentionDays: number;
+  /**
+   * @default ERROR
+   */
+  readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL';
+  /** Key of the on-call topic (approval and reports are encrypted with it). */
+  readonly onCallKeyArn: string;
+}
+
+/**
+ * The Standard workflow that brings a workload back from the DR account (docs/failback.md), with its
+ * least-privilege execution role and a KMS-encrypted log group; X-Ray tracing on.
+ */
+export class FailbackStateMachine extends Construct {
+  readonly stateMachine: SfnStateMachine;
+  readonly stateMachineArn: string;
+  readonly definition: StateMachineDefinition;
+  readonly policy: PolicyDocument;
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: FailbackStateMachineProps) {
+    super(scope, id);
+    const p = partitionOf(props.region);
+    const { region, accountId } = props;
+    const def = props.definition;
+    this.stateMachineArn = `arn:${p}:states:${region}:${accountId}:stateMachine:${props.stateMachineName}`;
+    this.definition = failbackDefinition(def);
+
+    const workloads = def.workloads;
+    // StartCopyJob is authorized on the source recovery point: for types AWS Backup does not fully
+    // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
+    const restoreVaultPoints = [
+      `arn:${p}:backup:${region}:${accountId}:recovery-point:*`,
+      `arn:${p}:ec2:${region}::snapshot/*`,
+      `arn:${p}:ec2:${region}::image/*`,
+      `arn:${p}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
+      `arn:${p}:rds:${region}:${accountId}:cluster-snapshot:awsbackup:*`,
+    ];
+    const asgArns = workloads.flatMap((w) =>
+      w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${n}`) : [],
+    );
+    const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
+    const statements: PolicyStatement[] = [
+      { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
+      { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: props.onCallKeyArn },
+      // StartBackupJob is authorized on the destination vault.
+      { Sid: 'FinalBackupsIntoRestoreVault', Effect: 'Allow', Action: 'backup:StartBackupJob', Resource: def.restoreVault.arn },
+      { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },
+      // DescribeBackupJob and DescribeCopyJob support no resource-level permissions.
+      { Sid: 'TrackBackupAndCopyJobs', Effect: 'Allow', Action: ['backup:DescribeBackupJob', 'backup:DescribeCopyJob'], Resource: '*' },
+      { Sid: 'PassFailbackBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+      // The restore runs in the workload account through its failback role (Task Credentials).
+      { Sid: 'AssumeWorkloadFailbackRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(workloads.map((w) => w.failbackRoleArn))].sort() },
+      // Log delivery and X-Ray have no resource-level permissions (AWS documents "*").
+      {
+        Sid: 'DeliverExecutionLogs',
+        Effect: 'Allow',
+        Action: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
+        Resource: '*',
+      },
+      { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
+    ];
+    if (asgArns.length > 0) statements.push({ Sid: 'FreezeScaleDown', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: [...new Set(asgArns)].sort() });
+    if (runbooks.length > 0) {
+      statements.push(
+        { Sid: 'FreezeRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: runbooks.map((d) => `arn:${p}:ssm:${region}:${accountId}:automation-definition/${d}:*`) },
+        { Sid: 'TrackFreezeRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
+      );
+    }
+    this.policy = policyDocument(...statements);
+
+    this.role = new IamRole(this, 'Role', {
+      name: props.roleName,
+      description: 'Failback state machine',
+      assumeRolePolicy: renderPolicy(serviceTrustPolicy('states.amazonaws.com', accountId, this.stateMachineArn, 'StepFunctionsForThisMachineOnly')),
+    });
+    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'failback', policy: renderPolicy(this.policy) });
+    const logGroup = new CloudwatchLogGroup(this, 'Logs', {
+      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyId: props.logKmsKeyArn,
+    });
+    this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
+      name: props.stateMachineName,
+      type: 'STANDARD',
+      roleArn: this.role.arn,
+      definition: JSON.stringify(this.definition),
+      loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: props.logLevel ?? 'ERROR' },
+      tracingConfiguration: { enabled: true },
+      dependsOn: [rolePolicy],
+    });
+  }
+}

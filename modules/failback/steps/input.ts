@@ -1,0 +1,45 @@
+import type { State } from '../../recovery/asl';
+import { ifPresent } from '../../recovery/steps/common';
+import type { FailbackContext, FailbackWorkload } from './common';
+
+/** `$.config` of a workload: what the later steps read of it. */
+function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
+  return {
+    workload: w.name,
+    accountId: w.accountId,
+    region: w.region,
+    freeze: w.freeze,
+    localVaultName: w.localVault.name,
+    localVaultArn: w.localVault.arn,
+    localRetentionDays: w.localRetentionDays,
+    failbackRoleArn: w.failbackRoleArn,
+    backupRoleArn: w.backupRoleArn,
+    // Merged into the restore metadata of each type (States.JsonMerge): the workload's network and key,
+    // never the DR landing zone's that the recovery point was taken in. Metadata values are strings.
+    restoreOverrides: {
+      EC2: { SubnetId: w.subnetIds[0], SecurityGroupIds: JSON.stringify(w.securityGroupIds) },
+      DynamoDB: { encryptionType: 'KMS', kmsMasterKeyArn: w.kmsKeyArn },
+    },
+  };
+}
+
+/**
+ * The input: `{ workload, resourceArns }`, the workload by name and the ARNs of the resources that
+ * production runs on in the DR account (the recovery report lists them); its configuration into `$.config`.
+ */
+export function failbackInputStates({ props }: FailbackContext): Record<string, State> {
+  const states: Record<string, State> = {};
+  states.HasWorkloadField = ifPresent('$.workload', 'ResolveWorkload', 'UnknownWorkload');
+  states.ResolveWorkload = {
+    Type: 'Choice',
+    Choices: props.workloads.map((w) => ({ Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` })),
+    Default: 'UnknownWorkload',
+  };
+  states.UnknownWorkload = { Type: 'Fail', Error: 'UnknownWorkload', Cause: 'The input names no workload of this estate with failback configured ("workload").' };
+  for (const w of props.workloads) {
+    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w), ResultPath: '$.config', Next: 'HasResources' };
+  }
+  states.HasResources = ifPresent('$.resourceArns[0]', 'RequestApproval', 'NoResources');
+  states.NoResources = { Type: 'Fail', Error: 'InvalidInput', Cause: '"resourceArns" must list at least one resource of the DR account to back up and bring back.' };
+  return states;
+}

@@ -1,0 +1,227 @@
+import type { MapState, State, TaskState } from '../../recovery/asl';
+import { catchInsideProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
+import { FAILBACK_RESTORABLE_TYPES, failbackOnFailure, type FailbackContext } from './common';
+
+/** AWS Backup job states that end a job unsuccessfully (DescribeBackupJob, DescribeCopyJob). */
+const JOB_FAILED = ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'];
+/** Restore job statuses that end it unsuccessfully (DescribeRestoreJob). */
+const RESTORE_FAILED = ['FAILED', 'ABORTED'];
+
+/** The workload's failback role, read from `$.config` of the item (one machine serves several accounts). */
+const asFailbackRole = { Credentials: { 'RoleArn.$': '$.config.failbackRoleArn' } };
+
+/** One AWS Backup job per item: start, poll until it ends (bounded), hand over what the next step needs. */
+function jobMap(opts: {
+  ctx: FailbackContext;
+  state: string;
+  step: 'FinalBackups' | 'CopyToWorkload' | 'RestoreInWorkload';
+  itemsPath: string;
+  itemSelector: Record<string, unknown>;
+  start: Record<string, State>;
+  startAt: string;
+  pollPrefix: string;
+  check: TaskState;
+  doneStatus: string;
+  failedStatuses: string[];
+  result: Record<string, unknown>;
+  resultPath: string;
+  next: string;
+}): Record<string, State> {
+  const { ctx } = opts;
+  const key = `${opts.pollPrefix.charAt(0).toLowerCase()}${opts.pollPrefix.slice(1)}Status`;
+  const processor: Record<string, State> = {
+    ...opts.start,
+    ...pollLoop({
+      prefix: opts.pollPrefix,
+      key,
+      check: { ...opts.check, ResultPath: `$.${key}` } as TaskState,
+      pollSeconds: ctx.poll,
+      maxAttempts: ctx.jobPolls,
+      doneWhen: { Variable: `$.${key}.status`, StringEquals: opts.doneStatus },
+      failWhen: { Or: opts.failedStatuses.map((s) => ({ Variable: `$.${key}.status`, StringEquals: s })) },
+      failError: `${opts.step}JobFailed`,
+      timeoutError: `${opts.step}JobTimedOut`,
+      next: `${opts.pollPrefix}Done`,
+    }),
+    [`${opts.pollPrefix}Done`]: { Type: 'Pass', Parameters: opts.result, End: true },
+  };
+  return {
+    [opts.state]: {
+      Type: 'Map',
+      ItemsPath: opts.itemsPath,
+      ItemSelector: opts.itemSelector,
+      MaxConcurrency: ctx.jobConcurrency,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: opts.startAt, States: catchInsideProcessor(processor, `${opts.pollPrefix}ItemFailed`) },
+      ResultPath: opts.resultPath,
+      Catch: failbackOnFailure(opts.step),
+      Next: opts.next,
+    } as MapState,
+  };
+}
+
+const jobStatus = (statePath: string, what: string, idPath: string) => ({
+  'status.$': statePath,
+  'statusMessage.$': `States.Format('${what} {} ended {}', ${idPath}, ${statePath})`,
+  // Everything the job reports; fields such as the recovery point ARN are read once it has COMPLETED.
+  'job.$': '$',
+});
+
+/**
+ * Step FinalBackups: an on-demand backup of every resource production ran on in the DR account, into
+ * the DR restore vault, after the freeze; then `$.rpo.backupsCompletedAt` (the failback RPO window ends).
+ */
+export function finalBackupStates(ctx: FailbackContext): Record<string, State> {
+  const { props } = ctx;
+  const states = jobMap({
+    ctx,
+    state: 'FinalBackups',
+    step: 'FinalBackups',
+    itemsPath: '$.resourceArns',
+    itemSelector: { 'resourceArn.$': '$$.Map.Item.Value', 'executionName.$': '$$.Execution.Name' },
+    startAt: 'StartFinalBackup',
+    start: {
+      StartFinalBackup: sdkTask(
+        'backup',
+        'Backup',
+        'startBackupJob',
+        {
+          BackupVaultName: props.restoreVault.name,
+          'ResourceArn.$': '$.resourceArn',
+          IamRoleArn: props.backupRoleArn,
+          'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.resourceArn, 'MD5'))",
+          StartWindowMinutes: 60,
+          Lifecycle: { DeleteAfterDays: props.finalBackupRetentionDays },
+        },
+        { ResultSelector: { 'backupJobId.$': '$.BackupJobId' }, ResultPath: '$.backup', Next: 'BackupPollInit' },
+      ),
+    },
+    pollPrefix: 'BackupPoll',
+    check: sdkTask('backup', 'Backup', 'describeBackupJob', { 'BackupJobId.$': '$.backup.backupJobId' }, { ResultSelector: jobStatus('$.State', 'backup job', '$.BackupJobId'), Next: 'x' }),
+    doneStatus: 'COMPLETED',
+    failedStatuses: JOB_FAILED,
+    result: { 'recoveryPointArn.$': '$.backupPollStatus.job.RecoveryPointArn', 'resourceType.$': '$.backupPollStatus.job.ResourceType', 'sourceResourceArn.$': '$.resourceArn' },
+    resultPath: '$.backups',
+    next: 'FinalBackupsDone',
+  });
+  states.FinalBackupsDone = { Type: 'Pass', Parameters: { 'frozenAt.$': '$.rpo.frozenAt', 'backupsCompletedAt.$': '$$.State.EnteredTime' }, ResultPath: '$.rpo', Next: 'CopyToWorkload' };
+  return states;
+}
+
+/**
+ * Step CopyToWorkload: copy each final backup from the DR restore vault to the workload's local vault
+ * (cross-account and cross-Region; the local vault's policy and key accept copies from the DR account
+ * only, inside the organization).
+ */
+export function copyToWorkloadStates(ctx: FailbackContext): Record<string, State> {
+  const { props } = ctx;
+  return jobMap({
+    ctx,
+    state: 'CopyToWorkload',
+    step: 'CopyToWorkload',
+    itemsPath: '$.backups',
+    itemSelector: {
+      'recoveryPointArn.$': '$$.Map.Item.Value.recoveryPointArn',
+      'sourceResourceArn.$': '$$.Map.Item.Value.sourceResourceArn',
+      'executionName.$': '$$.Execution.Name',
+      'destinationVaultArn.$': '$.config.localVaultArn',
+      'retentionDays.$': '$.config.localRetentionDays',
+    },
+    startAt: 'StartFailbackCopy',
+    start: {
+      StartFailbackCopy: sdkTask(
+        'backup',
+        'Backup',
+        'startCopyJob',
+        {
+          'RecoveryPointArn.$': '$.recoveryPointArn',
+          SourceBackupVaultName: props.restoreVault.name,
+          'DestinationBackupVaultArn.$': '$.destinationVaultArn',
+          IamRoleArn: props.backupRoleArn,
+          'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.recoveryPointArn, 'MD5'))",
+          Lifecycle: { 'DeleteAfterDays.$': '$.retentionDays' },
+        },
+        { ResultSelector: { 'copyJobId.$': '$.CopyJobId' }, ResultPath: '$.copy', Next: 'FailbackCopyPollInit' },
+      ),
+    },
+    pollPrefix: 'FailbackCopyPoll',
+    check: sdkTask('backup', 'Backup', 'describeCopyJob', { 'CopyJobId.$': '$.copy.copyJobId' }, { ResultSelector: jobStatus('$.CopyJob.State', 'copy job', '$.CopyJob.CopyJobId'), Next: 'x' }),
+    doneStatus: 'COMPLETED',
+    failedStatuses: JOB_FAILED,
+    result: {
+      'recoveryPointArn.$': '$.failbackCopyPollStatus.job.CopyJob.DestinationRecoveryPointArn',
+      'resourceType.$': '$.failbackCopyPollStatus.job.CopyJob.ResourceType',
+      'sourceResourceArn.$': '$.sourceResourceArn',
+    },
+    resultPath: '$.copies',
+    next: 'RestoreInWorkload',
+  });
+}
+
+/**
+ * Step RestoreInWorkload: in the workload account, through its failback role (the Task's
+ * `Credentials`), read each copy's restore metadata, point it at the workload's subnets, security
+ * groups and key (`failback` of the configuration), start the restore with the workload's backup
+ * role, and wait for it. Types without such an override so far fail the item, naming the type.
+ */
+export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, State> {
+  const start: Record<string, State> = {
+    GetFailbackRestoreMetadata: sdkTask(
+      'backup',
+      'Backup',
+      'getRecoveryPointRestoreMetadata',
+      { 'BackupVaultName.$': '$.config.localVaultName', 'RecoveryPointArn.$': '$.recoveryPointArn' },
+      { ...asFailbackRole, ResultSelector: { 'metadata.$': '$.RestoreMetadata' }, ResultPath: '$.restoreMetadata', Next: 'FailbackRestoreType' },
+    ),
+    FailbackRestoreType: {
+      Type: 'Choice',
+      Choices: FAILBACK_RESTORABLE_TYPES.map((t) => ({ Variable: '$.resourceType', StringEquals: t, Next: `PointAtWorkload${t}` })),
+      Default: 'UnsupportedFailbackType',
+    },
+    ...Object.fromEntries(
+      FAILBACK_RESTORABLE_TYPES.map((t) => [
+        `PointAtWorkload${t}`,
+        { Type: 'Pass', Parameters: { 'value.$': `States.JsonMerge($.restoreMetadata.metadata, $.config.restoreOverrides.${t}, false)` }, ResultPath: '$.restoreMetadata', Next: 'StartFailbackRestore' } as State,
+      ]),
+    ),
+    UnsupportedFailbackType: {
+      Type: 'Pass',
+      Parameters: { error: { Error: 'UnsupportedFailbackType', 'Cause.$': `States.Format('failback cannot yet restore {} recovery points (supported: ${FAILBACK_RESTORABLE_TYPES.join(', ')}); restore {} by hand', $.resourceType, $.recoveryPointArn)` } },
+      Next: 'FailbackRestorePollItemFailed',
+    },
+    StartFailbackRestore: sdkTask(
+      'backup',
+      'Backup',
+      'startRestoreJob',
+      {
+        'RecoveryPointArn.$': '$.recoveryPointArn',
+        'ResourceType.$': '$.resourceType',
+        'Metadata.$': '$.restoreMetadata.value',
+        'IamRoleArn.$': '$.config.backupRoleArn',
+        'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.recoveryPointArn, 'MD5'))",
+      },
+      { ...asFailbackRole, ResultSelector: { 'restoreJobId.$': '$.RestoreJobId' }, ResultPath: '$.restore', Next: 'FailbackRestorePollInit' },
+    ),
+  };
+  return jobMap({
+    ctx,
+    state: 'RestoreInWorkload',
+    step: 'RestoreInWorkload',
+    itemsPath: '$.copies',
+    itemSelector: {
+      'recoveryPointArn.$': '$$.Map.Item.Value.recoveryPointArn',
+      'resourceType.$': '$$.Map.Item.Value.resourceType',
+      'sourceResourceArn.$': '$$.Map.Item.Value.sourceResourceArn',
+      'executionName.$': '$$.Execution.Name',
+      'config.$': '$.config',
+    },
+    startAt: 'GetFailbackRestoreMetadata',
+    start,
+    pollPrefix: 'FailbackRestorePoll',
+    check: sdkTask('backup', 'Backup', 'describeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, { ...asFailbackRole, ResultSelector: jobStatus('$.Status', 'restore job', '$.RestoreJobId'), Next: 'x' }),
+    doneStatus: 'COMPLETED',
+    failedStatuses: RESTORE_FAILED,
+    result: { 'createdResourceArn.$': '$.failbackRestorePollStatus.job.CreatedResourceArn', 'resourceType.$': '$.resourceType', 'sourceResourceArn.$': '$.sourceResourceArn' },
+    resultPath: '$.restored',
+    next: 'ReportFailback',
+  });
+}
