@@ -9,6 +9,7 @@ import { parseReadinessArgs, UsageError } from '../../scripts/readiness/options'
 import { readSynthesized } from '../../scripts/readiness/synthesized';
 import { loadConfigForReadiness } from '../../scripts/readiness/load';
 import { estimateCost } from '../../cost';
+import { failbackInput } from '../helpers/failback';
 import { EXAMPLE_CONFIG, FIXTURES, ROOT, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 
 const THREE = path.join(FIXTURES, 'three-workloads.json');
@@ -102,6 +103,15 @@ describe('npm run readiness on the bundled example', () => {
     expect(report.workloads[0].monthlyCost).toEqual({ error: expect.stringMatching(/eu-north-1/) });
     expect(renderText(report)).toMatch(/\| monthly cost +\| no estimate: .*eu-north-1/);
     expect(report.workloads[0].schedule.mostFrequentRule).toBe('daily');
+  });
+
+  it('shows whether failback is configured, and what configuring it needs', () => {
+    expect(shop.failback).toEqual({ configured: false, needs: expect.arrayContaining([expect.stringMatching(/^subnetIds and securityGroupIds/), expect.stringMatching(/^kmsKeyArn/)]) });
+    expect(renderText(run.report)).toMatch(/\| failback +\| not configured \(workloads\[\]\.failback needs: subnetIds/);
+    const configured = reportFor(failbackInput({ freeze: { kind: 'runbook', documentName: 'acme-stop-writers' }, graceHours: 24 }));
+    expect(configured.workloads[0].failback).toEqual({ configured: true, freeze: 'runbook acme-stop-writers', dnsSwitch: false, graceHours: 24, roleName: 'acme-shop-failback' });
+    expect(renderText(configured)).toContain('| failback ');
+    expect(renderText(configured)).toContain('configured: role acme-shop-failback, freeze runbook acme-stop-writers, no DNS switch, DR cleanup after 24 h and a second approval');
   });
 
   it('reads the server roles and the state machine from the synthesized DR stack', () => {

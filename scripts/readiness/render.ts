@@ -88,6 +88,12 @@ function workloadRows(w: WorkloadReadiness): [string, string][] {
             .join('; '),
     ],
     ['recovery state machine', `${w.recoveryStateMachine.name} ${yesNo(w.recoveryStateMachine.synthesized, 'stack dr')}`],
+    [
+      'failback',
+      w.failback.configured
+        ? `configured: role ${w.failback.roleName}, freeze ${w.failback.freeze}, ${w.failback.dnsSwitch ? 'DNS switched back' : 'no DNS switch'}, DR cleanup after ${w.failback.graceHours} h and a second approval`
+        : `not configured (workloads[].failback needs: ${w.failback.needs.join('; ')})`,
+    ],
     ['Resilience Hub', w.resilienceHubPolicy ? `policy ${w.resilienceHubPolicy.name}, tier ${w.resilienceHubPolicy.tier}, ${yesNo(w.resilienceHubPolicy.synthesized, `stack ${w.stack}`)}` : 'off (readiness.resilienceHubPolicies)'],
     ['findings', w.findings.length === 0 ? 'none' : `${plural(w.findings.filter((f) => f.severity === 'error').length, 'error')}, ${plural(w.findings.filter((f) => f.severity === 'warning').length, 'warning')}`],
   ];

@@ -102,8 +102,15 @@ export interface WorkloadReadiness {
   readonly resilienceHubPolicy: { readonly name: string; readonly tier: ResiliencyTier; readonly synthesized: boolean | null } | null;
   /** What the workload's backups, copies and restore tests cost a month (cost/, docs/cost.md). */
   readonly monthlyCost: MonthlyCost;
+  /** Failback to the workload's own account and region (docs/failback.md), or what configuring it needs. */
+  readonly failback: FailbackReadiness;
   readonly findings: Finding[];
 }
+
+/** Whether failback is configured, how, and what it would need (the fields of `workloads[].failback`). */
+export type FailbackReadiness =
+  | { readonly configured: true; readonly freeze: string; readonly dnsSwitch: boolean; readonly graceHours: number; readonly roleName: string }
+  | { readonly configured: false; readonly needs: string[] };
 
 /** An estimate in US dollars with the date of the prices it used, or why there is none (a missing price). */
 export type MonthlyCost = { readonly usd: number; readonly priceDate: string } | { readonly error: string };
@@ -369,6 +376,18 @@ function sortFindings(findings: Finding[]): Finding[] {
   return findings.map((f, i) => ({ f, i })).sort((a, b) => rank(a.f) - rank(b.f) || a.i - b.i).map(({ f }) => f);
 }
 
+function failbackReadiness(names: EstateNames, workload: WorkloadConfig): FailbackReadiness {
+  const f = workload.failback;
+  if (!f) {
+    return {
+      configured: false,
+      needs: ['subnetIds and securityGroupIds of the workload account to restore into', 'kmsKeyArn, a customer managed key of the workload account', 'optionally dnsRecord (with recovery.healthAlarmName) and a freeze method'],
+    };
+  }
+  const freeze = f.freeze.kind === 'scaleDown' ? `scale server groups to ${f.freeze.size}` : f.freeze.kind === 'runbook' ? `runbook ${f.freeze.documentName}` : 'none (writes after the final backups are lost)';
+  return { configured: true, freeze, dnsSwitch: f.dnsRecord !== undefined, graceHours: f.graceHours, roleName: names.workloadFailbackRoleName(workload.name) };
+}
+
 /** The cost estimate, or the missing price or inconsistent estimate that prevents one (the report still shows everything else). */
 function monthlyCostOf(config: EstateConfig): ReturnType<typeof estimateCost> | { error: string } {
   try {
@@ -433,6 +452,7 @@ export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
           }
         : null,
       monthlyCost: workloadCost(workload.name),
+      failback: failbackReadiness(names, workload),
     };
     return { ...base, findings: workloadFindings(config, workload, index, base, input.issues, synthesized) };
   });
