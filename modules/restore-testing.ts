@@ -16,7 +16,8 @@ import { DESTRUCTIVE_VAULT_ACTIONS } from './protected-backup-vault';
 import { eventRuleArn, type EstateNames } from '../config/naming';
 import { dnsSuffixOf, partitionOf } from '../config/regions';
 import type { RestoreTestingConfig } from '../config/schema';
-import { ENCRYPTED_TOPIC_KMS_ACTIONS, requiredActionsFor } from '../functions/validate-restore/actions';
+import { requiredActionsFor } from '../functions/validate-restore/actions';
+import type { OnCallTopic } from './on-call-topic';
 
 type RestoreTestingResourceType = RestoreTestingConfig['resourceTypes'][number];
 
@@ -117,8 +118,8 @@ export interface RestoreTestingProps {
   readonly target?: RestoreTestingTarget;
   /** The DR account's central event bus: failed restore tests are forwarded there (and so reach on-call). */
   readonly eventBusArn: string;
+  /** Where failed validations and the alarms notify; publishing to it is granted by its owner ({@link OnCallTopic.grantPublish}). */
   readonly onCallTopicArn: string;
-  readonly onCallKeyArn: string;
   /** Retry policy of the rules' targets. */
   readonly maximumEventAgeSeconds: number;
   readonly maximumRetryAttempts: number;
@@ -278,7 +279,7 @@ export class RestoreTesting extends Construct {
       // Waits (bounded) while a restored database finishes its first backup, then one verdict.
       timeout: 900,
       environment: { TOPIC_ARN: props.onCallTopicArn },
-      policyStatements: validationStatements({ partition, region, accountId, testedTypes, vaultAccounts, onCallTopicArn: props.onCallTopicArn, onCallKeyArn: props.onCallKeyArn }),
+      policyStatements: validationStatements({ partition, region, accountId, testedTypes, vaultAccounts }),
     });
     this.completedTrigger = new FunctionTrigger(this, 'Completed', {
       ruleName: names.eventRuleName('restore-test-completed'),
@@ -328,8 +329,9 @@ export class RestoreTesting extends Construct {
 }
 
 /** The validation function's statements: exactly the actions its logic calls for the tested types, each as narrow as IAM allows. */
-function validationStatements(p: { partition: string; region: string; accountId: string; testedTypes: string[]; vaultAccounts: string[]; onCallTopicArn: string; onCallKeyArn: string }): PolicyStatement[] {
-  const actions = new Set(requiredActionsFor(p.testedTypes));
+function validationStatements(p: { partition: string; region: string; accountId: string; testedTypes: string[]; vaultAccounts: string[] }): PolicyStatement[] {
+  // sns:Publish (and the topic's key) come from the on-call topic's grantPublish, in the stack.
+  const actions = new Set(requiredActionsFor(p.testedTypes).filter((a) => a !== 'sns:Publish'));
   const { partition, region, accountId } = p;
   const statements: PolicyStatement[] = [];
   const add = (sid: string, wanted: string[], resource: string | string[], condition?: PolicyStatement['Condition']) => {
@@ -348,7 +350,5 @@ function validationStatements(p: { partition: string; region: string; accountId:
   add('DescribeRestoredTables', ['dynamodb:DescribeTable'], `arn:${partition}:dynamodb:${region}:${accountId}:table/${RESTORE_TEST_NAME_PREFIX}*`);
   add('ListRestoredBuckets', ['s3:ListBucket'], `arn:${partition}:s3:::${RESTORE_TEST_NAME_PREFIX}*`);
   add('DescribeRestoredFileSystems', ['elasticfilesystem:DescribeFileSystems'], `arn:${partition}:elasticfilesystem:${region}:${accountId}:file-system/*`);
-  add('PublishFailedValidations', ['sns:Publish'], p.onCallTopicArn);
-  statements.push({ Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: [...ENCRYPTED_TOPIC_KMS_ACTIONS], Resource: p.onCallKeyArn });
   return statements;
 }

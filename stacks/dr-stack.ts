@@ -359,7 +359,7 @@ export class DrStack extends AccountStack {
     // ---- AWS Backup restore testing (workloads with restoreTesting) ------------------------------
     const restoreTested = config.workloads.filter((w) => w.restoreTesting);
     if (restoreTested.length > 0) {
-      new RestoreTesting(this, 'RestoreTesting', {
+      const restoreTesting = new RestoreTesting(this, 'RestoreTesting', {
         names,
         namePrefix: config.name,
         accountId: dr.id,
@@ -372,11 +372,12 @@ export class DrStack extends AccountStack {
           : undefined,
         eventBusArn: this.eventBus.busArn,
         onCallTopicArn,
-        onCallKeyArn: this.eventBus.onCall.keyArn,
         maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
         maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
         validationFunction: { ...functionDefaults, entry: functionEntry('validate-restore') },
       });
+      // Failed validations page on-call: the topic grants publishing (and its key) to the function.
+      this.eventBus.onCall.grantPublish(restoreTesting.validateRestore, 'PublishFailedValidations');
     }
 
     // ---- the daily readiness check (every workload) -----------------------------------------------

@@ -178,7 +178,6 @@ describe('restore testing selections never come back to a tag condition', () => 
         restoreVaultKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/k',
         eventBusArn: 'arn:aws:events:ap-northeast-1:222222222222:event-bus/dr-events',
         onCallTopicArn: 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call',
-        onCallKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/o',
         maximumEventAgeSeconds: 3600,
         maximumRetryAttempts: 24,
         validationFunction: {} as never,
