@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import type { StateMachineDefinition } from '../recovery/asl';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
 import { partitionOf } from '../../config/regions';
+import { loggedStateMachine } from '../recovery/logged-state-machine';
 
 export interface FailbackStateMachineProps {
   readonly stateMachineName: string;
@@ -87,25 +86,20 @@ export class FailbackStateMachine extends Construct {
     }
     this.policy = policyDocument(...statements);
 
-    this.role = new IamRole(this, 'Role', {
-      name: props.roleName,
-      description: 'Failback state machine',
-      assumeRolePolicy: renderPolicy(serviceTrustPolicy('states.amazonaws.com', accountId, this.stateMachineArn, 'StepFunctionsForThisMachineOnly')),
+    const { role, stateMachine } = loggedStateMachine(this, {
+      stateMachineName: props.stateMachineName,
+      stateMachineArn: this.stateMachineArn,
+      accountId,
+      roleName: props.roleName,
+      roleDescription: 'Failback state machine',
+      policyName: 'failback',
+      policy: this.policy,
+      definition: this.definition,
+      logKmsKeyArn: props.logKmsKeyArn,
+      logRetentionDays: props.logRetentionDays,
+      logLevel: props.logLevel,
     });
-    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'failback', policy: renderPolicy(this.policy) });
-    const logGroup = new CloudwatchLogGroup(this, 'Logs', {
-      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKmsKeyArn,
-    });
-    this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
-      name: props.stateMachineName,
-      type: 'STANDARD',
-      roleArn: this.role.arn,
-      definition: JSON.stringify(this.definition),
-      loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: props.logLevel ?? 'ERROR' },
-      tracingConfiguration: { enabled: true },
-      dependsOn: [rolePolicy],
-    });
+    this.role = role;
+    this.stateMachine = stateMachine;
   }
 }

@@ -1,12 +1,11 @@
 import { Construct } from 'constructs';
-import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
+import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import type { StateMachineDefinition } from './asl';
 import { partitionOf } from '../../config/regions';
+import { loggedStateMachine } from './logged-state-machine';
 
 /** What DescribeRestoredFileSystems calls (with FSx only). */
 export const FSX_DESCRIBE_ACTIONS = ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'] as const;
@@ -153,25 +152,20 @@ export class RecoveryStateMachine extends Construct {
     }
     this.policy = policyDocument(...statements);
 
-    this.role = new IamRole(this, 'Role', {
-      name: props.roleName,
-      description: 'Recovery state machine',
-      assumeRolePolicy: renderPolicy(serviceTrustPolicy('states.amazonaws.com', accountId, this.stateMachineArn, 'StepFunctionsForThisMachineOnly')),
+    const { role, stateMachine } = loggedStateMachine(this, {
+      stateMachineName: props.stateMachineName,
+      stateMachineArn: this.stateMachineArn,
+      accountId,
+      roleName: props.roleName,
+      roleDescription: 'Recovery state machine',
+      policyName: 'recover',
+      policy: this.policy,
+      definition: this.definition,
+      logKmsKeyArn: props.logKmsKeyArn,
+      logRetentionDays: props.logRetentionDays,
+      logLevel: props.logLevel,
     });
-    const rolePolicy = new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'recover', policy: renderPolicy(this.policy) });
-    const logGroup = new CloudwatchLogGroup(this, 'Logs', {
-      name: `/aws/vendedlogs/states/${props.stateMachineName}`,
-      retentionInDays: props.logRetentionDays,
-      kmsKeyId: props.logKmsKeyArn,
-    });
-    this.stateMachine = new SfnStateMachine(this, 'StateMachine', {
-      name: props.stateMachineName,
-      type: 'STANDARD',
-      roleArn: this.role.arn,
-      definition: JSON.stringify(this.definition),
-      loggingConfiguration: { logDestination: `${logGroup.arn}:*`, includeExecutionData: true, level: props.logLevel ?? 'ERROR' },
-      tracingConfiguration: { enabled: true },
-      dependsOn: [rolePolicy],
-    });
+    this.role = role;
+    this.stateMachine = stateMachine;
   }
 }
