@@ -41,6 +41,26 @@ export function recoveryPointArnPattern(region: string, accountId: string): stri
   return `arn:${partitionOf(region)}:backup:${region}:${accountId}:recovery-point:*`;
 }
 
+/**
+ * Recovery points AWS Backup keeps in a vault of `account` in `region`: its own recovery-point ARNs,
+ * and for the types it does not fully manage, their service's ARN (EBS/EC2 snapshots and images carry
+ * no account). Actions on a recovery point (StartRestoreJob, StartCopyJob, GetRecoveryPointRestoreMetadata,
+ * ListTags) are authorized on these (Service Authorization Reference, AWS Backup:
+ * https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html).
+ * `fsx: false` leaves out FSx backups, for a caller that never touches them.
+ */
+export function vaultRecoveryPointArns(region: string, account: string, options: { fsx?: boolean } = {}): string[] {
+  const partition = partitionOf(region);
+  return [
+    recoveryPointArnPattern(region, account),
+    `arn:${partition}:ec2:${region}::snapshot/*`,
+    `arn:${partition}:ec2:${region}::image/*`,
+    `arn:${partition}:rds:${region}:${account}:snapshot:awsbackup:*`,
+    `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
+    ...(options.fsx === false ? [] : [`arn:${partition}:fsx:${region}:${account}:backup/*`]),
+  ];
+}
+
 /** Every name the estate derives from its configuration. */
 export class EstateNames {
   constructor(private readonly cfg: NamingInput) {}

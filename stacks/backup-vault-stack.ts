@@ -4,7 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { AccountStack } from './account-stack';
 import type { EstateConfig } from '../config/schema';
-import { STACK_NAMES, recoveryPointArnPattern, workloadRegion } from '../config/naming';
+import { STACK_NAMES, recoveryPointArnPattern, vaultRecoveryPointArns, workloadRegion } from '../config/naming';
 import { partitionOf } from '../config/regions';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
@@ -13,22 +13,6 @@ import { BackupServiceRole } from '../modules/backup-service-role';
 import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
 import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
-
-/**
- * Recovery points AWS Backup keeps in a vault of `account` in `region`: its own recovery-point ARNs,
- * and for the types it does not fully manage, their service's ARN (EBS/EC2 snapshots and images carry
- * no account).
- */
-export function vaultRecoveryPointArns(partition: string, region: string, account: string): string[] {
-  return [
-    recoveryPointArnPattern(region, account),
-    `arn:${partition}:ec2:${region}::snapshot/*`,
-    `arn:${partition}:ec2:${region}::image/*`,
-    `arn:${partition}:rds:${region}:${account}:snapshot:awsbackup:*`,
-    `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
-    `arn:${partition}:fsx:${region}:${account}:backup/*`,
-  ];
-}
 
 /**
  * The isolated backup-vault account, by `centralVault.kind`: the locked central vault (recovery
@@ -122,7 +106,7 @@ export class BackupVaultStack extends AccountStack {
       });
       const centralVaultArn = names.centralVaultArn(recovery);
       // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
-      const centralRecoveryPoints = vaultRecoveryPointArns(partition, recovery, backupVault.id);
+      const centralRecoveryPoints = vaultRecoveryPointArns(recovery, backupVault.id);
       this.copyStarterPolicy = policyDocument(
         {
           Sid: 'ReadCentralVault',
@@ -199,7 +183,7 @@ export class BackupVaultStack extends AccountStack {
     // A logically air-gapped vault holds only AWS Backup recovery-point ARNs (whatever the resource type).
     const readablePoints = [
       ...new Set([
-        ...[...this.centralVaults.keys()].flatMap((r) => vaultRecoveryPointArns(partitionOf(r), r, backupVault.id)),
+        ...[...this.centralVaults.keys()].flatMap((r) => vaultRecoveryPointArns(r, backupVault.id)),
         ...(this.airGappedVault ? [recoveryPointArnPattern(recovery, backupVault.id)] : []),
       ]),
     ];

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig } from '../config/schema';
-import { STACK_NAMES, workloadRegion } from '../config/naming';
+import { STACK_NAMES, vaultRecoveryPointArns, workloadRegion } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -186,14 +186,7 @@ export class DrStack extends AccountStack {
     }
 
     // ---- the recovery state machine and the functions it calls ----------------------------------
-    const recoveryPoints = (account: string) => [
-      `arn:${partition}:backup:${region}:${account}:recovery-point:*`,
-      `arn:${partition}:ec2:${region}::snapshot/*`,
-      `arn:${partition}:ec2:${region}::image/*`,
-      `arn:${partition}:rds:${region}:${account}:snapshot:awsbackup:*`,
-      `arn:${partition}:rds:${region}:${account}:cluster-snapshot:awsbackup:*`,
-      `arn:${partition}:fsx:${region}:${account}:backup/*`,
-    ];
+    const recoveryPoints = (account: string) => vaultRecoveryPointArns(region, account);
     const restoresEc2 = config.workloads.some((w) => w.backup.resourceTypes.includes('EC2'));
     const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => `arn:${partition}:autoscaling:${region}:${dr.id}:autoScalingGroup:*:autoScalingGroupName/${config.name}-${w.name}-${sv.role}`));
     const taggedDr = { Null: { 'aws:ResourceTag/dr:server': 'false' } };

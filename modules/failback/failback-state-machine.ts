@@ -4,6 +4,7 @@ import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine'
 import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import type { StateMachineDefinition } from '../recovery/asl';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
+import { vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from '../recovery/logged-state-machine';
 
@@ -46,13 +47,7 @@ export class FailbackStateMachine extends Construct {
     const workloads = def.workloads;
     // StartCopyJob is authorized on the source recovery point: for types AWS Backup does not fully
     // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
-    const restoreVaultPoints = [
-      `arn:${p}:backup:${region}:${accountId}:recovery-point:*`,
-      `arn:${p}:ec2:${region}::snapshot/*`,
-      `arn:${p}:ec2:${region}::image/*`,
-      `arn:${p}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
-      `arn:${p}:rds:${region}:${accountId}:cluster-snapshot:awsbackup:*`,
-    ];
+    const restoreVaultPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
     const asgArns = workloads.flatMap((w) =>
       w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${n}`) : [],
     );

@@ -4,6 +4,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../policy-document';
 import { DESTRUCTIVE_VAULT_ACTIONS } from '../protected-backup-vault';
 import { partitionOf } from '../../config/regions';
+import { vaultRecoveryPointArns } from '../../config/naming';
 
 export interface WorkloadFailbackRoleProps {
   readonly roleName: string;
@@ -48,13 +49,7 @@ export class WorkloadFailbackRole extends Construct {
     // StartRestoreJob and GetRecoveryPointRestoreMetadata are authorized on the recovery point; for
     // types AWS Backup does not fully manage, that is the snapshot or image ARN (Service Authorization
     // Reference, AWS Backup: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html).
-    const recoveryPoints = [
-      `arn:${p}:backup:${region}:${accountId}:recovery-point:*`,
-      `arn:${p}:ec2:${region}::snapshot/*`,
-      `arn:${p}:ec2:${region}::image/*`,
-      `arn:${p}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
-      `arn:${p}:rds:${region}:${accountId}:cluster-snapshot:awsbackup:*`,
-    ];
+    const recoveryPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
     this.policy = policyDocument(
       { Sid: 'RestoreFailbackCopies', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'], Resource: recoveryPoints },
       // DescribeRestoreJob supports no resource-level permissions.

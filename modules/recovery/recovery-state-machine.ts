@@ -4,6 +4,7 @@ import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine'
 import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import type { StateMachineDefinition } from './asl';
+import { vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from './logged-state-machine';
 
@@ -51,14 +52,7 @@ export class RecoveryStateMachine extends Construct {
     const asgArns = workloads.flatMap((w) => w.servers.map((s) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${s.autoScalingGroupName}`));
     const alarmArns = workloads.filter((w) => w.healthAlarmName).map((w) => `arn:${p}:cloudwatch:${region}:${accountId}:alarm:${w.healthAlarmName}`);
     const failovers = workloads.filter((w) => w.failover).map((w) => w.failover!);
-    const restorePoints = [
-      `arn:${p}:backup:${region}:${accountId}:recovery-point:*`,
-      `arn:${p}:ec2:${region}::snapshot/*`,
-      `arn:${p}:ec2:${region}::image/*`,
-      `arn:${p}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
-      `arn:${p}:rds:${region}:${accountId}:cluster-snapshot:awsbackup:*`,
-      `arn:${p}:fsx:${region}:${accountId}:backup/*`,
-    ];
+    const restorePoints = vaultRecoveryPointArns(region, accountId);
     const statements: PolicyStatement[] = [
       { Sid: 'InvokeRecoveryFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: Object.values(def.functionArns).sort() },
       { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
