@@ -7,10 +7,24 @@
  */
 import type { EstateConfig } from '../config/schema';
 import { estimateWith, type CostEstimate } from './model';
-import { DEFAULT_PRICES, withOverrides, type PriceTable } from './prices';
+import { DEFAULT_PRICES, MissingPriceError, withOverrides, type PriceTable } from './prices';
+import { UsageError } from './usage';
 
 export function estimateCost(config: EstateConfig, prices: PriceTable = DEFAULT_PRICES): CostEstimate {
   return estimateWith(config, withOverrides(prices, config.prices));
+}
+
+/** An estimate, or why there is none, for reports that show everything else anyway (readiness, plan). */
+export type CostOutcome = { readonly estimate: CostEstimate } | { readonly error: string };
+
+/** {@link estimateCost}, with a missing price or an estimate for an unprotected type as the reason there is no estimate. */
+export function costOutcome(config: EstateConfig, prices?: PriceTable): CostOutcome {
+  try {
+    return { estimate: estimateCost(config, prices) };
+  } catch (e) {
+    if (e instanceof MissingPriceError || e instanceof UsageError) return { error: e.message };
+    throw e;
+  }
 }
 
 export type { CostEstimate, CostLine, CostCategory, VaultRole, WorkloadCost } from './model';

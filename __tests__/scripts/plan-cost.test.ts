@@ -1,8 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { parseConfig } from '../../config/load';
-import { estimateCost } from '../../cost';
-import { changedLines, COST_FILE, costOutcome, readPreviousCost, renderCostSection } from '../../scripts/plan/cost-diff';
+import { costOutcome, estimateCost } from '../../cost';
+import { changedLines, COST_FILE, readPreviousCost, renderCostSection } from '../../scripts/plan/cost-diff';
 import { renderSummary } from '../../scripts/plan/summary';
 import { exampleInput, tempDir } from '../helpers/synth';
 

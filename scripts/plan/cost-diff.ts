@@ -1,7 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { estimateCost, MissingPriceError, UsageError, type CostEstimate, type CostLine } from '../../cost';
-import type { EstateConfig } from '../../config/schema';
+import type { CostEstimate, CostLine, CostOutcome } from '../../cost';
 
 /**
  * The monthly cost in the plan summary, and its change against `--previous` in the manner of
@@ -10,18 +9,6 @@ import type { EstateConfig } from '../../config/schema';
  * Backup's usage, the configuration does: docs/cost.md).
  */
 export const COST_FILE = 'cost.json';
-
-export type CostOutcome = { readonly estimate: CostEstimate } | { readonly error: string };
-
-/** The estimate, or why there is none (a missing price, an estimate for an unprotected type). */
-export function costOutcome(config: EstateConfig): CostOutcome {
-  try {
-    return { estimate: estimateCost(config) };
-  } catch (e) {
-    if (e instanceof MissingPriceError || e instanceof UsageError) return { error: e.message };
-    throw e;
-  }
-}
 
 /** The previous plan's estimate: `<previous>/plan/cost.json`, or why it cannot be read. */
 export function readPreviousCost(previous: string): CostOutcome {

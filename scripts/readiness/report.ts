@@ -5,7 +5,7 @@ import { scheduleExpressionProblem } from '../../config/schedule-expression';
 import { CONTINUOUS_RPO_MINUTES, type ConfigIssue } from '../../config/semantic-checks';
 import { amiParameterName } from '../../modules/recovery-landing-zone';
 import { tierForRto, type ResiliencyTier } from '../../modules/resiliency-policy';
-import { estimateCost, MissingPriceError, UsageError } from '../../cost';
+import { costOutcome } from '../../cost';
 import { hasResource, type SynthesizedEstate } from './synthesized';
 
 /**
@@ -388,16 +388,6 @@ function failbackReadiness(names: EstateNames, workload: WorkloadConfig): Failba
   return { configured: true, freeze, dnsSwitch: f.dnsRecord !== undefined, graceHours: f.graceHours, roleName: names.workloadFailbackRoleName(workload.name) };
 }
 
-/** The cost estimate, or the missing price or inconsistent estimate that prevents one (the report still shows everything else). */
-function monthlyCostOf(config: EstateConfig): ReturnType<typeof estimateCost> | { error: string } {
-  try {
-    return estimateCost(config);
-  } catch (e) {
-    if (e instanceof MissingPriceError || e instanceof UsageError) return { error: e.message };
-    throw e;
-  }
-}
-
 /** Builds the report. Pure: no file or network access. */
 export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
   const { config } = input;
@@ -405,7 +395,9 @@ export function buildReadinessReport(input: ReadinessInput): ReadinessReport {
   const names = new EstateNames(config);
   const vault = vaultReadiness(config, synthesized);
   const stateMachineName = `${config.name}-recovery`;
-  const cost = monthlyCostOf(config);
+  // The report still shows everything else when a price is missing.
+  const outcome = costOutcome(config);
+  const cost = 'error' in outcome ? outcome : outcome.estimate;
   const workloadCost = (name: string): MonthlyCost => ('error' in cost ? cost : { usd: cost.workloads.find((w) => w.name === name)?.totalMonthlyUsd ?? 0, priceDate: cost.priceDate });
   const workloads = config.workloads.map((workload, index): WorkloadReadiness => {
     const region = workloadRegion(config, workload);
