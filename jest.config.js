@@ -3,7 +3,8 @@
  * @type {import('jest').Config}
  */
 module.exports = {
-  testEnvironment: 'node',
+  // Jest's node environment, plus caches of pure answers shared by the files of a worker (__tests__/environment.js).
+  testEnvironment: '<rootDir>/__tests__/environment.js',
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpiling only, file by file, with SWC (tsconfig.json sets isolatedModules, so nothing here

@@ -169,10 +169,25 @@ function readCacheEntry(file: string): CacheEntry {
   return entry;
 }
 
+/**
+ * Bundles this process has already checked in full, by cache entry: a later synth in the same process
+ * (a test file synthesizes dozens of estates) checks again only the inputs outside `node_modules`,
+ * the project's own sources, which can change while a process runs. Installed packages do not change
+ * under a running process; `npm ci` or an edit there is seen by the next process, which checks every
+ * input again. Measured: the stats of a few hundred SDK files per function were a quarter of a
+ * stack test's CPU time (docs/benchmark.md).
+ */
+const checkedInThisProcess = new Map<string, { entry: CacheEntry; bundle: Bundle; sources: [string, CacheInput][] }>();
+
+const isInstalledPackage = (file: string) => file.split(/[\\/]/).includes('node_modules');
+
 function readCache(entry: string, options: BundleOptions): Bundle | undefined {
   try {
     const file = cacheFile(entry, options);
     const cached = readCacheEntry(file);
+    const checked = checkedInThisProcess.get(file);
+    if (checked && checked.entry === cached && checked.sources.every(([input, recorded]) => unchanged(input, recorded) === recorded)) return checked.bundle;
+    checkedInThisProcess.delete(file);
     const inputs: Record<string, CacheInput> = {};
     let touched = false;
     for (const [input, recorded] of Object.entries(cached.inputs)) {
@@ -186,7 +201,9 @@ function readCache(entry: string, options: BundleOptions): Bundle | undefined {
     // Inputs touched but not changed (a checkout, `npm ci`): recorded with their new times, so that
     // the next synth checks them with a stat again instead of hashing them.
     if (touched) writeCacheEntry(file, { ...cached, inputs });
-    return { zip, sourceCodeHash: cached.sourceCodeHash, codeBytes: cached.codeBytes, zipPath: cached.zipPath };
+    const bundle = { zip, sourceCodeHash: cached.sourceCodeHash, codeBytes: cached.codeBytes, zipPath: cached.zipPath };
+    if (!touched) checkedInThisProcess.set(file, { entry: cached, bundle, sources: Object.entries(cached.inputs).filter(([input]) => !isInstalledPackage(input)) });
+    return bundle;
   } catch {
     return undefined;
   }

@@ -95,8 +95,12 @@ export function replaceTokens<T>(value: T, fakeIds: Record<string, string>): T {
   return walk(value) as T;
 }
 
-/** Definitions asl-validator accepted, by their text: it compiles its JSON schema on every call (~80 ms). */
-const validDefinitions = new Set<string>();
+/**
+ * Definitions asl-validator accepted, by their text: it compiles its JSON schema on every call (80 ms
+ * to a second). Kept on the global object, where a host that runs several module registries in one
+ * process may share one set between them (the test suite's environment, __tests__/environment.js).
+ */
+const validDefinitions: Set<string> = ((globalThis as { __drValidAslDefinitions?: Set<string> }).__drValidAslDefinitions ??= new Set<string>());
 
 /** Throws when asl-validator rejects the definition (validated on a copy: asl-validator mutates its input). */
 export function validateDefinition(definition: unknown): void {

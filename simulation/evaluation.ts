@@ -4,6 +4,7 @@
  */
 import { runSimulation, type RequestAnalysis, type Simulation } from '@cloud-copilot/iam-simulate';
 import { principalTypeOf } from './arns';
+import './resource-type-memo';
 import type { NamedPolicy, PolicyDocumentJson } from './policy-documents';
 
 /** A request to simulate. Only `principalArn`, `action` and `resourceArn` are required. */
@@ -51,6 +52,11 @@ export interface SimulationRequest {
   context?: Record<string, string | string[] | undefined>;
   /** Do not fail when the governing resource is an estate vault/key/role the model does not know. */
   allowUnknownResource?: boolean;
+  /**
+   * The resource-based policy of a resource the synthesized output does not create (a customer's own
+   * key, say), used only when the model knows none for it. Not a synthesized statement.
+   */
+  resourcePolicy?: NamedPolicy | PolicyDocumentJson;
 }
 
 export type Decision = 'Allowed' | 'Denied';

@@ -65,6 +65,33 @@ describe('bundleFunction', () => {
     expect(Buffer.from(unzipSync(second.zip)['index.js']).toString()).toContain('bonjour');
   });
 
+  it('checks installed packages in full once per process, and the project\'s own sources at every synth', () => {
+    const dir = tempDir();
+    const fnEntry = path.join(dir, 'index.ts');
+    const dep = path.join(dir, 'node_modules', 'greeting', 'index.js');
+    fs.mkdirSync(path.dirname(dep), { recursive: true });
+    fs.writeFileSync(dep, 'exports.greeting = "hello";\n');
+    fs.writeFileSync(fnEntry, "import { greeting } from 'greeting';\nexport const handler = async () => greeting;\n");
+    const minuteAgo = new Date(Date.now() - 60000);
+    for (const f of [dep, fnEntry]) fs.utimesSync(f, minuteAgo, minuteAgo);
+    const first = bundleFunction(fnEntry);
+    expect(bundleFunction(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
+    // A package edited under a running process: not looked at again by this process...
+    fs.writeFileSync(dep, 'exports.greeting = "bonjour";\n');
+    expect(bundleFunction(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
+    // ...but by the next one (a fresh module registry stands for it), which rebuilds.
+    let fresh: typeof bundleFunction | undefined;
+    jest.isolateModules(() => {
+      fresh = (require('../../modules/bundling') as typeof import('../../modules/bundling')).bundleFunction;
+    });
+    const next = fresh!(fnEntry);
+    expect(next.sourceCodeHash).not.toBe(first.sourceCodeHash);
+    expect(Buffer.from(unzipSync(next.zip)['index.js']).toString()).toContain('bonjour');
+    // A project source edited under the same running process is seen at once.
+    fs.writeFileSync(fnEntry, "import { greeting } from 'greeting';\nexport const handler = async () => `${greeting}!`;\n");
+    expect(bundleFunction(fnEntry).sourceCodeHash).not.toBe(first.sourceCodeHash);
+  });
+
   it('reuses a bundle whose inputs were only touched, and records their new times so that later synths do not hash them', () => {
     const dir = tempDir();
     const fnEntry = path.join(dir, 'index.ts');
