@@ -403,6 +403,11 @@ export function failbackIssues(cfg: Record<string, Json>): ConfigIssue[] {
     if (key && region !== undefined && key[1] !== region) {
       issues.push({ path: `${path}.kmsKeyArn`, message: `is a key in ${key[1]} but failback restores into the workload region (${region}${workload.region === undefined ? ', from regions.primary' : ''}); name a key of that region` });
     }
+    // AWS Backup's restore role passes the profile's role to EC2 in the workload account: a role of another account cannot be passed.
+    const profileRole = /^arn:aws(?:-cn|-us-gov)?:iam::(\d{12}):role\//.exec(str(obj(failback.instanceProfile)?.roleArn) ?? '');
+    if (profileRole && accountId !== undefined && profileRole[1] !== accountId) {
+      issues.push({ path: `${path}.instanceProfile.roleArn`, message: `is a role of account ${profileRole[1]} but restored instances run in the workload account workloads[${i}].accountId (${accountId}); name the role of an instance profile of that account` });
+    }
     const freeze = obj(failback.freeze);
     if (arr(workload.servers).length === 0) {
       if (freeze?.kind === 'scaleDown') {

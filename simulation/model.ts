@@ -152,7 +152,8 @@ export class PolicyModel implements ModelData {
     // A role's trust policy governs assuming it (sts:AssumeRole*), nothing else: iam:PassRole and the
     // other IAM actions on a role are decided by identity policies alone.
     const candidate = governing === '*' ? undefined : this.resourcePolicyOf(governing);
-    const resourcePolicy = candidate && candidate.id.endsWith('.assume_role_policy') && service !== 'sts' ? undefined : candidate;
+    const synthesizedResourcePolicy = candidate && candidate.id.endsWith('.assume_role_policy') && service !== 'sts' ? undefined : candidate;
+    const resourcePolicy = synthesizedResourcePolicy ?? (req.resourcePolicy ? ((p) => ({ id: p.name, document: p.policy }))(named(req.resourcePolicy, 'supplied-resource-policy')) : undefined);
     if (!resourcePolicy && !req.allowUnknownResource && this.estateAccounts.has(resourceAccount) && expectsResourcePolicy(service, governing)) {
       const prefix = governing.split(':').slice(0, 3).join(':');
       const known = this.resources.filter((r) => r.arn?.startsWith(`${prefix}:`)).map((r) => r.arn);

@@ -21,7 +21,8 @@ import type { PolicyStatement } from '../modules/policy-document';
 import { RestoreTesting } from '../modules/restore-testing';
 import { TerraformCloudConnection } from '../modules/recovery/terraform-cloud-connection';
 import { ReadinessChecker } from '../modules/readiness-checker';
-import { FailbackStateMachine } from '../modules/failback/failback-state-machine';
+import { failbackRestoreSettings } from '../modules/failback/steps/restore-overrides';
+import { FailbackStateMachine, failbackDnsRecord } from '../modules/failback/failback-state-machine';
 
 /** Namespace of the RTO/RPO metrics published after every recovery. */
 export const RECOVERY_METRIC_NAMESPACE = 'DisasterRecovery';
@@ -423,8 +424,15 @@ export class DrStack extends AccountStack {
               subnetIds: fb.subnetIds,
               securityGroupIds: fb.securityGroupIds,
               kmsKeyArn: fb.kmsKeyArn,
+              ...failbackRestoreSettings(fb),
+              serverGroups: w.servers.map((sv) => ({ name: `${config.name}-${w.name}-${sv.role}`, size: sv.size })),
+              ...(fb.dnsRecord ? { dnsRecord: failbackDnsRecord(fb.dnsRecord, w.recovery.failover) } : {}),
+              ...(w.recovery.healthAlarmName ? { healthAlarmName: w.recovery.healthAlarmName } : {}),
+              graceHours: fb.graceHours,
             };
           }),
+          dr: { accountId: dr.id, region },
+          cleanupFunctionArn: this.recoveryFunctions.cleanupDrill.functionArn,
           onCallTopicArn,
           restoreVault: { name: names.drRestoreVaultName, arn: names.drRestoreVaultArn },
           backupRoleArn: names.failbackBackupRoleArn,

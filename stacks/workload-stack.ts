@@ -13,6 +13,7 @@ import { WorkloadResiliencyPolicy } from '../modules/resiliency-policy';
 import { alarmPattern, failedBackupJobPattern, healthIssuePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 import { WorkloadFailbackRole } from '../modules/failback/workload-failback-role';
+import { WorkloadFailbackAccess } from '../modules/failback/workload-failback-access';
 
 /** AWS Health delivers events of global services (IAM, CloudFront, Route 53, ...) in this region. */
 export const GLOBAL_HEALTH_REGION = 'us-east-1';
@@ -170,7 +171,14 @@ export class WorkloadStack extends AccountStack {
         failbackOrchestratorRoleArn: names.failbackOrchestratorRoleArn,
         drAccountId: config.accounts.dr.id,
         backupRoleArn: roleArnOf(region, workload.accountId, names.workloadBackupRoleName(workload.name)),
+        backupRole: this.backupRole,
+        kmsKeyArn: workload.failback.kmsKeyArn,
+        instanceProfile: workload.failback.instanceProfile,
       });
+      // After the restore the machine reads the health alarm here (step Verify).
+      if (workload.recovery.healthAlarmName) {
+        new WorkloadFailbackAccess(this, 'FailbackAccess', { roleName: this.failbackRole.role.name, accountId: workload.accountId, region, healthAlarmName: workload.recovery.healthAlarmName });
+      }
     }
 
     new TerraformOutput(this, 'local_vault_arn', { value: this.vault.vault.arn });

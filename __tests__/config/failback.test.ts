@@ -52,7 +52,24 @@ describe('workloads[].failback', () => {
     ['a malformed hosted zone', { dnsRecord: { hostedZoneId: 'zone', recordName: 'shop.example.com' } }, 'workloads[0].failback.dnsRecord.hostedZoneId', /^must be a Route 53 hosted zone ID/],
     ['a DNS record without the health alarm that verifies it', { dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com' } }, 'workloads[0].failback.dnsRecord', /^is set but workloads\[0\]\.recovery\.healthAlarmName is not/],
     ['an unknown field', { restoreInto: 'vpc-1' }, 'workloads[0].failback', /restoreInto/],
+    ['an instance profile ARN instead of its name', { instanceProfile: { name: 'arn:aws:iam::333333333333:instance-profile/shop-app', roleArn: 'arn:aws:iam::333333333333:role/shop-app' } }, 'workloads[0].failback.instanceProfile.name', /^must be an IAM instance profile name/],
+    ['an instance profile role given by name', { instanceProfile: { name: 'shop-app', roleArn: 'shop-app' } }, 'workloads[0].failback.instanceProfile.roleArn', /^must be an IAM role ARN/],
+    ['an instance profile role of another account', { instanceProfile: { name: 'shop-app', roleArn: 'arn:aws:iam::222222222222:role/shop-app' } }, 'workloads[0].failback.instanceProfile.roleArn', /^is a role of account 222222222222 but restored instances run in the workload account workloads\[0\]\.accountId \(333333333333\)/],
+    ['a malformed DB subnet group name', { dbSubnetGroupName: 'shop/db' }, 'workloads[0].failback.dbSubnetGroupName', /^must be a DB subnet group name/],
+    ['a bucket ARN instead of its name', { s3BucketName: 'arn:aws:s3:::shop-assets' }, 'workloads[0].failback.s3BucketName', /^must be an S3 bucket name/],
+    ['a malformed FSx directory ID', { fsx: { windowsDirectoryId: 'corp.example.com' } }, 'workloads[0].failback.fsx.windowsDirectoryId', /^must be an AWS Directory Service directory ID/],
+    ['a malformed ONTAP SVM ID', { fsx: { ontapStorageVirtualMachineId: 'svm-1' } }, 'workloads[0].failback.fsx.ontapStorageVirtualMachineId', /^must be an FSx for NetApp ONTAP storage virtual machine ID/],
   ];
+
+  it('accepts the restore settings of failback (instance profile, DB subnet group, bucket, FSx)', () => {
+    const restore = {
+      instanceProfile: { name: 'shop-app', roleArn: 'arn:aws:iam::333333333333:role/app/shop-app' },
+      dbSubnetGroupName: 'shop-db',
+      s3BucketName: 'shop-assets',
+      fsx: { windowsDirectoryId: 'd-0123456789', ontapStorageVirtualMachineId: 'svm-0123456789abcdef0' },
+    };
+    expect(parseConfig(failbackInput(restore)).workloads[0].failback).toMatchObject(restore);
+  });
 
   it.each(cases)('rejects %s at the exact field path', (_what, failback, expectedPath, expectedMessage) => {
     const issues = issuesOf(failbackInput(failback));

@@ -5,6 +5,8 @@ export const SHOP_FAILBACK = {
   subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
   securityGroupIds: ['sg-0123456789abcdef0'],
   kmsKeyArn: 'arn:aws:kms:ap-northeast-2:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+  // The example backs up RDS and Aurora (the default resource types): failback restores them into this group.
+  dbSubnetGroupName: 'shop-db',
   freeze: { kind: 'scaleDown', size: 0 },
 };
 

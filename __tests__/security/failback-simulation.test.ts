@@ -32,6 +32,17 @@ const CENTRAL_RP = rp(REC, VAULT);
 const ADMIN = [ADMINISTRATOR_ACCESS];
 const asAdmin = (principalArn: string, action: string, resourceArn: string, extra: Partial<SimulationRequest> = {}): SimulationRequest => ({ principalArn, action, resourceArn, identityPolicies: ADMIN, ...extra });
 const SHOP_KEY = 'key-of:shop-local-vault';
+// failback.instanceProfile and failback.kmsKeyArn of the synthesized example (both of the workload account, not synthesized here).
+const SHOP_INSTANCE_ROLE = role(SHOP, 'shop-app');
+const SHOP_FAILBACK_KEY = `arn:aws:kms:${SHOP_REGION}:${SHOP}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const inShopRegion = { context: { 'aws:RequestedRegion': SHOP_REGION }, resourceAccount: SHOP, allowUnknownResource: true };
+const external = { allowUnknownResource: true };
+// That key keeps AWS's default key policy (the account root: IAM policies decide), as the project
+// expects of failback.kmsKeyArn (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+const failbackKey: Partial<SimulationRequest> = {
+  ...external,
+  resourcePolicy: { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SHOP}:root` }, Action: 'kms:*', Resource: '*' }] },
+};
 
 interface Row {
   description: string;
@@ -77,6 +88,58 @@ const ROWS: Row[] = [
     expected: 'Denied',
     allowedIf: { passedToService: 'backup.amazonaws.com' },
   },
+  // Restore metadata (steps/restore-overrides.ts): the zone and VPC of the first workload subnet.
+  { description: 'the failback role looks up the workload subnets in the workload region', request: { principalArn: SHOP_FAILBACK, action: 'ec2:DescribeSubnets', resourceArn: '*', ...inShopRegion }, expected: 'Allowed' },
+  {
+    description: 'the failback role cannot describe subnets in another region',
+    request: { principalArn: SHOP_FAILBACK, action: 'ec2:DescribeSubnets', resourceArn: '*', ...inShopRegion, context: { 'aws:RequestedRegion': REC } },
+    expected: 'Denied',
+    allowedIf: { context: { 'aws:RequestedRegion': SHOP_REGION } },
+  },
+  {
+    description: 'the failback role cannot pass the instance profile role to EC2 (AWS Backup does, with the backup role)',
+    request: { principalArn: SHOP_FAILBACK, action: 'iam:PassRole', resourceArn: SHOP_INSTANCE_ROLE, passedToService: 'ec2.amazonaws.com', ...external },
+    expected: 'Denied',
+    allowedIf: { principalArn: SHOP_BACKUP },
+  },
+
+  // ---- the workload backup role: what the restores it runs for failback need ------------------------
+  { description: 'the workload backup role passes the failback instance profile role to EC2', request: { principalArn: SHOP_BACKUP, action: 'iam:PassRole', resourceArn: SHOP_INSTANCE_ROLE, passedToService: 'ec2.amazonaws.com', ...external }, expected: 'Allowed' },
+  {
+    description: 'the workload backup role cannot pass the instance profile role to another service',
+    request: { principalArn: SHOP_BACKUP, action: 'iam:PassRole', resourceArn: SHOP_INSTANCE_ROLE, passedToService: 'lambda.amazonaws.com', ...external },
+    expected: 'Denied',
+    allowedIf: { passedToService: 'ec2.amazonaws.com' },
+  },
+  {
+    description: 'the workload backup role cannot pass another role of the workload account to EC2',
+    request: { principalArn: SHOP_BACKUP, action: 'iam:PassRole', resourceArn: role(SHOP, 'admin'), passedToService: 'ec2.amazonaws.com', ...external },
+    expected: 'Denied',
+    allowedIf: { resourceArn: SHOP_INSTANCE_ROLE },
+  },
+  {
+    description: 'the workload backup role decrypts with the failback key through FSx (left out of the AWS managed restore policy)',
+    request: { principalArn: SHOP_BACKUP, action: 'kms:Decrypt', resourceArn: SHOP_FAILBACK_KEY, viaService: `fsx.${SHOP_REGION}.amazonaws.com`, ...failbackKey },
+    expected: 'Allowed',
+  },
+  {
+    description: 'the workload backup role cannot use the failback key through a service that restores nothing',
+    request: { principalArn: SHOP_BACKUP, action: 'kms:Decrypt', resourceArn: SHOP_FAILBACK_KEY, viaService: `lambda.${SHOP_REGION}.amazonaws.com`, ...failbackKey },
+    expected: 'Denied',
+    allowedIf: { viaService: `fsx.${SHOP_REGION}.amazonaws.com` },
+  },
+  {
+    description: 'the workload backup role cannot use the failback key through FSx of another region',
+    request: { principalArn: SHOP_BACKUP, action: 'kms:Decrypt', resourceArn: SHOP_FAILBACK_KEY, viaService: `fsx.${REC}.amazonaws.com`, ...failbackKey },
+    expected: 'Denied',
+    allowedIf: { viaService: `fsx.${SHOP_REGION}.amazonaws.com` },
+  },
+  {
+    description: 'the workload backup role cannot create a grant on the failback key that is not for an AWS resource',
+    request: { principalArn: SHOP_BACKUP, action: 'kms:CreateGrant', resourceArn: SHOP_FAILBACK_KEY, viaService: `fsx.${SHOP_REGION}.amazonaws.com`, grantIsForAwsResource: false, ...failbackKey },
+    expected: 'Denied',
+    allowedIf: { grantIsForAwsResource: true },
+  },
   { description: 'the failback role cannot delete a local recovery point', request: { principalArn: SHOP_FAILBACK, action: 'backup:DeleteRecoveryPoint', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Denied' },
   { description: 'the failback role cannot shorten a local recovery point lifecycle', request: { principalArn: SHOP_FAILBACK, action: 'backup:UpdateRecoveryPointLifecycle', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Denied' },
   {
@@ -114,7 +177,7 @@ const ROWS: Row[] = [
 describe('IAM simulation: failback (example with workloads[0].failback)', () => {
   let model: PolicyModel;
   beforeAll(() => {
-    model = buildPolicyModel(synthEstate(failbackInput()), { organizationId: ORG });
+    model = buildPolicyModel(synthEstate(failbackInput({ instanceProfile: { name: 'shop-app', roleArn: SHOP_INSTANCE_ROLE } })), { organizationId: ORG });
   });
   const resolve = (req: SimulationRequest): SimulationRequest => (req.resourceArn === SHOP_KEY ? { ...req, resourceArn: model.vaultKeyArn(SHOP_VAULT) } : req);
 

@@ -26,7 +26,8 @@ describe('workload stack with failback', () => {
 
   it('lets the failback role restore from this account only, pass the backup role to AWS Backup only, and never delete a recovery point', () => {
     const policy = policyOf(policyNamed(out, 'failback-restore'));
-    expect(policy.Statement.map((s) => s.Sid)).toEqual(['RestoreFailbackCopies', 'TrackRestoreJobs', 'PassBackupRoleToAwsBackupOnly', 'NeverDestroyBackups']);
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['RestoreFailbackCopies', 'TrackRestoreJobs', 'PassBackupRoleToAwsBackupOnly', 'FindRestoreSubnet', 'NeverDestroyBackups']);
+    expect(statement(policy, 'FindRestoreSubnet')).toMatchObject({ Action: 'ec2:DescribeSubnets', Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-northeast-2' } } });
     const restore = statement(policy, 'RestoreFailbackCopies');
     expect(restore.Action).toEqual(['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob']);
     for (const arn of restore.Resource as string[]) expect(arn).toMatch(/^arn:aws:(backup|ec2|rds):ap-northeast-2:(333333333333)?:/);
@@ -36,10 +37,10 @@ describe('workload stack with failback', () => {
       Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
     });
     expect(statement(policy, 'NeverDestroyBackups')).toMatchObject({ Effect: 'Deny', Resource: '*', Action: expect.arrayContaining(['backup:DeleteRecoveryPoint', 'backup:UpdateRecoveryPointLifecycle', 'backup:DeleteBackupVault']) });
-    // No Allow with "*" actions, and the only "*" resource is DescribeRestoreJob (no resource-level permissions).
+    // No Allow with "*" actions, and the only "*" resources are DescribeRestoreJob and DescribeSubnets (no resource-level permissions).
     for (const s of policy.Statement.filter((x) => x.Effect === 'Allow')) {
       expect([s.Action].flat().some((a: string) => a.endsWith('*'))).toBe(false);
-      if (s.Resource === '*') expect(s.Action).toBe('backup:DescribeRestoreJob');
+      if (s.Resource === '*') expect(['backup:DescribeRestoreJob', 'ec2:DescribeSubnets']).toContain(s.Action);
     }
   });
 
@@ -103,7 +104,7 @@ describe('DR stack with failback', () => {
     expect(statement(policy, 'FreezeScaleDown')).toMatchObject({ Resource: ['arn:aws:autoscaling:ap-northeast-1:222222222222:autoScalingGroup:*:autoScalingGroupName/acme-shop-app'] });
     // Only actions without resource-level permissions get "*".
     const starred = policy.Statement.filter((s) => s.Resource === '*').map((s) => s.Sid);
-    expect(starred).toEqual(['TrackBackupAndCopyJobs', 'DeliverExecutionLogs', 'Tracing']);
+    expect(starred).toEqual(['TrackBackupAndCopyJobs', 'DeliverExecutionLogs', 'Tracing', 'FindWorkloadResourcesByTag']);
     expect(policy.Statement.map((s) => s.Sid)).not.toContain('FreezeRunbook');
   });
 
@@ -117,6 +118,34 @@ describe('DR stack with failback', () => {
     const runbook = policyOf(policyNamed(Testing.synth(estateFor(failbackInput({ freeze: { kind: 'runbook', documentName: 'shop-stop-writes' } })).dr), 'failback'));
     expect(statement(runbook, 'FreezeRunbook')).toMatchObject({ Action: 'ssm:StartAutomationExecution', Resource: ['arn:aws:ssm:ap-northeast-1:222222222222:automation-definition/shop-stop-writes:*'] });
     expect(runbook.Statement.map((s) => s.Sid)).not.toContain('FreezeScaleDown');
+  });
+
+  it('after the restore: finds resources by tag, invokes the DR cleanup only, and switches back only the configured record (UPSERT)', () => {
+    expect(statement(policy, 'FindWorkloadResourcesByTag')).toMatchObject({ Action: 'tag:GetResources', Resource: '*' });
+    expect(statement(policy, 'InvokeDrCleanup')).toMatchObject({ Action: 'lambda:InvokeFunction', Resource: expect.stringMatching(/cleanup-drill/) });
+    expect(policy.Statement.map((s) => s.Sid)).not.toContain('SwitchConfiguredRecordsBackOnly');
+    const input = failbackInput({ dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'Shop.Example.com.', value: 'shop.primary.example.com' } }) as Record<string, any>;
+    input.workloads[0].recovery = { ...input.workloads[0].recovery, healthAlarmName: 'acme-shop-healthy' };
+    const withDns = policyOf(policyNamed(Testing.synth(estateFor(input).dr), 'failback'));
+    expect(statement(withDns, 'SwitchConfiguredRecordsBackOnly')).toEqual({
+      Sid: 'SwitchConfiguredRecordsBackOnly',
+      Effect: 'Allow',
+      Action: 'route53:ChangeResourceRecordSets',
+      Resource: ['arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ'],
+      Condition: {
+        'ForAllValues:StringEquals': {
+          'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['shop.example.com'],
+          'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+          'route53:ChangeResourceRecordSetsRecordTypes': ['CNAME'],
+        },
+      },
+    });
+    expect(statement(withDns, 'TrackDnsChanges')).toMatchObject({ Action: 'route53:GetChange', Resource: 'arn:aws:route53:::change/*' });
+    // The workload's failback role reads the health alarm there, that alarm only.
+    const workload = Testing.synth(estateFor(input).workloads[0]);
+    const verify = policyOf(policyNamed(workload, 'failback-verify'));
+    expect(verify.Statement).toEqual([{ Sid: 'ReadWorkloadHealthAlarm', Effect: 'Allow', Action: 'cloudwatch:DescribeAlarms', Resource: 'arn:aws:cloudwatch:ap-northeast-2:333333333333:alarm:acme-shop-healthy' }]);
+    expect(policyNamed(Testing.synth(estateFor(failbackInput()).workloads[0]), 'failback-verify')).toBeUndefined();
   });
 
   it('adds no failback machine without failback', () => {

@@ -26,7 +26,8 @@ export interface Arn {
 }
 
 export interface CleanupInput {
-  readonly mode: 'drill';
+  /** `failback`: the failback machine, after a verified failback and a second approval, cleans up the DR account. */
+  readonly mode: 'drill' | 'failback';
   readonly executionName: string;
   readonly accountId: string;
   readonly region: string;
@@ -60,8 +61,9 @@ export function parseArn(text: string): Arn | undefined {
 }
 
 /**
- * Validates the state machine's input. Checks `mode` first: anything but a drill is refused
- * ({@link CleanupRefusedError}) before the rest is even read.
+ * Validates the state machine's input. Checks `mode` first: anything but a drill (or `failback`,
+ * the failback machine's cleanup of the DR account after its second approval) is refused
+ * ({@link CleanupRefusedError} for a failover) before the rest is even read.
  */
 export function parseCleanupInput(input: unknown): CleanupInput {
   if (!isRecord(input)) throw new InvalidInputError(`expected an object, got ${describe(input)}`);
@@ -71,7 +73,7 @@ export function parseCleanupInput(input: unknown): CleanupInput {
     throw new CleanupRefusedError('refusing to clean up after a failover: its restored resources are the recovered workload and must never be deleted (mode is "failover", expected "drill")');
   }
   if (isAbsent(mode)) throw new InvalidInputError('"mode" is missing; only "drill" is cleaned up');
-  if (mode !== 'drill') throw new InvalidInputError(`"mode" must be "drill" (a failover is never cleaned up), got ${describe(mode)}`);
+  if (mode !== 'drill' && mode !== 'failback') throw new InvalidInputError(`"mode" must be "drill" (a failover is never cleaned up), got ${describe(mode)}`);
 
   const executionName = requiredText(input.executionName, 'executionName');
   const accountId = requiredText(input.accountId, 'accountId');
@@ -107,5 +109,5 @@ export function parseCleanupInput(input: unknown): CleanupInput {
     });
   }
 
-  return { mode: 'drill', executionName, accountId, region, restores, restoresWithoutResource, autoScalingGroups: [...new Set(autoScalingGroups)] };
+  return { mode, executionName, accountId, region, restores, restoresWithoutResource, autoScalingGroups: [...new Set(autoScalingGroups)] };
 }

@@ -7,6 +7,28 @@ import { failbackDefinition, type FailbackDefinitionProps } from './definition';
 import { vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from '../recovery/logged-state-machine';
+import type { FailbackWorkload } from './steps/common';
+
+/**
+ * `failback.dnsRecord` as the machine sees it: type and TTL default to recovery's failover of the same
+ * record (else CNAME, 60), and the DR endpoint (`recovery.failover.value`, when it is the same record) is
+ * what a failure after the switch restores.
+ */
+export function failbackDnsRecord(
+  record: { hostedZoneId: string; recordName: string; value?: string; recordType?: string; ttl?: number },
+  failover?: { hostedZoneId: string; recordName: string; recordType: string; value: string; ttl: number },
+): NonNullable<FailbackWorkload['dnsRecord']> {
+  const norm = (name: string) => name.toLowerCase().replace(/\.$/, '');
+  const same = failover && failover.hostedZoneId === record.hostedZoneId && norm(failover.recordName) === norm(record.recordName) ? failover : undefined;
+  return {
+    hostedZoneId: record.hostedZoneId,
+    recordName: record.recordName,
+    recordType: record.recordType ?? same?.recordType ?? 'CNAME',
+    ttl: record.ttl ?? same?.ttl ?? 60,
+    ...(record.value ? { value: record.value } : {}),
+    ...(same ? { drValue: same.value } : {}),
+  };
+}
 
 export interface FailbackStateMachineProps {
   readonly stateMachineName: string;
@@ -79,6 +101,7 @@ export class FailbackStateMachine extends Construct {
         { Sid: 'TrackFreezeRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
       );
     }
+    statements.push(...afterRestoreStatements(p, def));
     this.policy = policyDocument(...statements);
 
     const { role, stateMachine } = loggedStateMachine(this, {
@@ -97,4 +120,39 @@ export class FailbackStateMachine extends Construct {
     this.role = role;
     this.stateMachine = stateMachine;
   }
+}
+
+/** What the machine does after the restore, in the DR account (steps/locate.ts, switch-back.ts, cleanup.ts). */
+function afterRestoreStatements(p: string, def: FailbackDefinitionProps): PolicyStatement[] {
+  const records = def.workloads.flatMap((w) => (w.dnsRecord ? [w.dnsRecord] : []));
+  return [
+    // GetResources (IAM action tag:GetResources) supports no resource-level permissions:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonresourcegroupstaggingapi.html
+    { Sid: 'FindWorkloadResourcesByTag', Effect: 'Allow', Action: 'tag:GetResources', Resource: '*' },
+    // The DR drill cleanup function, after the second approval.
+    { Sid: 'InvokeDrCleanup', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: def.cleanupFunctionArn },
+    ...(records.length > 0
+      ? [
+          {
+            // Only the configured records of the configured zones (of the DR account: Route 53 has no
+            // resource-based policies), UPSERT only:
+            // https://docs.aws.amazon.com/Route53/latest/DeveloperGuide/specifying-rrset-conditions.html
+            Sid: 'SwitchConfiguredRecordsBackOnly',
+            Effect: 'Allow' as const,
+            Action: 'route53:ChangeResourceRecordSets',
+            Resource: [...new Set(records.map((r) => `arn:${p}:route53:::hostedzone/${r.hostedZoneId}`))].sort(),
+            Condition: {
+              'ForAllValues:StringEquals': {
+                'route53:ChangeResourceRecordSetsNormalizedRecordNames': [...new Set(records.map((r) => r.recordName.toLowerCase().replace(/\.$/, '')))].sort(),
+                'route53:ChangeResourceRecordSetsActions': ['UPSERT'],
+                'route53:ChangeResourceRecordSetsRecordTypes': [...new Set(records.map((r) => r.recordType))].sort(),
+              },
+            },
+          },
+          // GetChange is authorized on the change resource (arn:aws:route53:::change/<id>), whose ID is
+          // known only after the switch: https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonroute53.html
+          { Sid: 'TrackDnsChanges', Effect: 'Allow' as const, Action: 'route53:GetChange', Resource: `arn:${p}:route53:::change/*` },
+        ]
+      : []),
+  ];
 }

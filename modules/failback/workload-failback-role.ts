@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../policy-document';
+import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { DESTRUCTIVE_VAULT_ACTIONS } from '../protected-backup-vault';
 import { partitionOf } from '../../config/regions';
 import { vaultRecoveryPointArns } from '../../config/naming';
@@ -16,6 +16,54 @@ export interface WorkloadFailbackRoleProps {
   readonly drAccountId: string;
   /** The workload's AWS Backup service role (backup and restore), passed to AWS Backup for the restore. */
   readonly backupRoleArn: string;
+  /**
+   * That role, to grant it what failback restores need beyond its AWS managed policies (passing the
+   * instance profile's role to EC2, using the failback key through FSx too). Without it, nothing is granted.
+   */
+  readonly backupRole?: Grantable;
+  /** `failback.kmsKeyArn`: the key of the workload account that restored resources are encrypted with. */
+  readonly kmsKeyArn?: string;
+  /** `failback.instanceProfile`: the profile restored EC2 instances start with, and its role. */
+  readonly instanceProfile?: { readonly name: string; readonly roleArn: string };
+}
+
+/** Services through which AWS Backup's restores use the failback key (kms:ViaService), per restored type. */
+export function failbackKeyServices(region: string): string[] {
+  return ['dynamodb', 'ec2', 'elasticfilesystem', 'fsx', 'rds', 's3'].map((service) => `${service}.${region}.amazonaws.com`);
+}
+
+/**
+ * What the workload's AWS Backup role needs for failback restores, beyond its AWS managed policies
+ * (AWSBackupServiceRolePolicyForRestores, ...ForS3Restore: https://docs.aws.amazon.com/aws-managed-policy/latest/reference/AWSBackupServiceRolePolicyForRestores.html).
+ */
+export function failbackBackupRoleStatements(props: { region: string; kmsKeyArn?: string; instanceProfile?: { roleArn: string } }): PolicyStatement[] {
+  const statements: PolicyStatement[] = [];
+  if (props.instanceProfile) {
+    // AWS Backup launches a restored instance with the restore role's credentials, passing the profile's
+    // role to EC2 ("Restore an Amazon EC2 instance": https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html);
+    // iam:PassRole scoped to that role and to EC2 (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
+    statements.push({ Sid: 'PassFailbackInstanceRoleToEc2', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.instanceProfile.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
+  }
+  if (props.kmsKeyArn) {
+    // The restore creates volumes, databases, file systems, tables and objects encrypted with the failback
+    // key: the role creating them uses the key through the service, and grants it to the resource (EBS
+    // User Guide, "Requirements for Amazon EBS encryption": https://docs.aws.amazon.com/ebs/latest/userguide/ebs-encryption-requirements.html;
+    // AWS Backup "Encryption for backups": https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
+    // The AWS managed restore policy leaves FSx out of its kms:ViaService list; this key only, these services only.
+    const viaService = { 'kms:ViaService': failbackKeyServices(props.region) };
+    statements.push(
+      {
+        Sid: 'UseFailbackKeyThroughRestoredServices',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        Resource: props.kmsKeyArn,
+        Condition: { StringEquals: viaService },
+      },
+      // kms:CreateGrant only for AWS resources (https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource).
+      { Sid: 'GrantFailbackKeyToRestoredResources', Effect: 'Allow', Action: 'kms:CreateGrant', Resource: props.kmsKeyArn, Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: viaService } },
+    );
+  }
+  return statements;
 }
 
 /**
@@ -25,7 +73,8 @@ export interface WorkloadFailbackRoleProps {
  *
  * Trusted by that one role only (`aws:PrincipalArn` and `aws:PrincipalOrgID`); it may read restore
  * metadata, start restores of this account's recovery points, pass the workload's backup role to AWS
- * Backup only, and track restore jobs. It may never delete or weaken a recovery point or the vault:
+ * Backup only, track restore jobs, and look up the restore subnet (its zone and VPC). Given the backup
+ * role, it grants that role what the restores need ({@link failbackBackupRoleStatements}). It may never delete or weaken a recovery point or the vault:
  * an explicit Deny, beside the vault policy's own.
  */
 export class WorkloadFailbackRole extends Construct {
@@ -55,6 +104,10 @@ export class WorkloadFailbackRole extends Construct {
       // DescribeRestoreJob supports no resource-level permissions.
       { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },
       { Sid: 'PassBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+      // The zone and VPC of failback.subnetIds[0] for the restore metadata (steps/restore-overrides.ts).
+      // DescribeSubnets supports no resource-level permissions (Service Authorization Reference, Amazon EC2:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): this region only.
+      { Sid: 'FindRestoreSubnet', Effect: 'Allow', Action: 'ec2:DescribeSubnets', Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': region } } },
       { Sid: 'NeverDestroyBackups', Effect: 'Deny', Action: DESTRUCTIVE_VAULT_ACTIONS, Resource: '*' },
     );
     this.role = new IamRole(this, 'Role', {
@@ -64,5 +117,6 @@ export class WorkloadFailbackRole extends Construct {
       maxSessionDuration: 3600,
     });
     new IamRolePolicy(this, 'Policy', { role: this.role.name, name: 'failback-restore', policy: renderPolicy(this.policy) });
+    if (props.backupRole) for (const statement of failbackBackupRoleStatements(props)) props.backupRole.addToPrincipalPolicy(statement);
   }
 }

@@ -20,7 +20,7 @@ describe('failback definition', () => {
 
   it('is absent without any workload failback, and refuses to build with no workload', () => {
     expect(estateFor(exampleInput()).dr.failback).toBeUndefined();
-    expect(() => failbackDefinition({ workloads: [], onCallTopicArn: 'x', restoreVault: { name: 'v', arn: 'a' }, backupRoleArn: 'r', finalBackupRetentionDays: 1 })).toThrow(/at least one workload/);
+    expect(() => failbackDefinition({ workloads: [], onCallTopicArn: 'x', restoreVault: { name: 'v', arn: 'a' }, backupRoleArn: 'r', finalBackupRetentionDays: 1, dr: { accountId: '222222222222', region: 'ap-northeast-1' }, cleanupFunctionArn: 'f' })).toThrow(/at least one workload/);
   });
 
   it('passes asl-validator', () => {
@@ -50,32 +50,34 @@ describe('failback definition', () => {
 
   it('bounds every wait: each poll loop gives up after the job timeout, the approval after its timeout', () => {
     const waits = allStates(def).filter(([, s]) => s.Type === 'Wait');
-    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait']);
+    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'DnsSyncPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait', 'GraceWait', 'HealthPollWait']);
     // 240 minutes (the default jobTimeoutMinutes) at 30 s a poll.
     for (const prefix of ['BackupPoll', 'FailbackCopyPoll', 'FailbackRestorePoll']) {
       const evaluate = allStates(def).find(([n]) => n === `${prefix}Evaluate`)![1];
       expect(JSON.stringify(evaluate)).toContain('"NumericGreaterThanEquals":480');
     }
     expect(task(def, 'RequestApproval')).toMatchObject({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', TimeoutSeconds: 3600 });
-    expect(def.TimeoutSeconds).toBe(3 * 24 * 3600);
+    // Three days of work, the grace period (72 h by default) and the second approval.
+    expect(def.TimeoutSeconds).toBe(3 * 24 * 3600 + 72 * 3600 + 3600);
   });
 
   it('runs the steps in order: approve → freeze → final backups → copy → restore → report', () => {
     expect(def.StartAt).toBe('HasWorkloadField');
     expect(def.States['Config-shop']).toMatchObject({ Next: 'HasResources' });
-    expect(def.States.HasResources).toMatchObject({ Default: 'NoResources', Choices: [{ Variable: '$.resourceArns[0]', IsPresent: true, Next: 'RequestApproval' }] });
+    expect(def.States.HasResources).toMatchObject({ Default: 'LocateDrResources', Choices: [{ Variable: '$.resourceArns[0]', IsPresent: true, Next: 'RequestApproval' }] });
     expect(def.States.CheckApprovalAnswer).toMatchObject({ Choices: [{ BooleanEquals: true, Next: 'HowToFreeze' }], Default: 'ApprovalRejected' });
     expect((def.States.FreezeScaleDown as MapState).Next).toBe('Frozen');
     expect(def.States.Frozen).toEqual({ Type: 'Pass', Parameters: { 'frozenAt.$': '$$.State.EnteredTime' }, ResultPath: '$.rpo', Next: 'FinalBackups' });
     expect((def.States.FinalBackups as MapState).Next).toBe('FinalBackupsDone');
     expect((def.States.FinalBackupsDone as PassState).Parameters).toEqual({ 'frozenAt.$': '$.rpo.frozenAt', 'backupsCompletedAt.$': '$$.State.EnteredTime' });
     expect((def.States.CopyToWorkload as MapState).Next).toBe('RestoreInWorkload');
-    expect((def.States.RestoreInWorkload as MapState).Next).toBe('ReportFailback');
+    expect((def.States.RestoreInWorkload as MapState).Next).toBe('NeedsDnsSwitch');
   });
 
   it('routes every failure of a step to a report that names the step, then fails', () => {
     for (const step of FAILBACK_STEPS.filter((s) => s !== 'Report')) {
-      expect(def.States[`${step}Failed`]).toEqual({ Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: 'ReportFailbackFailure' });
+      const frozen = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'SwitchBack', 'Verify'].includes(step);
+      expect(def.States[`${step}Failed`]).toEqual({ Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: frozen ? 'UndoFreeze' : 'NothingToUndo' });
     }
     for (const [name, map] of [['FreezeScaleDown', 'Freeze'], ['FinalBackups', 'FinalBackups'], ['CopyToWorkload', 'CopyToWorkload'], ['RestoreInWorkload', 'RestoreInWorkload']]) {
       expect({ name, catch: (def.States[name] as MapState).Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${map}Failed` }] });
@@ -110,19 +112,16 @@ describe('failback definition', () => {
   });
 
   it('restores in the workload account through its failback role only, and fails an unsupported type naming it', () => {
-    for (const name of ['GetFailbackRestoreMetadata', 'StartFailbackRestore', 'FailbackRestorePollCheck']) {
+    for (const name of ['DescribeFailbackSubnet', 'GetFailbackRestoreMetadata', 'StartFailbackRestore', 'FailbackRestorePollCheck']) {
       expect({ name, credentials: task(def, name).Credentials }).toEqual({ name, credentials: { 'RoleArn.$': '$.config.failbackRoleArn' } });
     }
     expect(task(def, 'StartFailbackRestore').Parameters).toMatchObject({ 'Metadata.$': '$.restoreMetadata.value', 'IamRoleArn.$': '$.config.backupRoleArn' });
-    const types = allStates(def).find(([n]) => n === 'FailbackRestoreType')![1];
-    expect(types).toEqual({
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.resourceType', StringEquals: 'EC2', Next: 'PointAtWorkloadEC2' },
-        { Variable: '$.resourceType', StringEquals: 'DynamoDB', Next: 'PointAtWorkloadDynamoDB' },
-      ],
-      Default: 'UnsupportedFailbackType',
-    });
+    // Every backed-up type has its overrides (driven per type in restore-overrides.test.ts).
+    const types = allStates(def).find(([n]) => n === 'FailbackRestoreType')![1] as { Choices: { Next: string }[]; Default: string };
+    expect(new Set(types.Choices.map((c) => c.Next))).toEqual(
+      new Set(['PointAtWorkloadEBS', 'PointAtWorkloadEC2', 'FailbackRestoreMetadataIncomplete', 'FailbackNeedsDbSubnetGroup', 'PointAtWorkloadRDSInZone', 'PointAtWorkloadRDS', 'PointAtWorkloadAuroraInZones', 'PointAtWorkloadAurora', 'PointAtWorkloadDynamoDB', 'PointAtWorkloadEFS', 'FailbackNeedsS3Bucket', 'PointAtWorkloadS3', 'FailbackFsxType']),
+    );
+    expect(types.Default).toBe('UnsupportedFailbackType');
     expect(allStates(def).find(([n]) => n === 'UnsupportedFailbackType')![1]).toMatchObject({ Next: 'FailbackRestorePollItemFailed' });
   });
 

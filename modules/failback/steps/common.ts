@@ -32,6 +32,29 @@ export interface FailbackWorkload {
   readonly subnetIds: string[];
   readonly securityGroupIds: string[];
   readonly kmsKeyArn: string;
+  /** `failback.instanceProfile`: the profile restored EC2 instances start with (none without it). */
+  readonly instanceProfileName?: string;
+  /** `failback.dbSubnetGroupName`: needed to restore RDS and Aurora (steps/restore-overrides.ts). */
+  readonly dbSubnetGroupName?: string;
+  /** `failback.s3BucketName`: needed to restore S3. */
+  readonly s3BucketName?: string;
+  /** `failback.fsx`: needed to restore FSx for Windows File Server and NetApp ONTAP. */
+  readonly fsx?: { readonly windowsDirectoryId?: string; readonly ontapStorageVirtualMachineId?: string };
+  /** The workload's server groups in the DR account and the size recovery runs them at: restored on a failure after the freeze, scaled to zero by the cleanup. */
+  readonly serverGroups?: { readonly name: string; readonly size: number }[];
+  /**
+   * `failback.dnsRecord`: the record (hosted zone of the DR account, as recovery's failover) switched
+   * back to `value`, the primary endpoint; without `value` on-call switches it and confirms.
+   * `drValue` (recovery.failover.value of the same record) is what a failure after the switch restores.
+   */
+  readonly dnsRecord?: { readonly hostedZoneId: string; readonly recordName: string; readonly recordType: string; readonly ttl: number; readonly value?: string; readonly drValue?: string };
+  /** `recovery.healthAlarmName`: the alarm, read in the workload account, that is OK when the workload is healthy there. */
+  readonly healthAlarmName?: string;
+  /**
+   * `failback.graceHours`: between the released freeze and the second approval of the DR cleanup.
+   * @default 72
+   */
+  readonly graceHours?: number;
 }
 
 export interface FailbackDefinitionProps {
@@ -43,6 +66,10 @@ export interface FailbackDefinitionProps {
   readonly backupRoleArn: string;
   /** Lifecycle of the final backups in the DR restore vault. */
   readonly finalBackupRetentionDays: number;
+  /** Where production ran: the DR account and the recovery region (tag search, cleanup scope). */
+  readonly dr: { readonly accountId: string; readonly region: string };
+  /** The DR drill cleanup function (functions/cleanup-drill), invoked after the second approval. */
+  readonly cleanupFunctionArn: string;
   /**
    * Seconds between two polls of a job.
    * @default 30
@@ -50,12 +77,34 @@ export interface FailbackDefinitionProps {
   readonly pollSeconds?: number;
 }
 
-/** Step names as reported on failure. Built so far: up to and including the restore in the workload account. */
-export const FAILBACK_STEPS = ['Approve', 'Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'Report'] as const;
+/** Step names as reported on failure, in the order they run. */
+export const FAILBACK_STEPS = [
+  'Locate',
+  'Approve',
+  'Freeze',
+  'FinalBackups',
+  'CopyToWorkload',
+  'RestoreInWorkload',
+  'SwitchBack',
+  'Verify',
+  'Report',
+  'ApproveCleanup',
+  'Cleanup',
+] as const;
 export type FailbackStep = (typeof FAILBACK_STEPS)[number];
 
-/** Resource types failback restores so far: the ones whose restore metadata it knows how to point at the workload's network and key. */
-export const FAILBACK_RESTORABLE_TYPES = ['EC2', 'DynamoDB'] as const;
+/**
+ * Steps after which writes are frozen in the DR account and not yet released: a failure in one of
+ * them restores the DR server groups (and the DNS record, once switched) before the report.
+ */
+export const FROZEN_STEPS: readonly FailbackStep[] = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'SwitchBack', 'Verify'];
+
+/**
+ * Resource types failback restores: every type the project backs up, each with restore metadata
+ * pointed at the workload's network and key (steps/restore-overrides.ts). A recovery point that
+ * cannot be restored sensibly (e.g. FSx for OpenZFS Multi-AZ) fails its item, naming it.
+ */
+export const FAILBACK_RESTORABLE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3', 'FSx'] as const;
 
 export interface FailbackContext {
   readonly props: FailbackDefinitionProps;

@@ -2,6 +2,9 @@ import type { State } from '../../recovery/asl';
 import { ifPresent } from '../../recovery/steps/common';
 import type { FailbackContext, FailbackWorkload } from './common';
 
+/** Default of `failback.graceHours` (config/schema.ts DEFAULT_FAILBACK_GRACE_HOURS). */
+const DEFAULT_GRACE_HOURS = 72;
+
 /** `$.config` of a workload: what the later steps read of it. */
 function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
   return {
@@ -20,12 +23,19 @@ function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
       EC2: { SubnetId: w.subnetIds[0], SecurityGroupIds: JSON.stringify(w.securityGroupIds) },
       DynamoDB: { encryptionType: 'KMS', kmsMasterKeyArn: w.kmsKeyArn },
     },
+    // After the restore (steps/locate.ts, switch-back.ts, cleanup.ts).
+    serverGroups: w.serverGroups ?? [],
+    serverGroupNames: (w.serverGroups ?? []).map((g) => g.name),
+    ...(w.dnsRecord ? { dnsRecord: w.dnsRecord } : {}),
+    ...(w.healthAlarmName ? { healthAlarmName: w.healthAlarmName } : {}),
+    graceSeconds: (w.graceHours ?? DEFAULT_GRACE_HOURS) * 3600,
   };
 }
 
 /**
- * The input: `{ workload, resourceArns }`, the workload by name and the ARNs of the resources that
- * production runs on in the DR account (the recovery report lists them); its configuration into `$.config`.
+ * The input: `{ workload, resourceArns? }`, the workload by name and optionally the ARNs of the
+ * resources that production runs on in the DR account; without them they are found by their
+ * `dr:workload` tag (steps/locate.ts). The workload's configuration goes into `$.config`.
  */
 export function failbackInputStates({ props }: FailbackContext): Record<string, State> {
   const states: Record<string, State> = {};
@@ -39,7 +49,6 @@ export function failbackInputStates({ props }: FailbackContext): Record<string, 
   for (const w of props.workloads) {
     states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w), ResultPath: '$.config', Next: 'HasResources' };
   }
-  states.HasResources = ifPresent('$.resourceArns[0]', 'RequestApproval', 'NoResources');
-  states.NoResources = { Type: 'Fail', Error: 'InvalidInput', Cause: '"resourceArns" must list at least one resource of the DR account to back up and bring back.' };
+  states.HasResources = ifPresent('$.resourceArns[0]', 'RequestApproval', 'LocateDrResources');
   return states;
 }

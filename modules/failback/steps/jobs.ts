@@ -1,6 +1,7 @@
 import type { MapState, State, TaskState } from '../../recovery/asl';
 import { catchInsideProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
-import { FAILBACK_RESTORABLE_TYPES, failbackOnFailure, type FailbackContext } from './common';
+import { failbackOnFailure, type FailbackContext } from './common';
+import { RESTORE_TARGET_STATE, RESTORE_TYPE_STATE, restoreOverrideStates } from './restore-overrides';
 
 /** AWS Backup job states that end a job unsuccessfully (DescribeBackupJob, DescribeCopyJob). */
 const JOB_FAILED = ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'];
@@ -160,34 +161,20 @@ export function copyToWorkloadStates(ctx: FailbackContext): Record<string, State
 /**
  * Step RestoreInWorkload: in the workload account, through its failback role (the Task's
  * `Credentials`), read each copy's restore metadata, point it at the workload's subnets, security
- * groups and key (`failback` of the configuration), start the restore with the workload's backup
- * role, and wait for it. Types without such an override so far fail the item, naming the type.
+ * groups, key and the other `failback` settings (steps/restore-overrides.ts), start the restore with
+ * the workload's backup role, and wait for it. A recovery point that cannot be pointed there fails
+ * its item, naming its type and ARN.
  */
 export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, State> {
   const start: Record<string, State> = {
+    ...restoreOverrideStates(ctx.props.workloads, { afterTarget: 'GetFailbackRestoreMetadata', start: 'StartFailbackRestore', failed: 'FailbackRestorePollItemFailed', credentials: asFailbackRole }),
     GetFailbackRestoreMetadata: sdkTask(
       'backup',
       'Backup',
       'getRecoveryPointRestoreMetadata',
       { 'BackupVaultName.$': '$.config.localVaultName', 'RecoveryPointArn.$': '$.recoveryPointArn' },
-      { ...asFailbackRole, ResultSelector: { 'metadata.$': '$.RestoreMetadata' }, ResultPath: '$.restoreMetadata', Next: 'FailbackRestoreType' },
+      { ...asFailbackRole, ResultSelector: { 'metadata.$': '$.RestoreMetadata' }, ResultPath: '$.restoreMetadata', Next: RESTORE_TYPE_STATE },
     ),
-    FailbackRestoreType: {
-      Type: 'Choice',
-      Choices: FAILBACK_RESTORABLE_TYPES.map((t) => ({ Variable: '$.resourceType', StringEquals: t, Next: `PointAtWorkload${t}` })),
-      Default: 'UnsupportedFailbackType',
-    },
-    ...Object.fromEntries(
-      FAILBACK_RESTORABLE_TYPES.map((t) => [
-        `PointAtWorkload${t}`,
-        { Type: 'Pass', Parameters: { 'value.$': `States.JsonMerge($.restoreMetadata.metadata, $.config.restoreOverrides.${t}, false)` }, ResultPath: '$.restoreMetadata', Next: 'StartFailbackRestore' } as State,
-      ]),
-    ),
-    UnsupportedFailbackType: {
-      Type: 'Pass',
-      Parameters: { error: { Error: 'UnsupportedFailbackType', 'Cause.$': `States.Format('failback cannot yet restore {} recovery points (supported: ${FAILBACK_RESTORABLE_TYPES.join(', ')}); restore {} by hand', $.resourceType, $.recoveryPointArn)` } },
-      Next: 'FailbackRestorePollItemFailed',
-    },
     StartFailbackRestore: sdkTask(
       'backup',
       'Backup',
@@ -214,7 +201,7 @@ export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, St
       'executionName.$': '$$.Execution.Name',
       'config.$': '$.config',
     },
-    startAt: 'GetFailbackRestoreMetadata',
+    startAt: RESTORE_TARGET_STATE,
     start,
     pollPrefix: 'FailbackRestorePoll',
     check: sdkTask('backup', 'Backup', 'describeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, { ...asFailbackRole, ResultSelector: jobStatus('$.Status', 'restore job', '$.RestoreJobId'), Next: 'x' }),

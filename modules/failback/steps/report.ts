@@ -1,13 +1,15 @@
 import type { State } from '../../recovery/asl';
 import { retryTransient, transientErrors } from '../../recovery/asl';
-import { FAILBACK_STEPS, type FailbackContext } from './common';
+import { FAILBACK_STEPS, FROZEN_STEPS, type FailbackContext } from './common';
 
 const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
 
 /**
- * The end: on success, a summary to on-call (what was restored where, and the failback RPO window
- * from the freeze to the end of the final backups); on failure, `<step>Failed` names the step, the
- * report says which step failed and why, and the execution fails.
+ * Step Report, once the freeze is released: a summary to on-call (what was restored where, the DNS
+ * switch, the failback RPO window from the freeze to the end of the final backups, and when the freeze
+ * was released), then the grace period (steps/cleanup.ts). On failure, `<step>Failed` names the step;
+ * while frozen (FROZEN_STEPS) the freeze is undone first (steps/switch-back.ts); the report says which
+ * step failed and why, and the execution fails.
  */
 export function failbackReportStates({ props }: FailbackContext): Record<string, State> {
   const states: Record<string, State> = {};
@@ -16,26 +18,27 @@ export function failbackReportStates({ props }: FailbackContext): Record<string,
     Resource: 'arn:aws:states:::sns:publish',
     Parameters: {
       TopicArn: props.onCallTopicArn,
-      Subject: 'DR failback restored in the primary region',
+      Subject: 'DR failback complete: production runs in the primary region',
       'Message.$':
-        "States.Format('Failback of {} restored in {} (account {}). Writes in the DR account stopped at {}; the final backups completed at {} (failback RPO window). Restored: {}. Not automated yet: reconnect, DNS switch back, verify, release of the freeze, cleanup of the DR account (docs/failback.md). Execution: {}', $.config.workload, $.config.region, $.config.accountId, $.rpo.frozenAt, $.rpo.backupsCompletedAt, States.JsonToString($.restored), $$.Execution.Id)",
+        "States.Format('Failback of {} restored in {} (account {}) and verified; the freeze was released at {} (writes go to the primary region). Writes in the DR account stopped at {}; the final backups completed at {} (failback RPO window). DNS: {}. Restored: {}. Not automated yet: reconnect in the primary region (docs/failback.md). The DR account is kept for the grace period, then its cleanup waits for a second approval. Execution: {}', $.config.workload, $.config.region, $.config.accountId, $.rpo.releasedAt, $.rpo.frozenAt, $.rpo.backupsCompletedAt, States.JsonToString($.dns), States.JsonToString($.restored), $$.Execution.Id)",
     },
     ResultPath: null,
     Retry: SNS_RETRY,
-    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reportFailure', Next: 'FailbackRestored' }],
-    Next: 'FailbackRestored',
+    Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reportFailure', Next: 'GraceWait' }],
+    Next: 'GraceWait',
   };
-  states.FailbackRestored = { Type: 'Succeed' };
   for (const step of FAILBACK_STEPS.filter((s) => s !== 'Report')) {
-    states[`${step}Failed`] = { Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: 'ReportFailbackFailure' };
+    states[`${step}Failed`] = { Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: FROZEN_STEPS.includes(step) ? 'UndoFreeze' : 'NothingToUndo' };
   }
+  states.NothingToUndo = { Type: 'Pass', Result: { needed: false }, ResultPath: '$.undo', Next: 'ReportFailbackFailure' };
   states.ReportFailbackFailure = {
     Type: 'Task',
     Resource: 'arn:aws:states:::sns:publish',
     Parameters: {
       TopicArn: props.onCallTopicArn,
       Subject: 'DR failback FAILED',
-      'Message.$': "States.Format('Failback of {} failed in step {}: {}. Production still runs in the DR account unless the step was RestoreInWorkload; check the freeze before releasing writes (docs/failback.md). Execution: {}', $.config.workload, $.failedStep, States.JsonToString($.failure), $$.Execution.Id)",
+      'Message.$':
+        "States.Format('Failback of {} failed in step {}: {}. Before the freeze (Locate, Approve) nothing changed. While frozen (Freeze to Verify) the DR server groups were scaled back to their recovery size and a switched DNS record pointed back at the DR endpoint when recovery names it; a runbook freeze is undone by hand; undo: {}. After the release (ApproveCleanup, Cleanup) production runs in the primary region and the DR account is cleaned up by hand (docs/failback.md). Execution: {}', $.config.workload, $.failedStep, States.JsonToString($.failure), States.JsonToString($.undo), $$.Execution.Id)",
     },
     ResultPath: null,
     Retry: SNS_RETRY,

@@ -1,0 +1,251 @@
+/**
+ * The failback machine after the restore, EXECUTED in the local Step Functions interpreter
+ * (rehearsal/interpreter.ts) with every Task replaced by a local handler: locate by tag, the switch
+ * back, verify, the release of the freeze, the grace period, the second approval and the cleanup, and
+ * what happens when one of them fails.
+ */
+import { ExecutionAbortedError, StateMachine } from '../../../rehearsal/interpreter';
+import { allStates, type StateMachineDefinition, type TaskState, type WaitState } from '../../../modules/recovery/asl';
+import { DNS_SYNC_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../../../modules/failback/steps/switch-back';
+import { locateResourceTypeFilters } from '../../../modules/failback/steps/locate';
+import { estateFor } from '../../helpers/synth';
+import { failbackInput } from '../../helpers/failback';
+void ExecutionAbortedError;
+
+const DR = '222222222222';
+const INSTANCE = `arn:aws:ec2:ap-northeast-1:${DR}:instance/i-0123456789abcdef0`;
+const TABLE = `arn:aws:dynamodb:ap-northeast-1:${DR}:table/orders-dr`;
+const PRIMARY = 'shop.ap-northeast-2.example.com';
+const DR_ENDPOINT = 'shop-dr.example.com';
+
+function definitionOf(failback: Record<string, unknown> = {}, recovery: Record<string, unknown> = {}): StateMachineDefinition {
+  const input = failbackInput({ dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: PRIMARY }, graceHours: 5, ...failback }) as Record<string, any>;
+  input.workloads[0].recovery = {
+    ...input.workloads[0].recovery,
+    healthAlarmName: 'acme-shop-healthy',
+    failover: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: DR_ENDPOINT },
+    ...recovery,
+  };
+  const dr = estateFor(input).dr;
+  return dr.failback!.stateMachine.definition;
+}
+
+type Handler = (input: any) => unknown;
+
+/** The world the Tasks see; a test changes what it needs. */
+function world() {
+  const calls: { state: string; input: any }[] = [];
+  const behaviour: Record<string, Handler> = {
+    LocateDrResources: () => ({ ResourceTagMappingList: [{ ResourceARN: INSTANCE }, { ResourceARN: TABLE }], PaginationToken: '' }),
+    RequestApproval: () => ({ approved: true }),
+    ScaleToMaintenanceSize: () => ({}),
+    StartFinalBackup: (i) => ({ BackupJobId: `backup-${i.ResourceArn.slice(-6)}` }),
+    BackupPollCheck: (i) => ({ State: 'COMPLETED', BackupJobId: i.BackupJobId, RecoveryPointArn: `arn:aws:backup:ap-northeast-1:${DR}:recovery-point:${i.BackupJobId}`, ResourceType: i.BackupJobId.includes('dr') ? 'DynamoDB' : 'EC2' }),
+    StartFailbackCopy: (i) => ({ CopyJobId: `copy-${i.RecoveryPointArn.slice(-6)}` }),
+    FailbackCopyPollCheck: (i) => ({ CopyJob: { State: 'COMPLETED', CopyJobId: i.CopyJobId, DestinationRecoveryPointArn: `arn:aws:backup:ap-northeast-2:333333333333:recovery-point:${i.CopyJobId}`, ResourceType: i.CopyJobId.includes('dr') ? 'DynamoDB' : 'EC2' } }),
+    GetFailbackRestoreMetadata: () => ({ RestoreMetadata: { InstanceType: 'm7g.large' } }),
+    // The restore step's own lookups (steps/restore-overrides.ts); only their presence matters here.
+    DescribeFailbackSubnet: () => ({ Subnets: [{ AvailabilityZone: 'ap-northeast-2a', VpcId: 'vpc-0123456789abcdef0' }] }),
+    StartFailbackRestore: (i) => ({ RestoreJobId: `restore-${i.RecoveryPointArn.slice(-6)}` }),
+    FailbackRestorePollCheck: (i) => ({ Status: 'COMPLETED', RestoreJobId: i.RestoreJobId, CreatedResourceArn: `arn:aws:ec2:ap-northeast-2:333333333333:instance/i-${i.RestoreJobId.slice(-6)}` }),
+    SwitchDnsBack: () => ({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status: 'PENDING' } }),
+    DnsSyncPollCheck: (i) => ({ ChangeInfo: { Id: i.Id, Status: 'INSYNC' } }),
+    HealthPollCheck: () => ({ MetricAlarms: [{ AlarmName: 'acme-shop-healthy', StateValue: 'OK' }] }),
+    ReportFailback: () => ({}),
+    RequestCleanupApproval: () => ({ approved: true }),
+    CleanupDr: () => ({ Payload: { deleted: [INSTANCE, TABLE], skipped: [], scaledToZero: ['acme-shop-app'] } }),
+    ReportCleanup: () => ({}),
+    CleanupDeclined: () => ({}),
+    ReportFailbackFailure: () => ({}),
+    ScaleBackToRecoverySize: () => ({}),
+    RevertDns: () => ({ ChangeInfo: { Id: '/change/CREVERT', Status: 'PENDING' } }),
+  };
+  return { calls, behaviour };
+}
+
+async function run(def: StateMachineDefinition, w: ReturnType<typeof world>, input: Record<string, unknown> = { workload: 'shop' }) {
+  const tasks = allStates(def).filter(([, s]) => s.Type === 'Task').map(([n]) => n);
+  const handlers = Object.fromEntries(
+    tasks.map((name) => [
+      name,
+      async (taskInput: any) => {
+        w.calls.push({ state: name, input: taskInput });
+        const h = w.behaviour[name];
+        if (!h) throw new Error(`no handler for Task ${name}`);
+        return h(taskInput);
+      },
+    ]),
+  );
+  const waits = allStates(def).filter(([, s]) => s.Type === 'Wait').map(([n]) => n);
+  const machine = new StateMachine(def as any, { validationOptions: { noValidate: true } });
+  const execution = machine.run(input as any, {
+    overrides: { taskResourceLocalHandlers: handlers as any, waitTimeOverrides: Object.fromEntries(waits.map((n) => [n, 0])), retryIntervalOverrides: Object.fromEntries(tasks.map((n) => [n, 0])) },
+    context: { Execution: { Id: 'arn:aws:states:ap-northeast-1:222222222222:execution:acme-failback:test', Name: 'test' }, Task: { Token: 'token' }, State: { EnteredTime: '2026-11-20T10:00:00.000Z', Name: 'any', RetryCount: 0 } } as any,
+  });
+  try {
+    return { status: 'SUCCEEDED' as const, output: (await execution.result) as any };
+  } catch (error: any) {
+    return { status: 'FAILED' as const, error: error?.cause?.name ?? error?.name, cause: String(error?.cause?.message ?? error?.message) };
+  }
+}
+
+/** Each Task by its first call (the jobs of a Map run side by side). */
+const order = (calls: { state: string }[]) => [...new Set(calls.map((c) => c.state))];
+const count = (calls: { state: string }[], state: string) => calls.filter((c) => c.state === state).length;
+
+describe('failback after the restore, executed', () => {
+  const def = definitionOf();
+
+  it('runs locate → approve → freeze → jobs → switch back → INSYNC → healthy → release → report → grace → second approval → cleanup', async () => {
+    const w = world();
+    const result = await run(def, w);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(count(w.calls, 'StartFailbackRestore')).toBe(2);
+    // Nothing after the restore starts before every restore has completed.
+    expect(w.calls.findIndex((c) => c.state === 'SwitchDnsBack')).toBeGreaterThan(w.calls.map((c) => c.state).lastIndexOf('FailbackRestorePollCheck'));
+    // The restore step's own lookups (another step's concern) are left out of the order.
+    expect(order(w.calls).filter((n) => n !== 'DescribeFailbackSubnet')).toEqual([
+      'LocateDrResources',
+      'RequestApproval',
+      'ScaleToMaintenanceSize',
+      'StartFinalBackup',
+      'BackupPollCheck',
+      'StartFailbackCopy',
+      'FailbackCopyPollCheck',
+      'GetFailbackRestoreMetadata',
+      'StartFailbackRestore',
+      'FailbackRestorePollCheck',
+      'SwitchDnsBack',
+      'DnsSyncPollCheck',
+      'HealthPollCheck',
+      'ReportFailback',
+      'RequestCleanupApproval',
+      'CleanupDr',
+      'ReportCleanup',
+    ]);
+    // Found by the dr:workload tag, of the restorable types only.
+    expect(w.calls[0].input).toEqual({ TagFilters: [{ Key: 'dr:workload', Values: ['shop'] }], ResourceTypeFilters: locateResourceTypeFilters(), ResourcesPerPage: 100 });
+    expect(locateResourceTypeFilters()).toEqual(expect.arrayContaining(['dynamodb:table', 'ec2:instance']));
+    expect(w.calls.filter((c) => c.state === 'StartFinalBackup').map((c) => c.input.ResourceArn).sort()).toEqual([TABLE, INSTANCE].sort());
+    // The record goes back to the primary endpoint; GetChange is asked about the change it returned.
+    const upsert = w.calls.find((c) => c.state === 'SwitchDnsBack')!.input;
+    expect(upsert).toEqual({
+      HostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      ChangeBatch: { Comment: 'DR failback: back to the primary region', Changes: [{ Action: 'UPSERT', ResourceRecordSet: { Name: 'shop.example.com', Type: 'CNAME', TTL: 60, ResourceRecords: [{ Value: PRIMARY }] } }] },
+    });
+    expect(w.calls.find((c) => c.state === 'DnsSyncPollCheck')!.input).toEqual({ Id: '/change/C2682N5HXP0BZ4' });
+    expect(w.calls.find((c) => c.state === 'HealthPollCheck')!.input).toEqual({ AlarmNames: ['acme-shop-healthy'] });
+    // The freeze is released (recorded) before the report; the cleanup gets the DR resources, mode failback.
+    expect(result.output.rpo).toEqual(expect.objectContaining({ released: true, releasedAt: expect.any(String), frozenAt: expect.any(String), backupsCompletedAt: expect.any(String) }));
+    const cleanup = w.calls.find((c) => c.state === 'CleanupDr')!.input;
+    expect(cleanup.Payload).toEqual({
+      mode: 'failback',
+      executionName: 'test',
+      accountId: DR,
+      region: 'ap-northeast-1',
+      restores: expect.arrayContaining([{ resourceType: 'EC2', createdResourceArn: INSTANCE }, { resourceType: 'DynamoDB', createdResourceArn: TABLE }]),
+      autoScalingGroups: ['acme-shop-app'],
+    });
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(0);
+  });
+
+  it('uses the listed resourceArns without a tag search', async () => {
+    const w = world();
+    expect((await run(def, w, { workload: 'shop', resourceArns: [INSTANCE] })).status).toBe('SUCCEEDED');
+    expect(count(w.calls, 'LocateDrResources')).toBe(0);
+    expect(w.calls.filter((c) => c.state === 'StartFinalBackup').map((c) => c.input.ResourceArn)).toEqual([INSTANCE]);
+  });
+
+  it('fails clearly, before any approval, when no resource carries the tag', async () => {
+    const w = world();
+    w.behaviour.LocateDrResources = () => ({ ResourceTagMappingList: [], PaginationToken: '' });
+    const result = await run(def, w);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'Locate' });
+    expect(count(w.calls, 'RequestApproval')).toBe(0);
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/failed in step Locate: .*NoResourcesFound.*tagged dr:workload=shop/);
+  });
+
+  it('bounds the health check: an alarm never OK is polled for 30 minutes, then the DR server groups and DNS are restored and the execution fails naming Verify', async () => {
+    const w = world();
+    w.behaviour.HealthPollCheck = () => ({ MetricAlarms: [{ AlarmName: 'acme-shop-healthy', StateValue: 'ALARM' }] });
+    const result = await run(def, w);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'Verify' });
+    expect(count(w.calls, 'HealthPollCheck')).toBe(HEALTH_TIMEOUT_SECONDS / 30 + 1);
+    expect(w.calls.filter((c) => c.state === 'ScaleBackToRecoverySize').map((c) => c.input)).toEqual([{ AutoScalingGroupName: 'acme-shop-app', MinSize: 2, DesiredCapacity: 2 }]);
+    expect(w.calls.find((c) => c.state === 'RevertDns')!.input.ChangeBatch.Changes[0].ResourceRecordSet.ResourceRecords).toEqual([{ Value: DR_ENDPOINT }]);
+    // Never released, never reported as done, never cleaned up.
+    for (const state of ['ReportFailback', 'RequestCleanupApproval', 'CleanupDr']) expect({ state, calls: count(w.calls, state) }).toEqual({ state, calls: 0 });
+    const message = w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message as string;
+    expect(message).toMatch(/failed in step Verify: .*Unhealthy/);
+    expect(message).toContain('back to their recovery size');
+  });
+
+  it('treats a missing alarm like one not OK (no crash on an empty answer)', async () => {
+    const w = world();
+    w.behaviour.HealthPollCheck = () => ({ MetricAlarms: [] });
+    expect(await run(def, w)).toMatchObject({ status: 'FAILED', cause: 'Verify' });
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+  });
+
+  it('bounds the wait for Route 53: a change never INSYNC fails SwitchBack after 15 minutes and restores the freeze', async () => {
+    const w = world();
+    w.behaviour.DnsSyncPollCheck = (i) => ({ ChangeInfo: { Id: i.Id, Status: 'PENDING' } });
+    const result = await run(def, w);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'SwitchBack' });
+    expect(count(w.calls, 'DnsSyncPollCheck')).toBe(DNS_SYNC_TIMEOUT_SECONDS / 15 + 1);
+    expect(count(w.calls, 'HealthPollCheck')).toBe(0);
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+    expect(count(w.calls, 'RevertDns')).toBe(1);
+  });
+
+  it('a failure before the freeze restores nothing', async () => {
+    const w = world();
+    w.behaviour.RequestApproval = () => ({ approved: false });
+    expect(await run(def, w)).toMatchObject({ status: 'FAILED', cause: 'Approve' });
+    expect(count(w.calls, 'ScaleToMaintenanceSize') + count(w.calls, 'ScaleBackToRecoverySize')).toBe(0);
+  });
+
+  it('a rejected second approval cleans up nothing and ends successfully, saying the DR account is kept', async () => {
+    const w = world();
+    w.behaviour.RequestCleanupApproval = () => ({ approved: false });
+    const result = await run(def, w);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(count(w.calls, 'CleanupDr')).toBe(0);
+    expect(count(w.calls, 'CleanupDeclined')).toBe(1);
+    expect(result.output.cleanup).toBeUndefined();
+  });
+
+  it('a failed cleanup is reported naming Cleanup, without touching the released workload', async () => {
+    const w = world();
+    w.behaviour.CleanupDr = () => {
+      const e = new Error('drill cleanup incomplete');
+      e.name = 'CleanupIncompleteError';
+      throw e;
+    };
+    expect(await run(def, w)).toMatchObject({ status: 'FAILED', cause: 'Cleanup' });
+    expect(count(w.calls, 'ScaleBackToRecoverySize') + count(w.calls, 'RevertDns')).toBe(0);
+  });
+
+  it('waits the configured grace period, bounded approvals and polls', () => {
+    const grace = allStates(def).find(([n]) => n === 'GraceWait')![1] as WaitState;
+    expect(grace).toEqual({ Type: 'Wait', SecondsPath: '$.config.graceSeconds', Next: 'RequestCleanupApproval' });
+    expect((def.States['Config-shop'] as { Result: { graceSeconds: number } }).Result.graceSeconds).toBe(5 * 3600);
+    expect((definitionOf({ graceHours: 48 }).States['Config-shop'] as { Result: { graceSeconds: number } }).Result.graceSeconds).toBe(48 * 3600);
+    expect((def.States.RequestCleanupApproval as TaskState).TimeoutSeconds).toBe(3600);
+    expect((def.States.AskDnsSwitch as TaskState).TimeoutSeconds).toBe(3600);
+  });
+
+  it('without a value for the record, waits (bounded) for on-call to switch it; without dnsRecord, goes straight to verify', async () => {
+    const byHand = definitionOf({ dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com' } });
+    const w = world();
+    w.behaviour.AskDnsSwitch = () => ({ switched: true });
+    expect((await run(byHand, w)).status).toBe('SUCCEEDED');
+    expect(count(w.calls, 'AskDnsSwitch')).toBe(1);
+    expect(count(w.calls, 'SwitchDnsBack')).toBe(0);
+    const none = definitionOf({ dnsRecord: undefined });
+    const w2 = world();
+    expect((await run(none, w2)).status).toBe('SUCCEEDED');
+    expect(count(w2.calls, 'SwitchDnsBack') + count(w2.calls, 'AskDnsSwitch')).toBe(0);
+    expect(count(w2.calls, 'HealthPollCheck')).toBe(1);
+  });
+});
