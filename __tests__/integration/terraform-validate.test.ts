@@ -56,6 +56,8 @@ const results = new Map<string, ValidateResult>();
 /** A copy of the example's DR stack with an argument no resource has, and a second copy of its backup-vault stack. */
 let brokenDr: string;
 let backupVaultCopy: string;
+/** A copy of the example's workload stack whose provider configuration has an argument the provider does not know. */
+let brokenProvider: string;
 
 beforeAll(async () => {
   requireTerraform();
@@ -69,7 +71,13 @@ beforeAll(async () => {
   fs.writeFileSync(file, JSON.stringify(stack));
   backupVaultCopy = path.join(tempDir(), 'backup-vault');
   fs.cpSync(backupVault, backupVaultCopy, { recursive: true });
-  const all = [...[...stacksOf.values()].flat(), brokenDr, backupVaultCopy];
+  brokenProvider = path.join(tempDir(), 'workload-shop');
+  fs.cpSync(stacksOf.get('the bundled example')![2], brokenProvider, { recursive: true });
+  const shopFile = path.join(brokenProvider, 'cdk.tf.json');
+  const shop = readJson<{ provider: { aws: Record<string, unknown>[] } }>(shopFile);
+  shop.provider.aws[0].not_a_provider_argument = true;
+  fs.writeFileSync(shopFile, JSON.stringify(shop));
+  const all = [...[...stacksOf.values()].flat(), brokenDr, backupVaultCopy, brokenProvider];
   for (const result of await validateStacks(all)) results.set(result.stackDir, result);
 });
 
@@ -98,6 +106,14 @@ describe('validateStacks (several stacks in one terraform validate)', () => {
     expect(broken.diagnostics[0]).toMatchObject({ severity: 'error', detail: expect.stringContaining('not_an_argument') });
     // Beside it, in the same run, the unedited stacks of the example have none.
     for (const dir of stacksOf.get('the bundled example')!) expect(results.get(dir)!.errorCount).toBe(0);
+  });
+
+  it('validates each provider configuration as its stack wrote it: an unknown provider argument fails that stack only', () => {
+    const broken = results.get(brokenProvider)!;
+    expect(broken).toMatchObject({ valid: false, errorCount: 1, warningCount: 0 });
+    expect(broken.diagnostics[0]).toMatchObject({ severity: 'error', detail: expect.stringContaining('not_a_provider_argument') });
+    // Every other stack, including those with the unedited configuration of the same account and region, has none.
+    for (const [dir, result] of results) if (dir !== brokenProvider && dir !== brokenDr) expect({ dir, errors: result.errorCount }).toEqual({ dir, errors: 0 });
   });
 
   it('reports a stack identical to another (validated once) as that stack', () => {

@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform } from '../helpers/terraform';
-import { FAKE_ACCESS_KEY, offlineStackConfig, terraformSetup } from '../../scripts/plan/offline';
+import { FAKE_ACCESS_KEY, offlineStackConfig, planStack, StackPlanError, terraformSetup, withSfnStub } from '../../scripts/plan/offline';
 import { globToRegExp, parsePlanArgs, selectStacks, UsageError } from '../../scripts/plan/options';
 import { runPlan } from '../../scripts/plan/run';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from '../../scripts/plan/security-diff';
@@ -84,7 +84,7 @@ describe('npm run plan: summary from terraform show -json', () => {
 });
 
 describe('npm run plan: offline stack configuration', () => {
-  it('drops the cloud block, role assumption and account checks; adds fake keys, skips and the sfn stub; leaves the input alone', () => {
+  it('drops the cloud block, role assumption and account checks; adds fake keys and skips, the sfn stub only into a stack\'s own endpoints block; leaves the input alone', () => {
     const file = path.join(baseDir, 'stacks', 'backup-vault', 'cdk.tf.json');
     const synthesized = readJson<Record<string, any>>(file);
     const before = JSON.stringify(synthesized);
@@ -103,10 +103,14 @@ describe('npm run plan: offline stack configuration', () => {
         skip_requesting_account_id: true,
         skip_metadata_api_check: true,
         skip_region_validation: true,
-        endpoints: [{ sfn: 'http://127.0.0.1:1' }],
       });
       expect(p.region).toBe(synthesized.provider.aws[0].region);
+      // The stub is reached through AWS_ENDPOINT_URL_SFN: no endpoints block (it doubles a plan's CPU time).
+      expect(p.endpoints).toBeUndefined();
     }
+    // A stack with its own endpoints block (which wins over the variable) gets the stub in it.
+    const own = { ...synthesized, provider: { aws: [{ ...synthesized.provider.aws[0], endpoints: [{ s3: 'https://s3.example' }] }] } };
+    expect((offlineStackConfig(own, 'http://127.0.0.1:1') as Record<string, any>).provider.aws[0].endpoints).toEqual([{ s3: 'https://s3.example', sfn: 'http://127.0.0.1:1' }]);
   });
 
   it('gives terraform no AWS credentials of the caller, and a garbage collector target unless the caller set one', () => {
@@ -240,6 +244,27 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
 describe('npm run plan end to end (terraform, offline)', () => {
   beforeAll(() => {
     requireTerraform();
+  });
+
+  it("sends the provider's Step Functions calls to the local stub, never to AWS", async () => {
+    // A stack that makes the provider call Step Functions while planning: a state machine data source.
+    const stackDir = tempDir('dr-plan-sfn-');
+    const base = readJson<Record<string, any>>(path.join(baseDir, 'stacks', 'dr', 'cdk.tf.json'));
+    fs.writeFileSync(
+      path.join(stackDir, 'cdk.tf.json'),
+      JSON.stringify({ terraform: { required_providers: base.terraform.required_providers }, provider: { aws: [{ region: 'ap-northeast-1' }] }, data: { aws_sfn_state_machine: { existing: { name: 'acme-recovery' } } } }),
+    );
+    const stub = await startSfnStub();
+    try {
+      const workRoot = tempDir('dr-plan-work-');
+      const setup = withSfnStub(terraformSetup(workRoot), stub.url);
+      const planned = planStack(setup, 'sfn', stackDir, path.join(workRoot, 'sfn'), stub.url, (fn) => fn());
+      await expect(planned).rejects.toThrow(StackPlanError);
+      await expect(planned).rejects.toThrow(/ListStateMachines is not available without AWS/);
+      expect(stub.calls).toContain('ListStateMachines');
+    } finally {
+      await stub.close();
+    }
   });
 
   it('plans every stack of the example and writes the plan text and a summary whose counts match', async () => {

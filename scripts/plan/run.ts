@@ -5,7 +5,7 @@ import { synthesizeEstate } from '../../app';
 import { loadConfig } from '../../config/load';
 import { costOutcome, type CostOutcome } from '../../cost';
 import { COST_FILE, readPreviousCost, renderCostSection } from './cost-diff';
-import { planStack, StackPlanError, terraformSetup, terraformVersion } from './offline';
+import { planStack, StackPlanError, terraformSetup, terraformVersion, withSfnStub } from './offline';
 import type { PlanOptions } from './options';
 import { selectStacks, stackMatches, UsageError } from './options';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from './security-diff';
@@ -96,7 +96,7 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
   const workRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-plan-'));
   const stub = await startSfnStub();
   try {
-    const setup = terraformSetup(workRoot, env);
+    const setup = withSfnStub(terraformSetup(workRoot, env), stub.url);
     const version = await terraformVersion(setup);
 
     synthesizeEstate(options.config, options.out);
@@ -159,7 +159,7 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
     const total = seconds();
     if (failed.length > 0) io.error(`${failed.length} of ${names.length} stacks failed to plan: ${failed.join(', ')}`);
     io.log(`Planned ${names.length - failed.length} of ${names.length} stacks in ${total.toFixed(1)}s → ${rel(planDir)}/ (summary.md)`);
-    return { stacks: outcomes, failed, summaryFile, seconds: total };
+    return { stacks: outcomes, failed, summaryFile, seconds: total};
   } finally {
     await stub.close();
     fs.rmSync(workRoot, { recursive: true, force: true });
