@@ -200,8 +200,8 @@ export class EstateNames {
   }
 
   /**
-   * Role in a workload account that only the DR account's failback state machine may assume, to
-   * restore failback copies from the workload's local vault (docs/failback.md).
+   * Role in a workload account that only the DR account's workload-region-call function may assume,
+   * for the failback machine, to restore failback copies from the workload's local vault (docs/failback.md).
    */
   workloadFailbackRoleName(workloadName: string): string {
     return `${this.cfg.name}-${workloadName}-failback`;
@@ -235,6 +235,20 @@ export class EstateNames {
 
   get failbackOrchestratorRoleArn(): string {
     return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.failbackOrchestratorRoleName);
+  }
+
+  /**
+   * The DR account's function through which the failback machine calls in a workload's account and
+   * region (functions/workload-region-call); its role has the same name (modules/bundled-function.ts)
+   * and is the only principal the workloads' failback roles trust. Not under `<name>-recovery-*`
+   * either (see {@link failbackOrchestratorRoleName}).
+   */
+  get failbackWorkloadRegionCallFunctionName(): string {
+    return `${this.cfg.name}-failback-workload-region-call`;
+  }
+
+  get failbackWorkloadRegionCallRoleArn(): string {
+    return roleArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.failbackWorkloadRegionCallFunctionName);
   }
 
   /** Service role AWS Backup uses for failback's final backups and copies in the DR account. */
@@ -309,6 +323,7 @@ export class EstateNames {
         ? [
             { name: this.failbackOrchestratorRoleName, ...role, field: 'name' },
             { name: this.failbackBackupRoleName, ...role, field: 'name' },
+            { name: this.failbackWorkloadRegionCallFunctionName, max: 64, pattern: /^[A-Za-z0-9_-]{1,64}$/, what: 'Lambda function and IAM role name (1-64 characters)', field: 'name' },
             { name: this.failbackStateMachineName, max: 80, pattern: /^[A-Za-z0-9_-]{1,80}$/, what: 'Step Functions state machine name (1-80 characters)', field: 'name' },
           ]
         : []),

@@ -23,6 +23,7 @@ import { TerraformCloudConnection } from '../modules/recovery/terraform-cloud-co
 import { ReadinessChecker } from '../modules/readiness-checker';
 import { failbackRestoreSettings } from '../modules/failback/steps/restore-overrides';
 import { FailbackStateMachine, failbackDnsRecord } from '../modules/failback/failback-state-machine';
+import { workloadRegionCallFunction } from '../modules/failback/workload-region-call';
 
 /** Namespace of the RTO/RPO metrics published after every recovery. */
 export const RECOVERY_METRIC_NAMESPACE = 'DisasterRecovery';
@@ -47,8 +48,8 @@ export class DrStack extends AccountStack {
   readonly landingZone?: RecoveryLandingZone;
   readonly recoveryFunctions: Record<'locateRecoveryPoints' | 'prepareRestore' | 'reportRecovery' | 'cleanupDrill', BundledFunction>;
   readonly recovery: RecoveryStateMachine;
-  /** With any workload's `failback`: the failback machine and the AWS Backup role of its backups and copies. */
-  readonly failback?: { readonly stateMachine: FailbackStateMachine; readonly backupRole: BackupServiceRole };
+  /** With any workload's `failback`: the failback machine, the AWS Backup role of its backups and copies, and its function for calls in the workload regions. */
+  readonly failback?: { readonly stateMachine: FailbackStateMachine; readonly backupRole: BackupServiceRole; readonly workloadRegionCall: BundledFunction };
 
   constructor(scope: Construct, config: EstateConfig) {
     const { dr, backupVault } = config.accounts;
@@ -394,6 +395,13 @@ export class DrStack extends AccountStack {
         purposes: ['backup'],
         description: 'AWS Backup role for failback: final backups into the restore vault, copies to the workload accounts',
       });
+      // The machine's calls in the workload accounts' regions (restore, subnet, health alarm) go through this function.
+      const workloadRegionCall = workloadRegionCallFunction(this, 'FailbackWorkloadRegionCall', {
+        ...functionDefaults,
+        functionName: names.failbackWorkloadRegionCallFunctionName,
+        entry: functionEntry('workload-region-call'),
+        targets: failbackWorkloads.map((w) => ({ workload: w.name, roleArn: names.workloadFailbackRoleArn(w), region: workloadRegion(config, w) })),
+      });
       const stateMachine = new FailbackStateMachine(this, 'Failback', {
         stateMachineName: names.failbackStateMachineName,
         roleName: names.failbackOrchestratorRoleName,
@@ -433,6 +441,7 @@ export class DrStack extends AccountStack {
           }),
           dr: { accountId: dr.id, region },
           cleanupFunctionArn: this.recoveryFunctions.cleanupDrill.functionArn,
+          workloadRegionCallFunctionArn: workloadRegionCall.functionArn,
           onCallTopicArn,
           restoreVault: { name: names.drRestoreVaultName, arn: names.drRestoreVaultArn },
           backupRoleArn: names.failbackBackupRoleArn,
@@ -440,7 +449,7 @@ export class DrStack extends AccountStack {
           pollSeconds: config.recovery.stateMachine.pollSeconds,
         },
       });
-      this.failback = { stateMachine, backupRole };
+      this.failback = { stateMachine, backupRole, workloadRegionCall };
     }
 
     new TerraformOutput(this, 'recovery_state_machine_arn', { value: this.recovery.stateMachine.arn });

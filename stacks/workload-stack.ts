@@ -67,7 +67,7 @@ export class WorkloadStack extends AccountStack {
   readonly forwarders: Map<string, EventForwarder>;
   /** AWS Resilience Hub policy from `targets`, with `readiness.resilienceHubPolicies`. */
   readonly resiliencyPolicy?: WorkloadResiliencyPolicy;
-  /** With `failback`: the role only the DR account's failback state machine may assume, to restore here. */
+  /** With `failback`: the role only the DR account's failback function (workload-region-call) may assume, to restore here. */
   readonly failbackRole?: WorkloadFailbackRole;
 
   constructor(scope: Construct, config: EstateConfig, workload: WorkloadConfig) {
@@ -168,7 +168,7 @@ export class WorkloadStack extends AccountStack {
         accountId: workload.accountId,
         region,
         organizationId: config.organizationId,
-        failbackOrchestratorRoleArn: names.failbackOrchestratorRoleArn,
+        workloadRegionCallRoleArn: names.failbackWorkloadRegionCallRoleArn,
         drAccountId: config.accounts.dr.id,
         backupRoleArn: roleArnOf(region, workload.accountId, names.workloadBackupRoleName(workload.name)),
         backupRole: this.backupRole,

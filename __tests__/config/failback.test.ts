@@ -91,7 +91,7 @@ describe('workloads[].failback', () => {
     const names = new EstateNames(parseConfig(failbackInput()));
     const checked = (failingBack: Set<string>) => names.limitedNames(['shop'], new Set(), failingBack).map((n) => `${n.field}: ${n.name} (${n.max})`);
     expect(checked(new Set(['shop']))).toEqual(
-      expect.arrayContaining(['name: acme-failback-orchestrator (64)', 'name: acme-dr-failback-backup (64)', 'name: acme-failback (80)', 'workloads[0].name: acme-shop-failback (64)']),
+      expect.arrayContaining(['name: acme-failback-orchestrator (64)', 'name: acme-dr-failback-backup (64)', 'name: acme-failback-workload-region-call (64)', 'name: acme-failback (80)', 'workloads[0].name: acme-shop-failback (64)']),
     );
     expect(checked(new Set()).filter((n) => n.includes('failback'))).toEqual([]);
     // The longest estate (20) and workload (32) names still fit: 62 characters.
@@ -105,7 +105,10 @@ describe('workloads[].failback', () => {
     expect(names.workloadVaultArn(shop)).toBe('arn:aws:backup:ap-northeast-2:333333333333:backup-vault:acme-shop-local');
     expect(names.failbackStateMachineArn).toBe('arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-failback');
     expect(names.failbackOrchestratorRoleArn).toBe('arn:aws:iam::222222222222:role/acme-failback-orchestrator');
+    // The only principal the workload failback roles trust: the workload-region-call function's role (same name).
+    expect(names.failbackWorkloadRegionCallRoleArn).toBe('arn:aws:iam::222222222222:role/acme-failback-workload-region-call');
     // Outside the recovery role prefix, which the backup-vault account's copy-starter role trusts.
     expect(names.failbackOrchestratorRoleName.startsWith(names.recoveryRolePrefix)).toBe(false);
+    expect(names.failbackWorkloadRegionCallFunctionName.startsWith(names.recoveryRolePrefix)).toBe(false);
   });
 });

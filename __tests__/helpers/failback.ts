@@ -16,3 +16,17 @@ export function failbackInput(failback: Record<string, unknown> = {}): ReturnTyp
   input.workloads[0].failback = { ...SHOP_FAILBACK, ...failback };
   return input as ReturnType<typeof exampleInput>;
 }
+
+/** Whether a Task calls the workload's account and region through the workload-region-call function (modules/failback/steps/workload-region-task.ts). */
+export function isWorkloadRegionCall(state: { Resource?: string; Parameters?: Record<string, unknown> }): boolean {
+  return state.Resource === 'arn:aws:states:::lambda:invoke' && /:function:[a-z0-9-]+-failback-workload-region-call$/.test(String(state.Parameters?.FunctionName));
+}
+
+/**
+ * A local Task handler (rehearsal interpreter) for a workload-region-call Task: `handler` gets the
+ * API parameters the function would pass and answers the API's response, which the Lambda integration
+ * returns as `Payload`.
+ */
+export function viaWorkloadRegionCall(handler: (parameters: any) => unknown): (input: any) => Promise<unknown> {
+  return async (input: any) => ({ Payload: await handler(input.Payload.parameters), StatusCode: 200 });
+}

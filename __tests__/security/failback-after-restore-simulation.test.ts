@@ -2,7 +2,8 @@
  * IAM simulation of what the failback machine does AFTER the restore, over the SYNTHESIZED example with
  * failback (a DNS record to switch back, the workload's health alarm): find the DR resources by tag,
  * switch the configured Route 53 record back and track the change, read the health alarm in the
- * workload account through the failback role, invoke the DR cleanup function. Every row can fail: an
+ * workload account and region (the machine invokes the workload-region-call function, which assumes the
+ * failback role), invoke the DR cleanup function. Every row can fail: an
  * Allowed row is re-simulated without the statements that allowed it and must become Denied; a Denied
  * row names the one change that makes it Allowed.
  */
@@ -26,6 +27,8 @@ const RECORD = { 'route53:ChangeResourceRecordSetsNormalizedRecordNames': ['shop
 const CHANGE = 'arn:aws:route53:::change/C2682N5HXP0BZ4';
 const CLEANUP_FN = `arn:aws:lambda:${REC}:${DR}:function:acme-recovery-cleanup-drill`;
 const ATTACH_FN = `arn:aws:lambda:${REC}:${DR}:function:acme-attach-restored-volume`;
+const REGION_CALL_FN = `arn:aws:lambda:${REC}:${DR}:function:acme-failback-workload-region-call`;
+const REGION_CALL_ROLE = role(DR, 'acme-failback-workload-region-call');
 const HEALTH_ALARM = `arn:aws:cloudwatch:${SHOP_REGION}:${SHOP}:alarm:acme-shop-healthy`;
 const OTHER_ALARM = `arn:aws:cloudwatch:${SHOP_REGION}:${SHOP}:alarm:acme-shop-billing`;
 
@@ -64,7 +67,21 @@ const ROWS: Row[] = [
   { description: 'the failback state machine role tracks the change until INSYNC', request: { principalArn: FB_ORCHESTRATOR, action: 'route53:GetChange', resourceArn: CHANGE }, expected: 'Allowed' },
   { description: 'the recovery state machine role cannot track a change (it does not poll)', request: { principalArn: RECOVERY_ORCHESTRATOR, action: 'route53:GetChange', resourceArn: CHANGE }, expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
 
-  // ---- Verify: through the workload's failback role ------------------------------------------------------
+  // ---- Verify: through the workload-region-call function and the workload's failback role -----------------
+  // (the alarm is in the workload region, which the machine's SDK integrations cannot reach)
+  { description: 'the failback state machine role invokes the workload-region-call function', request: { principalArn: FB_ORCHESTRATOR, action: 'lambda:InvokeFunction', resourceArn: REGION_CALL_FN }, expected: 'Allowed' },
+  { description: 'the recovery state machine role cannot invoke the workload-region-call function', request: { principalArn: RECOVERY_ORCHESTRATOR, action: 'lambda:InvokeFunction', resourceArn: REGION_CALL_FN }, expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+  {
+    description: 'the workload-region-call function role assumes the workload failback role',
+    request: { principalArn: REGION_CALL_ROLE, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK, context: { 'sts:RoleSessionName': 'failback-shop-1' } },
+    expected: 'Allowed',
+  },
+  {
+    description: 'the workload-region-call function role cannot read the workload alarm itself (only as the failback role)',
+    request: { principalArn: REGION_CALL_ROLE, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM },
+    expected: 'Denied',
+    allowedIf: { principalArn: SHOP_FAILBACK },
+  },
   { description: "the workload's failback role reads the workload's health alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Allowed' },
   { description: "the workload's failback role cannot read another alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: OTHER_ALARM }, expected: 'Denied', allowedIf: { resourceArn: HEALTH_ALARM } },
   { description: 'the DR failback state machine role cannot read the workload account alarm itself (only through the failback role)', request: { principalArn: FB_ORCHESTRATOR, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },

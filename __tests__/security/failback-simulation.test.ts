@@ -1,6 +1,6 @@
 /**
  * IAM simulation of failback (workloads[].failback), over the SYNTHESIZED example with failback for
- * its workload: who may assume the workload's failback role, who may copy into the workload's local
+ * its workload: who may assume the workload's failback role (the DR workload-region-call function's role only), who may copy into the workload's local
  * vault and use its key, and what the failback role may do there. Every row can fail: an Allowed row
  * is re-simulated without the statements that allowed it and must become Denied; a Denied row names
  * the one change that makes it Allowed, or is an explicit Deny that stops denying without its Deny.
@@ -21,6 +21,9 @@ const rp = (region: string, account: string) => `arn:aws:backup:${region}:${acco
 
 const FB_ORCHESTRATOR = role(DR, 'acme-failback-orchestrator');
 const FB_BACKUP = role(DR, 'acme-dr-failback-backup');
+const FB_REGION_CALL = role(DR, 'acme-failback-workload-region-call');
+/** The session the function opens: `failback-<execution name>` (functions/workload-region-call/logic.ts). */
+const failbackSession: Partial<SimulationRequest> = { context: { 'sts:RoleSessionName': 'failback-shop-2026-11-20' } };
 const SHOP_FAILBACK = role(SHOP, 'acme-shop-failback');
 const SHOP_BACKUP = role(SHOP, 'acme-shop-backup');
 const SHOP_VAULT = `arn:aws:backup:${SHOP_REGION}:${SHOP}:backup-vault:acme-shop-local`;
@@ -53,12 +56,44 @@ interface Row {
 
 const ROWS: Row[] = [
   // ---- the workload's failback role: trust ---------------------------------------------------------
-  { description: 'the DR failback state machine role assumes the workload failback role with its own synthesized policy', request: { principalArn: FB_ORCHESTRATOR, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK }, expected: 'Allowed' },
-  { description: 'another DR role (admin) cannot assume the workload failback role', request: asAdmin(role(DR, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
-  { description: 'the DR recovery state machine role cannot assume the workload failback role', request: asAdmin(role(DR, 'acme-recovery-orchestrator'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
-  { description: 'an admin of an account outside the organization cannot assume the workload failback role', request: asAdmin(role(OUTSIDER, 'acme-failback-orchestrator'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
-  { description: 'the failback state machine role, its account out of the organization, cannot assume the workload failback role', request: asAdmin(FB_ORCHESTRATOR, 'sts:AssumeRole', SHOP_FAILBACK, { principalOrgId: null }), expected: 'Denied', allowedIf: { principalOrgId: ORG } },
-  { description: 'the backup-vault account cannot assume the workload failback role', request: asAdmin(role(VAULT, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK), expected: 'Denied', allowedIf: { principalArn: FB_ORCHESTRATOR } },
+  // Only the DR account's workload-region-call function role assumes it (the machine runs in the recovery
+  // region, and its SDK integrations cannot call the workload region: functions/workload-region-call).
+  { description: 'the DR workload-region-call function role assumes the workload failback role with its own synthesized policy', request: { principalArn: FB_REGION_CALL, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK, ...failbackSession }, expected: 'Allowed' },
+  {
+    description: 'the workload-region-call function role cannot assume it under a session name that names no failback execution',
+    request: { principalArn: FB_REGION_CALL, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK, context: { 'sts:RoleSessionName': 'console-user' } },
+    expected: 'Denied',
+    allowedIf: failbackSession,
+  },
+  {
+    description: 'the workload-region-call function role cannot assume another role of the workload account (the backup role)',
+    request: { principalArn: FB_REGION_CALL, action: 'sts:AssumeRole', resourceArn: SHOP_BACKUP, ...failbackSession },
+    expected: 'Denied',
+    allowedIf: { resourceArn: SHOP_FAILBACK },
+  },
+  {
+    description: 'the DR failback state machine role no longer assumes the workload failback role (neither its policy nor the trust allow it)',
+    request: { principalArn: FB_ORCHESTRATOR, action: 'sts:AssumeRole', resourceArn: SHOP_FAILBACK, ...failbackSession },
+    expected: 'Denied',
+    allowedIf: { principalArn: FB_REGION_CALL },
+  },
+  { description: 'the DR failback state machine role, given admin, cannot assume the workload failback role', request: asAdmin(FB_ORCHESTRATOR, 'sts:AssumeRole', SHOP_FAILBACK, failbackSession), expected: 'Denied', allowedIf: { principalArn: FB_REGION_CALL } },
+  { description: 'another DR role (admin) cannot assume the workload failback role', request: asAdmin(role(DR, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK, failbackSession), expected: 'Denied', allowedIf: { principalArn: FB_REGION_CALL } },
+  { description: 'the DR recovery state machine role cannot assume the workload failback role', request: asAdmin(role(DR, 'acme-recovery-orchestrator'), 'sts:AssumeRole', SHOP_FAILBACK, failbackSession), expected: 'Denied', allowedIf: { principalArn: FB_REGION_CALL } },
+  { description: 'another DR function role cannot assume the workload failback role', request: asAdmin(role(DR, 'acme-recovery-cleanup-drill'), 'sts:AssumeRole', SHOP_FAILBACK, failbackSession), expected: 'Denied', allowedIf: { principalArn: FB_REGION_CALL } },
+  {
+    description: 'an admin of an account outside the organization cannot assume the workload failback role',
+    request: asAdmin(role(OUTSIDER, 'acme-failback-workload-region-call'), 'sts:AssumeRole', SHOP_FAILBACK, failbackSession),
+    expected: 'Denied',
+    allowedIf: { principalArn: FB_REGION_CALL },
+  },
+  {
+    description: 'the workload-region-call function role, its account out of the organization, cannot assume the workload failback role',
+    request: asAdmin(FB_REGION_CALL, 'sts:AssumeRole', SHOP_FAILBACK, { ...failbackSession, principalOrgId: null }),
+    expected: 'Denied',
+    allowedIf: { principalOrgId: ORG },
+  },
+  { description: 'the backup-vault account cannot assume the workload failback role', request: asAdmin(role(VAULT, 'admin'), 'sts:AssumeRole', SHOP_FAILBACK, failbackSession), expected: 'Denied', allowedIf: { principalArn: FB_REGION_CALL } },
 
   // ---- copies into the workload's local vault -------------------------------------------------------
   { description: "the DR account's AWS Backup (failback backup role) copies into the local vault", request: asAdmin(FB_BACKUP, 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Allowed' },

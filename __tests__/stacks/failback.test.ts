@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { estateFor, exampleInput, policyOf, resourcesOf, statement } from '../helpers/synth';
 import { failbackInput } from '../helpers/failback';
+import { assertPolicyCompliance, PolicyViolationError, type PolicyFinding } from '../../policy/pack';
 
 /** Failback (workloads[].failback) in the workload stack and the DR stack: the roles, the vault policy and keys, the machine. */
 
@@ -10,16 +11,16 @@ const policyNamed = (out: string, name: string) => (resourcesOf(out, 'aws_iam_ro
 describe('workload stack with failback', () => {
   const out = Testing.synth(estateFor(failbackInput()).workloads[0]);
 
-  it('creates the failback role, trusted by the DR failback machine role only, inside the organization', () => {
+  it('creates the failback role, trusted by the DR workload-region-call function role only (not the machine), inside the organization', () => {
     const role = roleNamed(out, 'acme-shop-failback')!;
     const trust = policyOf(role, 'assume_role_policy');
     expect(trust.Statement).toEqual([
       {
-        Sid: 'DrFailbackStateMachineOnly',
+        Sid: 'DrFailbackWorkloadRegionCallOnly',
         Effect: 'Allow',
         Principal: { AWS: 'arn:aws:iam::222222222222:root' },
         Action: 'sts:AssumeRole',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/acme-failback-orchestrator' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
+        Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/acme-failback-workload-region-call' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
       },
     ]);
   });
@@ -84,12 +85,19 @@ describe('DR stack with failback', () => {
     expect((resourcesOf(out, 'aws_cloudwatch_log_group') as { name: string }[]).map((g) => g.name)).toContain('/aws/vendedlogs/states/acme-failback');
   });
 
-  it('gives the execution role least privilege: no "*" action, AssumeRole on the workload failback roles only, PassRole to AWS Backup only', () => {
+  it('gives the execution role least privilege: no "*" action, no AssumeRole, the workload-region-call function only, PassRole to AWS Backup only', () => {
     for (const s of policy.Statement) {
       expect({ sid: s.Sid, wildcardAction: [s.Action].flat().some((a: string) => a === '*' || a.endsWith(':*')) }).toEqual({ sid: s.Sid, wildcardAction: false });
       expect(s.Effect).toBe('Allow');
     }
-    expect(statement(policy, 'AssumeWorkloadFailbackRoles')).toMatchObject({ Action: 'sts:AssumeRole', Resource: ['arn:aws:iam::333333333333:role/acme-shop-failback'] });
+    // The workload accounts are reached through the function, which alone assumes their failback roles.
+    expect(policy.Statement.flatMap((s) => [s.Action].flat())).not.toContain('sts:AssumeRole');
+    expect(statement(policy, 'InvokeWorkloadRegionCall')).toEqual({
+      Sid: 'InvokeWorkloadRegionCall',
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-failback-workload-region-call',
+    });
     const passRoles = policy.Statement.filter((s) => [s.Action].flat().includes('iam:PassRole'));
     expect(passRoles).toEqual([
       {
@@ -148,9 +156,42 @@ describe('DR stack with failback', () => {
     expect(policyNamed(Testing.synth(estateFor(failbackInput()).workloads[0]), 'failback-verify')).toBeUndefined();
   });
 
+  it('deploys the workload-region-call function: AssumeRole on the workloads\' failback roles only, sessions named failback-*, configured with their roles and regions, encrypted logs with retention', () => {
+    const fn = (resourcesOf(out, 'aws_lambda_function') as Record<string, any>[]).find((f) => f.function_name === 'acme-failback-workload-region-call')!;
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 30, kms_key_arn: expect.any(String), tracing_config: { mode: 'Active' } });
+    expect(JSON.parse(fn.environment.variables.WORKLOAD_TARGETS)).toEqual([{ workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2' }]);
+    const fnPolicy = policyOf((resourcesOf(out, 'aws_iam_role_policy') as Record<string, any>[]).find((p) => p.name === 'function' && String(p.role).includes('FailbackWorkloadRegionCall'))!);
+    const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);
+    expect(fnPolicy.Statement.filter((s) => !own.has(s.Sid))).toEqual([
+      {
+        Sid: 'AssumeWorkloadFailbackRolesOnly',
+        Effect: 'Allow',
+        Action: 'sts:AssumeRole',
+        Resource: ['arn:aws:iam::333333333333:role/acme-shop-failback'],
+        Condition: { StringLike: { 'sts:RoleSessionName': 'failback-*' } },
+      },
+    ]);
+    const logs = (resourcesOf(out, 'aws_cloudwatch_log_group') as Record<string, any>[]).find((g) => g.name === '/aws/lambda/acme-failback-workload-region-call')!;
+    expect(logs).toMatchObject({ retention_in_days: expect.any(Number), kms_key_id: expect.any(String) });
+    expect(roleNamed(out, 'acme-failback-workload-region-call')).toBeDefined();
+  });
+
+  it('gives the workload-region-call function no policy pack finding (DLQ, concurrency, X-Ray, encrypted environment and logs)', () => {
+    let findings: PolicyFinding[] = [];
+    try {
+      assertPolicyCompliance(estateFor(failbackInput()).app);
+    } catch (error) {
+      if (!(error instanceof PolicyViolationError)) throw error;
+      findings = error.findings;
+    }
+    expect(findings.filter((f) => f.path.includes('FailbackWorkloadRegionCall'))).toEqual([]);
+  });
+
   it('adds no failback machine without failback', () => {
     const plain = Testing.synth(estateFor(exampleInput()).dr);
     expect((resourcesOf(plain, 'aws_sfn_state_machine') as { name: string }[]).map((m) => m.name)).not.toContain('acme-failback');
     expect(roleNamed(plain, 'acme-failback-orchestrator')).toBeUndefined();
+    expect(roleNamed(plain, 'acme-failback-workload-region-call')).toBeUndefined();
+    expect((resourcesOf(plain, 'aws_lambda_function') as { function_name: string }[]).map((f) => f.function_name)).not.toContain('acme-failback-workload-region-call');
   });
 });

@@ -32,7 +32,7 @@ export function failbackDnsRecord(
 
 export interface FailbackStateMachineProps {
   readonly stateMachineName: string;
-  /** The execution role; the workload accounts' failback roles trust exactly this ARN. */
+  /** The execution role (it assumes no workload role: the workload-region-call function does). */
   readonly roleName: string;
   readonly accountId: string;
   readonly region: string;
@@ -83,8 +83,11 @@ export class FailbackStateMachine extends Construct {
       // DescribeBackupJob and DescribeCopyJob support no resource-level permissions.
       { Sid: 'TrackBackupAndCopyJobs', Effect: 'Allow', Action: ['backup:DescribeBackupJob', 'backup:DescribeCopyJob'], Resource: '*' },
       { Sid: 'PassFailbackBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
-      // The restore runs in the workload account through its failback role (Task Credentials).
-      { Sid: 'AssumeWorkloadFailbackRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: [...new Set(workloads.map((w) => w.failbackRoleArn))].sort() },
+      // Every call in a workload's account and region (restore, subnet lookup, health alarm) goes through
+      // the workload-region-call function, which alone assumes the workload's failback role
+      // (steps/workload-region-task.ts): the machine assumes no role. Step Functions invokes a function
+      // with the execution role's lambda:InvokeFunction (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html).
+      { Sid: 'InvokeWorkloadRegionCall', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: def.workloadRegionCallFunctionArn },
       // Log delivery and X-Ray have no resource-level permissions (AWS documents "*").
       {
         Sid: 'DeliverExecutionLogs',

@@ -11,8 +11,11 @@ export interface WorkloadFailbackRoleProps {
   readonly accountId: string;
   readonly region: string;
   readonly organizationId: string;
-  /** The DR account's failback state machine role: the only principal that may assume this role. */
-  readonly failbackOrchestratorRoleArn: string;
+  /**
+   * The role of the DR account's workload-region-call function (config/naming.ts): the only principal
+   * that may assume this role. The failback machine reaches this account and region through it.
+   */
+  readonly workloadRegionCallRoleArn: string;
   readonly drAccountId: string;
   /** The workload's AWS Backup service role (backup and restore), passed to AWS Backup for the restore. */
   readonly backupRoleArn: string;
@@ -68,10 +71,16 @@ export function failbackBackupRoleStatements(props: { region: string; kmsKeyArn?
 
 /**
  * The role, in a workload account, through which the DR account's failback state machine restores the
- * failback copies from the workload's local vault (a Step Functions Task's `Credentials.RoleArn`:
- * https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html).
+ * failback copies from the workload's local vault. The machine runs in the recovery region, and an AWS
+ * SDK integration's `Credentials` reach another account but never another Region
+ * (https://docs.aws.amazon.com/step-functions/latest/dg/concepts-access-cross-acct-resources.html;
+ * https://docs.aws.amazon.com/cdk/api/v2/docs/aws-cdk-lib.aws_stepfunctions_tasks.CallAwsServiceCrossRegion.html):
+ * so the machine invokes the DR account's workload-region-call function, which assumes this role with
+ * STS AssumeRole and calls in this account's region (modules/failback/steps/workload-region-task.ts).
  *
- * Trusted by that one role only (`aws:PrincipalArn` and `aws:PrincipalOrgID`); it may read restore
+ * Trusted by that function's role only (`aws:PrincipalArn` and `aws:PrincipalOrgID`; a cross-account
+ * trust names the account and conditions on the role: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_common-scenarios_aws-accounts.html);
+ * it may read restore
  * metadata, start restores of this account's recovery points, pass the workload's backup role to AWS
  * Backup only, track restore jobs, and look up the restore subnet (its zone and VPC). Given the backup
  * role, it grants that role what the restores need ({@link failbackBackupRoleStatements}). It may never delete or weaken a recovery point or the vault:
@@ -89,11 +98,11 @@ export class WorkloadFailbackRole extends Construct {
     const { region, accountId } = props;
     this.roleArn = `arn:${p}:iam::${accountId}:role/${props.roleName}`;
     this.trustPolicy = crossAccountRoleTrustPolicy({
-      sid: 'DrFailbackStateMachineOnly',
+      sid: 'DrFailbackWorkloadRegionCallOnly',
       partition: p,
       accountId: props.drAccountId,
       organizationId: props.organizationId,
-      roleArn: props.failbackOrchestratorRoleArn,
+      roleArn: props.workloadRegionCallRoleArn,
     });
     // StartRestoreJob and GetRecoveryPointRestoreMetadata are authorized on the recovery point; for
     // types AWS Backup does not fully manage, that is the snapshot or image ARN (Service Authorization
@@ -112,7 +121,7 @@ export class WorkloadFailbackRole extends Construct {
     );
     this.role = new IamRole(this, 'Role', {
       name: props.roleName,
-      description: 'Failback: restores failback copies from the local vault, for the DR account\'s failback state machine only',
+      description: 'Failback: restores failback copies from the local vault, for the DR account\'s failback workload-region-call function only',
       assumeRolePolicy: renderPolicy(this.trustPolicy),
       maxSessionDuration: 3600,
     });

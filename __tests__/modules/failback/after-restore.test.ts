@@ -9,7 +9,7 @@ import { allStates, type StateMachineDefinition, type TaskState, type WaitState 
 import { DNS_SYNC_TIMEOUT_SECONDS, HEALTH_TIMEOUT_SECONDS } from '../../../modules/failback/steps/switch-back';
 import { locateResourceTypeFilters } from '../../../modules/failback/steps/locate';
 import { estateFor } from '../../helpers/synth';
-import { failbackInput } from '../../helpers/failback';
+import { failbackInput, isWorkloadRegionCall } from '../../helpers/failback';
 void ExecutionAbortedError;
 
 const DR = '222222222222';
@@ -35,6 +35,7 @@ type Handler = (input: any) => unknown;
 /** The world the Tasks see; a test changes what it needs. */
 function world() {
   const calls: { state: string; input: any }[] = [];
+  const workloadRegionPayloads: { state: TaskState; payload: any }[] = [];
   const behaviour: Record<string, Handler> = {
     LocateDrResources: () => ({ ResourceTagMappingList: [{ ResourceARN: INSTANCE }, { ResourceARN: TABLE }], PaginationToken: '' }),
     RequestApproval: () => ({ approved: true }),
@@ -60,19 +61,25 @@ function world() {
     ScaleBackToRecoverySize: () => ({}),
     RevertDns: () => ({ ChangeInfo: { Id: '/change/CREVERT', Status: 'PENDING' } }),
   };
-  return { calls, behaviour };
+  return { calls, behaviour, workloadRegionPayloads };
 }
 
 async function run(def: StateMachineDefinition, w: ReturnType<typeof world>, input: Record<string, unknown> = { workload: 'shop' }) {
-  const tasks = allStates(def).filter(([, s]) => s.Type === 'Task').map(([n]) => n);
+  const taskStates = allStates(def).filter(([, s]) => s.Type === 'Task') as [string, TaskState][];
+  const tasks = taskStates.map(([n]) => n);
   const handlers = Object.fromEntries(
-    tasks.map((name) => [
+    taskStates.map(([name, state]) => [
       name,
       async (taskInput: any) => {
-        w.calls.push({ state: name, input: taskInput });
+        // A call in the workload region: the API's parameters go to the handler, its answer comes back as the function's Payload.
+        const inWorkloadRegion = isWorkloadRegionCall(state);
+        if (inWorkloadRegion) w.workloadRegionPayloads.push({ state, payload: taskInput.Payload });
+        const input = inWorkloadRegion ? taskInput.Payload.parameters : taskInput;
+        w.calls.push({ state: name, input });
         const h = w.behaviour[name];
         if (!h) throw new Error(`no handler for Task ${name}`);
-        return h(taskInput);
+        const output = await h(input);
+        return inWorkloadRegion ? { Payload: output, StatusCode: 200 } : output;
       },
     ]),
   );
@@ -135,6 +142,11 @@ describe('failback after the restore, executed', () => {
     });
     expect(w.calls.find((c) => c.state === 'DnsSyncPollCheck')!.input).toEqual({ Id: '/change/C2682N5HXP0BZ4' });
     expect(w.calls.find((c) => c.state === 'HealthPollCheck')!.input).toEqual({ AlarmNames: ['acme-shop-healthy'] });
+    // Every call in the workload account names its workload, failback role and region (checked by the function) and the execution.
+    expect(new Set(w.workloadRegionPayloads.map((p) => JSON.stringify({ ...p.payload, parameters: undefined, operation: undefined })))).toEqual(
+      new Set([JSON.stringify({ workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', executionName: 'test' })]),
+    );
+    expect([...new Set(w.workloadRegionPayloads.map((p) => p.payload.operation))].sort()).toEqual(['backup:DescribeRestoreJob', 'backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob', 'cloudwatch:DescribeAlarms', 'ec2:DescribeSubnets']);
     // The freeze is released (recorded) before the report; the cleanup gets the DR resources, mode failback.
     expect(result.output.rpo).toEqual(expect.objectContaining({ released: true, releasedAt: expect.any(String), frozenAt: expect.any(String), backupsCompletedAt: expect.any(String) }));
     const cleanup = w.calls.find((c) => c.state === 'CleanupDr')!.input;

@@ -20,7 +20,7 @@ describe('failback definition', () => {
 
   it('is absent without any workload failback, and refuses to build with no workload', () => {
     expect(estateFor(exampleInput()).dr.failback).toBeUndefined();
-    expect(() => failbackDefinition({ workloads: [], onCallTopicArn: 'x', restoreVault: { name: 'v', arn: 'a' }, backupRoleArn: 'r', finalBackupRetentionDays: 1, dr: { accountId: '222222222222', region: 'ap-northeast-1' }, cleanupFunctionArn: 'f' })).toThrow(/at least one workload/);
+    expect(() => failbackDefinition({ workloads: [], onCallTopicArn: 'x', restoreVault: { name: 'v', arn: 'a' }, backupRoleArn: 'r', finalBackupRetentionDays: 1, dr: { accountId: '222222222222', region: 'ap-northeast-1' }, cleanupFunctionArn: 'f', workloadRegionCallFunctionArn: 'w' })).toThrow(/at least one workload/);
   });
 
   it('passes asl-validator', () => {
@@ -111,11 +111,35 @@ describe('failback definition', () => {
     });
   });
 
-  it('restores in the workload account through its failback role only, and fails an unsupported type naming it', () => {
-    for (const name of ['DescribeFailbackSubnet', 'GetFailbackRestoreMetadata', 'StartFailbackRestore', 'FailbackRestorePollCheck']) {
-      expect({ name, credentials: task(def, name).Credentials }).toEqual({ name, credentials: { 'RoleArn.$': '$.config.failbackRoleArn' } });
+  it('restores in the workload account and region through the workload-region-call function only, and fails an unsupported type naming it', () => {
+    const workloadCalls = {
+      DescribeFailbackSubnet: 'ec2:DescribeSubnets',
+      GetFailbackRestoreMetadata: 'backup:GetRecoveryPointRestoreMetadata',
+      StartFailbackRestore: 'backup:StartRestoreJob',
+      FailbackRestorePollCheck: 'backup:DescribeRestoreJob',
+      // Step Verify: the health alarm of the workload region.
+      HealthPollCheck: 'cloudwatch:DescribeAlarms',
+    };
+    const prefix: Record<string, string> = { ec2: 'Ec2', backup: 'Backup', cloudwatch: 'CloudWatch' };
+    for (const [name, operation] of Object.entries(workloadCalls)) {
+      expect({ name, task: task(def, name) }).toMatchObject({
+        name,
+        task: {
+          Resource: 'arn:aws:states:::lambda:invoke',
+          Parameters: {
+            FunctionName: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-failback-workload-region-call',
+            Payload: { operation, 'workload.$': '$.config.workload', 'roleArn.$': '$.config.failbackRoleArn', 'region.$': '$.config.region', 'executionName.$': '$$.Execution.Name' },
+          },
+        },
+      });
+      // Lambda's transient errors, and the service's and STS's throttling as the function names them.
+      expect({ name, retry: task(def, name).Retry![0].ErrorEquals }).toEqual({ name, retry: expect.arrayContaining(['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'Sts.Throttling', `${prefix[operation.split(':')[0]]}.ThrottlingException`]) });
     }
-    expect(task(def, 'StartFailbackRestore').Parameters).toMatchObject({ 'Metadata.$': '$.restoreMetadata.value', 'IamRoleArn.$': '$.config.backupRoleArn' });
+    expect((task(def, 'StartFailbackRestore').Parameters as any).Payload.parameters).toMatchObject({ 'Metadata.$': '$.restoreMetadata.value', 'IamRoleArn.$': '$.config.backupRoleArn' });
+    expect(task(def, 'GetFailbackRestoreMetadata').ResultSelector).toEqual({ 'metadata.$': '$.Payload.RestoreMetadata' });
+    expect((def.States['Config-shop'] as PassState).Result).toMatchObject({ workload: 'shop', region: 'ap-northeast-2' });
+    // No SDK integration with Credentials is left: it would call the recovery region, not the workload's.
+    expect(allStates(def).filter(([, s]) => s.Type === 'Task' && (s as TaskState).Credentials !== undefined).map(([n]) => n)).toEqual([]);
     // Every backed-up type has its overrides (driven per type in restore-overrides.test.ts).
     const types = allStates(def).find(([n]) => n === 'FailbackRestoreType')![1] as { Choices: { Next: string }[]; Default: string };
     expect(new Set(types.Choices.map((c) => c.Next))).toEqual(

@@ -12,7 +12,7 @@ import { restoreTarget } from '../../../modules/failback/steps/restore-overrides
 import { FAILBACK_RESTORABLE_TYPES, type FailbackContext, type FailbackDefinitionProps, type FailbackWorkload } from '../../../modules/failback/steps/common';
 import { RESOURCE_TYPES } from '../../../config/schema';
 import { estateFor } from '../../helpers/synth';
-import { failbackInput } from '../../helpers/failback';
+import { failbackInput, viaWorkloadRegionCall } from '../../helpers/failback';
 
 const SHOP = '333333333333';
 const DR = '222222222222';
@@ -20,6 +20,7 @@ const KEY = `arn:aws:kms:ap-northeast-2:${SHOP}:key/1234abcd-12ab-34cd-56ef-1234
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 const GROUPS = ['sg-0123456789abcdef0', 'sg-0123456789abcdef1'];
 const ZONE = 'ap-northeast-2b';
+const REGION_CALL_FN = `arn:aws:lambda:ap-northeast-1:222222222222:function:acme-failback-workload-region-call`;
 const VPC = 'vpc-0aaaabbbbccccdddd';
 
 // What the DR account's resources carry: none of it may reach a restore in the workload account.
@@ -48,7 +49,7 @@ const workload = (extra: Partial<FailbackWorkload> = {}): FailbackWorkload =>
   }) as FailbackWorkload;
 
 function definition(w: FailbackWorkload): StateMachineDefinition {
-  const ctx: FailbackContext = { props: { workloads: [w] } as unknown as FailbackDefinitionProps, poll: 30, jobPolls: 10, jobConcurrency: 5 };
+  const ctx: FailbackContext = { props: { workloads: [w], workloadRegionCallFunctionArn: REGION_CALL_FN } as unknown as FailbackDefinitionProps, poll: 30, jobPolls: 10, jobConcurrency: 5 };
   return {
     Comment: 'RestoreInWorkload of the failback definition, alone',
     StartAt: 'RestoreInWorkload',
@@ -72,23 +73,24 @@ async function restore(type: string, metadata: Record<string, string>, w = workl
   const machine = new StateMachine(definition(w) as any, { validationOptions: { noValidate: true } });
   const execution = machine.run(
     {
-      config: { workload: 'shop', localVaultName: 'acme-shop-local', failbackRoleArn: `arn:aws:iam::${SHOP}:role/acme-shop-failback`, backupRoleArn: `arn:aws:iam::${SHOP}:role/acme-shop-backup` },
+      config: { workload: 'shop', region: 'ap-northeast-2', localVaultName: 'acme-shop-local', failbackRoleArn: `arn:aws:iam::${SHOP}:role/acme-shop-failback`, backupRoleArn: `arn:aws:iam::${SHOP}:role/acme-shop-backup` },
       copies: [{ recoveryPointArn: pointArn(type), resourceType: type, sourceResourceArn: `arn:aws:x:ap-northeast-1:${DR}:${type}` }],
     } as any,
     {
       overrides: {
         taskResourceLocalHandlers: {
-          DescribeFailbackSubnet: async (input: any) => {
+          // Calls in the workload region (workload-region-call): API parameters in, the API's response as the function's Payload.
+          DescribeFailbackSubnet: viaWorkloadRegionCall((input: any) => {
             run.subnetLookup = input;
             return { Subnets: [{ SubnetId: input.SubnetIds[0], AvailabilityZone: ZONE, VpcId: VPC }] };
-          },
-          GetFailbackRestoreMetadata: async () => ({ BackupVaultArn: `arn:aws:backup:ap-northeast-2:${SHOP}:backup-vault:acme-shop-local`, RestoreMetadata: metadata, ResourceType: type }),
-          StartFailbackRestore: async (input: any) => {
+          }),
+          GetFailbackRestoreMetadata: viaWorkloadRegionCall(() => ({ BackupVaultArn: `arn:aws:backup:ap-northeast-2:${SHOP}:backup-vault:acme-shop-local`, RestoreMetadata: metadata, ResourceType: type })),
+          StartFailbackRestore: viaWorkloadRegionCall((input: any) => {
             run.started = input;
             run.metadata = input.Metadata;
             return { RestoreJobId: 'restore-1' };
-          },
-          FailbackRestorePollCheck: async () => ({ RestoreJobId: 'restore-1', Status: 'COMPLETED', CreatedResourceArn: `arn:aws:x:ap-northeast-2:${SHOP}:restored` }),
+          }),
+          FailbackRestorePollCheck: viaWorkloadRegionCall(() => ({ RestoreJobId: 'restore-1', Status: 'COMPLETED', CreatedResourceArn: `arn:aws:x:ap-northeast-2:${SHOP}:restored` })),
         } as any,
         waitTimeOverrides: { FailbackRestorePollWait: 0 },
       },
@@ -125,7 +127,12 @@ describe('failback restore overrides', () => {
   it('looks up the first workload subnet with the failback role before reading the metadata', async () => {
     const def = definition(workload());
     const lookup = allStates(def).find(([n]) => n === 'DescribeFailbackSubnet')![1] as TaskState;
-    expect(lookup).toMatchObject({ Resource: 'arn:aws:states:::aws-sdk:ec2:describeSubnets', Credentials: { 'RoleArn.$': '$.config.failbackRoleArn' }, Next: 'GetFailbackRestoreMetadata' });
+    // In the workload's region, through the workload-region-call function (an SDK integration would call the recovery region).
+    expect(lookup).toMatchObject({
+      Resource: 'arn:aws:states:::lambda:invoke',
+      Parameters: { FunctionName: REGION_CALL_FN, Payload: { operation: 'ec2:DescribeSubnets', 'roleArn.$': '$.config.failbackRoleArn', 'region.$': '$.config.region' } },
+      Next: 'GetFailbackRestoreMetadata',
+    });
     const run = await restore('EBS', { availabilityZone: 'ap-northeast-1a', encrypted: 'true', kmsKeyId: DR_KEY, volumeSize: '100' });
     expect(run.subnetLookup).toEqual({ SubnetIds: [SUBNETS[0]] });
     expect(run.started).toMatchObject({ RecoveryPointArn: pointArn('EBS'), ResourceType: 'EBS', IamRoleArn: `arn:aws:iam::${SHOP}:role/acme-shop-backup` });

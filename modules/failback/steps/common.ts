@@ -25,7 +25,7 @@ export interface FailbackWorkload {
   readonly localVault: { readonly name: string; readonly arn: string };
   /** Lifecycle of the failback copies in the local vault. */
   readonly localRetentionDays: number;
-  /** Role in the workload account the machine assumes to restore (only this machine may). */
+  /** Role in the workload account that the workload-region-call function assumes to restore (only that function may). */
   readonly failbackRoleArn: string;
   /** The workload's AWS Backup service role, passed to AWS Backup by the failback role. */
   readonly backupRoleArn: string;
@@ -70,6 +70,11 @@ export interface FailbackDefinitionProps {
   readonly dr: { readonly accountId: string; readonly region: string };
   /** The DR drill cleanup function (functions/cleanup-drill), invoked after the second approval. */
   readonly cleanupFunctionArn: string;
+  /**
+   * The workload-region-call function (functions/workload-region-call): every call in a workload's
+   * account and region goes through it (steps/workload-region-task.ts).
+   */
+  readonly workloadRegionCallFunctionArn: string;
   /**
    * Seconds between two polls of a job.
    * @default 30

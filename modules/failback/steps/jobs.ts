@@ -2,14 +2,12 @@ import type { MapState, State, TaskState } from '../../recovery/asl';
 import { catchInsideProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { RESTORE_TARGET_STATE, RESTORE_TYPE_STATE, restoreOverrideStates } from './restore-overrides';
+import { workloadRegionTask } from './workload-region-task';
 
 /** AWS Backup job states that end a job unsuccessfully (DescribeBackupJob, DescribeCopyJob). */
 const JOB_FAILED = ['FAILED', 'ABORTED', 'EXPIRED', 'PARTIAL'];
 /** Restore job statuses that end it unsuccessfully (DescribeRestoreJob). */
 const RESTORE_FAILED = ['FAILED', 'ABORTED'];
-
-/** The workload's failback role, read from `$.config` of the item (one machine serves several accounts). */
-const asFailbackRole = { Credentials: { 'RoleArn.$': '$.config.failbackRoleArn' } };
 
 /** One AWS Backup job per item: start, poll until it ends (bounded), hand over what the next step needs. */
 function jobMap(opts: {
@@ -60,11 +58,11 @@ function jobMap(opts: {
   };
 }
 
-const jobStatus = (statePath: string, what: string, idPath: string) => ({
+const jobStatus = (statePath: string, what: string, idPath: string, jobPath = '$') => ({
   'status.$': statePath,
   'statusMessage.$': `States.Format('${what} {} ended {}', ${idPath}, ${statePath})`,
   // Everything the job reports; fields such as the recovery point ARN are read once it has COMPLETED.
-  'job.$': '$',
+  'job.$': jobPath,
 });
 
 /**
@@ -159,26 +157,25 @@ export function copyToWorkloadStates(ctx: FailbackContext): Record<string, State
 }
 
 /**
- * Step RestoreInWorkload: in the workload account, through its failback role (the Task's
- * `Credentials`), read each copy's restore metadata, point it at the workload's subnets, security
+ * Step RestoreInWorkload: in the workload account and region, through its failback role (assumed by
+ * the workload-region-call function: steps/workload-region-task.ts), read each copy's restore metadata, point it at the workload's subnets, security
  * groups, key and the other `failback` settings (steps/restore-overrides.ts), start the restore with
  * the workload's backup role, and wait for it. A recovery point that cannot be pointed there fails
  * its item, naming its type and ARN.
  */
 export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, State> {
+  const functionArn = ctx.props.workloadRegionCallFunctionArn;
   const start: Record<string, State> = {
-    ...restoreOverrideStates(ctx.props.workloads, { afterTarget: 'GetFailbackRestoreMetadata', start: 'StartFailbackRestore', failed: 'FailbackRestorePollItemFailed', credentials: asFailbackRole }),
-    GetFailbackRestoreMetadata: sdkTask(
-      'backup',
-      'Backup',
-      'getRecoveryPointRestoreMetadata',
+    ...restoreOverrideStates(ctx.props.workloads, { afterTarget: 'GetFailbackRestoreMetadata', start: 'StartFailbackRestore', failed: 'FailbackRestorePollItemFailed', functionArn }),
+    GetFailbackRestoreMetadata: workloadRegionTask(
+      functionArn,
+      'backup:GetRecoveryPointRestoreMetadata',
       { 'BackupVaultName.$': '$.config.localVaultName', 'RecoveryPointArn.$': '$.recoveryPointArn' },
-      { ...asFailbackRole, ResultSelector: { 'metadata.$': '$.RestoreMetadata' }, ResultPath: '$.restoreMetadata', Next: RESTORE_TYPE_STATE },
+      { ResultSelector: { 'metadata.$': '$.Payload.RestoreMetadata' }, ResultPath: '$.restoreMetadata', Next: RESTORE_TYPE_STATE },
     ),
-    StartFailbackRestore: sdkTask(
-      'backup',
-      'Backup',
-      'startRestoreJob',
+    StartFailbackRestore: workloadRegionTask(
+      functionArn,
+      'backup:StartRestoreJob',
       {
         'RecoveryPointArn.$': '$.recoveryPointArn',
         'ResourceType.$': '$.resourceType',
@@ -186,7 +183,7 @@ export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, St
         'IamRoleArn.$': '$.config.backupRoleArn',
         'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.recoveryPointArn, 'MD5'))",
       },
-      { ...asFailbackRole, ResultSelector: { 'restoreJobId.$': '$.RestoreJobId' }, ResultPath: '$.restore', Next: 'FailbackRestorePollInit' },
+      { ResultSelector: { 'restoreJobId.$': '$.Payload.RestoreJobId' }, ResultPath: '$.restore', Next: 'FailbackRestorePollInit' },
     ),
   };
   return jobMap({
@@ -204,7 +201,7 @@ export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, St
     startAt: RESTORE_TARGET_STATE,
     start,
     pollPrefix: 'FailbackRestorePoll',
-    check: sdkTask('backup', 'Backup', 'describeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, { ...asFailbackRole, ResultSelector: jobStatus('$.Status', 'restore job', '$.RestoreJobId'), Next: 'x' }),
+    check: workloadRegionTask(functionArn, 'backup:DescribeRestoreJob', { 'RestoreJobId.$': '$.restore.restoreJobId' }, { ResultSelector: jobStatus('$.Payload.Status', 'restore job', '$.Payload.RestoreJobId', '$.Payload'), Next: 'x' }),
     doneStatus: 'COMPLETED',
     failedStatuses: RESTORE_FAILED,
     result: { 'createdResourceArn.$': '$.failbackRestorePollStatus.job.CreatedResourceArn', 'resourceType.$': '$.resourceType', 'sourceResourceArn.$': '$.sourceResourceArn' },

@@ -17,7 +17,7 @@
  * (https://docs.aws.amazon.com/aws-backup/latest/devguide/restore-testing-inferred-metadata.html).
  */
 import type { ChoiceRule, State } from '../../recovery/asl';
-import { sdkTask } from '../../recovery/steps/common';
+import { workloadRegionTask } from './workload-region-task';
 import type { FailbackConfig } from '../../../config/schema';
 import type { FailbackWorkload } from './common';
 
@@ -31,8 +31,8 @@ export interface RestoreOverrideWiring {
   readonly afterTarget: string;
   readonly start: string;
   readonly failed: string;
-  /** Credentials of the workload's failback role (`Credentials.RoleArn.$`). */
-  readonly credentials: Record<string, unknown>;
+  /** The workload-region-call function, through which the subnet is looked up in the workload's account and region. */
+  readonly functionArn: string;
 }
 
 const METADATA = '$.restoreMetadata.metadata';
@@ -105,12 +105,11 @@ export function restoreOverrideStates(workloads: readonly FailbackWorkload[], wi
     // The Availability Zone and VPC of failback.subnetIds[0], where EC2 instances are restored: EBS
     // volumes go to the same zone (to be attached there), RDS and Aurora too; FSx names the VPC. Also
     // proves the subnet still exists before anything is restored.
-    DescribeFailbackSubnet: sdkTask(
-      'ec2',
-      'Ec2',
-      'describeSubnets',
+    DescribeFailbackSubnet: workloadRegionTask(
+      wire.functionArn,
+      'ec2:DescribeSubnets',
       { 'SubnetIds.$': 'States.Array($.target.subnetId)' },
-      { ...wire.credentials, ResultSelector: { 'availabilityZone.$': '$.Subnets[0].AvailabilityZone', 'vpcId.$': '$.Subnets[0].VpcId' }, ResultPath: '$.network', Next: wire.afterTarget },
+      { ResultSelector: { 'availabilityZone.$': '$.Payload.Subnets[0].AvailabilityZone', 'vpcId.$': '$.Payload.Subnets[0].VpcId' }, ResultPath: '$.network', Next: wire.afterTarget },
     ),
 
     [RESTORE_TYPE_STATE]: {

@@ -2,6 +2,7 @@ import type { MapState, State } from '../../recovery/asl';
 import { retryTransient, transientErrors } from '../../recovery/asl';
 import { catchInsideProcessor, ifPresent, pollLoop, sdkTask } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
+import { workloadRegionTask } from './workload-region-task';
 
 /** How long Route 53 may take to propagate the switch (GetChange PENDING → INSYNC); it takes seconds to a minute normally. */
 export const DNS_SYNC_TIMEOUT_SECONDS = 900;
@@ -34,8 +35,8 @@ function upsertRecord(valuePath: string, comment: string): Record<string, unknow
  * Steps SwitchBack and Verify, then the release of the freeze. With `failback.dnsRecord`, the record
  * (hosted zone of the DR account, as recovery's failover) is switched back to the primary endpoint
  * and Route 53's change is polled until INSYNC (bounded); without its `value`, on-call switches it and
- * confirms (task token, bounded). Then the workload's health alarm, read in the workload account
- * through its failback role, must be OK (bounded). Only then is the freeze released: `$.rpo.releasedAt`.
+ * confirms (task token, bounded). Then the workload's health alarm, read in the workload account and
+ * region through its failback role, must be OK (bounded). Only then is the freeze released: `$.rpo.releasedAt`.
  */
 export function switchBackStates({ props, poll }: FailbackContext): Record<string, State> {
   const states: Record<string, State> = {};
@@ -93,11 +94,11 @@ export function switchBackStates({ props, poll }: FailbackContext): Record<strin
     pollLoop({
       prefix: 'HealthPoll',
       key: 'health',
-      // In the workload account, through its failback role (the alarm of the primary region).
-      check: sdkTask('cloudwatch', 'CloudWatch', 'describeAlarms', { 'AlarmNames.$': 'States.Array($.config.healthAlarmName)' }, {
-        Credentials: { 'RoleArn.$': '$.config.failbackRoleArn' },
+      // In the workload account and region (the alarm of the primary region), through its failback
+      // role, assumed by the workload-region-call function (steps/workload-region-task.ts).
+      check: workloadRegionTask(props.workloadRegionCallFunctionArn, 'cloudwatch:DescribeAlarms', { 'AlarmNames.$': 'States.Array($.config.healthAlarmName)' }, {
         // A missing alarm answers no MetricAlarms: counted, never read by index (which would fail the execution).
-        ResultSelector: { 'ok.$': "States.ArrayLength($.MetricAlarms[?(@.StateValue == 'OK')])", 'states.$': 'States.JsonToString($.MetricAlarms[*].StateValue)' },
+        ResultSelector: { 'ok.$': "States.ArrayLength($.Payload.MetricAlarms[?(@.StateValue == 'OK')])", 'states.$': 'States.JsonToString($.Payload.MetricAlarms[*].StateValue)' },
         ResultPath: '$.health',
         Catch: failbackOnFailure('Verify'),
         Next: 'x',
