@@ -207,7 +207,30 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-const memo = new Map<string, number>();
+/**
+ * `fn` of a schedule expression, computed once per expression (trimmed before `fn` sees it): a
+ * configuration names the same few schedules for every workload.
+ */
+export function perExpression(fn: (expression: string) => number): (expression: string) => number {
+  const memo = new Map<string, number>();
+  return (expression) => {
+    const cached = memo.get(expression);
+    if (cached !== undefined) return cached;
+    const result = fn(expression.trim());
+    memo.set(expression, result);
+    return result;
+  };
+}
+
+/** The interval of a `rate(n minutes|hours|days)` expression in minutes; undefined for any other expression. */
+export function rateMinutes(expression: string): number | undefined {
+  const rate = /^rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)$/i.exec(expression);
+  if (!rate) return undefined;
+  const value = Number(rate[1]);
+  if (value < 1) throw new Error(`"${expression}": a rate must be at least 1`);
+  const unit = rate[2].toLowerCase();
+  return value * (unit.startsWith('minute') ? 1 : unit.startsWith('hour') ? 60 : MINUTES_PER_DAY);
+}
 
 /**
  * Worst-case interval in minutes between consecutive runs of an AWS Backup schedule expression
@@ -215,22 +238,11 @@ const memo = new Map<string, number>();
  * with a single run). Throws on an expression it cannot parse; validate with
  * `scheduleExpressionProblem` first for a user-facing message.
  */
-export function worstCaseIntervalMinutes(expression: string): number {
-  const cached = memo.get(expression);
-  if (cached !== undefined) return cached;
-  const result = compute(expression.trim());
-  memo.set(expression, result);
-  return result;
-}
+export const worstCaseIntervalMinutes = perExpression(compute);
 
 function compute(expression: string): number {
-  const rate = /^rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)$/i.exec(expression);
-  if (rate) {
-    const value = Number(rate[1]);
-    if (value < 1) throw new Error(`"${expression}": a rate must be at least 1`);
-    const unit = rate[2].toLowerCase();
-    return value * (unit.startsWith('minute') ? 1 : unit.startsWith('hour') ? 60 : MINUTES_PER_DAY);
-  }
+  const rate = rateMinutes(expression);
+  if (rate !== undefined) return rate;
   const cron = /^cron\((.*)\)$/i.exec(expression);
   if (!cron) throw new Error(`"${expression}" is neither cron(...) nor rate(...)`);
   const fields = cron[1].trim().split(/\s+/);

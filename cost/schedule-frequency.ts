@@ -8,30 +8,18 @@
  * months; a year field that lists years counts those years only. `at(...)` (one run) is 0 per month.
  * Throws on what it cannot read (the configuration is validated first).
  */
-import { cronCalendar } from '../config/schedule-interval';
+import { cronCalendar, perExpression, rateMinutes } from '../config/schedule-interval';
 
 export const DAYS_PER_MONTH = 30.4375;
 const CALENDAR_CYCLE = Array.from({ length: 28 }, (_, i) => 2001 + i);
 
-const memo = new Map<string, number>();
-
 /** Average runs per month of a `rate(...)`, `cron(...)` or `at(...)` expression. */
-export function runsPerMonth(expression: string): number {
-  const cached = memo.get(expression);
-  if (cached !== undefined) return cached;
-  const result = compute(expression.trim());
-  memo.set(expression, result);
-  return result;
-}
+export const runsPerMonth = perExpression(compute);
 
 function compute(expression: string): number {
   if (/^at\(/i.test(expression)) return 0;
-  const rate = /^rate\(\s*(\d+)\s+(minutes?|hours?|days?)\s*\)$/i.exec(expression);
-  if (rate) {
-    const unit = rate[2].toLowerCase();
-    const minutes = Number(rate[1]) * (unit.startsWith('minute') ? 1 : unit.startsWith('hour') ? 60 : 1440);
-    return (DAYS_PER_MONTH * 1440) / minutes;
-  }
+  const minutes = rateMinutes(expression);
+  if (minutes !== undefined) return (DAYS_PER_MONTH * 1440) / minutes;
   const cron = /^cron\((.*)\)$/i.exec(expression);
   if (!cron) throw new Error(`"${expression}" is neither cron(...), rate(...) nor at(...)`);
   const calendar = cronCalendar(cron[1].trim().split(/\s+/));

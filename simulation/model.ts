@@ -39,26 +39,13 @@ export interface ModelData {
   readonly unresolvedTokens: readonly { policyId: string; token: string }[];
 }
 
-/** Synthesized policies indexed for simulation. Immutable: mutations return a new model. */
-export class PolicyModel implements ModelData {
-  readonly outdir: string;
-  readonly organizationId: string | undefined;
-  readonly organizationAccounts: ReadonlySet<string>;
-  readonly stacks: ReadonlyMap<string, { account: string; region: string }>;
-  readonly resources: readonly ModelResource[];
-  readonly policies: readonly ModelPolicy[];
-  readonly attachments: readonly PolicyAttachment[];
-  readonly unresolvedTokens: readonly { policyId: string; token: string }[];
+// The class has every field of ModelData (declaration merging): one list of fields, not two.
+export interface PolicyModel extends ModelData {}
 
+/** Synthesized policies indexed for simulation. Immutable: mutations return a new model. */
+export class PolicyModel {
   constructor(data: ModelData) {
-    this.outdir = data.outdir;
-    this.organizationId = data.organizationId;
-    this.organizationAccounts = data.organizationAccounts;
-    this.stacks = data.stacks;
-    this.resources = data.resources;
-    this.policies = data.policies;
-    this.attachments = data.attachments;
-    this.unresolvedTokens = data.unresolvedTokens;
+    Object.assign(this, data);
   }
 
   /** Accounts with a stack in the estate. */
