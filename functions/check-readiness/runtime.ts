@@ -21,6 +21,7 @@ import {
   type ThrottleOptions,
 } from '../aws-call';
 import type { CentralBackupClientFactory } from '../credentials';
+import { namedError } from '../errors';
 
 /** The checks, in report order. */
 export const CHECKS = ['RecoveryPoints', 'GoldenAmis', 'LaunchTemplates', 'ServerGroups', 'StateMachine', 'DrillRto', 'RestoreTest'] as const;
@@ -81,12 +82,7 @@ export interface CheckResult {
 }
 
 /** Every failure of this function (besides an invalid input) is one of these. */
-export class ReadinessError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReadinessError';
-  }
-}
+export class ReadinessError extends namedError('ReadinessError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(ReadinessError) {}

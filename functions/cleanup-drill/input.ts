@@ -6,6 +6,7 @@
 
 import { ACCOUNT_ID_EXPECTED, isAccountId } from '../account';
 import { describeValue as describe, InvalidInputError, isAbsent, isRecord, requiredText } from '../input-values';
+import { namedError } from '../errors';
 
 export interface RestoredResource {
   /** AWS Backup resource type: `EBS`, `EC2`, `RDS`, `Aurora`, `DynamoDB`, `EFS`, `S3`, ... */
@@ -42,12 +43,7 @@ export interface CleanupInput {
 export { InvalidInputError };
 
 /** Thrown when the input asks to clean up after a failover: restored resources are then production. */
-export class CleanupRefusedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'CleanupRefusedError';
-  }
-}
+export class CleanupRefusedError extends namedError('CleanupRefusedError') {}
 
 const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/;
 const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;

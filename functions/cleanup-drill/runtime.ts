@@ -5,6 +5,7 @@ import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { RDSClient } from '@aws-sdk/client-rds';
 import { awsCallErrorClass, awsCaller, isThrottling as isThrottlingCode, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { namedError } from '../errors';
 
 /** Error codes of throttled requests (EC2, RDS, DynamoDB, EFS, Auto Scaling), retried with backoff and jitter. */
 export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -46,12 +47,7 @@ export interface CleanupDrillDeps extends CallDeps<CleanupOptions> {
 }
 
 /** Every failure of this function (besides an invalid or refused input) is one of these. */
-export class CleanupDrillError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'CleanupDrillError';
-  }
-}
+export class CleanupDrillError extends namedError('CleanupDrillError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(CleanupDrillError) {}

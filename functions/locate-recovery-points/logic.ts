@@ -4,6 +4,7 @@ import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottling
 import { assumeRole, type AssumedCredentials, type CentralBackupClientFactory } from '../credentials';
 import { listBackupTags } from '../recovery-point-tags';
 import { parseLocateInput, type CentralVaultRef, type LocateInput, type VaultRef } from './input';
+import { namedError } from '../errors';
 
 export { InvalidInputError, parseLocateInput } from './input';
 export type { CentralVaultRef, LocateInput, VaultRef } from './input';
@@ -97,12 +98,7 @@ export interface LocateResult {
 }
 
 /** Every failure of this function (besides an invalid input) is one of these. */
-export class LocateRecoveryPointsError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'LocateRecoveryPointsError';
-  }
-}
+export class LocateRecoveryPointsError extends namedError('LocateRecoveryPointsError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(LocateRecoveryPointsError) {}

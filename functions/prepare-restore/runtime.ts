@@ -3,6 +3,7 @@ import type { BackupClient } from '@aws-sdk/client-backup';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { awsCallErrorClass, awsCaller, isThrottling as isThrottlingCode, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import type { PrepareRestoreInput } from './input';
+import { namedError } from '../errors';
 
 /** Error codes of throttled requests, retried with exponential backoff and jitter. */
 export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'LimitExceededException']);
@@ -22,12 +23,7 @@ export interface PrepareRestoreDeps extends CallDeps<PrepareRestoreOptions> {
 }
 
 /** Every failure of this function (besides an invalid input) is one of these. */
-export class PrepareRestoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'PrepareRestoreError';
-  }
-}
+export class PrepareRestoreError extends namedError('PrepareRestoreError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(PrepareRestoreError) {}

@@ -2,6 +2,7 @@ import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { parseReportInput, type RecoveryReportInput } from './input';
+import { namedError } from '../errors';
 
 export { InvalidInputError, parseReportInput } from './input';
 export type { RecoveryMode, RecoveryOutcome, RecoveryReportInput, RestoreSummary, TimelineStep } from './input';
@@ -66,12 +67,7 @@ export interface RecoveryReport {
 }
 
 /** Every failure of this function (besides an invalid input) is one of these. */
-export class ReportRecoveryError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ReportRecoveryError';
-  }
-}
+export class ReportRecoveryError extends namedError('ReportRecoveryError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(ReportRecoveryError) {}

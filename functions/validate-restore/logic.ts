@@ -14,6 +14,7 @@ import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
 import { awsCallErrorClass, awsCaller, callRuntime, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { listBackupTags, SNAPSHOT_ARN, tagMap } from '../recovery-point-tags';
 import { parseRestoreTestEvent, type RestoreTest, type ValidatedResourceType } from './event';
+import { namedError } from '../errors';
 
 export { MalformedEventError, parseRestoreTestEvent, VALIDATED_RESOURCE_TYPES } from './event';
 export type { ParsedRestoreTestEvent, RestoredResource, RestoreTest, ValidatedResourceType } from './event';
@@ -96,12 +97,7 @@ export type ValidateOutcome =
     };
 
 /** Every failure of this function (besides a malformed event) is one of these. */
-export class ValidateRestoreError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'ValidateRestoreError';
-  }
-}
+export class ValidateRestoreError extends namedError('ValidateRestoreError') {}
 
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(ValidateRestoreError) {}
