@@ -1,4 +1,5 @@
-import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRecoveryPointsByBackupVaultCommandInput } from '@aws-sdk/client-backup';
+import type { BackupClient } from '@aws-sdk/client-backup';
+import { forEachCompletedRecoveryPoint } from '../vault-listing';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { assumeRole, type AssumedCredentials, type CentralBackupClientFactory } from '../credentials';
@@ -157,33 +158,16 @@ async function newestPerResource(
   const types = new Set(input.resourceTypes);
   const byAccount = new Map<string, Candidate>();
   const buckets = new Map<string, Candidate>();
-  let listed = 0;
-  let nextToken: string | undefined;
-  let pages = 0;
   const operation = `ListRecoveryPointsByBackupVault(${vault.name} in ${vault.accountId}, ${vault.region})`;
-  do {
-    if (++pages > rt.options.maxPages) throw new LocateRecoveryPointsError(`${operation} returned more than ${rt.options.maxPages} pages; giving up`);
-    const request: ListRecoveryPointsByBackupVaultCommandInput = {
-      BackupVaultName: vault.name,
-      // A vault shared with this account through AWS RAM is named with its owner's account.
-      ...(options.sharedFrom ? { BackupVaultAccountId: options.sharedFrom } : {}),
-      ByCreatedBefore: pointInTime,
-      ...(nextToken ? { NextToken: nextToken } : {}),
-    };
-    const out = await call(rt, operation, () => client.send(new ListRecoveryPointsByBackupVaultCommand(request)));
-    for (const point of out.RecoveryPoints ?? []) {
-      listed++;
-      const { ResourceArn: resourceArn, ResourceType: resourceType, RecoveryPointArn: recoveryPointArn, CreationDate: created } = point;
-      if (point.Status !== 'COMPLETED' || !resourceArn || !resourceType || !recoveryPointArn || !(created instanceof Date)) continue;
-      if (!types.has(resourceType) || created.getTime() > pointInTime.getTime()) continue;
-      const candidate: Candidate = { resourceArn, resourceType, recoveryPointArn, creationDate: created };
-      const group = S3_BUCKET_ARN.test(resourceArn) ? buckets : accountOf(resourceArn) === input.sourceAccountId ? byAccount : undefined;
-      if (!group) continue; // another workload's resource
-      const current = group.get(resourceArn);
-      if (!current || newer(candidate, current)) group.set(resourceArn, candidate);
-    }
-    nextToken = out.NextToken;
-  } while (nextToken);
+  const listing = { operation, vaultName: vault.name, sharedFrom: options.sharedFrom, createdBefore: pointInTime, maxPages: rt.options.maxPages, tooManyPages: (m: string) => new LocateRecoveryPointsError(m) };
+  const { listed, pages } = await forEachCompletedRecoveryPoint(rt, call, client, listing, ({ resourceArn, resourceType, recoveryPointArn, created }) => {
+    if (!types.has(resourceType) || created.getTime() > pointInTime.getTime()) return;
+    const candidate: Candidate = { resourceArn, resourceType, recoveryPointArn, creationDate: created };
+    const group = S3_BUCKET_ARN.test(resourceArn) ? buckets : accountOf(resourceArn) === input.sourceAccountId ? byAccount : undefined;
+    if (!group) return; // another workload's resource
+    const current = group.get(resourceArn);
+    if (!current || newer(candidate, current)) group.set(resourceArn, candidate);
+  });
 
   for (const [arn, candidate] of [...buckets].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const tags = await listBackupTags(rt, call, client, candidate.recoveryPointArn, { maxPages: rt.options.maxPages, tooManyPages: (message) => new LocateRecoveryPointsError(message) });

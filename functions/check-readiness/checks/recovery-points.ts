@@ -3,7 +3,8 @@
  * RPO in one of the vaults (the DR restore vault, the central vault, the shared air-gapped vault).
  * The vaults are listed once per run, for every workload.
  */
-import { ListRecoveryPointsByBackupVaultCommand, type BackupClient, type ListRecoveryPointsByBackupVaultCommandInput } from '@aws-sdk/client-backup';
+import type { BackupClient } from '@aws-sdk/client-backup';
+import { forEachCompletedRecoveryPoint } from '../../vault-listing';
 import type { STSClient } from '@aws-sdk/client-sts';
 import { messageOf } from '../../aws-call';
 import { assumeRole, type AssumedCredentials } from '../../credentials';
@@ -35,36 +36,18 @@ interface VaultListing {
 
 async function listVault(rt: Runtime, client: BackupClient, vault: VaultRef, place: VaultPlace, createdAfter: Date, sharedFrom?: string): Promise<VaultListing> {
   const byAccount = new Map<string, Map<string, NewestPoint>>();
-  let listed = 0;
-  let nextToken: string | undefined;
-  let pages = 0;
   const operation = `ListRecoveryPointsByBackupVault(${vault.name} in ${vault.accountId})`;
-  do {
-    if (++pages > rt.options.maxPages) throw new ReadinessError(`${operation} returned more than ${rt.options.maxPages} pages; giving up`);
-    const request: ListRecoveryPointsByBackupVaultCommandInput = {
-      BackupVaultName: vault.name,
-      // A vault shared with this account through AWS RAM is named with its owner's account.
-      ...(sharedFrom ? { BackupVaultAccountId: sharedFrom } : {}),
-      ByCreatedAfter: createdAfter,
-      MaxResults: 1000,
-      ...(nextToken ? { NextToken: nextToken } : {}),
-    };
-    const out = await call(rt, operation, () => client.send(new ListRecoveryPointsByBackupVaultCommand(request)));
-    for (const point of out.RecoveryPoints ?? []) {
-      listed++;
-      const { ResourceArn: resourceArn, ResourceType: resourceType, RecoveryPointArn: recoveryPointArn, CreationDate: created } = point;
-      if (point.Status !== 'COMPLETED' || !resourceArn || !resourceType || !recoveryPointArn || !(created instanceof Date)) continue;
-      // S3 bucket ARNs name no account: a copy is then attributed by the vault it was copied from (the
-      // workload's local vault, in the workload account). Points without either are not a workload's.
-      const account = accountOf(resourceArn) || (point.SourceBackupVaultArn ? accountOf(point.SourceBackupVaultArn) : undefined);
-      if (!account) continue;
-      const resources = byAccount.get(account) ?? new Map<string, NewestPoint>();
-      byAccount.set(account, resources);
-      const current = resources.get(resourceArn);
-      if (!current || created.getTime() > current.created.getTime()) resources.set(resourceArn, { resourceType, recoveryPointArn, created });
-    }
-    nextToken = out.NextToken;
-  } while (nextToken);
+  const listing = { operation, vaultName: vault.name, sharedFrom, createdAfter, maxResults: 1000, maxPages: rt.options.maxPages, tooManyPages: (m: string) => new ReadinessError(m) };
+  const { listed, pages } = await forEachCompletedRecoveryPoint(rt, call, client, listing, ({ resourceArn, resourceType, recoveryPointArn, created, sourceBackupVaultArn }) => {
+    // S3 bucket ARNs name no account: a copy is then attributed by the vault it was copied from (the
+    // workload's local vault, in the workload account). Points without either are not a workload's.
+    const account = accountOf(resourceArn) || (sourceBackupVaultArn ? accountOf(sourceBackupVaultArn) : undefined);
+    if (!account) return;
+    const resources = byAccount.get(account) ?? new Map<string, NewestPoint>();
+    byAccount.set(account, resources);
+    const current = resources.get(resourceArn);
+    if (!current || created.getTime() > current.created.getTime()) resources.set(resourceArn, { resourceType, recoveryPointArn, created });
+  });
   rt.logger.info(`Listed the ${VAULT_LABEL[place]}`, { ...rt.context, vault: vault.name, vaultAccountId: vault.accountId, listed, pages });
   return { vault, byAccount, listed };
 }
