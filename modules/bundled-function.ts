@@ -3,11 +3,10 @@ import { AssetType, Lazy, TerraformAsset } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { bundleFunction, type Bundle } from './bundling';
-import { DeadLetterQueue } from './dead-letter-queue';
+import { anyInAMinuteAlarm, DeadLetterQueue } from './dead-letter-queue';
 import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { partitionOf } from '../config/regions';
 
@@ -144,18 +143,13 @@ export class BundledFunction extends Construct implements Grantable {
       maximumEventAgeInSeconds: 3600,
       destinationConfig: { onFailure: { destination: this.dlq.queue.arn } },
     });
-    new CloudwatchMetricAlarm(this, 'ErrorAlarm', {
+    anyInAMinuteAlarm(this, 'ErrorAlarm', {
       alarmName: `${props.functionName}-errors`,
       alarmDescription: `${props.functionName} failed; the event is retried, then lands in ${props.functionName}-dlq`,
       namespace: 'AWS/Lambda',
       metricName: 'Errors',
       dimensions: { FunctionName: props.functionName },
       statistic: 'Sum',
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
       alarmActions: props.alarmActions,
     });
   }

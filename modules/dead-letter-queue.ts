@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { TerraformProvider } from 'cdktf';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
-import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
+import { CloudwatchMetricAlarm, type CloudwatchMetricAlarmConfig } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { policyDocument, renderPolicy, type PolicyDocument } from './policy-document';
 import { partitionOf } from '../config/regions';
 
@@ -60,20 +60,28 @@ export class DeadLetterQueue extends Construct {
       Condition: { ArnEquals: { 'aws:SourceArn': [...props.sourceRuleArns].sort() }, StringEquals: { 'aws:SourceAccount': props.accountId } },
     });
     if (this.policy) new SqsQueuePolicy(this, 'Policy', { queueUrl: this.queue.url, policy: renderPolicy(this.policy), provider: props.provider });
-    this.alarm = new CloudwatchMetricAlarm(this, 'DepthAlarm', {
+    this.alarm = anyInAMinuteAlarm(this, 'DepthAlarm', {
       alarmName: props.alarmName,
       alarmDescription: `Events that EventBridge could not deliver are waiting in ${props.queueName}; inspect and redrive them.`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: props.queueName },
       statistic: 'Maximum',
-      period: 60,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: 'GreaterThanThreshold',
-      treatMissingData: 'notBreaching',
       alarmActions: props.alarmActions,
       provider: props.provider,
     });
   }
+}
+
+/**
+ * An alarm on anything at all within a minute (the metric above 0 in one 60-second period; no data is
+ * not a breach): what a dead-letter queue's depth and a function's errors both need, since one lost
+ * event or one failed invocation is already worth a page.
+ */
+export function anyInAMinuteAlarm(
+  scope: Construct,
+  id: string,
+  props: Pick<CloudwatchMetricAlarmConfig, 'alarmName' | 'alarmDescription' | 'namespace' | 'metricName' | 'dimensions' | 'statistic' | 'alarmActions' | 'provider'>,
+): CloudwatchMetricAlarm {
+  return new CloudwatchMetricAlarm(scope, id, { ...props, period: 60, evaluationPeriods: 1, threshold: 0, comparisonOperator: 'GreaterThanThreshold', treatMissingData: 'notBreaching' });
 }
