@@ -102,7 +102,18 @@ export class OnCallTopic extends Construct {
    * (https://docs.aws.amazon.com/sns/latest/dg/sns-key-management.html#sns-what-permissions-for-sse).
    */
   grantPublish(grantee: Grantable, sid = 'PublishToOnCallTopic'): void {
-    grantee.addToPrincipalPolicy({ Sid: sid, Effect: 'Allow', Action: 'sns:Publish', Resource: this.derivedTopicArn });
-    grantee.addToPrincipalPolicy({ Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: this.keyArn });
+    for (const statement of onCallPublishStatements(this.derivedTopicArn, this.keyArn, sid)) grantee.addToPrincipalPolicy(statement);
   }
+}
+
+/**
+ * The statements {@link OnCallTopic.grantPublish} grants, for a policy that is written whole, in one
+ * order, where the topic is known by its ARNs (the state machines' execution roles): `sns:Publish` on
+ * the topic and its key for SNS to encrypt with.
+ */
+export function onCallPublishStatements(topicArn: string, keyArn: string, sid = 'PublishToOnCallTopic'): [PolicyStatement, PolicyStatement] {
+  return [
+    { Sid: sid, Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn },
+    { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: keyArn },
+  ];
 }

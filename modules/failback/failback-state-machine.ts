@@ -8,6 +8,7 @@ import { vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from '../recovery/logged-state-machine';
 import type { FailbackWorkload } from './steps/common';
+import { onCallPublishStatements } from '../on-call-topic';
 
 /**
  * `failback.dnsRecord` as the machine sees it: type and TTL default to recovery's failover of the same
@@ -75,8 +76,7 @@ export class FailbackStateMachine extends Construct {
     );
     const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
     const statements: PolicyStatement[] = [
-      { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
-      { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: props.onCallKeyArn },
+      ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
       // StartBackupJob is authorized on the destination vault.
       { Sid: 'FinalBackupsIntoRestoreVault', Effect: 'Allow', Action: 'backup:StartBackupJob', Resource: def.restoreVault.arn },
       { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },

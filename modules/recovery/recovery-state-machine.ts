@@ -7,6 +7,7 @@ import type { StateMachineDefinition } from './asl';
 import { vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from './logged-state-machine';
+import { onCallPublishStatements } from '../on-call-topic';
 
 /** What DescribeRestoredFileSystems calls (with FSx only). */
 export const FSX_DESCRIBE_ACTIONS = ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'] as const;
@@ -55,8 +56,7 @@ export class RecoveryStateMachine extends Construct {
     const restorePoints = vaultRecoveryPointArns(region, accountId);
     const statements: PolicyStatement[] = [
       { Sid: 'InvokeRecoveryFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: Object.values(def.functionArns).sort() },
-      { Sid: 'NotifyOnCall', Effect: 'Allow', Action: 'sns:Publish', Resource: def.onCallTopicArn },
-      { Sid: 'EncryptForOnCallTopic', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Resource: props.onCallKeyArn },
+      ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
       ...(def.copyFromCentralVault === false ? [] : [{ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: def.copyStarterRoleArn }]),
       { Sid: 'RestoreFromRestoreVault', Effect: 'Allow', Action: 'backup:StartRestoreJob', Resource: restorePoints },
       // Points of the air-gapped vault shared through AWS RAM are restored in place: their ARNs are
