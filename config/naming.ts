@@ -211,6 +211,23 @@ export class EstateNames {
     return roleArnOf(workloadRegion(this.cfg, workload), workload.accountId, this.workloadFailbackRoleName(workload.name));
   }
 
+  /**
+   * The connect runbook (SSM Automation document, modules/recovery/connect-runbook.ts) that a workload
+   * stack with `failback` deploys in its account and region: failback's step Reconnect runs it there.
+   */
+  workloadConnectRunbookName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-connect-servers`;
+  }
+
+  /** The role that runbook runs as (its AutomationAssumeRole), in the workload account. */
+  workloadConnectRunbookRoleName(workloadName: string): string {
+    return `${this.cfg.name}-${workloadName}-failback-runbook`;
+  }
+
+  workloadConnectRunbookRoleArn(workload: Pick<WorkloadConfig, 'name' | 'accountId' | 'region'>): string {
+    return roleArnOf(workloadRegion(this.cfg, workload), workload.accountId, this.workloadConnectRunbookRoleName(workload.name));
+  }
+
   /** The workload's local vault, as the DR account's failback copies name their destination. */
   workloadVaultArn(workload: Pick<WorkloadConfig, 'name' | 'accountId' | 'region'>): string {
     return backupVaultArn(workloadRegion(this.cfg, workload), workload.accountId, this.workloadVaultName(workload.name));

@@ -91,6 +91,12 @@ export function denialReason(outcome: SimulationOutcome, request: IamRequest): s
   return `denied (identity ${identity ?? 'n/a'}, ${resourceKind} ${resource ?? 'n/a'})`;
 }
 
+/** AWS's default key policy: the key's account root, so that IAM policies decide. */
+function defaultKeyPolicy(keyArn: string): PolicyDocumentJson {
+  const account = keyArn.split(':')[4];
+  return { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: 'kms:*', Resource: '*' }] } as unknown as PolicyDocumentJson;
+}
+
 export interface AuthorizerOptions {
   /** AWS managed policy ARN → the statements to evaluate (default: the excerpts shipped with the project). */
   readonly managedPolicies?: Record<string, PolicyDocumentJson>;
@@ -120,11 +126,22 @@ export class Authorizer {
   private readonly managed: Record<string, PolicyDocumentJson>;
   /** The synthesized policies, with AWS RAM shares as the resource policies they act as. */
   readonly policies: PolicyModel;
+  /** Keys the configuration names but the estate does not synthesize, which keep AWS's default key policy. */
+  private readonly defaultPolicyKeys = new Set<string>();
 
   constructor(policies: PolicyModel, options: AuthorizerOptions = {}) {
     this.policies = withRamShares(policies);
     this.managed = options.managedPolicies ?? AWS_MANAGED_POLICY_EXCERPTS;
     this.cache = decisionCacheFor(policies, this.managed);
+  }
+
+  /**
+   * `keyArn` (of the configuration, not synthesized: `failback.kmsKeyArn`) keeps AWS's default key
+   * policy, which lets its account's IAM policies decide
+   * (https://docs.aws.amazon.com/kms/latest/developerguide/key-policy-default.html).
+   */
+  assumeDefaultKeyPolicy(keyArn: string): void {
+    if (!this.policies.resourcePolicyOf(keyArn)) this.defaultPolicyKeys.add(keyArn);
   }
 
   /** Throws {@link AccessDeniedError} unless every request is allowed. */
@@ -145,7 +162,8 @@ export class Authorizer {
   }
 
   evaluate(principal: string, request: IamRequest): Promise<SimulationOutcome> {
-    const key = JSON.stringify([principal, request]);
+    const defaultKey = request.action.startsWith('kms:') && this.defaultPolicyKeys.has(request.resource);
+    const key = JSON.stringify([principal, request, ...(defaultKey ? ['default key policy'] : [])]);
     let pending = this.cache.get(key);
     if (!pending) {
       pending = this.policiesFor(request).simulate(this.simulationRequest(principal, request));
@@ -183,6 +201,7 @@ export class Authorizer {
       ...(r.sourceAccount ? { sourceAccount: r.sourceAccount } : {}),
       ...(r.sourceArn ? { sourceArn: r.sourceArn } : {}),
       ...(r.context ? { context: r.context } : {}),
+      ...(r.action.startsWith('kms:') && this.defaultPolicyKeys.has(r.resource) ? { resourcePolicy: defaultKeyPolicy(r.resource) } : {}),
       identityPolicies: [...managed, ...supplied],
       // Resources the estate does not synthesize (restored volumes, instances, jobs) carry no policy.
       allowUnknownResource: true,

@@ -94,6 +94,11 @@ export class VirtualClock {
     for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
   }
 
+  /** Lets a stopped simulation go on (a failback after its recovery): timers and sleeps work again. */
+  resume(): void {
+    this.stopped = false;
+  }
+
   /**
    * Work that settles in real time (I/O, e.g. the IAM evaluator loading its data) and must finish
    * before simulated time moves on: the driver does not advance the clock while any is pending.

@@ -42,7 +42,7 @@ import { invokeHttpEndpoint } from './account/terraform-cloud';
 
 export { accountOfPrincipal, HttpTaskError, IAM_PREFIX, iamActionOf, ModelError, shortArn, targetKeyOf, THROTTLING_CODE } from './account/services';
 export { DEFAULT_TIMINGS, type FsxType, type ModelEstate, type ModelOptions, type ModelTimings, type ProtectedResource, type ResourceType, type TerraformCloudModel, type TerraformRun } from './account/config';
-export type { AttachRecord, BackupEvent, Deletion, ModelNote, ModelVault, Publish, RestoreJob } from './account/state';
+export type { AttachRecord, BackupEvent, Deletion, Handler, ModelNote, ModelVault, Publish, RecoveryPoint, RestoreJob } from './account/state';
 
 /** The DR account: its state ({@link AccountState}) with the API the rehearsal calls, and every service's handlers. */
 export class DrAccount extends AccountState {
@@ -125,6 +125,17 @@ export class DrAccount extends AccountState {
     for (const [key, handler] of Object.entries(handlers)) {
       if (this.handlers[key]) throw new Error(`the model already implements ${key}`);
       this.handlers[key] = handler;
+    }
+  }
+
+  /**
+   * Replaces API handlers (failback's view of a service, `failback/dr-jobs.ts`); each gets the handler
+   * it replaces (undefined for a new one), to delegate what it does not change.
+   */
+  override(handlers: Record<string, (input: any, principal: string, previous: Handler | undefined) => unknown>): void {
+    for (const [key, handler] of Object.entries(handlers)) {
+      const previous = this.handlers[key];
+      this.handlers[key] = (input, principal) => handler(input, principal, previous);
     }
   }
 

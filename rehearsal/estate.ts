@@ -141,7 +141,7 @@ function connectRunbookRoleOf(content: string, accountId: string): string | unde
   return value && /^arn:aws[a-z-]*:iam::\d{12}:role\//.test(value) && value.split(':')[4] === accountId ? value : undefined;
 }
 
-function roleArnFromReference(resources: Resources, reference: string, accountId: string): string {
+export function roleArnFromReference(resources: Resources, reference: string, accountId: string): string {
   const address = /^\$\{aws_iam_role\.([^.]+)\.arn\}$/.exec(reference)?.[1];
   const role = address ? resources.aws_iam_role?.[address] : undefined;
   if (!role) throw new Error(`cannot resolve role ${reference} in the synthesized DR stack`);
@@ -162,7 +162,7 @@ function synthesizeToTemporaryDirectory(config: EstateConfig): string {
   return outdir;
 }
 
-function readStack(synthDir: string, name: string): { resource: Resources; provider?: { aws?: { allowed_account_ids?: string[]; region?: string }[] } } {
+export function readStack(synthDir: string, name: string): { resource: Resources; provider?: { aws?: { allowed_account_ids?: string[]; region?: string }[] } } {
   const file = path.join(synthDir, 'stacks', name, 'cdk.tf.json');
   if (!fs.existsSync(file)) throw new Error(`--synth-dir ${synthDir}: no stack ${name} (expected ${file}); synthesize the estate first (npm run synth)`);
   return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -193,8 +193,9 @@ export function synthesizeRecovery(raw: unknown, source = '(inline)', options: {
   const dr = config.accounts.dr.id;
   const region = config.regions.recovery;
 
-  const machines = Object.values(resources.aws_sfn_state_machine ?? {});
-  if (machines.length !== 1) throw new Error(`expected one aws_sfn_state_machine in the DR stack, found ${machines.length}`);
+  // The recovery machine; with any workload's `failback` the DR stack also holds `<name>-failback` (failback/estate.ts).
+  const machines = Object.values(resources.aws_sfn_state_machine ?? {}).filter((m) => m.name !== `${config.name}-failback`);
+  if (machines.length !== 1) throw new Error(`expected one recovery aws_sfn_state_machine in the DR stack, found ${machines.length}`);
   const machine = machines[0];
   const fakeIds: Record<string, string> = {};
   const definition = replaceTokens(JSON.parse(machine.definition as string) as StateMachineDefinition, fakeIds);

@@ -9,6 +9,7 @@ import {
   BackupClient,
   DescribeRestoreJobCommand,
   GetRecoveryPointRestoreMetadataCommand,
+  StartRestoreJobCommand,
   GetRestoreJobMetadataCommand,
   GetRestoreTestingPlanCommand,
   ListRecoveryPointsByBackupVaultCommand,
@@ -16,7 +17,7 @@ import {
   ListTagsCommand,
   PutRestoreValidationResultCommand,
 } from '@aws-sdk/client-backup';
-import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
+import { CloudWatchClient, DescribeAlarmsCommand, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { DeleteTableCommand, DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   AttachVolumeCommand,
@@ -25,6 +26,7 @@ import {
   DescribeInstancesCommand,
   DescribeLaunchTemplatesCommand,
   DescribeSnapshotsCommand,
+  DescribeSubnetsCommand,
   DescribeVolumesCommand,
   DetachVolumeCommand,
   EC2Client,
@@ -35,7 +37,7 @@ import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersComm
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import { DescribeInstanceInformationCommand, GetAutomationExecutionCommand, GetParameterCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { attachRestoredVolume } from '../functions/attach-restored-volume/logic';
 import { cleanupDrill } from '../functions/cleanup-drill/logic';
@@ -51,17 +53,17 @@ type CommandClass = { new (input: any): any; name: string };
 
 /** The commands the functions send, per client class, and the model service they belong to. */
 const COMMANDS: { client: new (config: any) => any; service: string; commands: CommandClass[] }[] = [
-  { client: EC2Client, service: 'ec2', commands: [DescribeVolumesCommand, DescribeInstancesCommand, DescribeSnapshotsCommand, AttachVolumeCommand, DetachVolumeCommand, DeleteVolumeCommand, TerminateInstancesCommand, DescribeImagesCommand, DescribeLaunchTemplatesCommand] },
+  { client: EC2Client, service: 'ec2', commands: [DescribeVolumesCommand, DescribeInstancesCommand, DescribeSubnetsCommand, DescribeSnapshotsCommand, AttachVolumeCommand, DetachVolumeCommand, DeleteVolumeCommand, TerminateInstancesCommand, DescribeImagesCommand, DescribeLaunchTemplatesCommand] },
   {
     client: BackupClient,
     service: 'backup',
-    commands: [ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, GetRecoveryPointRestoreMetadataCommand, GetRestoreTestingPlanCommand, ListRestoreJobsCommand, DescribeRestoreJobCommand, GetRestoreJobMetadataCommand, PutRestoreValidationResultCommand],
+    commands: [ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, GetRecoveryPointRestoreMetadataCommand, StartRestoreJobCommand, GetRestoreTestingPlanCommand, ListRestoreJobsCommand, DescribeRestoreJobCommand, GetRestoreJobMetadataCommand, PutRestoreValidationResultCommand],
   },
-  { client: SSMClient, service: 'ssm', commands: [GetParameterCommand] },
+  { client: SSMClient, service: 'ssm', commands: [GetParameterCommand, StartAutomationExecutionCommand, GetAutomationExecutionCommand, DescribeInstanceInformationCommand] },
   { client: SFNClient, service: 'states', commands: [DescribeStateMachineCommand, ListExecutionsCommand, DescribeExecutionCommand] },
   { client: S3Client, service: 's3', commands: [PutObjectCommand] },
   { client: STSClient, service: 'sts', commands: [AssumeRoleCommand] },
-  { client: CloudWatchClient, service: 'cloudwatch', commands: [PutMetricDataCommand, GetMetricDataCommand] },
+  { client: CloudWatchClient, service: 'cloudwatch', commands: [PutMetricDataCommand, GetMetricDataCommand, DescribeAlarmsCommand] },
   { client: SNSClient, service: 'sns', commands: [PublishCommand] },
   { client: AutoScalingClient, service: 'autoscaling', commands: [UpdateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand] },
   { client: DynamoDBClient, service: 'dynamodb', commands: [DeleteTableCommand, DescribeTableCommand] },
@@ -116,10 +118,21 @@ export class FunctionError extends Error {
   }
 }
 
+/** What {@link FunctionRunner.define}'s logic gets: the function's spec, its logger, sleeps on the simulated clock, the PRNG, a client as its own role. */
+export interface FunctionCommon {
+  readonly spec: FunctionSpec;
+  readonly logger: { info: (m: string, ...a: Record<string, unknown>[]) => void; warn: (m: string, ...a: Record<string, unknown>[]) => void; error: (m: string, ...a: Record<string, unknown>[]) => void };
+  readonly sleep: (ms: number) => Promise<void>;
+  readonly random: () => number;
+  client<C>(ClientClass: new (config: any) => C): C;
+}
+
 export class FunctionRunner {
   readonly logs: FunctionLog[] = [];
   readonly invocations: FunctionInvocation[] = [];
   private readonly clients = new Map<string, unknown>();
+  /** Logic of functions beyond the recovery's, by name suffix (`failback-workload-region-call`). */
+  private readonly defined = new Map<string, (event: any, common: FunctionCommon) => Promise<unknown>>();
 
   constructor(
     private readonly model: DrAccount,
@@ -129,6 +142,11 @@ export class FunctionRunner {
     private readonly estateName: string,
     private readonly region: string,
   ) {}
+
+  /** Runs `logic` for the function `<estate name>-<suffix>` (another concern's function, e.g. failback's). */
+  define(suffix: string, logic: (event: any, common: FunctionCommon) => Promise<unknown>): void {
+    this.defined.set(suffix, logic);
+  }
 
   /** The function named by the end of a FunctionName (name or ARN). */
   spec(functionName: string): FunctionSpec {
@@ -213,8 +231,11 @@ export class FunctionRunner {
             topicArn: spec.environment.TOPIC_ARN,
           });
           break;
-        default:
-          throw new Error(`the rehearsal does not know the logic of function ${spec.name}`);
+        default: {
+          const logic = this.defined.get(suffix);
+          if (!logic) throw new Error(`the rehearsal does not know the logic of function ${spec.name}`);
+          output = await logic(event, { ...common, spec, client: (ClientClass) => this.client(ClientClass, spec) });
+        }
       }
     } catch (error) {
       const e = error as Error;

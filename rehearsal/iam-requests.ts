@@ -91,7 +91,8 @@ export const REQUESTS: Record<string, Builder> = {
   'efs:describeFileSystems': (i, p, l) => [{ action: 'elasticfilesystem:DescribeFileSystems', resource: fileSystem(l, p, String(i.FileSystemId)) }],
   's3:putObject': (i, _p, l) => [{ action: 's3:PutObject', resource: `arn:aws:s3:::${i.Bucket}/${i.Key}`, resourceAccount: l.bucketAccount(String(i.Bucket)) }],
 
-  'sts:assumeRole': (i) => [{ action: 'sts:AssumeRole', resource: String(i.RoleArn) }],
+  // sts:RoleSessionName is in the request context (policies may require a session name prefix).
+  'sts:assumeRole': (i) => [{ action: 'sts:AssumeRole', resource: String(i.RoleArn), ...(i.RoleSessionName ? { context: { 'sts:RoleSessionName': String(i.RoleSessionName) } } : {}) }],
 
   'backup:listRecoveryPointsByBackupVault': (i, p, l) => [{ action: 'backup:ListRecoveryPointsByBackupVault', resource: l.vaultArn(i.BackupVaultName, p, i.BackupVaultAccountId) }],
   'backup:listTags': (i, _p, l) => [{ ...pointResource(String(i.ResourceArn), l), action: 'backup:ListTags' }],
@@ -107,6 +108,15 @@ export const REQUESTS: Record<string, Builder> = {
     { action: 'iam:PassRole', resource: String(i.IamRoleArn), passedToService: 'backup.amazonaws.com' },
   ],
   'backup:describeRestoreJob': (_i, p, l) => [star('backup:DescribeRestoreJob', p, l)],
+  // --- failback: final backups (authorized on the destination vault; StartBackupJob passes IamRoleArn to AWS Backup)
+  'backup:startBackupJob': (i, p, l) => [
+    { action: 'backup:StartBackupJob', resource: l.vaultArn(String(i.BackupVaultName), p) },
+    { action: 'iam:PassRole', resource: String(i.IamRoleArn), passedToService: 'backup.amazonaws.com' },
+  ],
+  'backup:describeBackupJob': (_i, p, l) => [star('backup:DescribeBackupJob', p, l)],
+  'ec2:describeSubnets': (_i, p, l) => [star('ec2:DescribeSubnets', p, l)],
+  'resourcegroupstaggingapi:getResources': (_i, p, l) => [star('tag:GetResources', p, l)],
+  'route53:getChange': (i, p, l) => [{ action: 'route53:GetChange', resource: `arn:aws:route53:::change/${String(i.Id).replace(/^\/?change\//, '')}`, resourceAccount: l.accountOf(p) }],
 
   'ec2:describeVolumes': (_i, p, l) => [star('ec2:DescribeVolumes', p, l)],
   'ec2:describeInstances': (_i, p, l) => [star('ec2:DescribeInstances', p, l)],

@@ -11,14 +11,19 @@ import type { Evaluation } from './authorization';
 import { formatTimeline, runRehearsal, type RehearsalOptions } from './machine';
 import { rehearseReadiness } from './readiness';
 import { rehearseRestoreTest } from './restore-test';
+import { mainFailback } from './failback/cli';
 
 export const USAGE = `Usage: npm run -s rehearse -- [options]
 
   --workload NAME        workload to recover (default: the first of the configuration)
-  --mode failover|drill  (default: failover)
+  --mode failover|drill|failback
+                         (default: failover); failback: a failover, then the failback state machine
+                         back to the workload's account and region (workloads[].failback), with its
+                         timeline, failback RTO (approval → release of the freeze) and RPO (the freeze window)
   --trigger manual|event|schedule
                          how the execution starts (default: manual; event waits for approval)
-  --reject               on-call rejects the approval (with --trigger event)
+  --reject               on-call rejects the approval (with --trigger event; with --mode failback, the failback's)
+  --fail-copy            with --mode failback: a copy job to the workload's local vault ends FAILED
   --resources N          protected resources of the workload (default: 6)
   --types T,T            resource types of the mix (default: EBS,RDS,DynamoDB,EFS; also S3, Aurora,
                          FSx: Lustre, Windows File Server and ONTAP in turn, for a workload with recovery.fsx)
@@ -48,6 +53,9 @@ The estate is DR_CONFIG (default config/example.json).`;
 export interface CliOptions extends RehearsalOptions {
   readonly readiness?: boolean;
   readonly restoreTest?: 'EBS' | 'RDS' | 'DynamoDB' | 'EFS';
+  /** `--mode failback`. */
+  readonly failback?: boolean;
+  readonly failCopies?: number;
   readonly quiet: boolean;
   readonly verbose: boolean;
   readonly help: boolean;
@@ -78,8 +86,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       }
       case '--mode': {
         const v = next();
-        if (v !== 'failover' && v !== 'drill') throw new UsageError(`--mode must be failover or drill, got ${JSON.stringify(v)}`);
-        o.mode = v;
+        if (v !== 'failover' && v !== 'drill' && v !== 'failback') throw new UsageError(`--mode must be failover, drill or failback, got ${JSON.stringify(v)}`);
+        if (v === 'failback') o.failback = true;
+        else o.mode = v;
         break;
       }
       case '--trigger': {
@@ -133,6 +142,9 @@ export function parseArgs(argv: readonly string[]): CliOptions {
       case '--no-duplicate-events':
         o.duplicateEvents = false;
         break;
+      case '--fail-copy':
+        o.failCopies = 1;
+        break;
       case '--slow-copy':
         o.slowCopy = true;
         break;
@@ -185,6 +197,11 @@ export async function main(argv: readonly string[], out: (line: string) => void 
   if (options.help) {
     out(USAGE);
     return 0;
+  }
+  if (options.failback) return mainFailback(options, out);
+  if (options.failCopies) {
+    out(`rehearse: --fail-copy needs --mode failback\n\n${USAGE}`);
+    return 2;
   }
   out('    time    step                 detail');
   const result = await runRehearsal({

@@ -400,7 +400,8 @@ export class DrStack extends AccountStack {
         ...functionDefaults,
         functionName: names.failbackWorkloadRegionCallFunctionName,
         entry: functionEntry('workload-region-call'),
-        targets: failbackWorkloads.map((w) => ({ workload: w.name, roleArn: names.workloadFailbackRoleArn(w), region: workloadRegion(config, w) })),
+        // The connect runbook each workload stack with failback deploys (step Reconnect starts and tracks that document only).
+        targets: failbackWorkloads.map((w) => ({ workload: w.name, roleArn: names.workloadFailbackRoleArn(w), region: workloadRegion(config, w), connectDocumentName: names.workloadConnectRunbookName(w.name) })),
       });
       const stateMachine = new FailbackStateMachine(this, 'Failback', {
         stateMachineName: names.failbackStateMachineName,
@@ -434,6 +435,7 @@ export class DrStack extends AccountStack {
               kmsKeyArn: fb.kmsKeyArn,
               ...failbackRestoreSettings(fb),
               serverGroups: w.servers.map((sv) => ({ name: `${config.name}-${w.name}-${sv.role}`, size: sv.size })),
+              connectRunbook: { documentName: names.workloadConnectRunbookName(w.name), startCommand: w.recovery.startCommand, mountRoot: w.recovery.mountRoot },
               ...(fb.dnsRecord ? { dnsRecord: failbackDnsRecord(fb.dnsRecord, w.recovery.failover) } : {}),
               ...(w.recovery.healthAlarmName ? { healthAlarmName: w.recovery.healthAlarmName } : {}),
               graceHours: fb.graceHours,

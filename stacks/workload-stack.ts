@@ -13,7 +13,8 @@ import { WorkloadResiliencyPolicy } from '../modules/resiliency-policy';
 import { alarmPattern, failedBackupJobPattern, healthIssuePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 import { WorkloadFailbackRole } from '../modules/failback/workload-failback-role';
-import { WorkloadFailbackAccess } from '../modules/failback/workload-failback-access';
+import { WorkloadFailbackAccess, WorkloadFailbackReconnectAccess } from '../modules/failback/workload-failback-access';
+import { ConnectRunbook } from '../modules/recovery/connect-runbook';
 
 /** AWS Health delivers events of global services (IAM, CloudFront, Route 53, ...) in this region. */
 export const GLOBAL_HEALTH_REGION = 'us-east-1';
@@ -179,6 +180,22 @@ export class WorkloadStack extends AccountStack {
       if (workload.recovery.healthAlarmName) {
         new WorkloadFailbackAccess(this, 'FailbackAccess', { roleName: this.failbackRole.role.name, accountId: workload.accountId, region, healthAlarmName: workload.recovery.healthAlarmName });
       }
+      // Step Reconnect: the recovery's connect runbook, here (it starts the application on the restored
+      // servers, tagged dr:workload), and what the failback role needs to attach restored volumes and run it.
+      const connectRunbook = new ConnectRunbook(this, 'FailbackConnectRunbook', {
+        documentName: names.workloadConnectRunbookName(workload.name),
+        roleName: names.workloadConnectRunbookRoleName(workload.name),
+        accountId: workload.accountId,
+        region,
+      });
+      new WorkloadFailbackReconnectAccess(this, 'FailbackReconnectAccess', {
+        roleName: this.failbackRole.role.name,
+        workload: workload.name,
+        accountId: workload.accountId,
+        region,
+        kmsKeyArn: workload.failback.kmsKeyArn,
+        connectRunbook: { documentName: connectRunbook.documentName, roleArn: connectRunbook.roleArn },
+      });
     }
 
     new TerraformOutput(this, 'local_vault_arn', { value: this.vault.vault.arn });

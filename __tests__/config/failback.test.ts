@@ -2,7 +2,7 @@ import { ConfigError, parseConfig } from '../../config/load';
 import { DEFAULT_FAILBACK_GRACE_HOURS } from '../../config/schema';
 import { EstateNames } from '../../config/naming';
 import { exampleInput } from '../helpers/synth';
-import { failbackInput, SHOP_FAILBACK } from '../helpers/failback';
+import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
 
 /** `workloads[].failback`: shape, defaults and the cross-field rules, each reported at its path. */
 
@@ -18,7 +18,13 @@ function issuesOf(raw: unknown): { path: string; message: string }[] {
 
 describe('workloads[].failback', () => {
   it('is optional: absent means no failback', () => {
-    expect(parseConfig(exampleInput()).workloads[0].failback).toBeUndefined();
+    expect(parseConfig(noFailbackInput()).workloads[0].failback).toBeUndefined();
+  });
+
+  it('is configured in the bundled example for its workload, restoring with a key of the workload account and region', () => {
+    const shop = parseConfig(exampleInput()).workloads[0];
+    expect(shop.failback).toEqual({ ...SHOP_FAILBACK, freeze: { kind: 'scaleDown', size: 0 }, graceHours: DEFAULT_FAILBACK_GRACE_HOURS });
+    expect(shop.failback!.kmsKeyArn).toMatch(new RegExp(`^arn:aws:kms:${shop.region}:${shop.accountId}:key/`));
   });
 
   it('fills in the documented defaults (freeze scaleDown to 0, grace period)', () => {

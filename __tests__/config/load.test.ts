@@ -187,6 +187,8 @@ describe('malformed configurations', () => {
       'accounts.dr.id',
       'workloads[0].backup.rules[0].copyRetentionDays',
       'workloads[0].backup.rules[0].schedule',
+      // The example's failback key is one of the workload's region (ap-northeast-2).
+      'workloads[0].failback.kmsKeyArn',
       'workloads[0].region',
     ]);
   });

@@ -71,7 +71,11 @@ describe('npm run cost', () => {
   });
 
   it('exits 1 through the real command for a Region without a price, naming it', () => {
-    const config = tempConfig((raw) => (raw.workloads[0].region = 'us-west-2'));
+    // Without failback: its key is one of the example's workload region (ap-northeast-2).
+    const config = tempConfig((raw) => {
+      raw.workloads[0].region = 'us-west-2';
+      delete raw.workloads[0].failback;
+    });
     const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/cost.ts'], { cwd: ROOT, env: { ...process.env, DR_CONFIG: config }, encoding: 'utf8', timeout: 60000 });
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/no price for \S+ \(AWS usage type [^)]+\) in region us-west-2/);

@@ -18,11 +18,13 @@ export function exampleRaw(): Raw {
 
 /**
  * One workload in ap-northeast-2 protecting only `types`, one daily rule keeping 10 days locally and
- * 10 days in the copies, no cold storage, a locked central vault in ap-northeast-1, no restore testing.
+ * 10 days in the copies, no cold storage, a locked central vault in ap-northeast-1, no restore testing,
+ * no failback (it costs nothing until it runs; its key and subnets are the workload region's).
  */
 export function smallEstate(mutate: (raw: Raw) => void = () => {}): EstateConfig {
   const raw = exampleRaw();
   const w = raw.workloads[0];
+  delete w.failback;
   w.backup.resourceTypes = ['EBS'];
   w.backup.rules = [{ name: 'daily', schedule: 'cron(0 17 * * ? *)', retentionDays: 10, copyRetentionDays: 10 }];
   w.estimate = { EBS: { gib: 100, dailyChangePercent: 2 } };

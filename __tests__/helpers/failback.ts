@@ -1,19 +1,28 @@
 import { exampleInput } from './synth';
 
-/** `workloads[0].failback` of the example, as an estate would write it. */
-export const SHOP_FAILBACK = {
-  subnetIds: ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'],
-  securityGroupIds: ['sg-0123456789abcdef0'],
-  kmsKeyArn: 'arn:aws:kms:ap-northeast-2:333333333333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
-  // The example backs up RDS and Aurora (the default resource types): failback restores them into this group.
-  dbSubnetGroupName: 'shop-db',
-  freeze: { kind: 'scaleDown', size: 0 },
-};
+/** `workloads[0].failback` of the example (config/example.json), as an estate writes it. */
+export const SHOP_FAILBACK: Readonly<Record<string, any>> = Object.freeze(exampleFailback());
 
-/** The bundled example with failback configured for its workload (shop); `failback` replaces the fields given. */
+function exampleFailback(): Record<string, any> {
+  const failback = (exampleInput() as Record<string, any>).workloads[0].failback;
+  if (!failback) throw new Error('config/example.json has no workloads[0].failback');
+  return failback;
+}
+
+/**
+ * The bundled example, which configures failback for its workload (shop); `failback` replaces the
+ * fields given (a field given as undefined is removed).
+ */
 export function failbackInput(failback: Record<string, unknown> = {}): ReturnType<typeof exampleInput> {
   const input = exampleInput() as Record<string, any>;
-  input.workloads[0].failback = { ...SHOP_FAILBACK, ...failback };
+  input.workloads[0].failback = JSON.parse(JSON.stringify({ ...input.workloads[0].failback, ...failback }));
+  return input as ReturnType<typeof exampleInput>;
+}
+
+/** The bundled example without failback (no failback role, no failback state machine). */
+export function noFailbackInput(): ReturnType<typeof exampleInput> {
+  const input = exampleInput() as Record<string, any>;
+  for (const w of input.workloads) delete w.failback;
   return input as ReturnType<typeof exampleInput>;
 }
 

@@ -48,6 +48,12 @@ describe('scripts/run-app.js (the prebundled app)', () => {
     const files = fs.readdirSync(cache).sort();
     expect(files.filter((f) => f.endsWith('.js'))).toHaveLength(1);
     expect(files.some((f) => f.includes('.v8cache.'))).toBe(true);
+    // The synth side shares constants and types with the functions, never their logic: no AWS SDK client
+    // in the app (the example's synth would load a second of SDK code, as would every test file that synthesizes).
+    const manifest = JSON.parse(fs.readFileSync(path.join(cache, files.find((f) => f.endsWith('.json'))!), 'utf8')) as { inputs: Record<string, unknown> };
+    const inputs = Object.keys(manifest.inputs);
+    expect(inputs.some((f) => f.endsWith(`${path.sep}app.ts`))).toBe(true);
+    expect(inputs.filter((f) => f.includes(`${path.sep}@aws-sdk${path.sep}`))).toEqual([]);
   });
 
   it('synthesizes the same with CDKTF token creation stacks recorded (DR_APP_STACK_TRACES=1)', () => {

@@ -22,7 +22,21 @@ import { CloudwatchEventTarget } from '@cdktf/provider-aws/lib/cloudwatch-event-
 import { DR_POLICY_PACK, PolicyPack, PolicyViolationError, acknowledgePolicy, assertPolicyCompliance } from '../../policy/pack';
 import { buildEstate, synthesizeEstate, synthesizeIfCompliant } from '../../app';
 import { parseConfig } from '../../config/load';
-import { EXAMPLE_CONFIG, FIXTURES, exampleInput, readJson, tempDir } from '../helpers/synth';
+import { EXAMPLE_CONFIG, FIXTURES, exampleInput, readJson, resourcesOf, tempDir } from '../helpers/synth';
+import { failbackInput, noFailbackInput } from '../helpers/failback';
+import { hasNoResourceLevelPermissions } from '../../policy/rules/identity-policies';
+
+/** The example's failback with a runbook freeze, a DNS record (and the health alarm verifying it) and every optional field. */
+function failbackWithEverything() {
+  const input = failbackInput({
+    freeze: { kind: 'runbook', documentName: 'shop-stop-writes' },
+    dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: 'shop-primary.example.com' },
+    instanceProfile: { name: 'shop-app', roleArn: 'arn:aws:iam::333333333333:role/shop-app' },
+    fsx: { windowsDirectoryId: 'd-0123456789' },
+  }) as Record<string, any>;
+  input.workloads[0].recovery = { ...input.workloads[0].recovery, healthAlarmName: 'acme-shop-healthy' };
+  return input;
+}
 
 function stackWith(build: (scope: Construct) => void): TerraformStack {
   const app = Testing.app();
@@ -96,9 +110,30 @@ describe('policy pack rules', () => {
 describe('the project\'s own output', () => {
   it.each([
     ['the example', () => exampleInput()],
+    ['the example without failback', () => noFailbackInput()],
+    ['the example with failback (a runbook freeze, a DNS record, every optional field)', () => failbackWithEverything()],
     ['three workloads', () => readJson(path.join(FIXTURES, 'three-workloads.json'))],
   ])('complies with every rule: %s', (_name, input) => {
     expect(() => assertPolicyCompliance(buildEstate(parseConfig(input())).app)).not.toThrow();
+  });
+
+  it('finds nothing unacknowledged in the example with failback, whose machine keeps "*" only for actions without resource-level permissions', () => {
+    const { app, dr } = buildEstate(parseConfig(failbackInput()));
+    expect(dr.failback).toBeDefined();
+    const pack = new PolicyPack();
+    for (const node of app.node.findAll()) pack.visit(node);
+    expect(pack.findings).toEqual([]);
+    // The execution role's inline policy (modules/failback/failback-state-machine.ts, policy name "failback").
+    const synthesized = resourcesOf(Testing.synth(dr), 'aws_iam_role_policy') as { name: string; policy: string }[];
+    const executionPolicy = synthesized.filter((p) => p.name === 'failback');
+    expect(executionPolicy).toHaveLength(1);
+    const wildcard = (JSON.parse(executionPolicy[0].policy).Statement as { Effect: string; Action: string | string[]; Resource: string | string[] }[])
+      .filter((s) => s.Effect === 'Allow' && [s.Resource].flat().includes('*'))
+      .flatMap((s) => [s.Action].flat());
+    // Service Authorization Reference: no resource type for backup:DescribeBackupJob / DescribeCopyJob
+    // (list_awsbackup.html) or tag:GetResources (list_resourcegroupstaggingapi.html).
+    expect(wildcard).toEqual(expect.arrayContaining(['backup:DescribeBackupJob', 'backup:DescribeCopyJob', 'tag:GetResources']));
+    for (const action of wildcard) expect(hasNoResourceLevelPermissions(action)).toBe(true);
   });
 });
 

@@ -58,6 +58,8 @@ describe('the definition as synthesized', () => {
   it('reads the functions, the server groups and the EBS rule from the DR stack', () => {
     expect(Object.keys(synthesized.functions).sort()).toEqual([
       'acme-attach-restored-volume',
+      // The example configures failback (workloads[].failback): its function is in the DR stack too.
+      'acme-failback-workload-region-call',
       'acme-recovery-cleanup-drill',
       'acme-recovery-locate-recovery-points',
       'acme-recovery-prepare-restore',
@@ -125,7 +127,7 @@ describe('CLI options', () => {
   });
 
   it.each([
-    [['--mode', 'dr'], /--mode must be failover or drill/],
+    [['--mode', 'dr'], /--mode must be failover, drill or failback/],
     [['--throttle', '1.5'], /--throttle must be a number from 0 to 1/],
     [['--resources', '0'], /--resources must be an integer from 1 to 200/],
     [['--resources'], /--resources needs a value/],

@@ -52,6 +52,7 @@ describe('npm run plan: the monthly cost and its change against --previous', () 
     const unpriced = exampleInput() as Record<string, any>;
     unpriced.regions.primary = 'eu-north-1';
     unpriced.workloads[0].region = undefined;
+    delete unpriced.workloads[0].failback; // its key is one of the example's workload region
     const missing = costOutcome(parseConfig(unpriced));
     expect(missing).toEqual({ error: expect.stringMatching(/eu-north-1/) });
     expect(renderCostSection(missing).join('\n')).toMatch(/^## Monthly cost\n\nNo estimate: .*eu-north-1/);

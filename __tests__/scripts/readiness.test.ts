@@ -9,7 +9,7 @@ import { parseReadinessArgs, UsageError } from '../../scripts/readiness/options'
 import { readSynthesized } from '../../scripts/readiness/synthesized';
 import { loadConfigForReadiness } from '../../scripts/readiness/load';
 import { estimateCost } from '../../cost';
-import { failbackInput } from '../helpers/failback';
+import { failbackInput, noFailbackInput } from '../helpers/failback';
 import { EXAMPLE_CONFIG, FIXTURES, ROOT, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 
 const THREE = path.join(FIXTURES, 'three-workloads.json');
@@ -106,8 +106,12 @@ describe('npm run readiness on the bundled example', () => {
   });
 
   it('shows whether failback is configured, and what configuring it needs', () => {
-    expect(shop.failback).toEqual({ configured: false, needs: expect.arrayContaining([expect.stringMatching(/^subnetIds and securityGroupIds/), expect.stringMatching(/^kmsKeyArn/)]) });
-    expect(renderText(run.report)).toMatch(/\| failback +\| not configured \(workloads\[\]\.failback needs: subnetIds/);
+    // The example configures failback for its workload (scale down to 0, no DNS record, 72 h grace period).
+    expect(shop.failback).toEqual({ configured: true, freeze: 'scale server groups to 0', dnsSwitch: false, graceHours: 72, roleName: 'acme-shop-failback' });
+    expect(renderText(run.report)).toMatch(/\| failback +\| configured: role acme-shop-failback, freeze scale server groups to 0, no DNS switch, DR cleanup after 72 h and a second approval/);
+    const without = reportFor(noFailbackInput());
+    expect(without.workloads[0].failback).toEqual({ configured: false, needs: expect.arrayContaining([expect.stringMatching(/^subnetIds and securityGroupIds/), expect.stringMatching(/^kmsKeyArn/)]) });
+    expect(renderText(without)).toMatch(/\| failback +\| not configured \(workloads\[\]\.failback needs: subnetIds/);
     const configured = reportFor(failbackInput({ freeze: { kind: 'runbook', documentName: 'acme-stop-writers' }, graceHours: 24 }));
     expect(configured.workloads[0].failback).toEqual({ configured: true, freeze: 'runbook acme-stop-writers', dnsSwitch: false, graceHours: 24, roleName: 'acme-shop-failback' });
     expect(renderText(configured)).toContain('| failback ');
@@ -118,7 +122,7 @@ describe('npm run readiness on the bundled example', () => {
     const read = readSynthesized(exampleOut);
     if (!read.ok) throw new Error(read.reason);
     expect(read.estate.servers).toEqual([{ workload: 'shop', role: 'app', launchTemplateName: 'acme-shop-app', amiParameter: '/acme/dr/ami/shop/app', amiId: 'ami-0123456789abcdef0' }]);
-    expect(read.estate.drStateMachines).toEqual(['acme-recovery']);
+    expect(read.estate.drStateMachines).toEqual(['acme-failback', 'acme-recovery']);
     expect(read.estate.drAccountIds).toEqual(['222222222222']);
     expect(read.estate.stacks).toEqual(['backup-vault', 'dr', 'workload-shop']);
   });

@@ -153,6 +153,7 @@ describe('IAM simulation: a generated 25-workload estate', () => {
       accountId: id,
       roleArn: `arn:aws:iam::${id}:role/terraform-dr`,
       servers: [{ role: `srv${i}`, amiId: 'ami-0123456789abcdef0', instanceType: 'm7g.large' }],
+      failback: undefined, // the example's failback names shop's own key, subnets and security groups
     }));
     model = buildPolicyModel(synthEstate(cfg), { organizationId: ORG, extraOrganizationAccounts: [ORG_MEMBER_NOT_LISTED] });
   });

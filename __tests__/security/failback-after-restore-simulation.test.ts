@@ -31,6 +31,20 @@ const REGION_CALL_FN = `arn:aws:lambda:${REC}:${DR}:function:acme-failback-workl
 const REGION_CALL_ROLE = role(DR, 'acme-failback-workload-region-call');
 const HEALTH_ALARM = `arn:aws:cloudwatch:${SHOP_REGION}:${SHOP}:alarm:acme-shop-healthy`;
 const OTHER_ALARM = `arn:aws:cloudwatch:${SHOP_REGION}:${SHOP}:alarm:acme-shop-billing`;
+// Step Reconnect, in the workload account and region (functions/workload-region-call/reconnect.ts).
+const SHOP_VOLUME = `arn:aws:ec2:${SHOP_REGION}:${SHOP}:volume/vol-0bbbbbbbbbbbbbbb1`;
+const SHOP_INSTANCE = `arn:aws:ec2:${SHOP_REGION}:${SHOP}:instance/i-0aaaaaaaaaaaaaaa0`;
+const tagged = (workload?: string) => ({ allowUnknownResource: true, context: workload ? { 'aws:ResourceTag/dr:workload': workload } : {} });
+const CONNECT_DOCUMENT = `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-definition/acme-shop-connect-servers:1`;
+const OTHER_DOCUMENT = `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-definition/AWS-RunShellScript:1`;
+const CONNECT_RUNBOOK_ROLE = role(SHOP, 'acme-shop-failback-runbook');
+// failback.kmsKeyArn of the example: AWS's default key policy (the account root: IAM policies decide).
+const SHOP_FAILBACK_KEY = `arn:aws:kms:${SHOP_REGION}:${SHOP}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+const failbackKey = {
+  allowUnknownResource: true,
+  viaService: `ec2.${SHOP_REGION}.amazonaws.com`,
+  resourcePolicy: { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${SHOP}:root` }, Action: 'kms:*', Resource: '*' }] },
+};
 
 interface Row {
   description: string;
@@ -85,6 +99,52 @@ const ROWS: Row[] = [
   { description: "the workload's failback role reads the workload's health alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Allowed' },
   { description: "the workload's failback role cannot read another alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: OTHER_ALARM }, expected: 'Denied', allowedIf: { resourceArn: HEALTH_ALARM } },
   { description: 'the DR failback state machine role cannot read the workload account alarm itself (only through the failback role)', request: { principalArn: FB_ORCHESTRATOR, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },
+
+  // ---- Reconnect: attach restored volumes by tag, the connect runbook (as the workload's failback role) -----
+  { description: "the workload's failback role finds the restored volumes in the workload region", request: { principalArn: SHOP_FAILBACK, action: 'ec2:DescribeVolumes', resourceArn: '*', resourceAccount: SHOP, context: { 'aws:RequestedRegion': SHOP_REGION } }, expected: 'Allowed' },
+  {
+    description: "the workload's failback role cannot describe instances in another region",
+    request: { principalArn: SHOP_FAILBACK, action: 'ec2:DescribeInstances', resourceArn: '*', resourceAccount: SHOP, context: { 'aws:RequestedRegion': REC } },
+    expected: 'Denied',
+    allowedIf: { context: { 'aws:RequestedRegion': SHOP_REGION } },
+  },
+  { description: "the workload's failback role attaches a volume tagged dr:workload=shop", request: { principalArn: SHOP_FAILBACK, action: 'ec2:AttachVolume', resourceArn: SHOP_VOLUME, ...tagged('shop') }, expected: 'Allowed' },
+  { description: "the workload's failback role attaches to an instance tagged dr:workload=shop", request: { principalArn: SHOP_FAILBACK, action: 'ec2:AttachVolume', resourceArn: SHOP_INSTANCE, ...tagged('shop') }, expected: 'Allowed' },
+  { description: "the workload's failback role cannot attach an untagged volume", request: { principalArn: SHOP_FAILBACK, action: 'ec2:AttachVolume', resourceArn: SHOP_VOLUME, ...tagged() }, expected: 'Denied', allowedIf: tagged('shop') },
+  { description: "the workload's failback role cannot attach to another workload's instance", request: { principalArn: SHOP_FAILBACK, action: 'ec2:AttachVolume', resourceArn: SHOP_INSTANCE, ...tagged('blog') }, expected: 'Denied', allowedIf: tagged('shop') },
+  { description: 'the workload-region-call function role cannot attach volumes itself', request: { principalArn: REGION_CALL_ROLE, action: 'ec2:AttachVolume', resourceArn: SHOP_VOLUME, ...tagged('shop') }, expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },
+  { description: "the workload's failback role uses the failback key through EC2 to attach an encrypted volume", request: { principalArn: SHOP_FAILBACK, action: 'kms:Decrypt', resourceArn: SHOP_FAILBACK_KEY, ...failbackKey }, expected: 'Allowed' },
+  {
+    description: "the workload's failback role grants the failback key to the attached volume (a grant for an AWS resource)",
+    request: { principalArn: SHOP_FAILBACK, action: 'kms:CreateGrant', resourceArn: SHOP_FAILBACK_KEY, grantIsForAwsResource: true, ...failbackKey },
+    expected: 'Allowed',
+  },
+  {
+    description: "the workload's failback role cannot create a grant of the failback key that is not for an AWS resource",
+    request: { principalArn: SHOP_FAILBACK, action: 'kms:CreateGrant', resourceArn: SHOP_FAILBACK_KEY, grantIsForAwsResource: false, ...failbackKey },
+    expected: 'Denied',
+    allowedIf: { grantIsForAwsResource: true },
+  },
+  {
+    description: "the workload's failback role cannot use the failback key outside EC2",
+    request: { principalArn: SHOP_FAILBACK, action: 'kms:Decrypt', resourceArn: SHOP_FAILBACK_KEY, ...failbackKey, viaService: `s3.${SHOP_REGION}.amazonaws.com` },
+    expected: 'Denied',
+    allowedIf: { viaService: `ec2.${SHOP_REGION}.amazonaws.com` },
+  },
+  { description: "the workload's failback role starts the workload's connect runbook", request: { principalArn: SHOP_FAILBACK, action: 'ssm:StartAutomationExecution', resourceArn: CONNECT_DOCUMENT, allowUnknownResource: true }, expected: 'Allowed' },
+  { description: "the workload's failback role cannot start another document", request: { principalArn: SHOP_FAILBACK, action: 'ssm:StartAutomationExecution', resourceArn: OTHER_DOCUMENT, allowUnknownResource: true }, expected: 'Denied', allowedIf: { resourceArn: CONNECT_DOCUMENT } },
+  {
+    description: "the workload's failback role tracks the runbook's execution",
+    request: { principalArn: SHOP_FAILBACK, action: 'ssm:GetAutomationExecution', resourceArn: `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-execution/12345678-1234-1234-1234-123456789012`, allowUnknownResource: true },
+    expected: 'Allowed',
+  },
+  { description: "the workload's failback role passes the runbook's role to Systems Manager", request: { principalArn: SHOP_FAILBACK, action: 'iam:PassRole', resourceArn: CONNECT_RUNBOOK_ROLE, passedToService: 'ssm.amazonaws.com' }, expected: 'Allowed' },
+  {
+    description: "the workload's failback role cannot pass the runbook's role to another service",
+    request: { principalArn: SHOP_FAILBACK, action: 'iam:PassRole', resourceArn: CONNECT_RUNBOOK_ROLE, passedToService: 'ec2.amazonaws.com' },
+    expected: 'Denied',
+    allowedIf: { passedToService: 'ssm.amazonaws.com' },
+  },
 
   // ---- Cleanup -------------------------------------------------------------------------------------------
   { description: 'the failback state machine role invokes the DR cleanup function', request: { principalArn: FB_ORCHESTRATOR, action: 'lambda:InvokeFunction', resourceArn: CLEANUP_FN }, expected: 'Allowed' },

@@ -216,6 +216,7 @@ describe('names are valid for every AWS resource they end up in', () => {
       accountId: String(400000000000 + i),
       roleArn: `arn:aws:iam::${400000000000 + i}:role/terraform-dr`,
       servers: [{ role: `srv${String(i).padStart(3, '0')}`, amiId: 'ami-0123456789abcdef0', instanceType: 'm7g.large' }],
+      failback: undefined, // the example's failback names shop's own key, subnets and security groups
     }));
     const dir = tempDir();
     const file = path.join(dir, 'estate.json');

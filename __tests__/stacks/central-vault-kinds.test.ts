@@ -38,7 +38,8 @@ const copyActions = (stack: SynthesizedStack) => (resourcesOf(stack, 'aws_backup
 /** The recovery state machine's definition and the inline policies of the DR stack, by role name fragment. */
 function drView(input: unknown) {
   const dr = synthOf(estateFor(input).dr);
-  const machine = resourcesOf(dr, 'aws_sfn_state_machine')[0];
+  // The recovery machine (the example also has the failback machine).
+  const machine = resourcesOf(dr, 'aws_sfn_state_machine').find((m) => m.name === 'acme-recovery')!;
   const definition = JSON.parse(machine.definition as string) as { States: Record<string, any> };
   /** A state by name wherever it is (top level, Parallel branches, Map processors): the definition's layout may change. */
   const state = (name: string): any => {

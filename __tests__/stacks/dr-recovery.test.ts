@@ -131,7 +131,7 @@ describe('recovery landing zone', () => {
     expect(values(dr, 'aws_s3_bucket_versioning')[0]).toMatchObject({ versioning_configuration: { status: 'Enabled' } });
     expect(values(dr, 'aws_s3_bucket_public_access_block')[0]).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
     expect(JSON.stringify(values(dr, 'aws_s3_bucket_server_side_encryption_configuration')[0])).toContain('aws:kms');
-    const [machine] = values(dr, 'aws_sfn_state_machine');
+    const machine = values(dr, 'aws_sfn_state_machine').find((m) => m.name === 'acme-recovery')!;
     const target = JSON.parse(machine.definition as string).States['Config-shop'].Result.target;
     expect(target).toMatchObject({ dbSubnetGroupName: 'acme-dr-landing-zone', recoveryBucketName: 'acme-dr-recovery-222222222222-ap-northeast-1', nameSuffix: 'dr' });
   });
@@ -149,6 +149,7 @@ describe('recovery landing zone', () => {
   it('is left out when no workload has servers', () => {
     const input = exampleInput() as Record<string, any>;
     delete input.workloads[0].servers;
+    delete input.workloads[0].failback; // its freeze scales the workload's server groups down
     expect(values(synthDr(input), 'aws_vpc')).toEqual([]);
   });
 });
@@ -227,7 +228,9 @@ describe('recovery functions', () => {
 
   it('are named <name>-recovery-* (trusted by the copy-starter role pattern) and run on nodejs22.x', () => {
     const names = values(dr, 'aws_lambda_function').map((f) => f.function_name).sort();
-    expect(names).toEqual(['acme-attach-restored-volume', 'acme-recovery-cleanup-drill', 'acme-recovery-locate-recovery-points', 'acme-recovery-prepare-restore', 'acme-recovery-readiness-checker', 'acme-recovery-report-recovery', 'acme-validate-restore']);
+    // acme-failback-workload-region-call is failback's (the example configures it), deliberately not
+    // named acme-recovery-*: the copy-starter role does not trust it.
+    expect(names).toEqual(['acme-attach-restored-volume', 'acme-failback-workload-region-call', 'acme-recovery-cleanup-drill', 'acme-recovery-locate-recovery-points', 'acme-recovery-prepare-restore', 'acme-recovery-readiness-checker', 'acme-recovery-report-recovery', 'acme-validate-restore']);
     for (const f of values(dr, 'aws_lambda_function')) expect(f.runtime).toBe('nodejs22.x');
   });
 });

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { EstateNames } from '../../config/naming';
 import { loadConfig } from '../../config/load';
 import { estateFor, exampleInput, EXAMPLE_CONFIG, FIXTURES, policyOf, readJson, resourcesOf, statement } from '../helpers/synth';
+import { noFailbackInput } from '../helpers/failback';
 
 describe('DrStack', () => {
   const estate = () => estateFor(exampleInput());
@@ -24,11 +25,15 @@ describe('DrStack', () => {
     expect(policy.Statement.filter((s) => s.Effect === 'Allow')).toHaveLength(1);
   });
 
-  it('encrypts the restore vault with a rotating key not shared with any other account', () => {
-    const out = Testing.synth(estate().dr);
-    const key = resourcesOf(out, 'aws_kms_key').find((k) => String(k.description).includes('restore vault'))!;
+  it('encrypts the restore vault with a rotating key not shared with any other account, except the failback workloads\' (inside the organization)', () => {
+    const restoreKey = (input: unknown) => resourcesOf(Testing.synth(estateFor(input).dr), 'aws_kms_key').find((k) => String(k.description).includes('restore vault'))!;
+    const key = restoreKey(noFailbackInput());
     expect(key.enable_key_rotation).toBe(true);
     expect(policyOf(key).Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'KeyControlBreakGlassOnly', 'UseThroughAwsBackupInThisAccount']);
+    // The example configures failback: its final backups in the restore vault are copied to the workload account.
+    const shared = policyOf(restoreKey(exampleInput()));
+    expect(shared.Statement.map((s) => s.Sid)).toEqual(['KeyAdministration', 'KeyControlBreakGlassOnly', 'UseThroughAwsBackupInThisAccount', 'CrossAccountBackupUse', 'CrossAccountGrantsForAwsResources']);
+    expect(statement(shared, 'CrossAccountBackupUse')).toMatchObject({ Principal: { AWS: ['arn:aws:iam::333333333333:root'] }, Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } } });
   });
 
   it('has a restore role for AWS Backup with restore policies only', () => {

@@ -1,6 +1,6 @@
 import { Testing } from 'cdktf';
-import { estateFor, exampleInput, policyOf, resourcesOf, statement } from '../helpers/synth';
-import { failbackInput } from '../helpers/failback';
+import { estateFor, policyOf, resourcesOf, statement } from '../helpers/synth';
+import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
 import { assertPolicyCompliance, PolicyViolationError, type PolicyFinding } from '../../policy/pack';
 
 /** Failback (workloads[].failback) in the workload stack and the DR stack: the roles, the vault policy and keys, the machine. */
@@ -60,9 +60,52 @@ describe('workload stack with failback', () => {
     expect(statement(key, 'CrossAccountGrantsForAwsResources').Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
   });
 
+  it('for step Reconnect: deploys the connect runbook here and lets the failback role attach only dr:workload-tagged volumes to such instances, with the failback key, and run that runbook only', () => {
+    const reconnect = policyOf(policyNamed(out, 'failback-reconnect'));
+    expect(reconnect.Statement).toEqual([
+      { Sid: 'FindRestoredVolumesAndInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeVolumes'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-northeast-2' } } },
+      {
+        Sid: 'AttachWorkloadVolumesToWorkloadInstancesOnly',
+        Effect: 'Allow',
+        Action: 'ec2:AttachVolume',
+        Resource: ['arn:aws:ec2:ap-northeast-2:333333333333:instance/*', 'arn:aws:ec2:ap-northeast-2:333333333333:volume/*'],
+        Condition: { StringEquals: { 'aws:ResourceTag/dr:workload': 'shop' } },
+      },
+      {
+        Sid: 'UseFailbackKeyToAttachVolumes',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+        Resource: SHOP_FAILBACK.kmsKeyArn,
+        Condition: { StringEquals: { 'kms:ViaService': 'ec2.ap-northeast-2.amazonaws.com' } },
+      },
+      {
+        Sid: 'GrantFailbackKeyToAttachedVolumesOnly',
+        Effect: 'Allow',
+        Action: 'kms:CreateGrant',
+        Resource: SHOP_FAILBACK.kmsKeyArn,
+        Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': 'ec2.ap-northeast-2.amazonaws.com' } },
+      },
+      { Sid: 'StartConnectRunbookOnly', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: 'arn:aws:ssm:ap-northeast-2:333333333333:automation-definition/acme-shop-connect-servers:*' },
+      { Sid: 'TrackConnectRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: 'arn:aws:ssm:ap-northeast-2:333333333333:automation-execution/*' },
+      {
+        Sid: 'PassConnectRunbookRoleToSsmOnly',
+        Effect: 'Allow',
+        Action: 'iam:PassRole',
+        Resource: 'arn:aws:iam::333333333333:role/acme-shop-failback-runbook',
+        Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } },
+      },
+    ]);
+    const documents = resourcesOf(out, 'aws_ssm_document') as { name: string; document_type: string; content: string }[];
+    expect(documents.map((d) => [d.name, d.document_type])).toEqual([['acme-shop-connect-servers', 'Automation']]);
+    expect(JSON.parse(documents[0].content).parameters.AutomationAssumeRole.default).toBe('arn:aws:iam::333333333333:role/acme-shop-failback-runbook');
+    expect(policyOf(roleNamed(out, 'acme-shop-failback-runbook')!, 'assume_role_policy').Statement[0]).toMatchObject({ Principal: { Service: 'ssm.amazonaws.com' } });
+  });
+
   it('adds nothing of it without failback', () => {
-    const plain = Testing.synth(estateFor(exampleInput()).workloads[0]);
+    const plain = Testing.synth(estateFor(noFailbackInput()).workloads[0]);
     expect(roleNamed(plain, 'acme-shop-failback')).toBeUndefined();
+    expect(roleNamed(plain, 'acme-shop-failback-runbook')).toBeUndefined();
+    expect(resourcesOf(plain, 'aws_ssm_document')).toEqual([]);
     expect(policyOf(resourcesOf(plain, 'aws_backup_vault_policy')[0]).Statement.map((s) => s.Sid)).toEqual(['DenyDestructiveActionsExceptBreakGlass']);
     expect(statement(policyOf(resourcesOf(plain, 'aws_kms_key')[0]), 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
   });
@@ -158,8 +201,11 @@ describe('DR stack with failback', () => {
 
   it('deploys the workload-region-call function: AssumeRole on the workloads\' failback roles only, sessions named failback-*, configured with their roles and regions, encrypted logs with retention', () => {
     const fn = (resourcesOf(out, 'aws_lambda_function') as Record<string, any>[]).find((f) => f.function_name === 'acme-failback-workload-region-call')!;
-    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 30, kms_key_arn: expect.any(String), tracing_config: { mode: 'Active' } });
-    expect(JSON.parse(fn.environment.variables.WORKLOAD_TARGETS)).toEqual([{ workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2' }]);
+    // 180 s: ec2:AttachRestoredVolume waits for the volume and the attachment (step Reconnect).
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 180, kms_key_arn: expect.any(String), tracing_config: { mode: 'Active' } });
+    expect(JSON.parse(fn.environment.variables.WORKLOAD_TARGETS)).toEqual([
+      { workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', connectDocumentName: 'acme-shop-connect-servers' },
+    ]);
     const fnPolicy = policyOf((resourcesOf(out, 'aws_iam_role_policy') as Record<string, any>[]).find((p) => p.name === 'function' && String(p.role).includes('FailbackWorkloadRegionCall'))!);
     const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);
     expect(fnPolicy.Statement.filter((s) => !own.has(s.Sid))).toEqual([
@@ -188,7 +234,7 @@ describe('DR stack with failback', () => {
   });
 
   it('adds no failback machine without failback', () => {
-    const plain = Testing.synth(estateFor(exampleInput()).dr);
+    const plain = Testing.synth(estateFor(noFailbackInput()).dr);
     expect((resourcesOf(plain, 'aws_sfn_state_machine') as { name: string }[]).map((m) => m.name)).not.toContain('acme-failback');
     expect(roleNamed(plain, 'acme-failback-orchestrator')).toBeUndefined();
     expect(roleNamed(plain, 'acme-failback-workload-region-call')).toBeUndefined();

@@ -2,6 +2,7 @@ import { Testing } from 'cdktf';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, resourcesOf, statement, type SynthesizedStack } from '../helpers/synth';
 import * as path from 'path';
+import { noFailbackInput } from '../helpers/failback';
 
 const example = () => estateFor(exampleInput());
 const three = () => estateFor(readJson(path.join(FIXTURES, 'three-workloads.json')));
@@ -29,12 +30,15 @@ describe('WorkloadStack', () => {
     expect(local.backend).toEqual({ local: { path: 'terraform.workload-shop.tfstate' } });
   });
 
-  it('encrypts the local vault with its own key, usable cross-account by the backup-vault account only', () => {
+  it('encrypts the local vault with its own key, usable cross-account by the backup-vault account only (and the DR account with failback)', () => {
     const estate = example();
     const out = Testing.synth(estate.workloads[0]);
     expect(out).toHaveResourceWithProperties(BackupVault, { name: 'acme-shop-local' });
     const key = policyOf(resourcesOf(out, 'aws_kms_key')[0]);
-    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
+    // The example configures failback: the DR account copies its final backups into the local vault.
+    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root'] });
+    const withoutFailback = policyOf(resourcesOf(Testing.synth(estateFor(noFailbackInput()).workloads[0]), 'aws_kms_key')[0]);
+    expect(statement(withoutFailback, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
     expect(statement(key, 'KeyAdministration').Condition.ArnEquals['aws:PrincipalArn']).toEqual([
       'arn:aws:iam::333333333333:role/dr-break-glass',
       'arn:aws:iam::333333333333:role/terraform-dr',

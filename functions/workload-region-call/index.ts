@@ -2,6 +2,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { callInWorkloadRegion, type WorkloadClientFactories } from './logic';
@@ -15,6 +16,7 @@ const clients: WorkloadClientFactories = {
   backup: (credentials, region) => new BackupClient({ region, credentials, ...sdk }),
   ec2: (credentials, region) => new EC2Client({ region, credentials, ...sdk }),
   cloudwatch: (credentials, region) => new CloudWatchClient({ region, credentials, ...sdk }),
+  ssm: (credentials, region) => new SSMClient({ region, credentials, ...sdk }),
 };
 const logger = new Logger({ serviceName: 'workload-region-call' });
 

@@ -10,6 +10,13 @@ import * as z from 'zod/mini';
 import { ROLE_ARN } from '../account';
 import { describeType, InvalidInputError, isRecord, REGION, REGION_EXPECTED, shown, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
 
+/**
+ * Every session name starts with it (the function's policy requires it: sts:RoleSessionName). Here,
+ * not in logic.ts, so that the synth side (modules/failback/workload-region-call.ts) reads it without
+ * loading the function's AWS SDK clients (a second per test file that synthesizes a DR stack).
+ */
+export const SESSION_NAME_PREFIX = 'failback-';
+
 export { InvalidInputError };
 
 /**
@@ -22,6 +29,11 @@ export const ALLOWED_OPERATIONS = [
   'backup:DescribeRestoreJob',
   'ec2:DescribeSubnets',
   'cloudwatch:DescribeAlarms',
+  // Step Reconnect (functions/workload-region-call/reconnect.ts): the attach-restored-volume logic (its
+  // DescribeVolumes, DescribeInstances and AttachVolume), and the workload's connect runbook only.
+  'ec2:AttachRestoredVolume',
+  'ssm:StartAutomationExecution',
+  'ssm:GetAutomationExecution',
 ] as const;
 export type AllowedOperation = (typeof ALLOWED_OPERATIONS)[number];
 
@@ -33,6 +45,8 @@ export interface WorkloadTarget {
   readonly workload: string;
   readonly roleArn: string;
   readonly region: string;
+  /** The workload's connect runbook (SSM Automation document) in its account and region: the only one the function starts or tracks. */
+  readonly connectDocumentName?: string;
 }
 
 /** One call: `operation` with `parameters` (the API's PascalCase input), as `roleArn` in `region`. */
@@ -57,6 +71,7 @@ const target = z.object({
   workload: text(WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED),
   roleArn: text(ROLE_ARN, 'an IAM role ARN'),
   region: text(REGION, REGION_EXPECTED),
+  connectDocumentName: z.optional(text(/^[A-Za-z0-9_.-]{3,128}$/, 'an SSM document name')),
 });
 
 const inputSchema = z.object({

@@ -32,9 +32,11 @@ import type { DescribeRestoreJobCommandInput, GetRecoveryPointRestoreMetadataCom
 import { DescribeSubnetsCommand, type DescribeSubnetsCommandInput, type EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeAlarmsCommand, type CloudWatchClient, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { errorCode, messageOf, type Logger } from '../aws-call';
 import type { AssumedCredentials } from '../credentials';
-import { ALLOWED_OPERATIONS, parseCallInput, parseWorkloadTargets, type AllowedOperation, type WorkloadRegionCallInput, type WorkloadTarget } from './input';
+import { attachInWorkloadRegion, describeRunbook, refuseAttach, refuseDescribeRunbook, refuseRunbookAnswer, refuseStartRunbook, startRunbook } from './reconnect';
+import { ALLOWED_OPERATIONS, parseCallInput, parseWorkloadTargets, SESSION_NAME_PREFIX, type AllowedOperation, type WorkloadRegionCallInput, type WorkloadTarget } from './input';
 
 export { ALLOWED_OPERATIONS, InvalidInputError, parseCallInput, parseWorkloadTargets } from './input';
 export type { AllowedOperation, WorkloadRegionCallInput, WorkloadTarget } from './input';
@@ -45,14 +47,14 @@ export const REQUIRED_ACTIONS = ['sts:AssumeRole'] as const;
 
 /** Lifetime of the assumed session: STS's minimum; one call needs seconds. */
 export const SESSION_SECONDS = 900;
-/** Every session name starts with it (the function's policy requires it: sts:RoleSessionName). */
-export const SESSION_NAME_PREFIX = 'failback-';
+export { SESSION_NAME_PREFIX };
 
 /** Builds a client of the workload region from the assumed role's credentials. */
 export interface WorkloadClientFactories {
   readonly backup: (credentials: AssumedCredentials, region: string) => BackupClient;
   readonly ec2: (credentials: AssumedCredentials, region: string) => EC2Client;
   readonly cloudwatch: (credentials: AssumedCredentials, region: string) => CloudWatchClient;
+  readonly ssm: (credentials: AssumedCredentials, region: string) => SSMClient;
 }
 
 export interface WorkloadRegionCallDeps {
@@ -62,6 +64,8 @@ export interface WorkloadRegionCallDeps {
   /** `WORKLOAD_TARGETS` as given (parsed here, so that a bad configuration fails each call by name). */
   readonly targetsJson: string | undefined;
   readonly logger: Logger;
+  /** Waits of the attach logic (ec2:AttachRestoredVolume). Default: setTimeout. */
+  readonly sleep?: (ms: number) => Promise<void>;
 }
 
 /** The call is not one this function makes: another operation, role or region. Never retried. */
@@ -85,10 +89,21 @@ export class WorkloadCallError extends Error {
   }
 }
 
-type Send = (factories: WorkloadClientFactories, credentials: AssumedCredentials, region: string, parameters: Record<string, unknown>) => Promise<object>;
+type Send = (factories: WorkloadClientFactories, credentials: AssumedCredentials, region: string, parameters: Record<string, unknown>, deps: WorkloadRegionCallDeps) => Promise<object>;
 
-/** Each allowed operation: the error prefix the ASL retries on (modules/recovery/asl.ts transientErrors) and the SDK v3 call. */
-const OPERATIONS: Record<AllowedOperation, { readonly errorPrefix: string; readonly send: Send }> = {
+interface Operation {
+  /** The error prefix the ASL retries on (modules/recovery/asl.ts transientErrors). */
+  readonly errorPrefix: string;
+  /** The SDK v3 call (or, for ec2:AttachRestoredVolume, the attach logic). */
+  readonly send: Send;
+  /** Why the parameters are refused for the target, checked before any role is assumed. */
+  readonly refuse?: (target: WorkloadTarget, parameters: Record<string, unknown>) => string | undefined;
+  /** Why the answer is refused (it is then not returned). */
+  readonly refuseAnswer?: (target: WorkloadTarget, output: object) => string | undefined;
+}
+
+/** Each allowed operation. */
+const OPERATIONS: Record<AllowedOperation, Operation> = {
   'backup:GetRecoveryPointRestoreMetadata': {
     errorPrefix: 'Backup',
     send: (f, c, r, p) => f.backup(c, r).send(new GetRecoveryPointRestoreMetadataCommand(p as unknown as GetRecoveryPointRestoreMetadataCommandInput)),
@@ -97,6 +112,9 @@ const OPERATIONS: Record<AllowedOperation, { readonly errorPrefix: string; reado
   'backup:DescribeRestoreJob': { errorPrefix: 'Backup', send: (f, c, r, p) => f.backup(c, r).send(new DescribeRestoreJobCommand(p as unknown as DescribeRestoreJobCommandInput)) },
   'ec2:DescribeSubnets': { errorPrefix: 'Ec2', send: (f, c, r, p) => f.ec2(c, r).send(new DescribeSubnetsCommand(p as DescribeSubnetsCommandInput)) },
   'cloudwatch:DescribeAlarms': { errorPrefix: 'CloudWatch', send: (f, c, r, p) => f.cloudwatch(c, r).send(new DescribeAlarmsCommand(p as DescribeAlarmsCommandInput)) },
+  'ec2:AttachRestoredVolume': { errorPrefix: 'Ec2', refuse: refuseAttach, send: (f, c, r, p, d) => attachInWorkloadRegion(f.ec2(c, r), f.backup(c, r), p, d) },
+  'ssm:StartAutomationExecution': { errorPrefix: 'Ssm', refuse: refuseStartRunbook, send: (f, c, r, p) => startRunbook(f.ssm(c, r), p) },
+  'ssm:GetAutomationExecution': { errorPrefix: 'Ssm', refuse: refuseDescribeRunbook, refuseAnswer: refuseRunbookAnswer, send: (f, c, r, p) => describeRunbook(f.ssm(c, r), p) },
 };
 
 function isAllowed(operation: string): operation is AllowedOperation {
@@ -149,14 +167,18 @@ export async function callInWorkloadRegion(event: unknown, deps: WorkloadRegionC
     context = { operation: input.operation, workload: input.workload, region: input.region, executionName: input.executionName };
     if (!isAllowed(input.operation)) throw new RefusedCallError(`operation ${input.operation} is not allowed (allowed: ${ALLOWED_OPERATIONS.join(', ')})`);
     const target = authorizedTarget(input, targets);
+    const { errorPrefix, send, refuse, refuseAnswer } = OPERATIONS[input.operation];
+    const refusal = refuse?.(target, input.parameters);
+    if (refusal) throw new RefusedCallError(refusal);
     const credentials = await assumeFailbackRole(deps.sts, target, input.executionName);
-    const { errorPrefix, send } = OPERATIONS[input.operation];
     let output: object;
     try {
-      output = await send(deps.clients, credentials, target.region, input.parameters);
+      output = await send(deps.clients, credentials, target.region, input.parameters, deps);
     } catch (error) {
       throw new WorkloadCallError(errorPrefix, errorCode(error), input.operation, error);
     }
+    const answerRefusal = refuseAnswer?.(target, output);
+    if (answerRefusal) throw new RefusedCallError(answerRefusal);
     logger.info('Called in the workload region', context);
     return responseOf(output);
   } catch (error) {

@@ -1,8 +1,7 @@
 import type { Construct } from 'constructs';
 import { BundledFunction, type BundledFunctionProps } from '../bundled-function';
 import type { PolicyStatement } from '../policy-document';
-import type { WorkloadTarget } from '../../functions/workload-region-call/input';
-import { SESSION_NAME_PREFIX } from '../../functions/workload-region-call/logic';
+import { SESSION_NAME_PREFIX, type WorkloadTarget } from '../../functions/workload-region-call/input';
 
 export interface WorkloadRegionCallProps extends Omit<BundledFunctionProps, 'description' | 'policyStatements' | 'environment'> {
   /** The workloads with failback: each one's failback role and region, the only ones the function acts as and in. */
@@ -41,9 +40,10 @@ export function workloadRegionCallFunction(scope: Construct, id: string, props: 
   return new BundledFunction(scope, id, {
     ...rest,
     description: 'Failback: one allowed call in a workload account and region, as its failback role',
-    // AssumeRole and one call, each with the SDK's three attempts.
-    timeout: props.timeout ?? 30,
+    // AssumeRole and one call, each with the SDK's three attempts; ec2:AttachRestoredVolume waits for the
+    // volume and the attachment (functions/workload-region-call/reconnect.ts ATTACH_OPTIONS: at most 2 × 60 s).
+    timeout: props.timeout ?? 180,
     policyStatements: workloadRegionCallStatements(targets),
-    environment: { WORKLOAD_TARGETS: JSON.stringify(targets.map((t) => ({ workload: t.workload, roleArn: t.roleArn, region: t.region }))) },
+    environment: { WORKLOAD_TARGETS: JSON.stringify(targets.map((t) => ({ workload: t.workload, roleArn: t.roleArn, region: t.region, ...(t.connectDocumentName ? { connectDocumentName: t.connectDocumentName } : {}) }))) },
   });
 }

@@ -12,6 +12,9 @@ export const IDENTITY_POLICY_ATTRIBUTES: Record<string, string> = {
  */
 export const ACTIONS_WITHOUT_RESOURCE_LEVEL = [
   'autoscaling:Describe*',
+  // No resource type for DescribeBackupJob, DescribeCopyJob or DescribeRestoreJob:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+  'backup:DescribeBackupJob',
   'backup:DescribeCopyJob',
   'backup:DescribeRestoreJob',
   'backup:GetRestoreJobMetadata',
@@ -41,6 +44,9 @@ export const ACTIONS_WITHOUT_RESOURCE_LEVEL = [
   // HTTP Tasks: no resource type in the Service Authorization Reference; narrowed by the
   // states:HTTPEndpoint and states:HTTPMethod conditions instead.
   'states:InvokeHTTPEndpoint',
+  // GetResources (failback's Locate step) has no resource type:
+  // https://docs.aws.amazon.com/service-authorization/latest/reference/list_resourcegroupstaggingapi.html
+  'tag:GetResources',
   'xray:*',
 ];
 

@@ -23,6 +23,17 @@ export function ec2Handlers(model: AccountState): Record<string, Handler> {
     instances = instances.filter((i) => matchesEc2Filters(i, input.Filters));
     return { Reservations: instances.map((i) => ({ ReservationId: `r-0${createHash('sha256').update(i.id).digest('hex').slice(0, 16)}`, OwnerId: e.drAccountId, Instances: [instanceShape(model, i)] })) };
   };
+  // The landing zone's subnets (the workload's `failback.subnetIds` in a workload account), in one VPC.
+  h['ec2:describeSubnets'] = (input) => {
+    const ids: string[] | undefined = input.SubnetIds;
+    const subnets = ids ? ids.map((id) => {
+      const s = e.subnets.find((sn) => sn.id === id);
+      if (!s) throw new ModelError('ec2', 'InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
+      return s;
+    }) : [...e.subnets];
+    const vpcId = `vpc-0${createHash('sha256').update(`${e.drAccountId}:${e.region}`).digest('hex').slice(0, 16)}`;
+    return { Subnets: subnets.map((s) => ({ SubnetId: s.id, AvailabilityZone: s.availabilityZone, VpcId: vpcId, OwnerId: e.drAccountId, State: 'available' })) };
+  };
   h['ec2:describeSnapshots'] = (input, principal) => {
     const account = accountOfPrincipal(principal);
     const snapshots = (input.SnapshotIds ?? []).map((id: string) => {

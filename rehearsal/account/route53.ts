@@ -2,6 +2,9 @@
 import { ModelError } from './services';
 import type { AccountState, Handler } from './state';
 
+/** Seconds until a record change is INSYNC. */
+export const DNS_SYNC_SECONDS = 40;
+
 /** Route 53's API in the model, keyed `route53:<action>`. */
 export function route53Handlers(model: AccountState): Record<string, Handler> {
   const e = model.estate;
@@ -21,9 +24,18 @@ export function route53Handlers(model: AccountState): Record<string, Handler> {
         throw new ModelError('route53', 'InvalidInput', 'Invalid request: Expected exactly one of [AliasTarget, all of [TTL, and ResourceRecords], or TrafficPolicyInstanceId], but found none in Change');
       }
     }
-    model.dnsChanges.push({ at: clock.now(), hostedZoneId: input.HostedZoneId, changes });
+    const id = `/change/C${model.hexId('change', 12).toUpperCase()}`;
+    model.dnsChanges.push({ at: clock.now(), hostedZoneId: input.HostedZoneId, changes, id });
     model.note('dns', `Route 53 ${changes.map((c: any) => `${c.Action} ${c.ResourceRecordSet.Name}`).join(', ')}`);
-    return { ChangeInfo: { Id: `/change/C${model.hexId('change', 12).toUpperCase()}`, Status: 'PENDING', SubmittedAt: new Date(clock.now()) } };
+    return { ChangeInfo: { Id: id, Status: 'PENDING', SubmittedAt: new Date(clock.now()) } };
+  };
+  // A change is PENDING until it has propagated to every Route 53 server (seconds to a minute), then INSYNC.
+  h['route53:getChange'] = (input) => {
+    const id = `/change/${String(input.Id ?? '').replace(/^\/?change\//, '')}`;
+    const change = model.dnsChanges.find((c) => c.id === id);
+    if (!change) throw new ModelError('route53', 'NoSuchChange', `A change with the specified change ID does not exist: ${input.Id}`);
+    const status = clock.now() - change.at >= DNS_SYNC_SECONDS * 1000 ? 'INSYNC' : 'PENDING';
+    return { ChangeInfo: { Id: id, Status: status, SubmittedAt: new Date(change.at) } };
   };
   return h;
 }

@@ -34,6 +34,7 @@ export const IAM_PREFIX: Record<string, string> = {
   sns: 'sns',
   route53: 'route53',
   lambda: 'lambda',
+  resourcegroupstaggingapi: 'tag',
 };
 
 /** The code each service throttles with (as the AWS SDK for JavaScript v3 names it). */
@@ -53,6 +54,7 @@ export const THROTTLING_CODE: Record<string, string> = {
   fsx: 'ThrottlingException',
   states: 'ThrottlingException',
   s3: 'SlowDown',
+  resourcegroupstaggingapi: 'ThrottledException',
 };
 
 const IAM_ACTION_EXCEPTIONS: Record<string, string> = { 'lambda:invoke': 'lambda:InvokeFunction' };

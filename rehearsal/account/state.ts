@@ -223,7 +223,7 @@ export class AccountState {
   readonly alarms = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
   readonly metrics: { at: number; namespace: string; data: unknown[] }[] = [];
   readonly publishes: Publish[] = [];
-  readonly dnsChanges: { at: number; hostedZoneId: string; changes: unknown[] }[] = [];
+  readonly dnsChanges: { at: number; hostedZoneId: string; changes: unknown[]; id?: string }[] = [];
   readonly deletions: Deletion[] = [];
   /** Successful AttachVolume calls. */
   readonly attaches: AttachRecord[] = [];

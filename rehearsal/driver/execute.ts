@@ -8,7 +8,8 @@ import type { EventPath } from './event-path';
 import type { RehearsalResult } from './report';
 import type { Rehearsal } from './setup';
 import type { TaskHandlers } from './task-handlers';
-import { describeEntry, describeExit, stepOf } from './timeline';
+import type { StateMachineDefinition } from '../../modules/recovery/asl';
+import { describeEntry, describeExit, stepOf as recoveryStepOf } from './timeline';
 
 interface LooseEvent {
   type: string;
@@ -27,17 +28,35 @@ export interface ExecutionOutcome {
   readonly states: RehearsalResult['states'];
   /** Wait states the execution went through, by name. */
   readonly waitsObserved: Record<string, number>;
+  /** The execution's output (SUCCEEDED only). */
+  readonly output?: unknown;
 }
 
-/** Runs the execution of the rehearsal to its end on simulated time. */
-export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPath: EventPath): Promise<ExecutionOutcome> {
-  const { seed, synthesized, workload, mode, trigger, region, dr, clock, timeline } = rehearsal;
+/** Another state machine than the recovery's (failback), executed from now on. */
+export interface ExecutedMachine {
+  readonly definition: StateMachineDefinition;
+  readonly stateMachineName: string;
+  readonly stateMachineArn: string;
+  readonly executionRoleArn: string;
+  readonly executionName: string;
+  readonly input: Record<string, unknown>;
+  /** Where timeline's step names come from (default: the recovery's). */
+  readonly stepOf?: (state: string) => string;
+}
+
+/** Runs the execution of the rehearsal (or of `other`) to its end on simulated time. */
+export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPath: EventPath, other?: ExecutedMachine): Promise<ExecutionOutcome> {
+  const { seed, workload, mode, trigger, region, dr, clock, timeline } = rehearsal;
+  const synthesized = other ?? rehearsal.synthesized;
   const { definition } = synthesized;
+  const stepOf = other?.stepOf ?? recoveryStepOf;
+  const startMs = clock.now();
   const { failedProcessors, failedParallels } = tasks;
   const executionRole = synthesized.executionRoleArn;
-  const executionName = `rehearsal-${mode}-${seed}`;
-  const input: Record<string, unknown> =
-    trigger === 'event'
+  const executionName = other?.executionName ?? `rehearsal-${mode}-${seed}`;
+  const input: Record<string, unknown> = other
+    ? other.input
+    : trigger === 'event'
       ? { mode, trigger, incident: { source: 'aws.health', 'detail-type': 'AWS Health Event', account: workload.accountId, time: new Date(clock.now()).toISOString(), detail: { service: 'EC2', eventTypeCategory: 'issue', eventTypeCode: 'AWS_EC2_OPERATIONAL_ISSUE' } } }
       : { workload: workload.name, mode, trigger };
   // Validated already, with the newer asl-validator and the same ARN and path checks, by
@@ -56,14 +75,22 @@ export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPa
       Execution: { Id: `arn:aws:states:${region}:${dr}:execution:${synthesized.stateMachineName}:${executionName}`, Name: executionName, RoleArn: executionRole },
       StateMachine: { Id: synthesized.stateMachineArn, Name: synthesized.stateMachineName },
       Task: { Token: `AQCEAAAAKgAAAA-rehearsal-${seed}` },
-    },
+      // The interpreter sets no $$.State: EnteredTime is read when a state evaluates its paths (now, simulated).
+      State: {
+        get EnteredTime() {
+          return new Date(clock.now()).toISOString();
+        },
+        Name: 'rehearsal',
+        RetryCount: 0,
+      },
+    } as any,
   }));
   timeline.emit('Start', `execution ${executionName} of ${synthesized.stateMachineName}: ${JSON.stringify(input).slice(0, 200)}`);
 
   // Simulated TimeoutSeconds of the definition.
   let timedOut = false;
   if (definition.TimeoutSeconds) {
-    clock.at(clock.startMs + definition.TimeoutSeconds * 1000, () => {
+    clock.at(startMs + definition.TimeoutSeconds * 1000, () => {
       if (settled) return;
       timedOut = true;
       execution.abort();
@@ -72,9 +99,11 @@ export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPa
 
   let settled = false;
   let status: RehearsalResult['execution'] = { status: 'SUCCEEDED' };
+  let output: unknown;
   execution.result.then(
-    () => {
+    (result: unknown) => {
       settled = true;
+      output = result;
     },
     (error: any) => {
       settled = true;
@@ -90,7 +119,7 @@ export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPa
   const consume = (async () => {
     for await (const raw of execution.eventLogs as AsyncIterable<LooseEvent>) {
       const ev = raw;
-      const at = (clock.now() - clock.startMs) / 1000;
+      const at = (clock.now() - startMs) / 1000;
       if (ev.type === 'StateExited' && ev.state?.type === 'Wait') waitsObserved[ev.state.name] = (waitsObserved[ev.state.name] ?? 0) + 1;
       if (ev.type === 'MapIterationFailed' && ev.parentState) failedProcessors.add(ev.parentState.name);
       if (ev.type === 'ParallelBranchFailed' && ev.parentState) failedParallels.add(ev.parentState.name);
@@ -123,7 +152,7 @@ export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPa
     await clock.drive(() => {
       timeline.flushNotes();
       return settled && logsDone && eventPath.pending() === 0;
-    }, clock.startMs + ((definition.TimeoutSeconds ?? 172800) + 86400) * 1000);
+    }, startMs + ((definition.TimeoutSeconds ?? 172800) + 86400) * 1000);
   } catch (error) {
     execution.abort();
     throw error;
@@ -133,7 +162,7 @@ export async function execute(rehearsal: Rehearsal, tasks: TaskHandlers, eventPa
   }
   await consume;
   timeline.entries.sort((a, b) => a.at - b.at);
-  return { input, status, states, waitsObserved };
+  return { input, status, states, waitsObserved, output };
 }
 
 /**

@@ -54,13 +54,13 @@ interface TaskInfo {
   readonly processor?: string;
   /** Parallel state whose branch holds the task (directly or in a Map processor of the branch). */
   readonly parallel?: string;
-  /** Wait state whose Next (through Pass states) is this task. */
-  readonly afterWait?: { readonly name: string; readonly seconds: number };
+  /** Wait state whose Next (through Pass states) is this task; `secondsPath` (SecondsPath) is read from the task's input, and slept before every call. */
+  readonly afterWait?: { readonly name: string; readonly seconds: number; readonly secondsPath?: string };
 }
 
 function walk(definition: { States: Record<string, State> }, processor: string | undefined, out: { tasks: Map<string, TaskInfo>; waits: string[]; retryStates: string[] }, parallel?: string): void {
   const states = definition.States;
-  const waitBefore = new Map<string, { name: string; seconds: number }>();
+  const waitBefore = new Map<string, { name: string; seconds: number; secondsPath?: string }>();
   for (const [name, state] of Object.entries(states)) {
     if (state.Type !== 'Wait') continue;
     out.waits.push(name);
@@ -72,8 +72,9 @@ function walk(definition: { States: Record<string, State> }, processor: string |
     }
     if (!next || states[next]?.Type !== 'Task') throw new Error(`Wait state ${name} is not followed (through Pass states) by a Task: the rehearsal cannot place its time`);
     if (waitBefore.has(next)) throw new Error(`Task ${next} follows two Wait states`);
-    if (state.Seconds === undefined) throw new Error(`Wait state ${name} has no Seconds`);
-    waitBefore.set(next, { name, seconds: state.Seconds });
+    const secondsPath = (state as { SecondsPath?: string }).SecondsPath;
+    if (state.Seconds === undefined && !secondsPath) throw new Error(`Wait state ${name} has no Seconds`);
+    waitBefore.set(next, { name, seconds: state.Seconds ?? 0, ...(secondsPath ? { secondsPath } : {}) });
   }
   for (const [name, state] of Object.entries(states)) {
     if ('Retry' in state && state.Retry) out.retryStates.push(name);
@@ -120,12 +121,27 @@ export interface TaskHandlers {
   readonly retries: number;
 }
 
-/** The local handlers of the definition's Task states. */
-export function taskHandlers(rehearsal: Rehearsal): TaskHandlers {
+/** Another state machine than the recovery's (failback): its definition, its execution role, on-call's answer per approval state. */
+export interface MachineUnderTest {
+  readonly definition: { States: Record<string, State> };
+  readonly executionRoleArn: string;
+  /** Approval (waitForTaskToken) state → on-call's answer; states not listed answer `options.approve`. */
+  readonly approvals?: Record<string, boolean>;
+  /** Seconds of SecondsPath Wait states whose path the following Task's Parameters do not carry, by Wait name. */
+  readonly waitSeconds?: Record<string, number>;
+}
+
+/** A simple JSONPath (`$.config.graceSeconds`) of `input`. */
+function readPath(input: unknown, path: string): unknown {
+  return path.replace(/^\$\.?/, '').split('.').filter(Boolean).reduce<any>((v, k) => v?.[k], input);
+}
+
+/** The local handlers of the definition's Task states (the recovery machine's, or `machine`'s). */
+export function taskHandlers(rehearsal: Rehearsal, machine?: MachineUnderTest): TaskHandlers {
   const { options, random, synthesized, clock, timeline, model, runner } = rehearsal;
   const walked = { tasks: new Map<string, TaskInfo>(), waits: [] as string[], retryStates: [] as string[] };
-  walk(synthesized.definition as unknown as { States: Record<string, State> }, undefined, walked);
-  const executionRole = synthesized.executionRoleArn;
+  walk(machine?.definition ?? (synthesized.definition as unknown as { States: Record<string, State> }), undefined, walked);
+  const executionRole = machine?.executionRoleArn ?? synthesized.executionRoleArn;
   const approvalDelay = (options.approvalDelaySeconds ?? 300) * 1000;
   const waitsApplied: Record<string, number> = {};
   const calls = new Map<string, { pendingBackoffMs?: number; attempts: number }>();
@@ -154,6 +170,9 @@ export function taskHandlers(rehearsal: Rehearsal): TaskHandlers {
         return { ExecutedVersion: '$LATEST', Payload: payload, StatusCode: 200 };
       };
     }
+    if (resource === 'arn:aws:states:::sns:publish') {
+      return async (input) => JSON.parse(JSON.stringify(await model.call('sns', 'publish', { TopicArn: input.TopicArn, Subject: input.Subject, Message: input.Message }, executionRole, info.name)));
+    }
     if (resource === 'arn:aws:states:::http:invoke') {
       return async (input) => JSON.parse(JSON.stringify(await model.httpInvoke(input, executionRole)));
     }
@@ -164,8 +183,8 @@ export function taskHandlers(rehearsal: Rehearsal): TaskHandlers {
         timeline.emit('Approve', `approval requested on the on-call topic; on-call answers in ${Math.round(approvalDelay / 60000)} min`);
         await clock.sleep(Math.min(approvalDelay, timeout));
         if (approvalDelay > timeout) throw new StepFunctionsError('States.Timeout', `no answer within ${timeout / 1000} s`);
-        const approved = options.approve ?? true;
-        timeline.emit('Approve', approved ? 'on-call approved (send-task-success {"approved":true})' : 'on-call REJECTED (send-task-success {"approved":false})');
+        const approved = machine?.approvals?.[info.name] ?? options.approve ?? true;
+        timeline.emit(info.name === 'RequestApproval' ? 'Approve' : stepOf(info.name), approved ? 'on-call approved (send-task-success {"approved":true})' : 'on-call REJECTED (send-task-success {"approved":false})');
         return { approved };
       };
     }
@@ -190,6 +209,11 @@ export function taskHandlers(rehearsal: Rehearsal): TaskHandlers {
         const ms = track.pendingBackoffMs;
         track.pendingBackoffMs = undefined;
         await clock.sleep(ms);
+      } else if (info.afterWait?.secondsPath) {
+        // A Wait of SecondsPath (the failback's grace period): the Task is entered through it only.
+        const seconds = Number(readPath(input, info.afterWait.secondsPath) ?? machine?.waitSeconds?.[info.afterWait.name] ?? 0);
+        waitsApplied[info.afterWait.name] = (waitsApplied[info.afterWait.name] ?? 0) + 1;
+        await clock.sleep(seconds * 1000);
       } else if (track && info.afterWait) {
         // The same poll again: it came through its Wait state.
         waitsApplied[info.afterWait.name] = (waitsApplied[info.afterWait.name] ?? 0) + 1;

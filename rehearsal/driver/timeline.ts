@@ -15,24 +15,27 @@ export interface TimelineEntry {
 /** The timeline as the rehearsal writes it, reported to `onTimeline` entry by entry. */
 export class Timeline {
   readonly entries: TimelineEntry[] = [];
-  private noted: DrAccount | undefined;
-  private notesShown = 0;
+  private readonly noted: { model: DrAccount; shown: number; prefix: string }[] = [];
 
+  /** `originMs`: the time entries count from (default: the clock's start). */
   constructor(
     private readonly clock: VirtualClock,
     private readonly onTimeline?: (entry: TimelineEntry) => void,
+    private readonly originMs = clock.startMs,
   ) {}
 
-  /** From now on, the model's notes go to the timeline too. */
-  follow(model: DrAccount): void {
-    this.noted = model;
+  /** The model's notes go to the timeline too (`fromNow`: only those it makes from now on), prefixed with `prefix` (another account's). */
+  follow(model: DrAccount, prefix = '', fromNow = false): void {
+    this.noted.push({ model, shown: fromNow ? model.notes.length : 0, prefix });
   }
 
   /** Model notes go to the timeline as they happen, before what follows them. */
   flushNotes(): void {
-    for (; this.noted && this.notesShown < this.noted.notes.length; this.notesShown++) {
-      const n = this.noted.notes[this.notesShown];
-      this.push(`  ${n.kind}`, n.text, n.at);
+    for (const followed of this.noted) {
+      for (; followed.shown < followed.model.notes.length; followed.shown++) {
+        const n = followed.model.notes[followed.shown];
+        this.push(`  ${followed.prefix}${n.kind}`, n.text, n.at);
+      }
     }
   }
 
@@ -42,7 +45,7 @@ export class Timeline {
   }
 
   private push(step: string, detail: string, atMs: number): void {
-    const entry = { at: (atMs - this.clock.startMs) / 1000, step, detail };
+    const entry = { at: (atMs - this.originMs) / 1000, step, detail };
     this.entries.push(entry);
     this.onTimeline?.(entry);
   }

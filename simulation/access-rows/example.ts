@@ -1,6 +1,6 @@
-/** Who can do what to the backups in the bundled example estate (config/example.json). */
+/** Who can do what to the backups in the bundled example estate (config/example.json, with failback for its workload). */
 import { allowPolicy } from '../policy-model';
-import { ORG, VAULT, DR, SHOP, OUTSIDER, REC, SHOP_REGION, role, via, keyOf, CENTRAL_VAULT, DR_VAULT, SHOP_VAULT, CENTRAL_RP, DR_RP, SHOP_RP, VAULT_ADMIN, VAULT_TERRAFORM, VAULT_BREAK_GLASS, COPY_STARTER, COPY_SERVICE, DR_ADMIN, DR_BREAK_GLASS, DR_RESTORE_ROLE, DR_ORCHESTRATOR, SHOP_ADMIN, SHOP_BACKUP_ROLE, SHOP_BREAK_GLASS, OUTSIDER_ADMIN, BACKUP, type Row, asAdmin } from './principals';
+import { ORG, VAULT, DR, SHOP, OUTSIDER, REC, SHOP_REGION, role, via, keyOf, CENTRAL_VAULT, DR_VAULT, SHOP_VAULT, CENTRAL_RP, DR_RP, SHOP_RP, VAULT_ADMIN, VAULT_TERRAFORM, VAULT_BREAK_GLASS, COPY_STARTER, COPY_SERVICE, DR_ADMIN, DR_BREAK_GLASS, DR_RESTORE_ROLE, DR_ORCHESTRATOR, DR_FAILBACK_BACKUP_ROLE, SHOP_ADMIN, SHOP_BACKUP_ROLE, SHOP_BREAK_GLASS, OUTSIDER_ADMIN, BACKUP, type Row, asAdmin } from './principals';
 
 export const EXAMPLE_ROWS: Row[] = [
   // ---- central vault (backup-vault account) ---------------------------------------------------------
@@ -75,11 +75,30 @@ export const EXAMPLE_ROWS: Row[] = [
   // ---- workload local vault -------------------------------------------------------------------------
   { description: 'workload admin cannot delete a local recovery point', request: asAdmin(SHOP_ADMIN, 'backup:DeleteRecoveryPoint', SHOP_RP, { policyResourceArn: SHOP_VAULT }), expected: 'Denied' },
   { description: 'workload break-glass role deletes the local vault', request: asAdmin(SHOP_BREAK_GLASS, 'backup:DeleteBackupVault', SHOP_VAULT), expected: 'Allowed' },
+  // With workloads[].failback the local vault admits copies from the DR account (inside the organization)
+  // only: failback copies the DR account's final backups into it (docs/failback.md).
   {
-    description: 'nobody outside the workload account may copy into its local vault',
+    description: "the DR account's failback backup role (org) copies into the local vault (failback)",
+    request: asAdmin(DR_FAILBACK_BACKUP_ROLE, 'backup:CopyIntoBackupVault', SHOP_VAULT),
+    expected: 'Allowed',
+  },
+  {
+    description: 'the backup-vault account cannot copy into the local vault (of other accounts, only the DR account may, for failback)',
     request: asAdmin(COPY_SERVICE, 'backup:CopyIntoBackupVault', SHOP_VAULT),
     expected: 'Denied',
-    allowedIf: { resourceArn: CENTRAL_VAULT },
+    allowedIf: { principalArn: DR_FAILBACK_BACKUP_ROLE },
+  },
+  {
+    description: 'the DR account, out of the organization, cannot copy into the local vault',
+    request: asAdmin(DR_FAILBACK_BACKUP_ROLE, 'backup:CopyIntoBackupVault', SHOP_VAULT, { principalOrgId: null }),
+    expected: 'Denied',
+    allowedIf: { principalOrgId: ORG },
+  },
+  {
+    description: 'admin of an account outside the organization cannot copy into the local vault',
+    request: asAdmin(OUTSIDER_ADMIN, 'backup:CopyIntoBackupVault', SHOP_VAULT),
+    expected: 'Denied',
+    allowedIf: { principalArn: DR_FAILBACK_BACKUP_ROLE },
   },
 
   // ---- central vault key ----------------------------------------------------------------------------
@@ -203,11 +222,24 @@ export const EXAMPLE_ROWS: Row[] = [
     request: asAdmin(COPY_SERVICE, 'kms:CreateGrant', keyOf(SHOP_VAULT), { grantIsForAwsResource: true }),
     expected: 'Allowed',
   },
+  // With workloads[].failback the DR account (org) may use the workload key too: failback copies are
+  // encrypted with the local vault's key.
   {
-    description: 'DR account cannot decrypt with the workload key',
-    request: asAdmin(DR_RESTORE_ROLE, 'kms:Decrypt', keyOf(SHOP_VAULT)),
+    description: 'DR account (org) decrypts with the workload key (failback copies into the local vault)',
+    request: asAdmin(DR_FAILBACK_BACKUP_ROLE, 'kms:Decrypt', keyOf(SHOP_VAULT)),
+    expected: 'Allowed',
+  },
+  {
+    description: 'DR account out of the organization cannot decrypt with the workload key',
+    request: asAdmin(DR_RESTORE_ROLE, 'kms:Decrypt', keyOf(SHOP_VAULT), { principalOrgId: null }),
     expected: 'Denied',
-    allowedIf: { principalArn: COPY_SERVICE },
+    allowedIf: { principalOrgId: ORG },
+  },
+  {
+    description: 'admin of an account outside the organization cannot decrypt with the workload key',
+    request: asAdmin(OUTSIDER_ADMIN, 'kms:Decrypt', keyOf(SHOP_VAULT)),
+    expected: 'Denied',
+    allowedIf: { principalArn: DR_FAILBACK_BACKUP_ROLE },
   },
   {
     description: 'workload backup role uses its own key through AWS Backup',
@@ -217,6 +249,13 @@ export const EXAMPLE_ROWS: Row[] = [
   {
     description: 'DR restore role uses the DR key through AWS Backup',
     request: asAdmin(DR_RESTORE_ROLE, 'kms:Decrypt', keyOf(DR_VAULT), { viaService: via('backup', REC) }),
+    expected: 'Allowed',
+  },
+  // With workloads[].failback the workload account (org) may use the DR key: failback copies the final
+  // backups out of the DR restore vault into the workload's local vault.
+  {
+    description: 'workload account (org) decrypts with the DR key (failback copies out of the restore vault)',
+    request: asAdmin(SHOP_BACKUP_ROLE, 'kms:Decrypt', keyOf(DR_VAULT)),
     expected: 'Allowed',
   },
   {

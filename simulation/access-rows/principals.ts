@@ -33,6 +33,8 @@ export const DR_ADMIN = role(DR, 'admin');
 export const DR_BREAK_GLASS = role(DR, 'dr-break-glass');
 export const DR_RESTORE_ROLE = role(DR, 'acme-dr-restore');
 export const DR_ORCHESTRATOR = role(DR, 'acme-recovery-orchestrator');
+/** AWS Backup's role for failback's final backups and copies (DR account, `workloads[].failback`). */
+export const DR_FAILBACK_BACKUP_ROLE = role(DR, 'acme-dr-failback-backup');
 export const SHOP_ADMIN = role(SHOP, 'admin');
 export const SHOP_BACKUP_ROLE = role(SHOP, 'acme-shop-backup');
 export const SHOP_BREAK_GLASS = role(SHOP, 'dr-break-glass');

@@ -3,6 +3,7 @@ import { BackupClient, DescribeRestoreJobCommand, GetRecoveryPointRestoreMetadat
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   ALLOWED_OPERATIONS,
   REQUIRED_ACTIONS,
@@ -34,6 +35,7 @@ function world() {
     backup: (credentials, region) => (built.push({ service: 'backup', credentials, region }), new BackupClient({ region, credentials })),
     ec2: (credentials, region) => (built.push({ service: 'ec2', credentials, region }), new EC2Client({ region, credentials })),
     cloudwatch: (credentials, region) => (built.push({ service: 'cloudwatch', credentials, region }), new CloudWatchClient({ region, credentials })),
+    ssm: (credentials, region) => (built.push({ service: 'ssm', credentials, region }), new SSMClient({ region, credentials })),
   };
   const logs: { level: string; message: string; attributes: Record<string, unknown>[] }[] = [];
   const logger = {
@@ -71,9 +73,18 @@ beforeEach(() => {
 });
 
 describe('workload-region-call', () => {
-  it('needs only sts:AssumeRole itself, and allows exactly the five failback calls', () => {
+  it('needs only sts:AssumeRole itself, and allows exactly the eight failback calls (reconnect: __tests__/functions/workload-region-call/reconnect.test.ts)', () => {
     expect(REQUIRED_ACTIONS).toEqual(['sts:AssumeRole']);
-    expect([...ALLOWED_OPERATIONS].sort()).toEqual(['backup:DescribeRestoreJob', 'backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob', 'cloudwatch:DescribeAlarms', 'ec2:DescribeSubnets']);
+    expect([...ALLOWED_OPERATIONS].sort()).toEqual([
+      'backup:DescribeRestoreJob',
+      'backup:GetRecoveryPointRestoreMetadata',
+      'backup:StartRestoreJob',
+      'cloudwatch:DescribeAlarms',
+      'ec2:AttachRestoredVolume',
+      'ec2:DescribeSubnets',
+      'ssm:GetAutomationExecution',
+      'ssm:StartAutomationExecution',
+    ]);
   });
 
   it('assumes the configured failback role for a short session named after the execution, and calls in the workload region with its credentials', async () => {

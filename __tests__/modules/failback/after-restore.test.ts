@@ -49,6 +49,10 @@ function world() {
     DescribeFailbackSubnet: () => ({ Subnets: [{ AvailabilityZone: 'ap-northeast-2a', VpcId: 'vpc-0123456789abcdef0' }] }),
     StartFailbackRestore: (i) => ({ RestoreJobId: `restore-${i.RecoveryPointArn.slice(-6)}` }),
     FailbackRestorePollCheck: (i) => ({ Status: 'COMPLETED', RestoreJobId: i.RestoreJobId, CreatedResourceArn: `arn:aws:ec2:ap-northeast-2:333333333333:instance/i-${i.RestoreJobId.slice(-6)}` }),
+    // Step Reconnect (steps/reconnect.ts; executed in __tests__/modules/failback/reconnect.test.ts).
+    AttachRestoredVolumeInWorkload: (i) => ({ outcome: 'attached', volumeId: i.VolumeArn.split('/')[1], instanceId: 'i-0aaaaaaaaaaaaaaa0', device: '/dev/sdf', availabilityZone: 'ap-northeast-2a' }),
+    StartConnectRunbook: () => ({ AutomationExecutionId: '12345678-1234-1234-1234-123456789012' }),
+    ConnectRunbookPollCheck: (i) => ({ AutomationExecution: { AutomationExecutionId: i.AutomationExecutionId, DocumentName: 'acme-shop-connect-servers', AutomationExecutionStatus: 'Success' } }),
     SwitchDnsBack: () => ({ ChangeInfo: { Id: '/change/C2682N5HXP0BZ4', Status: 'PENDING' } }),
     DnsSyncPollCheck: (i) => ({ ChangeInfo: { Id: i.Id, Status: 'INSYNC' } }),
     HealthPollCheck: () => ({ MetricAlarms: [{ AlarmName: 'acme-shop-healthy', StateValue: 'OK' }] }),
@@ -122,6 +126,8 @@ describe('failback after the restore, executed', () => {
       'GetFailbackRestoreMetadata',
       'StartFailbackRestore',
       'FailbackRestorePollCheck',
+      'StartConnectRunbook',
+      'ConnectRunbookPollCheck',
       'SwitchDnsBack',
       'DnsSyncPollCheck',
       'HealthPollCheck',
@@ -146,7 +152,15 @@ describe('failback after the restore, executed', () => {
     expect(new Set(w.workloadRegionPayloads.map((p) => JSON.stringify({ ...p.payload, parameters: undefined, operation: undefined })))).toEqual(
       new Set([JSON.stringify({ workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', executionName: 'test' })]),
     );
-    expect([...new Set(w.workloadRegionPayloads.map((p) => p.payload.operation))].sort()).toEqual(['backup:DescribeRestoreJob', 'backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob', 'cloudwatch:DescribeAlarms', 'ec2:DescribeSubnets']);
+    expect([...new Set(w.workloadRegionPayloads.map((p) => p.payload.operation))].sort()).toEqual([
+      'backup:DescribeRestoreJob',
+      'backup:GetRecoveryPointRestoreMetadata',
+      'backup:StartRestoreJob',
+      'cloudwatch:DescribeAlarms',
+      'ec2:DescribeSubnets',
+      'ssm:GetAutomationExecution',
+      'ssm:StartAutomationExecution',
+    ]);
     // The freeze is released (recorded) before the report; the cleanup gets the DR resources, mode failback.
     expect(result.output.rpo).toEqual(expect.objectContaining({ released: true, releasedAt: expect.any(String), frozenAt: expect.any(String), backupsCompletedAt: expect.any(String) }));
     const cleanup = w.calls.find((c) => c.state === 'CleanupDr')!.input;
@@ -259,5 +273,111 @@ describe('failback after the restore, executed', () => {
     expect((await run(none, w2)).status).toBe('SUCCEEDED');
     expect(count(w2.calls, 'SwitchDnsBack') + count(w2.calls, 'AskDnsSwitch')).toBe(0);
     expect(count(w2.calls, 'HealthPollCheck')).toBe(1);
+  });
+});
+
+describe('failback step Reconnect, executed (steps/reconnect.ts)', () => {
+  const def = definitionOf();
+  const VOLUME = `arn:aws:ec2:ap-northeast-1:${DR}:volume/vol-0aaaaaaaaaaaaaaa1`;
+  const RESTORED_VOLUME = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0bbbbbbbbbbbbbbb1';
+  const input = { workload: 'shop', resourceArns: [INSTANCE, VOLUME] };
+  /** The world with a DR volume beside the instance: its backup, copy and restore are EBS, restored as a volume. */
+  function withVolume() {
+    const w = world();
+    const isVolume = (id: string) => id.includes('aaaaa1');
+    w.behaviour.BackupPollCheck = (i) => ({ State: 'COMPLETED', BackupJobId: i.BackupJobId, RecoveryPointArn: `arn:aws:backup:ap-northeast-1:${DR}:recovery-point:${i.BackupJobId}`, ResourceType: isVolume(i.BackupJobId) ? 'EBS' : 'EC2' });
+    w.behaviour.FailbackCopyPollCheck = (i) => ({ CopyJob: { State: 'COMPLETED', CopyJobId: i.CopyJobId, DestinationRecoveryPointArn: `arn:aws:backup:ap-northeast-2:333333333333:recovery-point:${i.CopyJobId}`, ResourceType: isVolume(i.CopyJobId) ? 'EBS' : 'EC2' } });
+    w.behaviour.GetFailbackRestoreMetadata = () => ({ RestoreMetadata: { InstanceType: 'm7g.large', availabilityZone: 'ap-northeast-1a', encrypted: 'true', volumeType: 'gp3' } });
+    w.behaviour.FailbackRestorePollCheck = (i) => ({
+      Status: 'COMPLETED',
+      RestoreJobId: i.RestoreJobId,
+      CreatedResourceArn: isVolume(i.RestoreJobId) ? RESTORED_VOLUME : `arn:aws:ec2:ap-northeast-2:333333333333:instance/i-${i.RestoreJobId.slice(-6)}`,
+    });
+    return w;
+  }
+  const payloadsOf = (w: ReturnType<typeof world>, operation: string) => w.workloadRegionPayloads.filter((p) => p.payload.operation === operation).map((p) => p.payload);
+
+  it('after every restore, attaches the restored volumes by tag and runs the connect runbook in the workload account and region, before the DNS switch', async () => {
+    const w = withVolume();
+    const result = await run(def, w, input);
+    expect(result.status).toBe('SUCCEEDED');
+    // The restores keep the dr:* tags that the attach (and the failback role's AttachVolume condition) need.
+    for (const c of w.calls.filter((x) => x.state === 'StartFailbackRestore')) expect(c.input.CopySourceTagsToRestoredResource).toBe(true);
+    // The volume only, once, through the workload-region-call function as the workload's failback role in its region.
+    expect(payloadsOf(w, 'ec2:AttachRestoredVolume')).toEqual([
+      { operation: 'ec2:AttachRestoredVolume', workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', executionName: 'test', parameters: { VolumeArn: RESTORED_VOLUME } },
+    ]);
+    expect(payloadsOf(w, 'ssm:StartAutomationExecution').map((p) => p.parameters)).toEqual([
+      { DocumentName: 'acme-shop-connect-servers', Parameters: { Workload: ['shop'], StartCommand: ['systemctl start dr-app.target'], MountRoot: ['/mnt/dr'] } },
+    ]);
+    expect(payloadsOf(w, 'ssm:GetAutomationExecution').map((p) => p.parameters)).toEqual([{ AutomationExecutionId: '12345678-1234-1234-1234-123456789012' }]);
+    const states = w.calls.map((c) => c.state);
+    expect(states.indexOf('AttachRestoredVolumeInWorkload')).toBeGreaterThan(states.lastIndexOf('FailbackRestorePollCheck'));
+    expect(states.indexOf('StartConnectRunbook')).toBeGreaterThan(states.indexOf('AttachRestoredVolumeInWorkload'));
+    expect(states.indexOf('SwitchDnsBack')).toBeGreaterThan(states.lastIndexOf('ConnectRunbookPollCheck'));
+    expect(result.output.attachments).toEqual(
+      expect.arrayContaining([{ outcome: 'attached', volumeId: 'vol-0bbbbbbbbbbbbbbb1', instanceId: 'i-0aaaaaaaaaaaaaaa0', device: '/dev/sdf' }, expect.objectContaining({ outcome: 'not a volume' })]),
+    );
+    expect(w.calls.find((c) => c.state === 'ReportFailback')!.input.Message).toMatch(/Reconnected: volumes .*vol-0bbbbbbbbbbbbbbb1.*, connect runbook .*Success/);
+  });
+
+  it('retries throttling and Lambda errors of the attach (the function is idempotent: one attachment)', async () => {
+    const w = withVolume();
+    const attach = w.behaviour.AttachRestoredVolumeInWorkload;
+    let calls = 0;
+    w.behaviour.AttachRestoredVolumeInWorkload = (i) => {
+      calls++;
+      if (calls <= 2) throw Object.assign(new Error('slow down'), { name: calls === 1 ? 'Lambda.TooManyRequestsException' : 'Ec2.RequestLimitExceeded' });
+      return attach(i);
+    };
+    expect((await run(def, w, input)).status).toBe('SUCCEEDED');
+    expect(calls).toBe(3);
+  });
+
+  it('a volume that cannot be attached fails Reconnect clearly, undoes the freeze and never switches DNS', async () => {
+    const w = withVolume();
+    w.behaviour.AttachRestoredVolumeInWorkload = () => {
+      throw Object.assign(new Error('no running instance with dr:server=app in ap-northeast-2a'), { name: 'Ec2.AttachRestoredVolumeError' });
+    };
+    const result = await run(def, w, input);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'Reconnect' });
+    expect(count(w.calls, 'AttachRestoredVolumeInWorkload')).toBe(1);
+    for (const state of ['StartConnectRunbook', 'SwitchDnsBack', 'ReportFailback']) expect({ state, calls: count(w.calls, state) }).toEqual({ state, calls: 0 });
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/failed in step Reconnect: .*Ec2.AttachRestoredVolumeError.*no running instance with dr:server=app/);
+  });
+
+  it('a failed connect runbook fails Reconnect naming its status; one never done is polled for an hour, then fails', async () => {
+    const w = withVolume();
+    w.behaviour.ConnectRunbookPollCheck = (i) => ({ AutomationExecution: { AutomationExecutionId: i.AutomationExecutionId, AutomationExecutionStatus: 'Failed' } });
+    const failed = await run(def, w, input);
+    expect(failed).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/failed in step Reconnect: .*ConnectRunbookFailed.*ended Failed/);
+    expect(count(w.calls, 'SwitchDnsBack')).toBe(0);
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+
+    const w2 = withVolume();
+    w2.behaviour.ConnectRunbookPollCheck = (i) => ({ AutomationExecution: { AutomationExecutionId: i.AutomationExecutionId, AutomationExecutionStatus: 'InProgress' } });
+    expect(await run(def, w2, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(count(w2.calls, 'ConnectRunbookPollCheck')).toBe(3600 / 30 + 1);
+    expect(w2.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toContain('ConnectRunbookTimedOut');
+  });
+
+  it('a refused or failed start of the runbook fails Reconnect; without a connect runbook configured, none is started', async () => {
+    const w = withVolume();
+    w.behaviour.StartConnectRunbook = () => {
+      throw Object.assign(new Error('document "x" is not the connect runbook configured for workload shop'), { name: 'WorkloadRegionCall.Refused' });
+    };
+    expect(await run(def, w, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(count(w.calls, 'StartConnectRunbook')).toBe(1);
+
+    const without = JSON.parse(JSON.stringify(def)) as StateMachineDefinition;
+    delete (without.States['Config-shop'] as { Result: Record<string, unknown> }).Result.connectRunbook;
+    const w2 = withVolume();
+    const result = await run(without, w2, input);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(count(w2.calls, 'StartConnectRunbook') + count(w2.calls, 'ConnectRunbookPollCheck')).toBe(0);
+    expect(count(w2.calls, 'AttachRestoredVolumeInWorkload')).toBe(1);
+    expect(result.output.connectRunbookStatus).toEqual({ status: 'none configured' });
   });
 });

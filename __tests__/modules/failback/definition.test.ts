@@ -1,7 +1,7 @@
 import { allStates, stateMachineLevels, transitions, type MapState, type PassState, type StateMachineDefinition, type TaskState } from '../../../modules/recovery/asl';
 import { FAILBACK_STEPS, failbackDefinition } from '../../../modules/failback/definition';
-import { estateFor, exampleInput } from '../../helpers/synth';
-import { failbackInput } from '../../helpers/failback';
+import { estateFor } from '../../helpers/synth';
+import { failbackInput, noFailbackInput } from '../../helpers/failback';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
@@ -19,7 +19,7 @@ describe('failback definition', () => {
   const def = synthesizedDefinition(failbackInput());
 
   it('is absent without any workload failback, and refuses to build with no workload', () => {
-    expect(estateFor(exampleInput()).dr.failback).toBeUndefined();
+    expect(estateFor(noFailbackInput()).dr.failback).toBeUndefined();
     expect(() => failbackDefinition({ workloads: [], onCallTopicArn: 'x', restoreVault: { name: 'v', arn: 'a' }, backupRoleArn: 'r', finalBackupRetentionDays: 1, dr: { accountId: '222222222222', region: 'ap-northeast-1' }, cleanupFunctionArn: 'f', workloadRegionCallFunctionArn: 'w' })).toThrow(/at least one workload/);
   });
 
@@ -50,7 +50,7 @@ describe('failback definition', () => {
 
   it('bounds every wait: each poll loop gives up after the job timeout, the approval after its timeout', () => {
     const waits = allStates(def).filter(([, s]) => s.Type === 'Wait');
-    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'DnsSyncPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait', 'GraceWait', 'HealthPollWait']);
+    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'ConnectRunbookPollWait', 'DnsSyncPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait', 'GraceWait', 'HealthPollWait']);
     // 240 minutes (the default jobTimeoutMinutes) at 30 s a poll.
     for (const prefix of ['BackupPoll', 'FailbackCopyPoll', 'FailbackRestorePoll']) {
       const evaluate = allStates(def).find(([n]) => n === `${prefix}Evaluate`)![1];
@@ -71,15 +71,16 @@ describe('failback definition', () => {
     expect((def.States.FinalBackups as MapState).Next).toBe('FinalBackupsDone');
     expect((def.States.FinalBackupsDone as PassState).Parameters).toEqual({ 'frozenAt.$': '$.rpo.frozenAt', 'backupsCompletedAt.$': '$$.State.EnteredTime' });
     expect((def.States.CopyToWorkload as MapState).Next).toBe('RestoreInWorkload');
-    expect((def.States.RestoreInWorkload as MapState).Next).toBe('NeedsDnsSwitch');
+    expect((def.States.RestoreInWorkload as MapState).Next).toBe('Reconnect');
+    expect((def.States.Reconnect as MapState).Next).toBe('NeedsConnectRunbook');
   });
 
   it('routes every failure of a step to a report that names the step, then fails', () => {
     for (const step of FAILBACK_STEPS.filter((s) => s !== 'Report')) {
-      const frozen = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'SwitchBack', 'Verify'].includes(step);
+      const frozen = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'Reconnect', 'SwitchBack', 'Verify'].includes(step);
       expect(def.States[`${step}Failed`]).toEqual({ Type: 'Pass', Result: step, ResultPath: '$.failedStep', Next: frozen ? 'UndoFreeze' : 'NothingToUndo' });
     }
-    for (const [name, map] of [['FreezeScaleDown', 'Freeze'], ['FinalBackups', 'FinalBackups'], ['CopyToWorkload', 'CopyToWorkload'], ['RestoreInWorkload', 'RestoreInWorkload']]) {
+    for (const [name, map] of [['FreezeScaleDown', 'Freeze'], ['FinalBackups', 'FinalBackups'], ['CopyToWorkload', 'CopyToWorkload'], ['RestoreInWorkload', 'RestoreInWorkload'], ['Reconnect', 'Reconnect']]) {
       expect({ name, catch: (def.States[name] as MapState).Catch }).toEqual({ name, catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${map}Failed` }] });
     }
     expect(task(def, 'ReportFailbackFailure').Catch).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.reportFailure', Next: 'FailbackFailed' }]);

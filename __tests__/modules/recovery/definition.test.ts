@@ -11,7 +11,8 @@ const aslValidator = require('asl-validator') as (def: unknown) => { isValid: bo
 
 function synthesizedDefinition(input: unknown): StateMachineDefinition {
   const out = JSON.parse(Testing.synth(estateFor(input).dr));
-  const [machine] = Object.values(out.resource.aws_sfn_state_machine) as { definition: string }[];
+  // The recovery machine (the example also has the failback machine).
+  const machine = (Object.values(out.resource.aws_sfn_state_machine) as { name: string; definition: string }[]).find((m) => m.name === 'acme-recovery')!;
   return JSON.parse(machine.definition);
 }
 

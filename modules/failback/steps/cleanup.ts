@@ -1,6 +1,8 @@
 import type { MapState, State } from '../../recovery/asl';
 import { retryTransient, transientErrors } from '../../recovery/asl';
 import { ifPresent, lambdaTask } from '../../recovery/steps/common';
+import { payloadFor } from '../../recovery/payload';
+import type { CleanupPayload } from '../../../functions/cleanup-drill/input';
 import { failbackOnFailure, type FailbackContext } from './common';
 
 const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
@@ -46,14 +48,14 @@ export function cleanupStates({ props }: FailbackContext): Record<string, State>
   } as MapState;
   states.CleanupDr = lambdaTask(
     props.cleanupFunctionArn,
-    {
+    payloadFor<CleanupPayload>()({
       mode: 'failback',
       'executionName.$': '$$.Execution.Name',
       accountId: props.dr.accountId,
       region: props.dr.region,
       'restores.$': '$.cleanupTargets',
       'autoScalingGroups.$': '$.config.serverGroupNames',
-    },
+    }),
     { ResultPath: '$.cleanup', Catch: failbackOnFailure('Cleanup'), Next: 'ReportCleanup' },
   );
   states.ReportCleanup = {

@@ -48,6 +48,11 @@ export interface FailbackWorkload {
    * `drValue` (recovery.failover.value of the same record) is what a failure after the switch restores.
    */
   readonly dnsRecord?: { readonly hostedZoneId: string; readonly recordName: string; readonly recordType: string; readonly ttl: number; readonly value?: string; readonly drValue?: string };
+  /**
+   * The workload's connect runbook in its account and region (the recovery's document, deployed there by
+   * the workload stack with failback) and its parameters: step Reconnect runs it (steps/reconnect.ts).
+   */
+  readonly connectRunbook?: { readonly documentName: string; readonly startCommand: string; readonly mountRoot: string };
   /** `recovery.healthAlarmName`: the alarm, read in the workload account, that is OK when the workload is healthy there. */
   readonly healthAlarmName?: string;
   /**
@@ -90,6 +95,7 @@ export const FAILBACK_STEPS = [
   'FinalBackups',
   'CopyToWorkload',
   'RestoreInWorkload',
+  'Reconnect',
   'SwitchBack',
   'Verify',
   'Report',
@@ -102,7 +108,7 @@ export type FailbackStep = (typeof FAILBACK_STEPS)[number];
  * Steps after which writes are frozen in the DR account and not yet released: a failure in one of
  * them restores the DR server groups (and the DNS record, once switched) before the report.
  */
-export const FROZEN_STEPS: readonly FailbackStep[] = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'SwitchBack', 'Verify'];
+export const FROZEN_STEPS: readonly FailbackStep[] = ['Freeze', 'FinalBackups', 'CopyToWorkload', 'RestoreInWorkload', 'Reconnect', 'SwitchBack', 'Verify'];
 
 /**
  * Resource types failback restores: every type the project backs up, each with restore metadata

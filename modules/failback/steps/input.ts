@@ -27,6 +27,7 @@ function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
     serverGroups: w.serverGroups ?? [],
     serverGroupNames: (w.serverGroups ?? []).map((g) => g.name),
     ...(w.dnsRecord ? { dnsRecord: w.dnsRecord } : {}),
+    ...(w.connectRunbook ? { connectRunbook: w.connectRunbook } : {}),
     ...(w.healthAlarmName ? { healthAlarmName: w.healthAlarmName } : {}),
     graceSeconds: (w.graceHours ?? DEFAULT_GRACE_HOURS) * 3600,
   };

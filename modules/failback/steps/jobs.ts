@@ -182,6 +182,9 @@ export function restoreInWorkloadStates(ctx: FailbackContext): Record<string, St
         'Metadata.$': '$.restoreMetadata.value',
         'IamRoleArn.$': '$.config.backupRoleArn',
         'IdempotencyToken.$': "States.Format('{}-{}', $.executionName, States.Hash($.recoveryPointArn, 'MD5'))",
+        // The restored volumes and instances keep their dr:* tags: step Reconnect attaches by them, and the
+        // failback role may attach only what carries the workload's dr:workload tag (steps/reconnect.ts).
+        CopySourceTagsToRestoredResource: true,
       },
       { ResultSelector: { 'restoreJobId.$': '$.Payload.RestoreJobId' }, ResultPath: '$.restore', Next: 'FailbackRestorePollInit' },
     ),

@@ -1,6 +1,6 @@
 /**
- * Tasks that act in the WORKLOAD's account and region (the restore, its subnet lookup, the health
- * alarm), through the DR account's workload-region-call function (functions/workload-region-call).
+ * Tasks that act in the WORKLOAD's account and region (the restore, its subnet lookup, the reconnect,
+ * the health alarm), through the DR account's workload-region-call function (functions/workload-region-call).
  *
  * Not AWS SDK integrations: those always call the service in the state machine's own Region (the
  * recovery region); `Credentials` gives another account, not another Region (Step Functions Developer
@@ -19,7 +19,7 @@ import { LAMBDA_TRANSIENT_ERRORS, retryTransient, transientErrors, type TaskStat
 import type { AllowedOperation } from '../../../functions/workload-region-call/input';
 
 /** The error prefix of each allowed operation's service (as the SDK integration and the function name them). */
-const ERROR_PREFIX: Record<string, string> = { backup: 'Backup', ec2: 'Ec2', cloudwatch: 'CloudWatch' };
+const ERROR_PREFIX: Record<string, string> = { backup: 'Backup', ec2: 'Ec2', cloudwatch: 'CloudWatch', ssm: 'Ssm' };
 
 /**
  * A Task making `operation` with `parameters` (PascalCase, JSONPath `.$` keys as in any Parameters) in

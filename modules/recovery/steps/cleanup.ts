@@ -1,17 +1,19 @@
 import type { CatchRule, State } from '../asl';
+import type { CleanupPayload } from '../../../functions/cleanup-drill/input';
+import { payloadFor } from '../payload';
 import { lambdaTask, onFailure, type RecoveryDefinitionProps, type StepContext } from './common';
 import { fsxCleanupStates } from './fsx';
 
 /** What cleanup-drill gets: the restores to delete and the server groups to scale back to zero. */
 function cleanupPayload(props: RecoveryDefinitionProps): Record<string, unknown> {
-  return {
+  return payloadFor<CleanupPayload>()({
     'mode.$': '$.mode',
     'executionName.$': '$$.Execution.Name',
     accountId: props.restoreVault.accountId,
     region: props.restoreVault.region,
     'restores.$': '$.restores',
     'autoScalingGroups.$': '$.config.autoScalingGroupNames',
-  };
+  });
 }
 
 /** Step CleanupDrill, after a drill's success report: delete what the drill restored, then Recovered. */

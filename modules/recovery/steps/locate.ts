@@ -1,9 +1,11 @@
 import type { State } from '../asl';
+import type { LocatePayload } from '../../../functions/locate-recovery-points/input';
+import { payloadFor } from '../payload';
 import { lambdaTask, onFailure, type RecoveryDefinitionProps, type StepContext } from './common';
 
 /** What locate-recovery-points gets: the workload, the point in time and the vaults to look in (LocateData and LocateCopied). */
 export function locatePayload(props: RecoveryDefinitionProps): Record<string, unknown> {
-  return {
+  return payloadFor<LocatePayload>()({
     'workload.$': '$.config.workload',
     'sourceAccountId.$': '$.config.accountId',
     'pointInTime.$': '$.pointInTime',
@@ -12,7 +14,7 @@ export function locatePayload(props: RecoveryDefinitionProps): Record<string, un
     restoreVault: { name: props.restoreVault.name, accountId: props.restoreVault.accountId, region: props.restoreVault.region },
     ...(props.copyFromCentralVault === false ? {} : { centralVault: { ...props.centralVault, copyStarterRoleArn: props.copyStarterRoleArn } }),
     ...(props.airGappedVault ? { airGappedVault: { name: props.airGappedVault.name, accountId: props.airGappedVault.accountId, region: props.airGappedVault.region } } : {}),
-  };
+  });
 }
 
 /** Step 2, LocateData: the recovery points to restore, and those to copy from the central vault first. */

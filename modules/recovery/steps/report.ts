@@ -1,8 +1,10 @@
 import type { State } from '../asl';
+import type { RecoveryOutcome, RecoveryReportPayload } from '../../../functions/report-recovery/input';
+import { payloadFor, type PayloadOf } from '../payload';
 import { RECOVERY_STEPS, lambdaTask, onFailure, type StepContext } from './common';
 
 /** What report-recovery gets: the outcome, and the restored points' times when recovered. */
-const reportPayload = (outcome: string) => ({
+const reportPayload = (outcome: RecoveryOutcome): PayloadOf<RecoveryReportPayload> => ({
   'workload.$': '$.config.workload',
   'mode.$': '$.mode',
   'executionArn.$': '$$.Execution.Id',
@@ -15,7 +17,7 @@ const reportPayload = (outcome: string) => ({
 export function reportSuccessStates({ props }: StepContext): Record<string, State> {
   const fn = props.functionArns;
   const states: Record<string, State> = {};
-  states.ReportSuccess = lambdaTask(fn.reportRecovery, reportPayload('recovered'), { ResultPath: '$.report', Catch: onFailure('Verify'), Next: 'IsDrill' });
+  states.ReportSuccess = lambdaTask(fn.reportRecovery, payloadFor<RecoveryReportPayload>()(reportPayload('recovered')), { ResultPath: '$.report', Catch: onFailure('Verify'), Next: 'IsDrill' });
   return states;
 }
 
@@ -28,7 +30,7 @@ export function reportFailureStates({ props }: StepContext): Record<string, Stat
   }
   states.ReportFailure = lambdaTask(
     fn.reportRecovery,
-    { ...reportPayload('failed'), 'failedStep.$': '$.failedStep', 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' },
+    payloadFor<RecoveryReportPayload>()({ ...reportPayload('failed'), 'failedStep.$': '$.failedStep', 'error.$': '$.failure.Error', 'cause.$': '$.failure.Cause' }),
     { ResultPath: '$.report', Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.reportFailure', Next: 'FailedDrillNeedsCleanup' }], Next: 'FailedDrillNeedsCleanup' },
   );
   return states;

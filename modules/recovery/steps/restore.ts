@@ -1,4 +1,6 @@
 import type { MapState, State } from '../asl';
+import type { PrepareRestorePayload } from '../../../functions/prepare-restore/input';
+import { payloadFor } from '../payload';
 import { catchInsideProcessor, lambdaTask, onFailure, pollLoop, sdkTask, type StepContext } from './common';
 
 /**
@@ -24,7 +26,7 @@ export function restoreDataStates({ props, poll, jobPolls, jobConcurrency }: Ste
   const restoreStates: Record<string, State> = {
     PrepareRestore: lambdaTask(
       fn.prepareRestore,
-      {
+      payloadFor<PrepareRestorePayload>()({
         'workload.$': '$.workload',
         'executionName.$': '$.executionName',
         'recoveryPointArn.$': '$.point.recoveryPointArn',
@@ -37,7 +39,7 @@ export function restoreDataStates({ props, poll, jobPolls, jobConcurrency }: Ste
         // of the shared air-gapped vault names its owner, not the DR account).
         drAccountId: props.restoreVault.accountId,
         'target.$': '$.target',
-      },
+      }),
       { ResultPath: '$.prepared', Next: 'StartRestoreJob' },
     ),
     StartRestoreJob: sdkTask(

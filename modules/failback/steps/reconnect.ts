@@ -1,0 +1,109 @@
+import type { MapState, State } from '../../recovery/asl';
+import { catchInsideProcessor, ifPresent, pollLoop } from '../../recovery/steps/common';
+import { failbackOnFailure, type FailbackContext } from './common';
+import { workloadRegionTask } from './workload-region-task';
+
+/** How long the workload's connect runbook may run (its one step times out after 1800 s; recovery waits 3600 s). */
+export const CONNECT_RUNBOOK_TIMEOUT_SECONDS = 3600;
+/** Automation statuses that end the runbook unsuccessfully (GetAutomationExecution AutomationExecutionStatus). */
+const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];
+/** Volumes attached at a time (each attach waits for its volume and the attachment). */
+const ATTACH_CONCURRENCY = 5;
+
+/**
+ * Step Reconnect, between the restore and the DNS switch, in the workload's account and region through
+ * its failback role (the workload-region-call function: steps/workload-region-task.ts):
+ *
+ *  1. every restored EBS volume is attached to the restored instance with its `dr:server` tag, in its
+ *     zone, at its `dr:device` (operation `ec2:AttachRestoredVolume`: the attach-restored-volume logic,
+ *     idempotent, so a retried Task attaches each volume once);
+ *  2. with a connect runbook (`$.config.connectRunbook`), it is started on the restored servers (tagged
+ *     `dr:workload`) with the workload's start command and polled until `Success` (bounded).
+ *
+ * Every Task retries throttling and Lambda's transient errors; a failure goes to ReconnectFailed, which
+ * undoes the freeze (the DR server groups go back to their recovery size) before the report.
+ */
+export function reconnectStates({ props, poll }: FailbackContext): Record<string, State> {
+  const functionArn = props.workloadRegionCallFunctionArn;
+  const states: Record<string, State> = {};
+  states.Reconnect = {
+    Type: 'Map',
+    ItemsPath: '$.restored',
+    ItemSelector: { 'restore.$': '$$.Map.Item.Value', 'config.$': '$.config' },
+    MaxConcurrency: ATTACH_CONCURRENCY,
+    ItemProcessor: {
+      ProcessorConfig: { Mode: 'INLINE' },
+      StartAt: 'IsRestoredVolume',
+      States: catchInsideProcessor(
+        {
+          IsRestoredVolume: { Type: 'Choice', Choices: [{ Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' }], Default: 'NotAVolume' },
+          NotAVolume: { Type: 'Pass', Parameters: { outcome: 'not a volume', 'resourceArn.$': '$.restore.createdResourceArn' }, End: true },
+          AttachRestoredVolumeInWorkload: workloadRegionTask(
+            functionArn,
+            'ec2:AttachRestoredVolume',
+            { 'VolumeArn.$': '$.restore.createdResourceArn' },
+            {
+              ResultSelector: { 'outcome.$': '$.Payload.outcome', 'volumeId.$': '$.Payload.volumeId', 'instanceId.$': '$.Payload.instanceId', 'device.$': '$.Payload.device' },
+              End: true,
+            },
+          ),
+        },
+        'AttachInWorkloadItemFailed',
+      ),
+    },
+    ResultPath: '$.attachments',
+    Catch: failbackOnFailure('Reconnect'),
+    Next: 'NeedsConnectRunbook',
+  } as MapState;
+  states.NeedsConnectRunbook = ifPresent('$.config.connectRunbook', 'StartConnectRunbook', 'NoConnectRunbook');
+  // The report names the runbook's outcome: recorded either way.
+  states.NoConnectRunbook = { Type: 'Pass', Result: { status: 'none configured' }, ResultPath: '$.connectRunbookStatus', Next: 'NeedsDnsSwitch' };
+  states.StartConnectRunbook = workloadRegionTask(
+    functionArn,
+    'ssm:StartAutomationExecution',
+    {
+      'DocumentName.$': '$.config.connectRunbook.documentName',
+      // The recovery's runbook parameters (modules/recovery/connect-runbook.ts): the restored servers
+      // by their dr:workload tag, the start command; no file systems (their mount targets are not made here).
+      Parameters: {
+        'Workload.$': 'States.Array($.config.workload)',
+        'StartCommand.$': 'States.Array($.config.connectRunbook.startCommand)',
+        'MountRoot.$': 'States.Array($.config.connectRunbook.mountRoot)',
+      },
+    },
+    { ResultSelector: { 'executionId.$': '$.Payload.AutomationExecutionId' }, ResultPath: '$.connectRunbook', Catch: failbackOnFailure('Reconnect'), Next: 'ConnectRunbookPollInit' },
+  );
+  const maxAttempts = Math.ceil(CONNECT_RUNBOOK_TIMEOUT_SECONDS / poll);
+  Object.assign(
+    states,
+    pollLoop({
+      prefix: 'ConnectRunbookPoll',
+      key: 'connectRunbookStatus',
+      check: workloadRegionTask(functionArn, 'ssm:GetAutomationExecution', { 'AutomationExecutionId.$': '$.connectRunbook.executionId' }, {
+        ResultSelector: {
+          'status.$': '$.Payload.AutomationExecution.AutomationExecutionStatus',
+          'statusMessage.$': "States.Format('connect runbook execution {} in the workload account ended {}', $.Payload.AutomationExecution.AutomationExecutionId, $.Payload.AutomationExecution.AutomationExecutionStatus)",
+        },
+        ResultPath: '$.connectRunbookStatus',
+        Catch: failbackOnFailure('Reconnect'),
+        Next: 'x',
+      }),
+      pollSeconds: poll,
+      maxAttempts,
+      doneWhen: { Variable: '$.connectRunbookStatus.status', StringEquals: 'Success' },
+      failWhen: { Or: RUNBOOK_FAILED.map((s) => ({ Variable: '$.connectRunbookStatus.status', StringEquals: s })) },
+      failError: 'ConnectRunbookFailed',
+      timeoutError: 'ConnectRunbookTimedOut',
+      next: 'NeedsDnsSwitch',
+    }),
+  );
+  // At the top level a Fail state would end the execution unreported: report the step instead.
+  states.ConnectRunbookPollFailed = { Type: 'Pass', Parameters: { Error: 'ConnectRunbookFailed', 'Cause.$': '$.connectRunbookStatus.statusMessage' }, ResultPath: '$.failure', Next: 'ReconnectFailed' };
+  states.ConnectRunbookPollTimedOut = {
+    Type: 'Pass',
+    Result: { Error: 'ConnectRunbookTimedOut', Cause: `the connect runbook in the workload account did not finish within ${CONNECT_RUNBOOK_TIMEOUT_SECONDS} s (${maxAttempts} polls)` },
+    ResultPath: '$.failure',
+    Next: 'ReconnectFailed',
+  };
+  return states;
+}
