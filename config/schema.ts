@@ -111,6 +111,12 @@ export const TERRAFORM_CLOUD_WORKSPACE_ID = /^ws-[A-Za-z0-9]{16}$/;
 
 /** AWS Directory Service directory IDs (FSx `ActiveDirectoryId`): `d-` and 10 hexadecimal digits. */
 export const DIRECTORY_ID = /^d-[0-9a-f]{10}$/;
+/** An optional AWS Directory Service directory ID (`fsx.windowsDirectoryId` of recovery and of failback). */
+const directoryId = () =>
+  z
+    .string()
+    .regex(DIRECTORY_ID, { message: 'must be an AWS Directory Service directory ID: "d-" and 10 hexadecimal digits, such as "d-0123456789"' })
+    .optional();
 /** FSx for NetApp ONTAP storage virtual machine IDs (FSx API `StorageVirtualMachineId`): `svm-` and 17 hexadecimal digits. */
 export const STORAGE_VIRTUAL_MACHINE_ID = /^svm-[0-9a-f]{17}$/;
 
@@ -163,11 +169,7 @@ const workloadRecovery = z.strictObject({
     .describe('How BuildInfrastructure builds the servers. Default: autoScaling.'),
   fsx: z
     .strictObject({
-      windowsDirectoryId: z
-        .string()
-        .regex(DIRECTORY_ID, { message: 'must be an AWS Directory Service directory ID: "d-" and 10 hexadecimal digits, such as "d-0123456789"' })
-        .optional()
-        .describe(
+      windowsDirectoryId: directoryId().describe(
           'AWS Managed Microsoft AD in the DR account and recovery region (reachable from the landing zone VPC) that restored FSx for Windows File Server file systems join. ' +
             'Required when the backups include a Windows file system: AWS Backup cannot restore one without a directory, and the source account\'s directory is not usable here.',
         ),
@@ -224,11 +226,7 @@ const failback = z.strictObject({
     .describe('Existing, versioned bucket of the workload account (workload region) that S3 recovery points are restored into. Required to fail back S3: without it such a restore fails, naming this field.'),
   fsx: z
     .strictObject({
-      windowsDirectoryId: z
-        .string()
-        .regex(DIRECTORY_ID, { message: 'must be an AWS Directory Service directory ID: "d-" and 10 hexadecimal digits, such as "d-0123456789"' })
-        .optional()
-        .describe('AWS Managed Microsoft AD of the workload account (workload region) that restored FSx for Windows File Server file systems join. Required to fail back one.'),
+      windowsDirectoryId: directoryId().describe('AWS Managed Microsoft AD of the workload account (workload region) that restored FSx for Windows File Server file systems join. Required to fail back one.'),
       ontapStorageVirtualMachineId: z
         .string()
         .regex(STORAGE_VIRTUAL_MACHINE_ID, { message: 'must be an FSx for NetApp ONTAP storage virtual machine ID: "svm-" and 17 hexadecimal digits, such as "svm-0123456789abcdef0"' })
