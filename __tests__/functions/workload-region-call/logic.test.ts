@@ -3,7 +3,6 @@ import { BackupClient, DescribeRestoreJobCommand, GetRecoveryPointRestoreMetadat
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { SSMClient } from '@aws-sdk/client-ssm';
 import {
   ALLOWED_OPERATIONS,
   REQUIRED_ACTIONS,
@@ -11,17 +10,10 @@ import {
   callInWorkloadRegion,
   parseWorkloadTargets,
   sessionName,
-  type AssumedCredentials,
-  type WorkloadClientFactories,
 } from '../../../functions/workload-region-call/logic';
+import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 
-const SHOP_ROLE = 'arn:aws:iam::333333333333:role/acme-shop-failback';
-const SHOP_REGION = 'ap-northeast-2';
-const TARGETS = JSON.stringify([
-  { workload: 'shop', roleArn: SHOP_ROLE, region: SHOP_REGION },
-  { workload: 'blog', roleArn: 'arn:aws:iam::444444444444:role/acme-blog-failback', region: 'ap-northeast-3' },
-]);
-const CREDENTIALS = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-20T10:15:00Z') };
+const TARGETS = targetsJson();
 
 const stsMock = mockClient(STSClient);
 const backupMock = mockClient(BackupClient);
@@ -30,13 +22,7 @@ const cwMock = mockClient(CloudWatchClient);
 
 /** Records which credentials and region each client was built with. */
 function world() {
-  const built: { service: string; credentials: AssumedCredentials; region: string }[] = [];
-  const clients: WorkloadClientFactories = {
-    backup: (credentials, region) => (built.push({ service: 'backup', credentials, region }), new BackupClient({ region, credentials })),
-    ec2: (credentials, region) => (built.push({ service: 'ec2', credentials, region }), new EC2Client({ region, credentials })),
-    cloudwatch: (credentials, region) => (built.push({ service: 'cloudwatch', credentials, region }), new CloudWatchClient({ region, credentials })),
-    ssm: (credentials, region) => (built.push({ service: 'ssm', credentials, region }), new SSMClient({ region, credentials })),
-  };
+  const { built, clients } = recordingClients();
   const logs: { level: string; message: string; attributes: Record<string, unknown>[] }[] = [];
   const logger = {
     info: (message: string, ...attributes: Record<string, unknown>[]) => logs.push({ level: 'info', message, attributes }),

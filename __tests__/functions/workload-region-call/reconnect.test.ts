@@ -6,19 +6,13 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, ListTagsCommand } from '@aws-sdk/client-backup';
 import { AttachVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client, type Volume } from '@aws-sdk/client-ec2';
-import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { callInWorkloadRegion, type AssumedCredentials, type WorkloadClientFactories } from '../../../functions/workload-region-call/logic';
+import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
+import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 
-const SHOP_ROLE = 'arn:aws:iam::333333333333:role/acme-shop-failback';
-const SHOP_REGION = 'ap-northeast-2';
 const DOCUMENT = 'acme-shop-connect-servers';
-const TARGETS = JSON.stringify([
-  { workload: 'shop', roleArn: SHOP_ROLE, region: SHOP_REGION, connectDocumentName: DOCUMENT },
-  { workload: 'blog', roleArn: 'arn:aws:iam::444444444444:role/acme-blog-failback', region: 'ap-northeast-3' },
-]);
-const CREDENTIALS = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-20T10:15:00Z') };
+const TARGETS = targetsJson({ connectDocumentName: DOCUMENT });
 const VOLUME_ID = 'vol-0123456789abcdef0';
 const VOLUME_ARN = `arn:aws:ec2:${SHOP_REGION}:333333333333:volume/${VOLUME_ID}`;
 const INSTANCE_ID = 'i-0123456789abcdef0';
@@ -30,13 +24,7 @@ const backupMock = mockClient(BackupClient);
 const ssmMock = mockClient(SSMClient);
 
 function world() {
-  const built: { service: string; region: string; credentials: AssumedCredentials }[] = [];
-  const clients: WorkloadClientFactories = {
-    backup: (credentials, region) => (built.push({ service: 'backup', credentials, region }), new BackupClient({ region, credentials })),
-    ec2: (credentials, region) => (built.push({ service: 'ec2', credentials, region }), new EC2Client({ region, credentials })),
-    cloudwatch: (credentials, region) => (built.push({ service: 'cloudwatch', credentials, region }), new CloudWatchClient({ region, credentials })),
-    ssm: (credentials, region) => (built.push({ service: 'ssm', credentials, region }), new SSMClient({ region, credentials })),
-  };
+  const { built, clients } = recordingClients();
   const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
   return { built, deps: { sts: new STSClient({ region: 'ap-northeast-1' }), clients, targetsJson: TARGETS, logger, sleep: async () => undefined } };
 }
