@@ -1,3 +1,4 @@
+import type { Decision, PolicyModel, SimulationOutcome, SimulationRequest } from '../../simulation/policy-model';
 import { exampleInput } from './synth';
 
 /** `workloads[0].failback` of the example (config/example.json), as an estate writes it. */
@@ -38,4 +39,47 @@ export function isWorkloadRegionCall(state: { Resource?: string; Parameters?: Re
  */
 export function viaWorkloadRegionCall(handler: (parameters: any) => unknown): (input: any) => Promise<unknown> {
   return async (input: any) => ({ Payload: await handler(input.Payload.parameters), StatusCode: 200 });
+}
+
+/** A row of the failback IAM simulation suites: a request, its expected decision, and what would allow a denied one. */
+export interface FailbackAccessRow {
+  description: string;
+  request: SimulationRequest;
+  expected: Decision;
+  allowedIf?: Partial<SimulationRequest>;
+}
+
+/**
+ * Simulates `row` against `model` and proves it can fail: an Allowed row is Denied without the
+ * synthesized statements that allowed it (the identity policies the request supplies stay); an
+ * explicitly denied one is no longer explicitly denied without its synthesized Deny; a denied row
+ * with `allowedIf` is Allowed with that one change. `resolve` maps a request to the one simulated.
+ */
+export async function expectFailbackRowHolds(model: PolicyModel, row: FailbackAccessRow, resolve: (request: SimulationRequest) => SimulationRequest = (r) => r): Promise<void> {
+  const withoutDecisive = (outcome: SimulationOutcome): PolicyModel => {
+    let m = model;
+    const sids = new Map<string, string[]>();
+    for (const d of outcome.decisive.filter((x) => x.synthesized)) sids.set(d.policyId, [...(sids.get(d.policyId) ?? []), d.statement]);
+    for (const [id, s] of sids) m = m.withoutStatements(id, ...new Set(s));
+    return m;
+  };
+  const request = resolve(row.request);
+  const outcome = await model.simulate(request);
+  expect(outcome.decision).toBe(row.expected);
+  if (outcome.result === 'Allowed') {
+    expect(outcome.decisive.some((d) => d.synthesized)).toBe(true);
+    expect((await withoutDecisive(outcome).simulate(request)).decision).toBe('Denied');
+    return;
+  }
+  let proven = false;
+  if (outcome.result === 'ExplicitlyDenied') {
+    expect(outcome.decisive.some((d) => d.synthesized && d.effect === 'Deny')).toBe(true);
+    expect((await withoutDecisive(outcome).simulate(request)).result).not.toBe('ExplicitlyDenied');
+    proven = true;
+  }
+  if (row.allowedIf) {
+    expect((await model.simulate(resolve({ ...row.request, ...row.allowedIf }))).decision).toBe('Allowed');
+    proven = true;
+  }
+  if (!proven) throw new Error(`implicitly denied row "${row.description}" needs allowedIf to show why it is denied`);
 }

@@ -7,9 +7,9 @@
  * Allowed row is re-simulated without the statements that allowed it and must become Denied; a Denied
  * row names the one change that makes it Allowed.
  */
-import { buildPolicyModel, type Decision, type PolicyModel, type SimulationOutcome, type SimulationRequest } from '../../simulation/policy-model';
+import { buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { synthEstate } from '../helpers/synth';
-import { failbackInput } from '../helpers/failback';
+import { expectFailbackRowHolds, failbackInput, type FailbackAccessRow } from '../helpers/failback';
 
 const ORG = 'o-a1b2c3d4e5';
 const DR = '222222222222';
@@ -46,12 +46,7 @@ const failbackKey = {
   resourcePolicy: { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow' as const, Principal: { AWS: `arn:aws:iam::${SHOP}:root` }, Action: 'kms:*', Resource: '*' }] },
 };
 
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-  allowedIf?: Partial<SimulationRequest>;
-}
+type Row = FailbackAccessRow;
 
 const ROWS: Row[] = [
   // ---- Locate ------------------------------------------------------------------------------------------
@@ -159,35 +154,7 @@ describe('IAM simulation: failback after the restore (example with failback, dns
     model = buildPolicyModel(synthEstate(input), { organizationId: ORG });
   });
 
-  /** Without the synthesized statements that decided `outcome`. */
-  const withoutDecisive = (outcome: SimulationOutcome): PolicyModel => {
-    let m = model;
-    const sids = new Map<string, string[]>();
-    for (const d of outcome.decisive.filter((x) => x.synthesized)) sids.set(d.policyId, [...(sids.get(d.policyId) ?? []), d.statement]);
-    for (const [id, s] of sids) m = m.withoutStatements(id, ...new Set(s));
-    return m;
-  };
-
-  it.each(ROWS.map((r) => [r.description, r] as const))('%s', async (_d, row) => {
-    // Route 53 ARNs and "*" name no account: the hosted zone is the DR account's (as recovery's failover).
-    if (!/:\d{12}:/.test(row.request.resourceArn)) row = { ...row, request: { resourceAccount: DR, ...row.request } };
-    const outcome = await model.simulate(row.request);
-    expect(outcome.decision).toBe(row.expected);
-    if (outcome.result === 'Allowed') {
-      expect(outcome.decisive.some((d) => d.synthesized)).toBe(true);
-      expect((await withoutDecisive(outcome).simulate(row.request)).decision).toBe('Denied');
-      return;
-    }
-    let proven = false;
-    if (outcome.result === 'ExplicitlyDenied') {
-      expect(outcome.decisive.some((d) => d.synthesized && d.effect === 'Deny')).toBe(true);
-      expect((await withoutDecisive(outcome).simulate(row.request)).result).not.toBe('ExplicitlyDenied');
-      proven = true;
-    }
-    if (row.allowedIf) {
-      expect((await model.simulate({ ...row.request, ...row.allowedIf })).decision).toBe('Allowed');
-      proven = true;
-    }
-    if (!proven) throw new Error(`implicitly denied row "${row.description}" needs allowedIf to show why it is denied`);
-  });
+  // Route 53 ARNs and "*" name no account: the hosted zone is the DR account's (as recovery's failover).
+  const resolve = (request: SimulationRequest): SimulationRequest => (/:\d{12}:/.test(request.resourceArn) ? request : { resourceAccount: DR, ...request });
+  it.each(ROWS.map((r) => [r.description, r] as const))('%s', (_d, row) => expectFailbackRowHolds(model, row, resolve));
 });

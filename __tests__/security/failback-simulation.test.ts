@@ -5,9 +5,9 @@
  * is re-simulated without the statements that allowed it and must become Denied; a Denied row names
  * the one change that makes it Allowed, or is an explicit Deny that stops denying without its Deny.
  */
-import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationOutcome, type SimulationRequest } from '../../simulation/policy-model';
+import { ADMINISTRATOR_ACCESS, buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { synthEstate } from '../helpers/synth';
-import { failbackInput } from '../helpers/failback';
+import { expectFailbackRowHolds, failbackInput, type FailbackAccessRow } from '../helpers/failback';
 
 const ORG = 'o-a1b2c3d4e5';
 const VAULT = '111111111111';
@@ -47,12 +47,7 @@ const failbackKey: Partial<SimulationRequest> = {
   resourcePolicy: { Version: '2012-10-17', Statement: [{ Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${SHOP}:root` }, Action: 'kms:*', Resource: '*' }] },
 };
 
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-  allowedIf?: Partial<SimulationRequest>;
-}
+type Row = FailbackAccessRow;
 
 const ROWS: Row[] = [
   // ---- the workload's failback role: trust ---------------------------------------------------------
@@ -216,37 +211,7 @@ describe('IAM simulation: failback (example with workloads[0].failback)', () => 
   });
   const resolve = (req: SimulationRequest): SimulationRequest => (req.resourceArn === SHOP_KEY ? { ...req, resourceArn: model.vaultKeyArn(SHOP_VAULT) } : req);
 
-  /** Without the synthesized statements that decided `outcome` (identity policies given in the request stay). */
-  const withoutDecisive = (outcome: SimulationOutcome): PolicyModel => {
-    let m = model;
-    const sids = new Map<string, string[]>();
-    for (const d of outcome.decisive.filter((x) => x.synthesized)) sids.set(d.policyId, [...(sids.get(d.policyId) ?? []), d.statement]);
-    for (const [id, s] of sids) m = m.withoutStatements(id, ...new Set(s));
-    return m;
-  };
-
-  it.each(ROWS.map((r) => [r.description, r] as const))('%s', async (_d, row) => {
-    const request = resolve(row.request);
-    const outcome = await model.simulate(request);
-    expect(outcome.decision).toBe(row.expected);
-    if (outcome.result === 'Allowed') {
-      // Without the synthesized statements that allowed it, the request is denied.
-      expect(outcome.decisive.some((d) => d.synthesized)).toBe(true);
-      expect((await withoutDecisive(outcome).simulate(request)).decision).toBe('Denied');
-      return;
-    }
-    let proven = false;
-    if (outcome.result === 'ExplicitlyDenied') {
-      expect(outcome.decisive.some((d) => d.synthesized && d.effect === 'Deny')).toBe(true);
-      expect((await withoutDecisive(outcome).simulate(request)).result).not.toBe('ExplicitlyDenied');
-      proven = true;
-    }
-    if (row.allowedIf) {
-      expect((await model.simulate(resolve({ ...row.request, ...row.allowedIf }))).decision).toBe('Allowed');
-      proven = true;
-    }
-    if (!proven) throw new Error(`implicitly denied row "${row.description}" needs allowedIf to show why it is denied`);
-  });
+  it.each(ROWS.map((r) => [r.description, r] as const))('%s', (_d, row) => expectFailbackRowHolds(model, row, resolve));
 
   it('denies the failback role recovery point deletion by its own policy, beside the vault policy', async () => {
     const outcome = await model.simulate({ principalArn: SHOP_FAILBACK, action: 'backup:DeleteRecoveryPoint', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT });
