@@ -3,7 +3,7 @@ import * as path from 'path';
 import { EXAMPLE_CONFIG, exampleInput, FIXTURES, readJson, stackDirs, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform, validateStacks, type ValidateResult } from '../helpers/terraform';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
-import { failbackInput } from '../helpers/failback';
+import { failbackInput, noFailbackInput } from '../helpers/failback';
 
 /**
  * The real check that the synthesized JSON is Terraform the pinned AWS provider accepts: every stack of
@@ -32,6 +32,13 @@ const withResilienceHubPolicies = () => {
   return input;
 };
 
+/** The example's failback with every optional part: the DNS switch back (verified by the health alarm) and the instance profile. */
+const withFailbackDnsSwitch = () => {
+  const input = failbackInput({ dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: 'shop.primary.example.com' }, instanceProfile: { name: 'shop-app', roleArn: 'arn:aws:iam::333333333333:role/shop-app' } }) as Record<string, any>;
+  input.workloads[0].recovery = { ...input.workloads[0].recovery, healthAlarmName: 'acme-shop-healthy' };
+  return input;
+};
+
 const THREE = path.join(FIXTURES, 'three-workloads.json');
 const EXAMPLE_STACKS = ['backup-vault', 'dr', 'workload-shop'];
 const THREE_STACKS = ['backup-vault', 'dr', 'organization', 'workload-analytics', 'workload-billing', 'workload-shop'];
@@ -47,7 +54,9 @@ const ESTATES: [string, () => unknown, string[]][] = [
   ['the example with a workload built by Terraform Enterprise', () => terraformCloudInput({}, 'tfe.example.com'), EXAMPLE_STACKS],
   ['the example with Resilience Hub policies', withResilienceHubPolicies, EXAMPLE_STACKS],
   // workloads[].failback: the workload's failback role, the local vault's copy-in statement, the failback machine.
-  ['the example with failback (scaleDown freeze)', () => failbackInput(), EXAMPLE_STACKS],
+  // The example has failback (scaleDown freeze); without it, none of failback is synthesized.
+  ['the example without failback', () => noFailbackInput(), EXAMPLE_STACKS],
+  ['the example with failback, DNS switch back verified by a health alarm and an instance profile', withFailbackDnsSwitch, EXAMPLE_STACKS],
   ['the example with failback (runbook freeze)', () => failbackInput({ freeze: { kind: 'runbook', documentName: 'shop-stop-writes' } }), EXAMPLE_STACKS],
 ];
 
