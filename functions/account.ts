@@ -1,5 +1,5 @@
 /** AWS account IDs and the role ARNs that name them, shared by the functions' input parsing (esbuild bundles it into each). */
-import { InvalidInputError, optionalString, requiredString } from './input-values';
+import { optionalString } from './input-values';
 
 /** A 12-digit AWS account ID. */
 export const ACCOUNT_ID = /^\d{12}$/;
@@ -14,11 +14,6 @@ export function isAccountId(value: string): boolean {
   return ACCOUNT_ID.test(value);
 }
 
-/** A 12-digit AWS account ID, else {@link InvalidInputError} naming `field`. */
-export function requiredAccountId(value: unknown, field: string): string {
-  return requiredString(value, field, ACCOUNT_ID, ACCOUNT_ID_EXPECTED);
-}
-
 /** As {@link requiredAccountId}, but absent, null or empty is `undefined`. */
 export function optionalAccountId(value: unknown, field: string): string | undefined {
   return optionalString(value, field, ACCOUNT_ID, ACCOUNT_ID_EXPECTED);
@@ -29,9 +24,3 @@ export function roleAccount(roleArn: string): string | undefined {
   return ROLE_ARN.exec(roleArn)?.[2];
 }
 
-/** An IAM role ARN of `accountId` (the account of the vault it reaches), else {@link InvalidInputError} naming `field`. */
-export function requiredRoleOf(value: unknown, field: string, accountId: string, whose: string): string {
-  const roleArn = requiredString(value, field, ROLE_ARN, 'an IAM role ARN');
-  if (roleAccount(roleArn) !== accountId) throw new InvalidInputError(field, `must be a role of ${whose} account ${accountId}, got ${JSON.stringify(roleArn)}`);
-  return roleArn;
-}

@@ -1,4 +1,7 @@
-/** Checks and descriptions of untrusted input values, shared by the functions' input parsing (esbuild bundles it into each). */
+/**
+ * Checks and descriptions of untrusted input values, shared by the functions' input parsing (esbuild
+ * bundles it into each). The zod pieces of the input schemas are in input-schemas.ts.
+ */
 
 /** An object that is not null nor an array. */
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -62,22 +65,6 @@ export function requiredString(value: unknown, field: string, pattern: RegExp, e
 /** As {@link requiredString}, but absent, null or empty is `undefined`. */
 export function optionalString(value: unknown, field: string, pattern: RegExp, expected: string): string | undefined {
   return value === undefined || value === null || value === '' ? undefined : requiredString(value, field, pattern, expected);
-}
-
-export function requiredRecord(value: unknown, field: string): Record<string, unknown> {
-  if (value === undefined || value === null) throw new InvalidInputError(field, 'is missing');
-  if (!isRecord(value)) throw new InvalidInputError(field, `must be an object, got ${describeType(value)}`);
-  return value;
-}
-
-/**
- * A string that is not blank, in the messages that quote the field (`"field" is missing`,
- * `"field" must be a non-empty string, got ...`).
- */
-export function requiredText(value: unknown, field: string): string {
-  if (isAbsent(value)) throw new InvalidInputError(`"${field}" is missing`);
-  if (typeof value !== 'string' || value.trim().length === 0) throw new InvalidInputError(`"${field}" must be a non-empty string, got ${describeValue(value)}`);
-  return value;
 }
 
 /** Same rule as `workloads[].name` in config/schema.ts. */

@@ -13,8 +13,9 @@
 // only what is used: about 20 KiB of bundle. `import { z } from 'zod'` keeps all of zod (about
 // 450 KiB, which takes the bundle over the functions' 1 MiB budget); `import * as z from 'zod'`, 90 KiB.
 import * as z from 'zod/mini';
-import { ACCOUNT_ID, ACCOUNT_ID_EXPECTED, ROLE_ARN, roleAccount } from '../account';
+import { ACCOUNT_ID, ACCOUNT_ID_EXPECTED, ROLE_ARN } from '../account';
 import { describeType, InvalidInputError, isRecord, REGION, REGION_EXPECTED, shown, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
+import { isMissing, parseOrThrow, plainError, positiveNumber, record, roleOfAccount, text } from '../input-schemas';
 import { RESOURCE_TYPES } from '../resource-types';
 
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
@@ -31,25 +32,8 @@ const PLAN_NAME = /^[a-zA-Z0-9_]{1,50}$/;
 /** One year, against a unit mistake (seconds for minutes). */
 const MAX_MINUTES = 366 * 24 * 60;
 
-// Each problem is worded as the rest of the functions word it (input-values.ts): `<field> is missing`,
-// `<field> must be ..., got ...`; absent and null are both missing.
-
-const isMissing = (value: unknown) => value === undefined || value === null;
-
-/** A non-empty string matching `pattern`; `expected` says what it should look like. */
-const text = (pattern: RegExp, expected: string) =>
-  z.string({ error: (issue) => (isMissing(issue.input) ? 'is missing' : `must be a string, got ${describeType(issue.input)}`) }).check(
-    // No pattern here matches "": an empty string is missing.
-    z.regex(pattern, { error: (issue) => (issue.input === '' ? 'is missing' : `must be ${expected}, got ${shown(issue.input)}`) }),
-  );
-
-const positiveNumber = (max: number) =>
-  z
-    .number({ error: (issue) => (isMissing(issue.input) ? 'is missing' : `must be a number, got ${describeType(issue.input)}`) })
-    .check(z.refine((value) => value > 0 && value <= max, { error: (issue) => `must be greater than 0 and at most ${max}, got ${String(issue.input)}` }));
-
-const record = <S extends z.core.$ZodLooseShape>(shape: S) =>
-  z.object(shape, { error: (issue) => (isMissing(issue.input) ? 'is missing' : `must be an object, got ${describeType(issue.input)}`) });
+// Each problem is worded as the rest of the functions word it (input-schemas.ts, plain wording):
+// `<field> is missing`, `<field> must be ..., got ...`; absent and null are both missing.
 
 const list = <T extends z.core.SomeType>(item: T) =>
   z.array(item, { error: (issue) => (isMissing(issue.input) ? 'is missing' : `must be an array, got ${describeType(issue.input)}`) });
@@ -75,9 +59,8 @@ const centralVault = record({
   readerRoleArn: text(ROLE_ARN, 'an IAM role ARN'),
 }).check(
   z.superRefine((v, ctx) => {
-    if (roleAccount(v.readerRoleArn) !== v.accountId) {
-      ctx.addIssue({ code: 'custom', path: ['readerRoleArn'], message: `must be a role of the central vault's account ${v.accountId}, got ${JSON.stringify(v.readerRoleArn)}` });
-    }
+    const issue = roleOfAccount(v.readerRoleArn, v.accountId, "the central vault's", ['readerRoleArn']);
+    if (issue) ctx.addIssue(issue);
   }),
 );
 
@@ -186,17 +169,8 @@ export type ServerRef = z.infer<typeof server>;
 export type RestoreTestingRef = z.infer<typeof restoreTesting>;
 export type WorkloadFacts = z.infer<typeof workload>;
 
-/** `workloads[0].rpoMinutes`: the dotted path of an issue, `input` for the input itself. */
-function fieldOf(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return 'input';
-  return path.map((key, i) => (typeof key === 'number' ? `[${key}]` : i === 0 ? String(key) : `.${String(key)}`)).join('');
-}
-
 /** Validates the schedule's input. Throws {@link InvalidInputError} naming the first missing or invalid field. */
 export function parseReadinessInput(input: unknown): ReadinessInput {
   if (!isRecord(input)) throw new InvalidInputError('input', `must be an object, got ${describeType(input)}`);
-  const result = readinessInputSchema.safeParse(input);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  throw new InvalidInputError(fieldOf(issue.path), issue.message);
+  return parseOrThrow(readinessInputSchema, input, plainError);
 }

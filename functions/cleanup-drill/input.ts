@@ -1,11 +1,16 @@
 /**
- * Parsing of the input the recovery state machine passes to cleanup-drill (synchronous
- * `lambda:invoke`). Every field is checked for its type before any AWS call; an invalid input throws
- * an {@link InvalidInputError} naming the field, and a failover is refused outright.
+ * The input the recovery state machine (and the failback machine, `mode` failback) passes to
+ * cleanup-drill (synchronous `lambda:invoke`): one schema, {@link cleanupInputSchema}, from which both
+ * the function's parser and the machines' Payload type ({@link CleanupPayload}) come. Every field is
+ * checked for its type before any AWS call; an invalid input throws an {@link InvalidInputError}
+ * naming the field, and a failover is refused outright.
  */
 
-import { ACCOUNT_ID_EXPECTED, isAccountId } from '../account';
-import { describeValue as describe, InvalidInputError, isAbsent, isRecord, requiredText } from '../input-values';
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
+import { ACCOUNT_ID, ACCOUNT_ID_EXPECTED } from '../account';
+import { describeValue as describe, InvalidInputError, isRecord, REGION } from '../input-values';
+import { arnParts, isMissing, nonBlank, parseOrThrow, quotedError, quotedRecord } from '../input-schemas';
 import { namedError } from '../errors';
 
 export interface RestoredResource {
@@ -45,16 +50,61 @@ export { InvalidInputError };
 /** Thrown when the input asks to clean up after a failover: restored resources are then production. */
 export class CleanupRefusedError extends namedError('CleanupRefusedError') {}
 
-const ARN = /^arn:(aws[a-z-]*):([a-z0-9-]+):([a-z0-9-]*):(\d{12}|):(.+)$/;
-const REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 /** Auto Scaling group names: 1-255 characters, no colon (a colon would make it an ARN). */
 const ASG_NAME = /^[^:]{1,255}$/;
 
 export function parseArn(text: string): Arn | undefined {
-  const match = ARN.exec(text);
-  if (!match) return undefined;
-  return { text, partition: match[1], service: match[2], region: match[3], account: match[4], resource: match[5] };
+  const parts = arnParts(text);
+  return parts ? { text, ...parts } : undefined;
 }
+
+const restore = quotedRecord({
+  resourceType: nonBlank(),
+  // Absent, null or empty: the restore created nothing to delete.
+  createdResourceArn: z.pipe(
+    z.nullish(
+      z.string({ error: (issue) => `must be a string, got ${describe(issue.input)}` }).check(
+        z.refine((value) => value === '' || parseArn(value) !== undefined, {
+          error: (issue) => `must be an ARN (arn:<partition>:<service>:<region>:<account>:<resource>), got ${describe(issue.input)}`,
+        }),
+      ),
+    ),
+    z.transform((value) => (value ? parseArn(value) : undefined)),
+  ),
+});
+
+/** The state machine's input, validated; parsed, it is a {@link CleanupInput}. Fields in the order they are checked. */
+export const cleanupInputSchema = z.pipe(
+  z.object(
+    {
+      mode: z.enum(['drill', 'failback'], {
+        error: (issue) => (isMissing(issue.input) ? 'is missing; only "drill" is cleaned up' : `must be "drill" (a failover is never cleaned up), got ${describe(issue.input)}`),
+      }),
+      executionName: nonBlank(),
+      accountId: nonBlank(ACCOUNT_ID, ACCOUNT_ID_EXPECTED),
+      region: nonBlank(REGION, 'an AWS region such as ap-northeast-1'),
+      restores: z.array(restore, {
+        error: (issue) => (isMissing(issue.input) ? 'is missing (an empty array when nothing was restored)' : `must be an array, got ${describe(issue.input)}`),
+      }),
+      autoScalingGroups: z.nullish(
+        z.array(nonBlank(ASG_NAME, 'an Auto Scaling group name (1-255 characters, no colon)'), { error: (issue) => `must be an array of names, got ${describe(issue.input)}` }),
+      ),
+    },
+    { error: (issue) => `expected an object, got ${describe(issue.input)}` },
+  ),
+  z.transform((i): CleanupInput => {
+    const restores: RestoredResource[] = [];
+    const restoresWithoutResource: number[] = [];
+    i.restores.forEach(({ resourceType, createdResourceArn: arn }, index) => {
+      if (arn) restores.push({ resourceType, arn });
+      else restoresWithoutResource.push(index);
+    });
+    return { mode: i.mode, executionName: i.executionName, accountId: i.accountId, region: i.region, restores, restoresWithoutResource, autoScalingGroups: [...new Set(i.autoScalingGroups ?? [])] };
+  }),
+);
+
+/** What the machines pass (their Payloads are checked against it: modules/recovery/steps/cleanup.ts, modules/failback/steps/cleanup.ts). */
+export type CleanupPayload = z.input<typeof cleanupInputSchema>;
 
 /**
  * Validates the state machine's input. Checks `mode` first: anything but a drill (or `failback`,
@@ -62,48 +112,8 @@ export function parseArn(text: string): Arn | undefined {
  * ({@link CleanupRefusedError} for a failover) before the rest is even read.
  */
 export function parseCleanupInput(input: unknown): CleanupInput {
-  if (!isRecord(input)) throw new InvalidInputError(`expected an object, got ${describe(input)}`);
-
-  const mode = input.mode;
-  if (mode === 'failover') {
+  if (isRecord(input) && input.mode === 'failover') {
     throw new CleanupRefusedError('refusing to clean up after a failover: its restored resources are the recovered workload and must never be deleted (mode is "failover", expected "drill")');
   }
-  if (isAbsent(mode)) throw new InvalidInputError('"mode" is missing; only "drill" is cleaned up');
-  if (mode !== 'drill' && mode !== 'failback') throw new InvalidInputError(`"mode" must be "drill" (a failover is never cleaned up), got ${describe(mode)}`);
-
-  const executionName = requiredText(input.executionName, 'executionName');
-  const accountId = requiredText(input.accountId, 'accountId');
-  if (!isAccountId(accountId)) throw new InvalidInputError(`"accountId" must be ${ACCOUNT_ID_EXPECTED}, got ${describe(accountId)}`);
-  const region = requiredText(input.region, 'region');
-  if (!REGION.test(region)) throw new InvalidInputError(`"region" must be an AWS region such as ap-northeast-1, got ${describe(region)}`);
-
-  if (isAbsent(input.restores)) throw new InvalidInputError('"restores" is missing (an empty array when nothing was restored)');
-  if (!Array.isArray(input.restores)) throw new InvalidInputError(`"restores" must be an array, got ${describe(input.restores)}`);
-  const restores: RestoredResource[] = [];
-  const restoresWithoutResource: number[] = [];
-  input.restores.forEach((item: unknown, i: number) => {
-    if (!isRecord(item)) throw new InvalidInputError(`"restores[${i}]" must be an object, got ${describe(item)}`);
-    const resourceType = requiredText(item.resourceType, `restores[${i}].resourceType`);
-    const created = item.createdResourceArn;
-    if (isAbsent(created) || created === '') {
-      restoresWithoutResource.push(i);
-      return;
-    }
-    if (typeof created !== 'string') throw new InvalidInputError(`"restores[${i}].createdResourceArn" must be a string, got ${describe(created)}`);
-    const arn = parseArn(created);
-    if (!arn) throw new InvalidInputError(`"restores[${i}].createdResourceArn" must be an ARN (arn:<partition>:<service>:<region>:<account>:<resource>), got ${describe(created)}`);
-    restores.push({ resourceType, arn });
-  });
-
-  let autoScalingGroups: string[] = [];
-  if (!isAbsent(input.autoScalingGroups)) {
-    if (!Array.isArray(input.autoScalingGroups)) throw new InvalidInputError(`"autoScalingGroups" must be an array of names, got ${describe(input.autoScalingGroups)}`);
-    autoScalingGroups = input.autoScalingGroups.map((name: unknown, i: number) => {
-      const value = requiredText(name, `autoScalingGroups[${i}]`);
-      if (!ASG_NAME.test(value)) throw new InvalidInputError(`"autoScalingGroups[${i}]" must be an Auto Scaling group name (1-255 characters, no colon), got ${describe(value)}`);
-      return value;
-    });
-  }
-
-  return { mode, executionName, accountId, region, restores, restoresWithoutResource, autoScalingGroups: [...new Set(autoScalingGroups)] };
+  return parseOrThrow(cleanupInputSchema, input, quotedError);
 }

@@ -1,13 +1,17 @@
 /**
- * Parsing of the input the recovery state machine passes to locate-recovery-points.
+ * The input the recovery state machine passes to locate-recovery-points: one schema,
+ * {@link locateInputSchema}, from which both the function's parser and the state machine's Payload
+ * type ({@link LocatePayload}, modules/recovery/steps/locate.ts) come.
  *
  * The state machine invokes the function synchronously; an invalid input throws
  * {@link InvalidInputError}, whose message names the field, so that the execution takes its failure
  * branch with a message an operator can act on.
  */
 
-import { requiredAccountId, requiredRoleOf } from '../account';
-import { describeType, InvalidInputError, isAbsent, isRecord, REGION, REGION_EXPECTED, requiredRecord, requiredString, RESOURCE_TYPE_NAME, shown, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
+import { describeType, InvalidInputError, isRecord, REGION, REGION_EXPECTED, RESOURCE_TYPE_NAME, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
+import { accountId, optionalTimestamp, parseOrThrow, plainError, positiveNumber, record, requiredTextList, roleArn, roleOfAccount, text } from '../input-schemas';
 
 export { describeType } from '../input-values';
 
@@ -43,50 +47,75 @@ export interface LocateInput {
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
 export { InvalidInputError };
 
-/** ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`), as Step Functions' `$$.State.EnteredTime`. */
-const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 /** Upper bound on the RPO, against a unit mistake (seconds for minutes): one year. */
 const MAX_RPO_MINUTES = 366 * 24 * 60;
 
-function parseVault(value: unknown, field: string): VaultRef {
-  const vault = requiredRecord(value, field);
-  return {
-    name: requiredString(vault.name, `${field}.name`, VAULT_NAME, VAULT_NAME_EXPECTED),
-    accountId: requiredAccountId(vault.accountId, `${field}.accountId`),
-    region: requiredString(vault.region, `${field}.region`, REGION, REGION_EXPECTED),
-  };
-}
+const vaultShape = {
+  name: text(VAULT_NAME, VAULT_NAME_EXPECTED),
+  accountId: accountId(),
+  region: text(REGION, REGION_EXPECTED),
+};
 
-function parsePointInTime(value: unknown): Date | undefined {
-  if (isAbsent(value)) return undefined;
-  if (typeof value !== 'string') throw new InvalidInputError('pointInTime', `must be an ISO 8601 date-time string or null, got ${describeType(value)}`);
-  const time = Date.parse(value);
-  if (!ISO_DATE_TIME.test(value) || Number.isNaN(time)) {
-    throw new InvalidInputError('pointInTime', `must be an ISO 8601 date-time with a time zone such as "2026-11-20T00:00:00Z", got ${JSON.stringify(value)}`);
-  }
-  return new Date(time);
-}
+const vault = z.pipe(record(vaultShape), z.transform((v): VaultRef => ({ name: v.name, accountId: v.accountId, region: v.region })));
 
-function parseRpoMinutes(value: unknown): number {
-  if (isAbsent(value)) throw new InvalidInputError('rpoMinutes', 'is missing');
-  if (typeof value !== 'number' || !Number.isFinite(value)) throw new InvalidInputError('rpoMinutes', `must be a number, got ${describeType(value)}`);
-  if (value <= 0 || value > MAX_RPO_MINUTES) throw new InvalidInputError('rpoMinutes', `must be greater than 0 and at most ${MAX_RPO_MINUTES} (one year), got ${value}`);
-  return value;
-}
+/** The locked central vault, listed as its account's copy-starter role (which must be of that account). */
+const centralVault = z.pipe(
+  record({ ...vaultShape, copyStarterRoleArn: roleArn() }).check(
+    z.superRefine((v, ctx) => {
+      const issue = roleOfAccount(v.copyStarterRoleArn, v.accountId, "the central vault's", ['copyStarterRoleArn']);
+      if (issue) ctx.addIssue(issue);
+    }),
+  ),
+  z.transform((v): CentralVaultRef => ({ name: v.name, accountId: v.accountId, region: v.region, copyStarterRoleArn: v.copyStarterRoleArn })),
+);
 
-function parseResourceTypes(value: unknown): string[] {
-  if (isAbsent(value)) throw new InvalidInputError('resourceTypes', 'is missing');
-  if (!Array.isArray(value)) throw new InvalidInputError('resourceTypes', `must be an array of AWS Backup resource types, got ${describeType(value)}`);
-  if (value.length === 0) throw new InvalidInputError('resourceTypes', 'must list at least one AWS Backup resource type');
-  const types: string[] = [];
-  value.forEach((type: unknown, i) => {
-    if (typeof type !== 'string' || !RESOURCE_TYPE_NAME.test(type)) {
-      throw new InvalidInputError(`resourceTypes[${i}]`, `must be an AWS Backup resource type such as "EBS", got ${shown(type)}`);
-    }
-    if (!types.includes(type)) types.push(type);
-  });
-  return types;
-}
+/** The state machine's input, validated; parsed, it is a {@link LocateInput}. Fields in the order they are checked. */
+export const locateInputSchema = z.pipe(
+  z
+    .object({
+      workload: text(WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED),
+      sourceAccountId: accountId(),
+      pointInTime: optionalTimestamp({
+        notAString: (value) => `must be an ISO 8601 date-time string or null, got ${describeType(value)}`,
+        malformed: (value) => `must be an ISO 8601 date-time with a time zone such as "2026-11-20T00:00:00Z", got ${JSON.stringify(value)}`,
+      }),
+      rpoMinutes: positiveNumber(MAX_RPO_MINUTES, '(one year)'),
+      resourceTypes: requiredTextList(RESOURCE_TYPE_NAME, 'an AWS Backup resource type such as "EBS"', 1, {
+        notAnArray: 'an array of AWS Backup resource types',
+        tooShort: 'must list at least one AWS Backup resource type',
+      }),
+      restoreVault: vault,
+      centralVault: z.nullish(centralVault),
+      airGappedVault: z.nullish(vault),
+    })
+    .check(
+      z.superRefine((i, ctx) => {
+        if (!i.centralVault && !i.airGappedVault) {
+          ctx.addIssue({ code: 'custom', path: ['centralVault'], input: i.centralVault, message: 'is missing (and so is airGappedVault): name at least one vault of the backup-vault account to look in' });
+        }
+        // Restored in place by the DR account: a point of another region would need a copy first.
+        if (i.airGappedVault && i.airGappedVault.region !== i.restoreVault.region) {
+          const message = `must be the restore vault's region ${i.restoreVault.region} (its points are restored in place), got ${JSON.stringify(i.airGappedVault.region)}`;
+          ctx.addIssue({ code: 'custom', path: ['airGappedVault', 'region'], input: i.airGappedVault.region, message });
+        }
+      }),
+    ),
+  z.transform(
+    (i): LocateInput => ({
+      workload: i.workload,
+      sourceAccountId: i.sourceAccountId,
+      ...(i.pointInTime ? { pointInTime: i.pointInTime } : {}),
+      rpoMinutes: i.rpoMinutes,
+      resourceTypes: i.resourceTypes,
+      restoreVault: i.restoreVault,
+      ...(i.centralVault ? { centralVault: i.centralVault } : {}),
+      ...(i.airGappedVault ? { airGappedVault: i.airGappedVault } : {}),
+    }),
+  ),
+);
+
+/** What the state machine passes (its Payload is checked against it: modules/recovery/steps/locate.ts). */
+export type LocatePayload = z.input<typeof locateInputSchema>;
 
 /**
  * Validates the state machine's input. Throws {@link InvalidInputError} naming the first missing or
@@ -94,38 +123,5 @@ function parseResourceTypes(value: unknown): string[] {
  */
 export function parseLocateInput(input: unknown): LocateInput {
   if (!isRecord(input)) throw new InvalidInputError('input', `must be an object, got ${describeType(input)}`);
-  const workload = requiredString(input.workload, 'workload', WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED);
-  const sourceAccountId = requiredAccountId(input.sourceAccountId, 'sourceAccountId');
-  const pointInTime = parsePointInTime(input.pointInTime);
-  const rpoMinutes = parseRpoMinutes(input.rpoMinutes);
-  const resourceTypes = parseResourceTypes(input.resourceTypes);
-  const restoreVault = parseVault(input.restoreVault, 'restoreVault');
-  if (isAbsent(input.centralVault) && isAbsent(input.airGappedVault)) {
-    throw new InvalidInputError('centralVault', 'is missing (and so is airGappedVault): name at least one vault of the backup-vault account to look in');
-  }
-  let centralVault: CentralVaultRef | undefined;
-  if (!isAbsent(input.centralVault)) {
-    const central = parseVault(input.centralVault, 'centralVault');
-    const roleArn = requiredRecord(input.centralVault, 'centralVault').copyStarterRoleArn;
-    const copyStarterRoleArn = requiredRoleOf(roleArn, 'centralVault.copyStarterRoleArn', central.accountId, "the central vault's");
-    centralVault = { ...central, copyStarterRoleArn };
-  }
-  let airGappedVault: VaultRef | undefined;
-  if (!isAbsent(input.airGappedVault)) {
-    airGappedVault = parseVault(input.airGappedVault, 'airGappedVault');
-    // Restored in place by the DR account: a point of another region would need a copy first.
-    if (airGappedVault.region !== restoreVault.region) {
-      throw new InvalidInputError('airGappedVault.region', `must be the restore vault's region ${restoreVault.region} (its points are restored in place), got ${JSON.stringify(airGappedVault.region)}`);
-    }
-  }
-  return {
-    workload,
-    sourceAccountId,
-    ...(pointInTime ? { pointInTime } : {}),
-    rpoMinutes,
-    resourceTypes,
-    restoreVault,
-    ...(centralVault ? { centralVault } : {}),
-    ...(airGappedVault ? { airGappedVault } : {}),
-  };
+  return parseOrThrow(locateInputSchema, input, plainError);
 }

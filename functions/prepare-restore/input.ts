@@ -1,14 +1,18 @@
 /**
- * Parsing of the input the recovery state machine passes to prepare-restore.
+ * The input the recovery state machine passes to prepare-restore: one schema,
+ * {@link prepareRestoreInputSchema}, from which both the function's parser and the state machine's
+ * Payload type ({@link PrepareRestorePayload}, modules/recovery/steps/restore.ts) come.
  *
  * The state machine invokes the function synchronously; an invalid input throws
  * {@link InvalidInputError}, whose message names the field, so that the execution takes its failure
  * branch with a message an operator can act on. Nothing is called in AWS for an invalid input.
  */
 
-import { optionalAccountId } from '../account';
-import { isResourceType, RESOURCE_TYPES, type ResourceType } from '../resource-types';
-import { describeType, InvalidInputError, isAbsent, isRecord, optionalString, requiredString, shown, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
+import { RESOURCE_TYPES, type ResourceType } from '../resource-types';
+import { describeType, InvalidInputError, isRecord, VAULT_NAME, VAULT_NAME_EXPECTED, WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED } from '../input-values';
+import { ARN, ARN_EXPECTED, optionalAccountId, optionalText, parseOrThrow, plainError, record, requiredTextList, text, textList } from '../input-schemas';
 
 export { describeType } from '../input-values';
 
@@ -16,7 +20,6 @@ export { describeType } from '../input-values';
 export const SUPPORTED_RESOURCE_TYPES = RESOURCE_TYPES;
 export type SupportedResourceType = ResourceType;
 
-const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 export interface RestoreTarget {
   /** Availability Zones of the landing zone; the first is the fallback for EBS volumes. */
   readonly availabilityZones: readonly string[];
@@ -58,7 +61,7 @@ export interface PrepareRestoreInput {
 /** Thrown for an input this function cannot act on; `field` is the dotted path of the culprit. */
 export { InvalidInputError };
 
-const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{0,12}:\S+$/;
+const INSTANCE_PROFILE_NAME = /^[\w+=,.@-]{1,128}$/;
 const AZ = /^[a-z]{2}(-gov)?-[a-z]+-\d[a-z]$/;
 const SUBNET_ID = /^subnet-[0-9a-f]{8,17}$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]{8,17}$/;
@@ -73,53 +76,93 @@ const BUCKET = /^(?!xn--)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const NAME_SUFFIX = /^(?=.{1,16}$)[a-z0-9]+(-[a-z0-9]+)*$/;
 /** Names derived from it must stay deterministic, not unbounded input. */
 const MAX_EXECUTION_NAME = 1024;
+const EXECUTION_NAME = new RegExp(`^\\S[^\\n]{0,${MAX_EXECUTION_NAME - 1}}$`);
+const SECURITY_GROUP_EXPECTED = 'a security group ID such as "sg-0123456789abcdef0"';
 
-/** An array of strings matching `pattern`; absent or null is an empty list unless `minimum` > 0. */
-function stringList(value: unknown, field: string, pattern: RegExp, expected: string, minimum = 0): string[] {
-  if (isAbsent(value)) {
-    if (minimum > 0) throw new InvalidInputError(field, 'is missing');
-    return [];
-  }
-  if (!Array.isArray(value)) throw new InvalidInputError(field, `must be an array of ${expected}s, got ${describeType(value)}`);
-  if (value.length < minimum) throw new InvalidInputError(field, `must list at least ${minimum} ${expected}`);
-  const items: string[] = [];
-  value.forEach((item: unknown, i) => {
-    if (typeof item !== 'string' || !pattern.test(item)) throw new InvalidInputError(`${field}[${i}]`, `must be ${expected}, got ${shown(item)}`);
-    if (!items.includes(item)) items.push(item);
-  });
-  return items;
-}
+const resourceType = z.enum(RESOURCE_TYPES, {
+  error: (issue) =>
+    issue.input === undefined || issue.input === null || issue.input === ''
+      ? 'is missing'
+      : typeof issue.input !== 'string'
+        ? `must be a string, got ${describeType(issue.input)}`
+        : `${JSON.stringify(issue.input)} is not supported; supported types: ${SUPPORTED_RESOURCE_TYPES.join(', ')}`,
+});
 
-function parseResourceType(value: unknown): SupportedResourceType {
-  if (value === undefined || value === null || value === '') throw new InvalidInputError('resourceType', 'is missing');
-  if (typeof value !== 'string') throw new InvalidInputError('resourceType', `must be a string, got ${describeType(value)}`);
-  if (!isResourceType(value)) {
-    throw new InvalidInputError('resourceType', `${JSON.stringify(value)} is not supported; supported types: ${SUPPORTED_RESOURCE_TYPES.join(', ')}`);
-  }
-  return value;
-}
+// The shapes list their fields in the order they are checked (the first problem is the one reported);
+// the transforms give the parsed value its own order, and drop what is absent.
 
-function parseTarget(value: unknown): RestoreTarget {
-  if (isAbsent(value)) throw new InvalidInputError('target', 'is missing');
-  if (!isRecord(value)) throw new InvalidInputError('target', `must be an object, got ${describeType(value)}`);
-  const dbSubnetGroupName = optionalString(value.dbSubnetGroupName, 'target.dbSubnetGroupName', DB_SUBNET_GROUP, 'a DB subnet group name');
-  const recoveryBucketName = optionalString(value.recoveryBucketName, 'target.recoveryBucketName', BUCKET, 'an S3 bucket name');
-  const instanceProfileName = optionalString(value.instanceProfileName, 'target.instanceProfileName', INSTANCE_PROFILE_NAME, 'an instance profile name (1-128 of letters, digits and +=,.@_-)');
-  const windowsDirectoryId = optionalString(value.windowsDirectoryId, 'target.windowsDirectoryId', DIRECTORY_ID, 'a directory ID such as "d-0123456789"');
-  const ontapStorageVirtualMachineId = optionalString(value.ontapStorageVirtualMachineId, 'target.ontapStorageVirtualMachineId', STORAGE_VIRTUAL_MACHINE_ID, 'an SVM ID such as "svm-0123456789abcdef0"');
-  return {
-    availabilityZones: stringList(value.availabilityZones, 'target.availabilityZones', AZ, 'an Availability Zone name such as "ap-northeast-1a"', 1),
-    subnetIds: stringList(value.subnetIds, 'target.subnetIds', SUBNET_ID, 'a subnet ID such as "subnet-0123456789abcdef0"'),
-    securityGroupIds: stringList(value.securityGroupIds, 'target.securityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
-    fileSystemSecurityGroupIds: stringList(value.fileSystemSecurityGroupIds, 'target.fileSystemSecurityGroupIds', SECURITY_GROUP_ID, 'a security group ID such as "sg-0123456789abcdef0"'),
-    ...(dbSubnetGroupName ? { dbSubnetGroupName } : {}),
-    ...(recoveryBucketName ? { recoveryBucketName } : {}),
-    ...(instanceProfileName ? { instanceProfileName } : {}),
-    ...(windowsDirectoryId ? { windowsDirectoryId } : {}),
-    ...(ontapStorageVirtualMachineId ? { ontapStorageVirtualMachineId } : {}),
-    nameSuffix: requiredString(value.nameSuffix, 'target.nameSuffix', NAME_SUFFIX, 'at most 16 of a-z, 0-9 and single inner "-"'),
-  };
-}
+const target = z.pipe(
+  record({
+    dbSubnetGroupName: optionalText(DB_SUBNET_GROUP, 'a DB subnet group name'),
+    recoveryBucketName: optionalText(BUCKET, 'an S3 bucket name'),
+    instanceProfileName: optionalText(INSTANCE_PROFILE_NAME, 'an instance profile name (1-128 of letters, digits and +=,.@_-)'),
+    windowsDirectoryId: optionalText(DIRECTORY_ID, 'a directory ID such as "d-0123456789"'),
+    ontapStorageVirtualMachineId: optionalText(STORAGE_VIRTUAL_MACHINE_ID, 'an SVM ID such as "svm-0123456789abcdef0"'),
+    availabilityZones: requiredTextList(AZ, 'an Availability Zone name such as "ap-northeast-1a"', 1),
+    subnetIds: textList(SUBNET_ID, 'a subnet ID such as "subnet-0123456789abcdef0"'),
+    securityGroupIds: textList(SECURITY_GROUP_ID, SECURITY_GROUP_EXPECTED),
+    fileSystemSecurityGroupIds: textList(SECURITY_GROUP_ID, SECURITY_GROUP_EXPECTED),
+    nameSuffix: text(NAME_SUFFIX, 'at most 16 of a-z, 0-9 and single inner "-"'),
+  }),
+  z.transform(
+    (t): RestoreTarget => ({
+      availabilityZones: t.availabilityZones,
+      subnetIds: t.subnetIds,
+      securityGroupIds: t.securityGroupIds,
+      fileSystemSecurityGroupIds: t.fileSystemSecurityGroupIds,
+      ...(t.dbSubnetGroupName ? { dbSubnetGroupName: t.dbSubnetGroupName } : {}),
+      ...(t.recoveryBucketName ? { recoveryBucketName: t.recoveryBucketName } : {}),
+      ...(t.instanceProfileName ? { instanceProfileName: t.instanceProfileName } : {}),
+      ...(t.windowsDirectoryId ? { windowsDirectoryId: t.windowsDirectoryId } : {}),
+      ...(t.ontapStorageVirtualMachineId ? { ontapStorageVirtualMachineId: t.ontapStorageVirtualMachineId } : {}),
+      nameSuffix: t.nameSuffix,
+    }),
+  ),
+);
+
+/**
+ * The state machine's input, validated; parsed, it is a {@link PrepareRestoreInput}. `drAccountId`
+ * (the account the restore runs in) is checked here and read by kms-keys.ts (`parseDrAccountId`).
+ */
+export const prepareRestoreInputSchema = z.pipe(
+  z
+    .object({
+      workload: text(WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED),
+      executionName: text(EXECUTION_NAME, `a single line of at most ${MAX_EXECUTION_NAME} characters`),
+      recoveryPointArn: text(ARN, ARN_EXPECTED),
+      resourceType,
+      resourceArn: text(ARN, ARN_EXPECTED),
+      restoreVaultName: text(VAULT_NAME, VAULT_NAME_EXPECTED),
+      backupVaultAccountId: optionalAccountId(),
+      target,
+      drAccountId: optionalAccountId(),
+    })
+    .check(
+      z.superRefine((i, ctx) => {
+        if (i.resourceType === 'EC2' && i.target.subnetIds.length === 0) {
+          ctx.addIssue({ code: 'custom', path: ['target', 'subnetIds'], input: i.target.subnetIds, message: 'is empty: an EC2 instance is restored into a subnet of the landing zone' });
+        }
+        if (i.resourceType === 'S3' && !i.target.recoveryBucketName) {
+          ctx.addIssue({ code: 'custom', path: ['target', 'recoveryBucketName'], input: i.target.recoveryBucketName, message: 'is missing: S3 recovery points are restored into the recovery bucket' });
+        }
+      }),
+    ),
+  z.transform(
+    (i): PrepareRestoreInput => ({
+      workload: i.workload,
+      executionName: i.executionName,
+      recoveryPointArn: i.recoveryPointArn,
+      resourceType: i.resourceType,
+      resourceArn: i.resourceArn,
+      restoreVaultName: i.restoreVaultName,
+      ...(i.backupVaultAccountId ? { backupVaultAccountId: i.backupVaultAccountId } : {}),
+      target: i.target,
+    }),
+  ),
+);
+
+/** What the state machine passes (its Payload is checked against it: modules/recovery/steps/restore.ts). */
+export type PrepareRestorePayload = z.input<typeof prepareRestoreInputSchema>;
 
 /**
  * Validates the state machine's input. Throws {@link InvalidInputError} naming the first missing or
@@ -127,19 +170,5 @@ function parseTarget(value: unknown): RestoreTarget {
  */
 export function parsePrepareRestoreInput(input: unknown): PrepareRestoreInput {
   if (!isRecord(input)) throw new InvalidInputError('input', `must be an object, got ${describeType(input)}`);
-  const workload = requiredString(input.workload, 'workload', WORKLOAD_NAME, WORKLOAD_NAME_EXPECTED);
-  const executionName = requiredString(input.executionName, 'executionName', new RegExp(`^\\S[^\\n]{0,${MAX_EXECUTION_NAME - 1}}$`), `a single line of at most ${MAX_EXECUTION_NAME} characters`);
-  const recoveryPointArn = requiredString(input.recoveryPointArn, 'recoveryPointArn', ARN, 'an ARN');
-  const resourceType = parseResourceType(input.resourceType);
-  const resourceArn = requiredString(input.resourceArn, 'resourceArn', ARN, 'an ARN');
-  const restoreVaultName = requiredString(input.restoreVaultName, 'restoreVaultName', VAULT_NAME, VAULT_NAME_EXPECTED);
-  const backupVaultAccountId = optionalAccountId(input.backupVaultAccountId, 'backupVaultAccountId');
-  const target = parseTarget(input.target);
-  if (resourceType === 'EC2' && target.subnetIds.length === 0) {
-    throw new InvalidInputError('target.subnetIds', 'is empty: an EC2 instance is restored into a subnet of the landing zone');
-  }
-  if (resourceType === 'S3' && !target.recoveryBucketName) {
-    throw new InvalidInputError('target.recoveryBucketName', 'is missing: S3 recovery points are restored into the recovery bucket');
-  }
-  return { workload, executionName, recoveryPointArn, resourceType, resourceArn, restoreVaultName, ...(backupVaultAccountId ? { backupVaultAccountId } : {}), target };
+  return parseOrThrow(prepareRestoreInputSchema, input, plainError);
 }

@@ -1,10 +1,15 @@
 /**
- * Parsing of the input the recovery state machine passes to report-recovery (synchronous
- * `lambda:invoke`). Every field is checked for its type; an invalid input throws an
- * {@link InvalidInputError} whose message names the field, before any AWS call.
+ * The input the recovery state machine passes to report-recovery (synchronous `lambda:invoke`): one
+ * schema, {@link reportInputSchema}, from which both the function's parser and the state machine's
+ * Payload type ({@link RecoveryReportPayload}, modules/recovery/steps/report.ts) come. Every field is
+ * checked for its type; an invalid input throws an {@link InvalidInputError} whose message names the
+ * field, before any AWS call.
  */
 
-import { describeValue as describe, InvalidInputError, isAbsent, isRecord, requiredText } from '../input-values';
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
+import { describeValue as describe, InvalidInputError } from '../input-values';
+import { missingOr, nonBlank, optionalList, optionalString, optionalTimestamp, parseOrThrow, quotedError, quotedRecord, timestamp, type TimestampWording } from '../input-schemas';
 
 export type RecoveryMode = 'failover' | 'drill';
 export type RecoveryOutcome = 'recovered' | 'failed';
@@ -44,83 +49,69 @@ export { InvalidInputError };
 
 /** `arn:<partition>:states:<region>:<account>:execution:<state machine>:<name>` (or `express:` for Express executions). */
 const EXECUTION_ARN = /^arn:aws[a-z-]*:states:([a-z]{2}(?:-[a-z]+)+-\d+):\d{12}:(?:execution|express):[^:\s]+:[^\s]+$/;
-/** ISO 8601 date-time with a time zone, as Step Functions (`$$.Execution.StartTime`) and the AWS SDKs write them. */
-const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})$/i;
 
-function optionalString(value: unknown, path: string): string | undefined {
-  if (isAbsent(value)) return undefined;
-  if (typeof value !== 'string') throw new InvalidInputError(`"${path}" must be a string, got ${describe(value)}`);
-  return value.length > 0 ? value : undefined;
-}
+const ISO: TimestampWording = {
+  notAString: (value) => `must be an ISO 8601 timestamp such as 2026-11-20T03:00:00Z, got ${describe(value)}`,
+  malformed: (value) => `must be an ISO 8601 timestamp such as 2026-11-20T03:00:00Z, got ${describe(value)}`,
+  notADate: (value) => `is not a valid date: ${describe(value)}`,
+};
 
-function timestamp(value: unknown, path: string): Date {
-  if (isAbsent(value)) throw new InvalidInputError(`"${path}" is missing`);
-  if (typeof value !== 'string' || !ISO_TIMESTAMP.test(value)) {
-    throw new InvalidInputError(`"${path}" must be an ISO 8601 timestamp such as 2026-11-20T03:00:00Z, got ${describe(value)}`);
-  }
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new InvalidInputError(`"${path}" is not a valid date: ${describe(value)}`);
-  return new Date(ms);
-}
+const oneOf = <const T extends readonly [string, ...string[]]>(allowed: T) =>
+  z.enum(allowed, { error: missingOr((value) => `must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${describe(value)}`) });
 
-function optionalArray(value: unknown, path: string): readonly unknown[] {
-  if (isAbsent(value)) return [];
-  if (!Array.isArray(value)) throw new InvalidInputError(`"${path}" must be an array, got ${describe(value)}`);
-  return value;
-}
+const restore = quotedRecord({
+  resourceType: optionalString(),
+  createdResourceArn: optionalString(),
+  status: optionalString(),
+});
 
-function oneOf<T extends string>(record: Record<string, unknown>, field: string, allowed: readonly T[]): T {
-  const value = record[field];
-  if (isAbsent(value)) throw new InvalidInputError(`"${field}" is missing`);
-  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-    throw new InvalidInputError(`"${field}" must be ${allowed.map((a) => `"${a}"`).join(' or ')}, got ${describe(value)}`);
-  }
-  return value as T;
-}
+const step = quotedRecord({
+  name: nonBlank(),
+  endedAt: optionalTimestamp(ISO),
+});
+
+/** The state machine's input, validated; parsed, it is a {@link RecoveryReportInput}. Fields in the order they are checked. */
+export const reportInputSchema = z.pipe(
+  z.object(
+    {
+      workload: nonBlank(),
+      mode: oneOf(['failover', 'drill']),
+      executionArn: nonBlank(EXECUTION_ARN, 'a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>)'),
+      outcome: oneOf(['recovered', 'failed']),
+      startedAt: timestamp(ISO),
+      incidentTime: optionalTimestamp(ISO),
+      recoveryPointTimes: optionalList(timestamp(ISO)),
+      restores: optionalList(restore),
+      steps: optionalList(step),
+      failedStep: optionalString(),
+      error: optionalString(),
+      cause: optionalString(),
+    },
+    { error: (issue) => `expected an object, got ${describe(issue.input)}` },
+  ),
+  z.transform(
+    (i): RecoveryReportInput => ({
+      workload: i.workload,
+      mode: i.mode,
+      executionArn: i.executionArn,
+      executionRegion: (EXECUTION_ARN.exec(i.executionArn) as RegExpExecArray)[1],
+      outcome: i.outcome,
+      startedAt: i.startedAt,
+      incidentTime: i.incidentTime,
+      recoveryPointTimes: i.recoveryPointTimes,
+      failedStep: i.failedStep,
+      error: i.error,
+      cause: i.cause,
+      restores: i.restores.map((r) => ({ resourceType: r.resourceType, createdResourceArn: r.createdResourceArn, status: r.status })),
+      steps: i.steps.map((s) => ({ name: s.name, endedAt: s.endedAt })),
+    }),
+  ),
+);
+
+/** What the state machine passes (its Payload is checked against it: modules/recovery/steps/report.ts). */
+export type RecoveryReportPayload = z.input<typeof reportInputSchema>;
 
 /** Validates the state machine's input; throws {@link InvalidInputError} naming the first invalid field. */
 export function parseReportInput(input: unknown): RecoveryReportInput {
-  if (!isRecord(input)) throw new InvalidInputError(`expected an object, got ${describe(input)}`);
-
-  const workload = requiredText(input.workload, 'workload');
-  const mode = oneOf<RecoveryMode>(input, 'mode', ['failover', 'drill']);
-  const executionArn = requiredText(input.executionArn, 'executionArn');
-  const arnMatch = EXECUTION_ARN.exec(executionArn);
-  if (!arnMatch) {
-    throw new InvalidInputError(`"executionArn" must be a Step Functions execution ARN (arn:aws:states:<region>:<account>:execution:<state machine>:<name>), got ${describe(executionArn)}`);
-  }
-  const outcome = oneOf<RecoveryOutcome>(input, 'outcome', ['recovered', 'failed']);
-  const startedAt = timestamp(input.startedAt, 'startedAt');
-  const incidentTime = isAbsent(input.incidentTime) ? undefined : timestamp(input.incidentTime, 'incidentTime');
-  const recoveryPointTimes = optionalArray(input.recoveryPointTimes, 'recoveryPointTimes').map((t, i) => timestamp(t, `recoveryPointTimes[${i}]`));
-
-  const restores = optionalArray(input.restores, 'restores').map((item, i): RestoreSummary => {
-    if (!isRecord(item)) throw new InvalidInputError(`"restores[${i}]" must be an object, got ${describe(item)}`);
-    return {
-      resourceType: optionalString(item.resourceType, `restores[${i}].resourceType`),
-      createdResourceArn: optionalString(item.createdResourceArn, `restores[${i}].createdResourceArn`),
-      status: optionalString(item.status, `restores[${i}].status`),
-    };
-  });
-  const steps = optionalArray(input.steps, 'steps').map((item, i): TimelineStep => {
-    if (!isRecord(item)) throw new InvalidInputError(`"steps[${i}]" must be an object, got ${describe(item)}`);
-    const name = requiredText(item.name, `steps[${i}].name`);
-    return { name, endedAt: isAbsent(item.endedAt) ? undefined : timestamp(item.endedAt, `steps[${i}].endedAt`) };
-  });
-
-  return {
-    workload,
-    mode,
-    executionArn,
-    executionRegion: arnMatch[1],
-    outcome,
-    startedAt,
-    incidentTime,
-    recoveryPointTimes,
-    failedStep: optionalString(input.failedStep, 'failedStep'),
-    error: optionalString(input.error, 'error'),
-    cause: optionalString(input.cause, 'cause'),
-    restores,
-    steps,
-  };
+  return parseOrThrow(reportInputSchema, input, quotedError);
 }
