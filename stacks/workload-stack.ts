@@ -86,11 +86,15 @@ export class WorkloadStack extends AccountStack {
       organizationId: config.organizationId,
       adminRoleArns: [workload.roleArn],
       breakGlassRoleArn,
-      // The backup-vault account copies and restores recovery points encrypted with this key. With
-      // failback, the DR account's AWS Backup copies into the local vault too: the destination key of a
-      // cross-account copy must let the source account use it (AWS Backup Developer Guide, "Encryption
-      // for backups in AWS Backup": https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html).
-      crossAccountBackupAccountIds: workload.failback ? [config.accounts.backupVault.id, config.accounts.dr.id] : [config.accounts.backupVault.id],
+      // The backup-vault account copies and restores recovery points encrypted with this key: the key of
+      // a cross-account copy's source is shared with the destination account. Failback's copies go the
+      // other way (the DR restore vault is the source, its key is shared with this account, dr-stack.ts),
+      // and are re-encrypted here with this key by this account's AWS Backup: the DR account needs no use
+      // of it (AWS Backup Developer Guide, "Creating backup copies across AWS accounts" and "Encryption
+      // for backups": https://docs.aws.amazon.com/aws-backup/latest/devguide/create-cross-account-backup.html,
+      // https://docs.aws.amazon.com/aws-backup/latest/devguide/encryption.html; the failback rehearsal's
+      // mutation suite shows the copy succeeds without it).
+      crossAccountBackupAccountIds: [config.accounts.backupVault.id],
     });
     this.vault = new ProtectedBackupVault(this, 'LocalVault', {
       name: names.workloadVaultName(workload.name),

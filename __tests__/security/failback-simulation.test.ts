@@ -95,18 +95,16 @@ const ROWS: Row[] = [
   { description: "the backup-vault account's copy service role cannot copy into the local vault", request: asAdmin(role(VAULT, 'acme-central-copy-service'), 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
   { description: 'an account outside the organization cannot copy into the local vault', request: asAdmin(role(OUTSIDER, 'acme-dr-failback-backup'), 'backup:CopyIntoBackupVault', SHOP_VAULT), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
   { description: 'the DR account, out of the organization, cannot copy into the local vault', request: asAdmin(FB_BACKUP, 'backup:CopyIntoBackupVault', SHOP_VAULT, { principalOrgId: null }), expected: 'Denied', allowedIf: { principalOrgId: ORG } },
+  // The copies are re-encrypted with the local vault key by the workload account's AWS Backup: the DR
+  // account (their source) gets no use of it; the backup-vault account (source of the central copies) does.
   {
-    description: "the DR account's AWS Backup creates a grant on the local vault key for the copy",
+    description: "the DR account's AWS Backup cannot create a grant on the local vault key (failback copies need none)",
     request: asAdmin(FB_BACKUP, 'kms:CreateGrant', SHOP_KEY, { grantIsForAwsResource: true }),
-    expected: 'Allowed',
-  },
-  {
-    description: "the DR account cannot create a grant on the local vault key that is not for an AWS resource",
-    request: asAdmin(FB_BACKUP, 'kms:CreateGrant', SHOP_KEY, { grantIsForAwsResource: false }),
     expected: 'Denied',
-    allowedIf: { grantIsForAwsResource: true },
+    allowedIf: { principalArn: role(VAULT, 'acme-central-copy-service') },
   },
-  { description: 'an account outside the organization cannot decrypt with the local vault key', request: asAdmin(role(OUTSIDER, 'admin'), 'kms:Decrypt', SHOP_KEY), expected: 'Denied', allowedIf: { principalArn: FB_BACKUP } },
+  { description: 'the DR account cannot decrypt with the local vault key', request: asAdmin(FB_BACKUP, 'kms:Decrypt', SHOP_KEY), expected: 'Denied', allowedIf: { principalArn: role(VAULT, 'acme-central-copy-service') } },
+  { description: 'an account outside the organization cannot decrypt with the local vault key', request: asAdmin(role(OUTSIDER, 'admin'), 'kms:Decrypt', SHOP_KEY), expected: 'Denied', allowedIf: { principalArn: role(VAULT, 'acme-central-copy-service') } },
 
   // ---- what the failback role may do in the workload account -----------------------------------------
   { description: 'the failback role starts a restore of a local recovery point', request: { principalArn: SHOP_FAILBACK, action: 'backup:StartRestoreJob', resourceArn: SHOP_RP, policyResourceArn: SHOP_VAULT }, expected: 'Allowed' },

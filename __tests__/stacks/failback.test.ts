@@ -45,7 +45,7 @@ describe('workload stack with failback', () => {
     }
   });
 
-  it('lets the DR account (only, inside the organization) copy into the local vault and use its key', () => {
+  it('lets the DR account (only, inside the organization) copy into the local vault, and shares its key with the backup-vault account only', () => {
     const vaultPolicy = policyOf(resourcesOf(out, 'aws_backup_vault_policy')[0]);
     expect(statement(vaultPolicy, 'AllowCopyIntoFromListedAccounts')).toEqual({
       Sid: 'AllowCopyIntoFromListedAccounts',
@@ -56,7 +56,8 @@ describe('workload stack with failback', () => {
       Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
     });
     const key = policyOf(resourcesOf(out, 'aws_kms_key')[0]);
-    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root'] });
+    // The copies are re-encrypted with this key by the workload account's AWS Backup: no use for the DR account.
+    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
     expect(statement(key, 'CrossAccountGrantsForAwsResources').Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
   });
 

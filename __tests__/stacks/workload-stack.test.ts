@@ -30,13 +30,14 @@ describe('WorkloadStack', () => {
     expect(local.backend).toEqual({ local: { path: 'terraform.workload-shop.tfstate' } });
   });
 
-  it('encrypts the local vault with its own key, usable cross-account by the backup-vault account only (and the DR account with failback)', () => {
+  it('encrypts the local vault with its own key, usable cross-account by the backup-vault account only (with failback too)', () => {
     const estate = example();
     const out = Testing.synth(estate.workloads[0]);
     expect(out).toHaveResourceWithProperties(BackupVault, { name: 'acme-shop-local' });
     const key = policyOf(resourcesOf(out, 'aws_kms_key')[0]);
-    // The example configures failback: the DR account copies its final backups into the local vault.
-    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root', 'arn:aws:iam::222222222222:root'] });
+    // The example configures failback: the DR account copies its final backups into the local vault, where
+    // the workload account's AWS Backup re-encrypts them with this key; the DR account gets no use of it.
+    expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
     const withoutFailback = policyOf(resourcesOf(Testing.synth(estateFor(noFailbackInput()).workloads[0]), 'aws_kms_key')[0]);
     expect(statement(withoutFailback, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
     expect(statement(key, 'KeyAdministration').Condition.ArnEquals['aws:PrincipalArn']).toEqual([

@@ -15,7 +15,7 @@ import type { AccountState } from './state';
 export async function authorizeCall(model: AccountState, step: string, service: string, action: string, input: Record<string, any>, principal: string): Promise<void> {
   if (service === 'sts' && action === 'assumeRole') knownRole(model, principal, input.RoleArn);
   await authorizeOrCount(model, step, principal, requestsOf(service, action, input, principal, lookup(model)));
-  for (const { principal: actor, request } of onBehalfOf(model, service, action, input)) await authorizeOrCount(model, step, actor, [request]);
+  for (const { principal: actor, request } of onBehalfOf(model, service, action, input, principal)) await authorizeOrCount(model, step, actor, [request]);
   // Requests of the caller that depend on the model's state (the key of the volume it attaches).
   await authorizeOrCount(model, step, principal, callerKeyUse(model, service, action, input));
 }
@@ -39,8 +39,18 @@ function callerKeyUse(model: AccountState, service: string, action: string, inpu
 }
 
 /** Requests a service makes with its own or a passed role while serving the call. */
-function onBehalfOf(model: AccountState, service: string, action: string, input: Record<string, any>): { principal: string; request: IamRequest }[] {
+function onBehalfOf(model: AccountState, service: string, action: string, input: Record<string, any>, caller: string): { principal: string; request: IamRequest }[] {
   const e = model.estate;
+  // A backup or copy job runs as the role passed in IamRoleArn ("the IAM role ARN used to create the
+  // target recovery point" / "used to copy": https://docs.aws.amazon.com/aws-backup/latest/devguide/API_StartBackupJob.html,
+  // API_StartCopyJob.html), which AWS Backup assumes as backup.amazonaws.com with the calling account
+  // as aws:SourceAccount, as for the restore role (encryption.ts restoreJobRequests;
+  // https://docs.aws.amazon.com/IAM/latest/UserGuide/confused-deputy.html).
+  const jobRole = (job: string): { principal: string; request: IamRequest } => ({
+    principal: 'backup.amazonaws.com',
+    request: { action: 'sts:AssumeRole', resource: String(input.IamRoleArn), sourceAccount: accountOfPrincipal(caller) ?? e.drAccountId, onBehalfOf: job },
+  });
+  if (service === 'backup' && action === 'startBackupJob') return [jobRole('backup:StartBackupJob')];
   if (service === 'backup' && action === 'startRestoreJob') {
     const point = model.recoveryPoints.get(input.RecoveryPointArn);
     if (!point) return [];
@@ -56,7 +66,7 @@ function onBehalfOf(model: AccountState, service: string, action: string, input:
   }
   if (service === 'backup' && action === 'startCopyJob') {
     const point = model.recoveryPoints.get(input.RecoveryPointArn);
-    return copyJobRequests({ copyRoleArn: String(input.IamRoleArn), destinationVaultArn: String(input.DestinationBackupVaultArn), destinationAccount: accountOfPrincipal(String(input.DestinationBackupVaultArn)) ?? e.drAccountId, sourceKey: point?.keyArn, region: e.region });
+    return [jobRole('backup:StartCopyJob'), ...copyJobRequests({ copyRoleArn: String(input.IamRoleArn), destinationVaultArn: String(input.DestinationBackupVaultArn), destinationAccount: accountOfPrincipal(String(input.DestinationBackupVaultArn)) ?? e.drAccountId, sourceKey: point?.keyArn, region: e.region })];
   }
   return [];
 }

@@ -197,7 +197,8 @@ export type Handler = (input: any, principal: string) => unknown;
 export class AccountState {
   readonly clock: VirtualClock;
   readonly estate: ModelEstate;
-  readonly authorizer: Authorizer;
+  /** Replaced only by {@link AccountState.authorizeWith} (a failback against another synthesized directory). */
+  authorizer: Authorizer;
   // --- the model's own (its services act with them) ---
   readonly random: () => number;
   readonly throttle: number;
@@ -252,6 +253,14 @@ export class AccountState {
       this.groups.set(spec.name, { spec, min: spec.minSize, max: spec.maxSize, desired: spec.desiredCapacity, instances: [] });
     }
     if (this.estate.healthAlarmName) this.alarms.set(this.estate.healthAlarmName, 'ALARM');
+  }
+
+  /**
+   * From now on every call is evaluated by `authorizer` (failback/run.ts `failbackSynthDir`: the
+   * failback's calls against another synthesized directory of the same configuration).
+   */
+  authorizeWith(authorizer: Authorizer): void {
+    this.authorizer = authorizer;
   }
 
   // ---- ids --------------------------------------------------------------------------------------

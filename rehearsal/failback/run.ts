@@ -5,6 +5,7 @@
  * authorized against the synthesized policies. The failback's input lists the resources the recovery
  * restored (as its report does: docs/failback.md, "Start it by hand").
  */
+import { Authorizer } from '../authorization';
 import { connectEventPath, type EventPath } from '../driver/event-path';
 import { execute } from '../driver/execute';
 import { assess, type RehearsalResult } from '../driver/report';
@@ -12,6 +13,7 @@ import { setUpRehearsal, type Rehearsal, type RehearsalOptions } from '../driver
 import { taskHandlers } from '../driver/task-handlers';
 import { Timeline, type TimelineEntry } from '../driver/timeline';
 import type { DrAccount } from '../dr-account';
+import { readRawConfig, synthesizeRecovery } from '../estate';
 import { synthesizedFailback, type SynthesizedFailback } from './estate';
 import { connectFailbackToDr, type FailbackDrState } from './dr-jobs';
 import { assessFailback, type FailbackOutcome } from './report';
@@ -24,6 +26,13 @@ export interface FailbackOptions extends Omit<RehearsalOptions, 'mode'> {
   readonly approveCleanup?: boolean;
   /** Called for every entry of the failback's timeline (seconds since the failback's start). */
   readonly onFailbackTimeline?: (entry: TimelineEntry) => void;
+  /**
+   * The failback (its definition and every call it makes) against this synthesized directory of the
+   * same configuration instead of `synthDir`, which the recovery uses. A mutation suite
+   * (__tests__/rehearsal/failback-authorization.test.ts) edits a copy of the estate's failback
+   * policies: the recovery keeps the decisions it already cached for the unmodified estate.
+   */
+  readonly failbackSynthDir?: string;
 }
 
 export interface FailbackRehearsalResult {
@@ -56,7 +65,10 @@ export async function runFailbackRehearsal(options: FailbackOptions = {}): Promi
   const recoveryOptions: RehearsalOptions = { ...options, mode: 'failover', approve: true };
   const rehearsal = await setUpRehearsal(recoveryOptions);
   if (!rehearsal.workload.failback) throw new Error(`workload ${rehearsal.workload.name} has no failback configured (workloads[].failback): --mode failback needs it`);
-  const fb = synthesizedFailback(rehearsal.synthesized, rehearsal.workload);
+  const failbackEstate = options.failbackSynthDir
+    ? synthesizeRecovery(options.config ?? readRawConfig().raw, options.configSource ?? '(failback)', { synthDir: options.failbackSynthDir })
+    : rehearsal.synthesized;
+  const fb = synthesizedFailback(failbackEstate, rehearsal.workload);
   const eventPath = connectEventPath(rehearsal);
   const tasks = taskHandlers(rehearsal);
   const execution = await execute(rehearsal, tasks, eventPath);
@@ -80,6 +92,7 @@ export async function runFailbackRehearsal(options: FailbackOptions = {}): Promi
     retries: tasks.retries,
   });
   if (!recovery.recovered) return { recovery, failedBack: false };
+  if (failbackEstate !== rehearsal.synthesized) rehearsal.model.authorizeWith(new Authorizer(failbackEstate.policies));
   const failback = await failBack(rehearsal, recovery, fb, options);
   return { recovery, failback, failedBack: failback.failedBack };
 }

@@ -222,24 +222,19 @@ export const EXAMPLE_ROWS: Row[] = [
     request: asAdmin(COPY_SERVICE, 'kms:CreateGrant', keyOf(SHOP_VAULT), { grantIsForAwsResource: true }),
     expected: 'Allowed',
   },
-  // With workloads[].failback the DR account (org) may use the workload key too: failback copies are
-  // encrypted with the local vault's key.
+  // Failback copies into the local vault are re-encrypted with this key by the workload account's AWS
+  // Backup: the DR account (their source) gets no use of it.
   {
-    description: 'DR account (org) decrypts with the workload key (failback copies into the local vault)',
+    description: 'DR account cannot decrypt with the workload key (not even for failback copies)',
     request: asAdmin(DR_FAILBACK_BACKUP_ROLE, 'kms:Decrypt', keyOf(SHOP_VAULT)),
-    expected: 'Allowed',
-  },
-  {
-    description: 'DR account out of the organization cannot decrypt with the workload key',
-    request: asAdmin(DR_RESTORE_ROLE, 'kms:Decrypt', keyOf(SHOP_VAULT), { principalOrgId: null }),
     expected: 'Denied',
-    allowedIf: { principalOrgId: ORG },
+    allowedIf: { principalArn: COPY_SERVICE },
   },
   {
     description: 'admin of an account outside the organization cannot decrypt with the workload key',
     request: asAdmin(OUTSIDER_ADMIN, 'kms:Decrypt', keyOf(SHOP_VAULT)),
     expected: 'Denied',
-    allowedIf: { principalArn: DR_FAILBACK_BACKUP_ROLE },
+    allowedIf: { principalArn: COPY_SERVICE },
   },
   {
     description: 'workload backup role uses its own key through AWS Backup',
