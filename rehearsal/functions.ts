@@ -1,9 +1,8 @@
 /**
- * The recovery functions, run for real: each function's `logic.ts` with AWS SDK v3 clients mocked by
- * aws-sdk-client-mock, whose every command calls the same model as the state machine does, as the
- * function's own role. Sleeps advance the simulated clock.
+ * The recovery functions, run for real: each function's `logic.ts` with real AWS SDK v3 clients whose
+ * every command goes to the same model as the state machine's calls, as the function's own role.
+ * Sleeps advance the simulated clock.
  */
-import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, DescribeAutoScalingGroupsCommand, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import {
   BackupClient,
@@ -73,6 +72,14 @@ const COMMANDS: { client: new (config: any) => any; service: string; commands: C
 
 const actionOf = (command: CommandClass) => command.name.replace(/Command$/, '').replace(/^./, (c) => c.toLowerCase());
 
+/** Command class → model action, per client of the table. */
+const actionTables = new Map<(typeof COMMANDS)[number], Map<unknown, string>>();
+const actionsOf = (entry: (typeof COMMANDS)[number]): Map<unknown, string> => {
+  let table = actionTables.get(entry);
+  if (!table) actionTables.set(entry, (table = new Map(entry.commands.map((command) => [command, actionOf(command)]))));
+  return table;
+};
+
 /**
  * A real SDK v3 client of `region` whose commands all go to `model.call(service, action, input, principal)`.
  * A command the table above does not list fails, rather than silently returning nothing.
@@ -81,11 +88,14 @@ export function modelClient<C>(ClientClass: new (config: any) => C, region: stri
   const entry = COMMANDS.find((c) => c.client === ClientClass);
   if (!entry) throw new Error(`no model wiring for ${ClientClass.name}`);
   const client = new ClientClass({ region, credentials: credentials ?? { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' }, maxAttempts: 1 });
-  const mock = mockClient(client as any);
-  mock.onAnyCommand().callsFake(() => Promise.reject(new Error(`${ClientClass.name}: command not wired to the rehearsal model`)));
-  for (const command of entry.commands) {
-    mock.on(command as any).callsFake((input: unknown) => model.call(entry.service, actionOf(command), input, principal, step));
-  }
+  // The client's `send` is replaced, as a stub library would (aws-sdk-client-mock's sinon stubs cost a
+  // few milliseconds per client, and the rehearsal builds one per assumed session: docs/benchmark.md).
+  const actions = actionsOf(entry);
+  (client as unknown as { send: (command: { input: unknown }) => unknown }).send = (command) => {
+    const action = actions.get(command.constructor);
+    if (action === undefined) return Promise.reject(new Error(`${ClientClass.name}: command not wired to the rehearsal model`));
+    return model.call(entry.service, action, command.input, principal, step);
+  };
   return client;
 }
 
