@@ -71,22 +71,12 @@ export function backupHandlers(model: AccountState): Record<string, Handler> {
     const job = model.copyJobs.get(input.CopyJobId);
     if (!job) throw new ModelError('backup', 'ResourceNotFoundException', `copy job ${input.CopyJobId} not found`);
     requireAccount('backup', principal, e.centralAccountId, `copy job ${job.id}`);
-    return {
-      CopyJob: {
-        AccountId: e.centralAccountId,
-        CopyJobId: job.id,
-        SourceBackupVaultArn: `arn:aws:backup:${e.region}:${e.centralAccountId}:backup-vault:${e.centralVaultName}`,
-        SourceRecoveryPointArn: job.source.arn,
-        DestinationBackupVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
-        ...(job.destinationArn ? { DestinationRecoveryPointArn: job.destinationArn } : {}),
-        ResourceArn: job.source.resourceArn,
-        ResourceType: job.source.resourceType,
-        CreationDate: new Date(job.createdAt),
-        ...(job.completedAt ? { CompletionDate: new Date(job.completedAt) } : {}),
-        State: job.state,
-        IamRoleArn: e.copyServiceRoleArn,
-      },
-    };
+    return copyJobDescription(job, {
+      accountId: e.centralAccountId,
+      sourceVaultArn: `arn:aws:backup:${e.region}:${e.centralAccountId}:backup-vault:${e.centralVaultName}`,
+      destinationVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
+      roleArn: e.copyServiceRoleArn,
+    });
   };
 
   // --- Restore jobs (in the DR account)
@@ -173,4 +163,28 @@ function requireAccount(service: string, principal: string, accountId: string, w
   if (accountOfPrincipal(principal) !== accountId) {
     throw new ModelError(service, 'AccessDeniedException', `${principal} may not access ${what} of account ${accountId}`);
   }
+}
+
+/** `DescribeCopyJob`'s answer for a modelled copy job, started in `accountId` between the two vaults with `roleArn`. */
+export function copyJobDescription(
+  job: CopyJob & { readonly statusMessage?: string },
+  where: { readonly accountId: string; readonly sourceVaultArn: string; readonly destinationVaultArn: string; readonly roleArn: string },
+): { CopyJob: Record<string, unknown> } {
+  return {
+    CopyJob: {
+      AccountId: where.accountId,
+      CopyJobId: job.id,
+      SourceBackupVaultArn: where.sourceVaultArn,
+      SourceRecoveryPointArn: job.source.arn,
+      DestinationBackupVaultArn: where.destinationVaultArn,
+      ...(job.destinationArn ? { DestinationRecoveryPointArn: job.destinationArn } : {}),
+      ResourceArn: job.source.resourceArn,
+      ResourceType: job.source.resourceType,
+      CreationDate: new Date(job.createdAt),
+      ...(job.completedAt ? { CompletionDate: new Date(job.completedAt) } : {}),
+      State: job.state,
+      ...(job.statusMessage ? { StatusMessage: job.statusMessage } : {}),
+      IamRoleArn: where.roleArn,
+    },
+  };
 }

@@ -9,6 +9,7 @@
 import type { DrAccount, Handler, RecoveryPoint, ResourceType } from '../dr-account';
 import { ModelError, shortArn } from '../dr-account';
 import { addRecoveryPoint, findRecoveryPoint } from '../account/recovery-points';
+import { copyJobDescription } from '../account/backup';
 import { DNS_SYNC_SECONDS } from '../account/route53';
 import { accountOfPrincipal } from '../account/services';
 import type { SynthesizedFailback } from './estate';
@@ -199,23 +200,12 @@ export function connectFailbackToDr(dr: DrAccount, workload: DrAccount, fb: Synt
     const job = copyJobs.get(input.CopyJobId);
     if (!job) return previous?.(input, principal);
     requireDr(dr, principal, `copy job ${job.id}`);
-    return {
-      CopyJob: {
-        AccountId: e.drAccountId,
-        CopyJobId: job.id,
-        SourceBackupVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
-        SourceRecoveryPointArn: job.source.arn,
-        DestinationBackupVaultArn: fb.workload.localVaultArn,
-        ...(job.destinationArn ? { DestinationRecoveryPointArn: job.destinationArn } : {}),
-        ResourceArn: job.source.resourceArn,
-        ResourceType: job.source.resourceType,
-        CreationDate: new Date(job.createdAt),
-        ...(job.completedAt ? { CompletionDate: new Date(job.completedAt) } : {}),
-        State: job.state,
-        ...(job.statusMessage ? { StatusMessage: job.statusMessage } : {}),
-        IamRoleArn: fb.backupRoleArn,
-      },
-    };
+    return copyJobDescription(job, {
+      accountId: e.drAccountId,
+      sourceVaultArn: `arn:aws:backup:${e.region}:${e.drAccountId}:backup-vault:${e.restoreVaultName}`,
+      destinationVaultArn: fb.workload.localVaultArn,
+      roleArn: fb.backupRoleArn,
+    });
   };
 
   // The switch back: once the record points at the primary endpoint and has propagated, traffic reaches
