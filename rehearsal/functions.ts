@@ -31,7 +31,7 @@ import {
   EC2Client,
   TerminateInstancesCommand,
 } from '@aws-sdk/client-ec2';
-import { DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
+import { CreateMountTargetCommand, DeleteFileSystemCommand, DeleteMountTargetCommand, DescribeFileSystemsCommand, DescribeMountTargetsCommand, EFSClient } from '@aws-sdk/client-efs';
 import { DeleteDBClusterCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { DescribeExecutionCommand, DescribeStateMachineCommand, ListExecutionsCommand, SFNClient } from '@aws-sdk/client-sfn';
@@ -66,7 +66,7 @@ const COMMANDS: { client: new (config: any) => any; service: string; commands: C
   { client: SNSClient, service: 'sns', commands: [PublishCommand] },
   { client: AutoScalingClient, service: 'autoscaling', commands: [UpdateAutoScalingGroupCommand, DescribeAutoScalingGroupsCommand] },
   { client: DynamoDBClient, service: 'dynamodb', commands: [DeleteTableCommand, DescribeTableCommand] },
-  { client: EFSClient, service: 'efs', commands: [DescribeMountTargetsCommand, DeleteMountTargetCommand, DeleteFileSystemCommand, DescribeFileSystemsCommand] },
+  { client: EFSClient, service: 'efs', commands: [DescribeMountTargetsCommand, DeleteMountTargetCommand, DeleteFileSystemCommand, DescribeFileSystemsCommand, CreateMountTargetCommand] },
   { client: RDSClient, service: 'rds', commands: [DescribeDBInstancesCommand, DeleteDBInstanceCommand, DescribeDBClustersCommand, DeleteDBClusterCommand] },
 ];
 

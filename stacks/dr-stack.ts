@@ -401,7 +401,7 @@ export class DrStack extends AccountStack {
         functionName: names.failbackWorkloadRegionCallFunctionName,
         entry: functionEntry('workload-region-call'),
         // The connect runbook each workload stack with failback deploys (step Reconnect starts and tracks that document only).
-        targets: failbackWorkloads.map((w) => ({ workload: w.name, roleArn: names.workloadFailbackRoleArn(w), region: workloadRegion(config, w), connectDocumentName: names.workloadConnectRunbookName(w.name) })),
+        targets: failbackWorkloads.map((w) => ({ workload: w.name, roleArn: names.workloadFailbackRoleArn(w), region: workloadRegion(config, w), connectDocumentName: names.workloadConnectRunbookName(w.name), subnetIds: w.failback!.subnetIds, securityGroupIds: w.failback!.securityGroupIds })),
       });
       const stateMachine = new FailbackStateMachine(this, 'Failback', {
         stateMachineName: names.failbackStateMachineName,

@@ -199,6 +199,8 @@ export class WorkloadStack extends AccountStack {
         region,
         kmsKeyArn: workload.failback.kmsKeyArn,
         connectRunbook: { documentName: connectRunbook.documentName, roleArn: connectRunbook.roleArn },
+        // Step Reconnect mounts restored EFS file systems: mount targets in the failback subnets.
+        ...(workload.backup.resourceTypes.includes('EFS') ? { mountTargets: { subnetIds: workload.failback.subnetIds, securityGroupIds: workload.failback.securityGroupIds } } : {}),
       });
     }
 

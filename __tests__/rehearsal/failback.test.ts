@@ -61,6 +61,26 @@ describe('failback rehearsal', () => {
     expect(f.denials).toEqual([]);
   });
 
+  test('a restored EFS file system gets its mount targets in the failback subnets (one per zone), available before the connect runbook', async () => {
+    // Six resources: the three EBS volumes, RDS, DynamoDB and the EFS file system (npm run rehearse's default).
+    const r = await rehearse({ resources: 6 });
+    const f = r.failback!;
+    expect(f.checks.filter((c) => !c.ok)).toEqual([]);
+    expect(f.execution.status).toBe('SUCCEEDED');
+    const restoredFs = f.restoredInWorkload.filter((j) => j.resourceType === 'EFS');
+    expect(restoredFs).toHaveLength(1);
+    const fsId = restoredFs[0].createdResourceArn!.split('/')[1];
+    const fileSystem = f.workloadAccount.fileSystems.get(fsId)!;
+    const subnets = CONFIG.workloads[0].failback.subnetIds as string[];
+    expect(fileSystem.mountTargets.map((m) => m.subnetId).sort()).toEqual([...subnets].sort());
+    expect(fileSystem.mountTargets.every((m) => m.state === 'available' && m.securityGroups?.join() === (CONFIG.workloads[0].failback.securityGroupIds as string[]).join())).toBe(true);
+    // The runbook mounted it: its mount targets were available when it started.
+    const runbookStarted = f.timeline.find((e) => e.step === 'StartConnectRunbook')!.at;
+    expect(f.timeline.filter((e) => /mount target .* available/.test(e.detail)).every((e) => e.at <= runbookStarted)).toBe(true);
+    expect(f.timeline.some((e) => /1 file system\(s\) mounted/.test(e.detail) && e.at >= runbookStarted)).toBe(true);
+    expect(f.denials).toEqual([]);
+  });
+
   test('rejected at the approval: nothing is frozen', async () => {
     const r = await rehearse({ approve: false });
     const f = r.failback!;

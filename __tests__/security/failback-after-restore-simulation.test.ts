@@ -38,6 +38,14 @@ const tagged = (workload?: string) => ({ allowUnknownResource: true, context: wo
 const CONNECT_DOCUMENT = `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-definition/acme-shop-connect-servers:1`;
 const OTHER_DOCUMENT = `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-definition/AWS-RunShellScript:1`;
 const CONNECT_RUNBOOK_ROLE = role(SHOP, 'acme-shop-failback-runbook');
+// Mount targets of restored EFS file systems (functions/workload-region-call/mount-targets.ts), in the failback subnets (config/example.json).
+const SHOP_FS = `arn:aws:elasticfilesystem:${SHOP_REGION}:${SHOP}:file-system/fs-0bbbbbbbbbbbbbbb2`;
+const OTHER_REGION_FS = `arn:aws:elasticfilesystem:${REC}:${SHOP}:file-system/fs-0bbbbbbbbbbbbbbb2`;
+const ec2Arn = (kind: string, id: string) => `arn:aws:ec2:${SHOP_REGION}:${SHOP}:${kind}/${id}`;
+const FAILBACK_SUBNET = ec2Arn('subnet', 'subnet-0123456789abcdef0');
+const OTHER_SUBNET = ec2Arn('subnet', 'subnet-0ffffffffffffffff');
+const FAILBACK_GROUP = ec2Arn('security-group', 'sg-0123456789abcdef0');
+const OTHER_GROUP = ec2Arn('security-group', 'sg-0ffffffffffffffff');
 // failback.kmsKeyArn of the example: AWS's default key policy (the account root: IAM policies decide).
 const SHOP_FAILBACK_KEY = `arn:aws:kms:${SHOP_REGION}:${SHOP}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
 const failbackKey = {
@@ -94,6 +102,36 @@ const ROWS: Row[] = [
   { description: "the workload's failback role reads the workload's health alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Allowed' },
   { description: "the workload's failback role cannot read another alarm", request: { principalArn: SHOP_FAILBACK, action: 'cloudwatch:DescribeAlarms', resourceArn: OTHER_ALARM }, expected: 'Denied', allowedIf: { resourceArn: HEALTH_ALARM } },
   { description: 'the DR failback state machine role cannot read the workload account alarm itself (only through the failback role)', request: { principalArn: FB_ORCHESTRATOR, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },
+
+  // ---- Reconnect: mount targets of restored EFS file systems, in the failback subnets and security groups only -----
+  { description: "the workload's failback role creates a mount target of a restored file system", request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:CreateMountTarget', resourceArn: SHOP_FS, allowUnknownResource: true }, expected: 'Allowed' },
+  { description: "the workload's failback role tracks the mount targets", request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:DescribeMountTargets', resourceArn: SHOP_FS, allowUnknownResource: true }, expected: 'Allowed' },
+  {
+    description: "the workload's failback role cannot create a mount target of a file system in another region",
+    request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:CreateMountTarget', resourceArn: OTHER_REGION_FS, allowUnknownResource: true },
+    expected: 'Denied',
+    allowedIf: { resourceArn: SHOP_FS },
+  },
+  { description: "the workload's failback role creates the mount target's interface in a failback subnet", request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: FAILBACK_SUBNET, allowUnknownResource: true }, expected: 'Allowed' },
+  { description: "the workload's failback role gives it a failback security group", request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: FAILBACK_GROUP, allowUnknownResource: true }, expected: 'Allowed' },
+  {
+    description: "the workload's failback role cannot create an interface in another subnet",
+    request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: OTHER_SUBNET, allowUnknownResource: true },
+    expected: 'Denied',
+    allowedIf: { resourceArn: FAILBACK_SUBNET },
+  },
+  {
+    description: "the workload's failback role cannot give it another security group",
+    request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: OTHER_GROUP, allowUnknownResource: true },
+    expected: 'Denied',
+    allowedIf: { resourceArn: FAILBACK_GROUP },
+  },
+  {
+    description: 'the workload-region-call function role cannot create mount targets itself',
+    request: { principalArn: REGION_CALL_ROLE, action: 'elasticfilesystem:CreateMountTarget', resourceArn: SHOP_FS, allowUnknownResource: true },
+    expected: 'Denied',
+    allowedIf: { principalArn: SHOP_FAILBACK },
+  },
 
   // ---- Reconnect: attach restored volumes by tag, the connect runbook (as the workload's failback role) -----
   { description: "the workload's failback role finds the restored volumes in the workload region", request: { principalArn: SHOP_FAILBACK, action: 'ec2:DescribeVolumes', resourceArn: '*', resourceAccount: SHOP, context: { 'aws:RequestedRegion': SHOP_REGION } }, expected: 'Allowed' },

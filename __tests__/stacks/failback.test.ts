@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { estateFor, policyOf, resourcesOf, statement } from '../helpers/synth';
 import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
+import { failbackReconnectStatements } from '../../modules/failback/workload-failback-access';
 import { assertPolicyCompliance, PolicyViolationError, type PolicyFinding } from '../../policy/pack';
 
 /** Failback (workloads[].failback) in the workload stack and the DR stack: the roles, the vault policy and keys, the machine. */
@@ -61,6 +62,15 @@ describe('workload stack with failback', () => {
     expect(statement(key, 'CrossAccountGrantsForAwsResources').Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
   });
 
+  it('for step Reconnect: mount-target permissions only for a workload that backs up EFS', () => {
+    const base = { workload: 'shop', accountId: '333333333333', region: 'ap-northeast-2', kmsKeyArn: SHOP_FAILBACK.kmsKeyArn };
+    const sids = (statements: { Sid?: string }[]) => statements.map((st) => st.Sid);
+    expect(sids(failbackReconnectStatements(base))).not.toEqual(expect.arrayContaining(['MountTargetsForRestoredFileSystems']));
+    expect(sids(failbackReconnectStatements(base)).filter((sid) => String(sid).startsWith('MountTarget'))).toEqual([]);
+    const withEfs = failbackReconnectStatements({ ...base, mountTargets: { subnetIds: ['subnet-0123456789abcdef0'], securityGroupIds: ['sg-0123456789abcdef0'] } });
+    expect(sids(withEfs).filter((sid) => String(sid).startsWith('MountTarget'))).toEqual(['MountTargetsForRestoredFileSystems', 'MountTargetInterfacesInFailbackSubnetsOnly', 'MountTargetNetworkLookups']);
+  });
+
   it('for step Reconnect: deploys the connect runbook here and lets the failback role attach only dr:workload-tagged volumes to such instances, with the failback key, and run that runbook only', () => {
     const reconnect = policyOf(policyNamed(out, 'failback-reconnect'));
     expect(reconnect.Statement).toEqual([
@@ -86,6 +96,24 @@ describe('workload stack with failback', () => {
         Resource: SHOP_FAILBACK.kmsKeyArn,
         Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': 'ec2.ap-northeast-2.amazonaws.com' } },
       },
+      // The workload backs up EFS: mount targets for restored file systems, their interfaces in the failback subnets and security groups only.
+      {
+        Sid: 'MountTargetsForRestoredFileSystems',
+        Effect: 'Allow',
+        Action: ['elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DescribeMountTargets'],
+        Resource: 'arn:aws:elasticfilesystem:ap-northeast-2:333333333333:file-system/*',
+      },
+      {
+        Sid: 'MountTargetInterfacesInFailbackSubnetsOnly',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkInterface',
+        Resource: [
+          'arn:aws:ec2:ap-northeast-2:333333333333:network-interface/*',
+          ...SHOP_FAILBACK.subnetIds.map((id: string) => `arn:aws:ec2:ap-northeast-2:333333333333:subnet/${id}`),
+          ...SHOP_FAILBACK.securityGroupIds.map((id: string) => `arn:aws:ec2:ap-northeast-2:333333333333:security-group/${id}`),
+        ],
+      },
+      { Sid: 'MountTargetNetworkLookups', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-northeast-2' } } },
       { Sid: 'StartConnectRunbookOnly', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: 'arn:aws:ssm:ap-northeast-2:333333333333:automation-definition/acme-shop-connect-servers:*' },
       { Sid: 'TrackConnectRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: 'arn:aws:ssm:ap-northeast-2:333333333333:automation-execution/*' },
       {
@@ -205,7 +233,7 @@ describe('DR stack with failback', () => {
     // 180 s: ec2:AttachRestoredVolume waits for the volume and the attachment (step Reconnect).
     expect(fn).toMatchObject({ runtime: 'nodejs22.x', timeout: 180, kms_key_arn: expect.any(String), tracing_config: { mode: 'Active' } });
     expect(JSON.parse(fn.environment.variables.WORKLOAD_TARGETS)).toEqual([
-      { workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', connectDocumentName: 'acme-shop-connect-servers' },
+      { workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', connectDocumentName: 'acme-shop-connect-servers', subnetIds: SHOP_FAILBACK.subnetIds, securityGroupIds: SHOP_FAILBACK.securityGroupIds },
     ]);
     const fnPolicy = policyOf((resourcesOf(out, 'aws_iam_role_policy') as Record<string, any>[]).find((p) => p.name === 'function' && String(p.role).includes('FailbackWorkloadRegionCall'))!);
     const own = new Set(['WriteOwnLogs', 'Tracing', 'SendFailedEventsToOwnDlq', 'DecryptOwnEnvironment']);

@@ -3,6 +3,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { callInWorkloadRegion, type WorkloadClientFactories } from './logic';
@@ -17,6 +18,7 @@ const clients: WorkloadClientFactories = {
   ec2: (credentials, region) => new EC2Client({ region, credentials, ...sdk }),
   cloudwatch: (credentials, region) => new CloudWatchClient({ region, credentials, ...sdk }),
   ssm: (credentials, region) => new SSMClient({ region, credentials, ...sdk }),
+  efs: (credentials, region) => new EFSClient({ region, credentials, ...sdk }),
 };
 const logger = new Logger({ serviceName: 'workload-region-call' });
 

@@ -34,6 +34,10 @@ export const ALLOWED_OPERATIONS = [
   'ec2:AttachRestoredVolume',
   'ssm:StartAutomationExecution',
   'ssm:GetAutomationExecution',
+  // Step Reconnect, restored EFS file systems (functions/workload-region-call/mount-targets.ts): a mount
+  // target in a configured failback subnet with the configured security groups, and its state.
+  'elasticfilesystem:CreateMountTarget',
+  'elasticfilesystem:DescribeMountTargets',
 ] as const;
 export type AllowedOperation = (typeof ALLOWED_OPERATIONS)[number];
 
@@ -47,6 +51,10 @@ export interface WorkloadTarget {
   readonly region: string;
   /** The workload's connect runbook (SSM Automation document) in its account and region: the only one the function starts or tracks. */
   readonly connectDocumentName?: string;
+  /** `failback.subnetIds`: the only subnets a mount target is created in (elasticfilesystem:CreateMountTarget). */
+  readonly subnetIds?: readonly string[];
+  /** `failback.securityGroupIds`: the only security groups a mount target is given. */
+  readonly securityGroupIds?: readonly string[];
 }
 
 /** One call: `operation` with `parameters` (the API's PascalCase input), as `roleArn` in `region`. */
@@ -72,6 +80,8 @@ const target = z.object({
   roleArn: text(ROLE_ARN, 'an IAM role ARN'),
   region: text(REGION, REGION_EXPECTED),
   connectDocumentName: z.optional(text(/^[A-Za-z0-9_.-]{3,128}$/, 'an SSM document name')),
+  subnetIds: z.optional(z.array(text(/^subnet-[0-9a-f]{8,17}$/, 'a subnet ID'))),
+  securityGroupIds: z.optional(z.array(text(/^sg-[0-9a-f]{8,17}$/, 'a security group ID'))),
 });
 
 const inputSchema = z.object({

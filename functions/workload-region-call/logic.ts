@@ -33,9 +33,11 @@ import { DescribeSubnetsCommand, type DescribeSubnetsCommandInput, type EC2Clien
 import { DescribeAlarmsCommand, type CloudWatchClient, type DescribeAlarmsCommandInput } from '@aws-sdk/client-cloudwatch';
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { SSMClient } from '@aws-sdk/client-ssm';
+import type { EFSClient } from '@aws-sdk/client-efs';
 import { errorCode, messageOf, type Logger } from '../aws-call';
 import type { AssumedCredentials } from '../credentials';
 import { attachInWorkloadRegion, describeRunbook, refuseAttach, refuseDescribeRunbook, refuseRunbookAnswer, refuseStartRunbook, startRunbook } from './reconnect';
+import { createMountTarget, describeMountTargets, refuseCreateMountTarget, refuseDescribeMountTargets } from './mount-targets';
 import { ALLOWED_OPERATIONS, parseCallInput, parseWorkloadTargets, SESSION_NAME_PREFIX, type AllowedOperation, type WorkloadRegionCallInput, type WorkloadTarget } from './input';
 
 export { ALLOWED_OPERATIONS, InvalidInputError, parseCallInput, parseWorkloadTargets } from './input';
@@ -55,6 +57,7 @@ export interface WorkloadClientFactories {
   readonly ec2: (credentials: AssumedCredentials, region: string) => EC2Client;
   readonly cloudwatch: (credentials: AssumedCredentials, region: string) => CloudWatchClient;
   readonly ssm: (credentials: AssumedCredentials, region: string) => SSMClient;
+  readonly efs: (credentials: AssumedCredentials, region: string) => EFSClient;
 }
 
 export interface WorkloadRegionCallDeps {
@@ -89,7 +92,14 @@ export class WorkloadCallError extends Error {
   }
 }
 
-type Send = (factories: WorkloadClientFactories, credentials: AssumedCredentials, region: string, parameters: Record<string, unknown>, deps: WorkloadRegionCallDeps) => Promise<object>;
+type Send = (
+  factories: WorkloadClientFactories,
+  credentials: AssumedCredentials,
+  region: string,
+  parameters: Record<string, unknown>,
+  deps: WorkloadRegionCallDeps,
+  target: WorkloadTarget,
+) => Promise<object>;
 
 interface Operation {
   /** The error prefix the ASL retries on (modules/recovery/asl.ts transientErrors). */
@@ -115,6 +125,8 @@ const OPERATIONS: Record<AllowedOperation, Operation> = {
   'ec2:AttachRestoredVolume': { errorPrefix: 'Ec2', refuse: refuseAttach, send: (f, c, r, p, d) => attachInWorkloadRegion(f.ec2(c, r), f.backup(c, r), p, d) },
   'ssm:StartAutomationExecution': { errorPrefix: 'Ssm', refuse: refuseStartRunbook, send: (f, c, r, p) => startRunbook(f.ssm(c, r), p) },
   'ssm:GetAutomationExecution': { errorPrefix: 'Ssm', refuse: refuseDescribeRunbook, refuseAnswer: refuseRunbookAnswer, send: (f, c, r, p) => describeRunbook(f.ssm(c, r), p) },
+  'elasticfilesystem:CreateMountTarget': { errorPrefix: 'Efs', refuse: refuseCreateMountTarget, send: (f, c, r, p, _d, t) => createMountTarget(f.efs(c, r), t, p) },
+  'elasticfilesystem:DescribeMountTargets': { errorPrefix: 'Efs', refuse: refuseDescribeMountTargets, send: (f, c, r, p) => describeMountTargets(f.efs(c, r), p) },
 };
 
 function isAllowed(operation: string): operation is AllowedOperation {
@@ -173,7 +185,7 @@ export async function callInWorkloadRegion(event: unknown, deps: WorkloadRegionC
     const credentials = await assumeFailbackRole(deps.sts, target, input.executionName);
     let output: object;
     try {
-      output = await send(deps.clients, credentials, target.region, input.parameters, deps);
+      output = await send(deps.clients, credentials, target.region, input.parameters, deps, target);
     } catch (error) {
       throw new WorkloadCallError(errorPrefix, errorCode(error), input.operation, error);
     }

@@ -46,6 +46,11 @@ export interface WorkloadFailbackReconnectProps {
   readonly kmsKeyArn: string;
   /** The workload's connect runbook in this account and region, and the role its document runs as (AutomationAssumeRole). */
   readonly connectRunbook?: { readonly documentName: string; readonly roleArn: string };
+  /**
+   * The workload backs up EFS: step Reconnect creates mount targets for the restored file systems in
+   * these subnets (`failback.subnetIds`) with these security groups (`failback.securityGroupIds`) only.
+   */
+  readonly mountTargets?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
 }
 
 /** Tag every protected resource carries; restored volumes and instances keep it (CopySourceTagsToRestoredResource). */
@@ -96,6 +101,40 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
       Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com` } },
     },
   ];
+  if (props.mountTargets) {
+    const { subnetIds, securityGroupIds } = props.mountTargets;
+    statements.push(
+      // CreateMountTarget and DescribeMountTargets are authorized on the file system (resource type
+      // file-system, Service Authorization Reference, Amazon Elastic File System:
+      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticfilesystem.html):
+      // the restored file systems of this account and region.
+      {
+        Sid: 'MountTargetsForRestoredFileSystems',
+        Effect: 'Allow',
+        Action: ['elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DescribeMountTargets'],
+        Resource: `arn:${p}:elasticfilesystem:${region}:${accountId}:file-system/*`,
+      },
+      // CreateMountTarget also needs the caller to be allowed ec2:CreateNetworkInterface (and the two
+      // Describe calls below): EFS creates the mount target's network interface with the caller's
+      // permissions (EFS API reference, CreateMountTarget: https://docs.aws.amazon.com/efs/latest/ug/API_CreateMountTarget.html).
+      // CreateNetworkInterface is authorized on the network interface, the subnet and the security groups
+      // (https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): the failback
+      // subnets and security groups only.
+      {
+        Sid: 'MountTargetInterfacesInFailbackSubnetsOnly',
+        Effect: 'Allow',
+        Action: 'ec2:CreateNetworkInterface',
+        Resource: [
+          `arn:${p}:ec2:${region}:${accountId}:network-interface/*`,
+          ...subnetIds.map((id) => `arn:${p}:ec2:${region}:${accountId}:subnet/${id}`),
+          ...securityGroupIds.map((id) => `arn:${p}:ec2:${region}:${accountId}:security-group/${id}`),
+        ],
+      },
+      // DescribeNetworkInterfaces and DescribeSubnets support no resource-level permissions (same EC2 page):
+      // "*", this region only (aws:RequestedRegion).
+      { Sid: 'MountTargetNetworkLookups', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': region } } },
+    );
+  }
   if (props.connectRunbook) {
     statements.push(
       // StartAutomationExecution is authorized on the document's automation-definition (any version);

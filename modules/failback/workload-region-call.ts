@@ -44,6 +44,6 @@ export function workloadRegionCallFunction(scope: Construct, id: string, props: 
     // volume and the attachment (functions/workload-region-call/reconnect.ts ATTACH_OPTIONS: at most 2 × 60 s).
     timeout: props.timeout ?? 180,
     policyStatements: workloadRegionCallStatements(targets),
-    environment: { WORKLOAD_TARGETS: JSON.stringify(targets.map((t) => ({ workload: t.workload, roleArn: t.roleArn, region: t.region, ...(t.connectDocumentName ? { connectDocumentName: t.connectDocumentName } : {}) }))) },
+    environment: { WORKLOAD_TARGETS: JSON.stringify(targets.map((t) => ({ workload: t.workload, roleArn: t.roleArn, region: t.region, ...(t.connectDocumentName ? { connectDocumentName: t.connectDocumentName } : {}), ...(t.subnetIds ? { subnetIds: t.subnetIds } : {}), ...(t.securityGroupIds ? { securityGroupIds: t.securityGroupIds } : {}) }))) },
   });
 }

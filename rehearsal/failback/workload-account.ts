@@ -16,6 +16,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { EFSClient } from '@aws-sdk/client-efs';
 import { STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion, type WorkloadRegionCallDeps } from '../../functions/workload-region-call/logic';
 import { reconcile } from '../account/autoscaling';
@@ -87,7 +88,7 @@ export function workloadAccountOf(rehearsal: Rehearsal, fb: SynthesizedFailback)
 }
 
 /** Workload-account clients by the key the function's factories use. */
-const CLIENTS: Record<string, new (config: any) => any> = { backup: BackupClient, ec2: EC2Client, cloudwatch: CloudWatchClient, ssm: SSMClient };
+const CLIENTS: Record<string, new (config: any) => any> = { backup: BackupClient, ec2: EC2Client, cloudwatch: CloudWatchClient, ssm: SSMClient, efs: EFSClient };
 
 /** Runs the real workload-region-call logic for `<name>-failback-workload-region-call`. */
 export function defineWorkloadRegionCall(runner: FunctionRunner, dr: DrAccount, workload: DrAccount): void {

@@ -3,6 +3,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { EFSClient } from '@aws-sdk/client-efs';
 import type { AssumedCredentials, WorkloadClientFactories } from '../../../functions/workload-region-call/logic';
 
 export const SHOP_ROLE = 'arn:aws:iam::333333333333:role/acme-shop-failback';
@@ -25,6 +26,7 @@ export function recordingClients(): { built: { service: string; credentials: Ass
     ec2: (credentials, region) => (built.push({ service: 'ec2', credentials, region }), new EC2Client({ region, credentials })),
     cloudwatch: (credentials, region) => (built.push({ service: 'cloudwatch', credentials, region }), new CloudWatchClient({ region, credentials })),
     ssm: (credentials, region) => (built.push({ service: 'ssm', credentials, region }), new SSMClient({ region, credentials })),
+    efs: (credentials, region) => (built.push({ service: 'efs', credentials, region }), new EFSClient({ region, credentials })),
   };
   return { built, clients };
 }

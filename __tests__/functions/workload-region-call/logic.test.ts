@@ -59,7 +59,7 @@ beforeEach(() => {
 });
 
 describe('workload-region-call', () => {
-  it('needs only sts:AssumeRole itself, and allows exactly the eight failback calls (reconnect: __tests__/functions/workload-region-call/reconnect.test.ts)', () => {
+  it('needs only sts:AssumeRole itself, and allows exactly the ten failback calls (reconnect: __tests__/functions/workload-region-call/reconnect.test.ts)', () => {
     expect(REQUIRED_ACTIONS).toEqual(['sts:AssumeRole']);
     expect([...ALLOWED_OPERATIONS].sort()).toEqual([
       'backup:DescribeRestoreJob',
@@ -68,6 +68,8 @@ describe('workload-region-call', () => {
       'cloudwatch:DescribeAlarms',
       'ec2:AttachRestoredVolume',
       'ec2:DescribeSubnets',
+      'elasticfilesystem:CreateMountTarget',
+      'elasticfilesystem:DescribeMountTargets',
       'ssm:GetAutomationExecution',
       'ssm:StartAutomationExecution',
     ]);

@@ -308,7 +308,8 @@ describe('failback step Reconnect, executed (steps/reconnect.ts)', () => {
       { operation: 'ec2:AttachRestoredVolume', workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', executionName: 'test', parameters: { VolumeArn: RESTORED_VOLUME } },
     ]);
     expect(payloadsOf(w, 'ssm:StartAutomationExecution').map((p) => p.parameters)).toEqual([
-      { DocumentName: 'acme-shop-connect-servers', Parameters: { Workload: ['shop'], StartCommand: ['systemctl start dr-app.target'], MountRoot: ['/mnt/dr'] } },
+      // No EFS file system restored: an empty list.
+      { DocumentName: 'acme-shop-connect-servers', Parameters: { Workload: ['shop'], StartCommand: ['systemctl start dr-app.target'], MountRoot: ['/mnt/dr'], FileSystemArns: ['[]'] } },
     ]);
     expect(payloadsOf(w, 'ssm:GetAutomationExecution').map((p) => p.parameters)).toEqual([{ AutomationExecutionId: '12345678-1234-1234-1234-123456789012' }]);
     const states = w.calls.map((c) => c.state);
@@ -379,5 +380,106 @@ describe('failback step Reconnect, executed (steps/reconnect.ts)', () => {
     expect(count(w2.calls, 'StartConnectRunbook') + count(w2.calls, 'ConnectRunbookPollCheck')).toBe(0);
     expect(count(w2.calls, 'AttachRestoredVolumeInWorkload')).toBe(1);
     expect(result.output.connectRunbookStatus).toEqual({ status: 'none configured' });
+  });
+});
+
+describe('failback step Reconnect with a restored EFS file system, executed (steps/reconnect.ts)', () => {
+  const def = definitionOf();
+  const FILE_SYSTEM = `arn:aws:elasticfilesystem:ap-northeast-1:${DR}:file-system/fs-0aaaaaaaaaaaaaaa2`;
+  const RESTORED_FS = 'arn:aws:elasticfilesystem:ap-northeast-2:333333333333:file-system/fs-0bbbbbbbbbbbbbbb2';
+  const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
+  const input = { workload: 'shop', resourceArns: [INSTANCE, FILE_SYSTEM] };
+  const payloadsOf = (w: ReturnType<typeof world>, operation: string) => w.workloadRegionPayloads.filter((p) => p.payload.operation === operation).map((p) => p.payload);
+
+  /** The world with a DR file system beside the instance; its mount targets become available on the second DescribeMountTargets. */
+  function withFileSystem() {
+    const w = world();
+    const isFs = (id: string) => id.includes('aaaaa2');
+    w.behaviour.BackupPollCheck = (i) => ({ State: 'COMPLETED', BackupJobId: i.BackupJobId, RecoveryPointArn: `arn:aws:backup:ap-northeast-1:${DR}:recovery-point:${i.BackupJobId}`, ResourceType: isFs(i.BackupJobId) ? 'EFS' : 'EC2' });
+    w.behaviour.FailbackCopyPollCheck = (i) => ({ CopyJob: { State: 'COMPLETED', CopyJobId: i.CopyJobId, DestinationRecoveryPointArn: `arn:aws:backup:ap-northeast-2:333333333333:recovery-point:${i.CopyJobId}`, ResourceType: isFs(i.CopyJobId) ? 'EFS' : 'EC2' } });
+    w.behaviour.FailbackRestorePollCheck = (i) => ({
+      Status: 'COMPLETED',
+      RestoreJobId: i.RestoreJobId,
+      CreatedResourceArn: isFs(i.RestoreJobId) ? RESTORED_FS : `arn:aws:ec2:ap-northeast-2:333333333333:instance/i-${i.RestoreJobId.slice(-6)}`,
+    });
+    const created: string[] = [];
+    let described = 0;
+    w.behaviour.CreateMountTargetInWorkload = (i) => {
+      created.push(i.SubnetId);
+      return { outcome: 'created', FileSystemId: 'fs-0bbbbbbbbbbbbbbb2', SubnetId: i.SubnetId, MountTargetId: `fsmt-0${created.length}`, LifeCycleState: 'creating' };
+    };
+    w.behaviour.WorkloadMountTargetPollCheck = () => {
+      described++;
+      return { MountTargets: created.map((subnet, n) => ({ MountTargetId: `fsmt-0${n + 1}`, SubnetId: subnet, LifeCycleState: described >= 2 ? 'available' : 'creating' })) };
+    };
+    return { w, created, describedCount: () => described };
+  }
+
+  it('creates a mount target in each failback subnet with the failback security groups, waits until available, then passes the file system to the connect runbook', async () => {
+    const { w, created, describedCount } = withFileSystem();
+    const result = await run(def, w, input);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(created).toEqual(SUBNETS);
+    expect(payloadsOf(w, 'elasticfilesystem:CreateMountTarget')).toEqual(
+      SUBNETS.map((subnet) => ({
+        operation: 'elasticfilesystem:CreateMountTarget',
+        workload: 'shop',
+        roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback',
+        region: 'ap-northeast-2',
+        executionName: 'test',
+        parameters: { FileSystemArn: RESTORED_FS, SubnetId: subnet, SecurityGroups: ['sg-0123456789abcdef0'] },
+      })),
+    );
+    expect(payloadsOf(w, 'elasticfilesystem:DescribeMountTargets').map((p) => p.parameters)).toEqual([{ FileSystemArn: RESTORED_FS }, { FileSystemArn: RESTORED_FS }]);
+    expect(describedCount()).toBe(2);
+    expect(payloadsOf(w, 'ssm:StartAutomationExecution').map((p) => p.parameters.Parameters.FileSystemArns)).toEqual([[JSON.stringify([RESTORED_FS])]]);
+    const states = w.calls.map((c) => c.state);
+    expect(states.indexOf('CreateMountTargetInWorkload')).toBeGreaterThan(states.lastIndexOf('FailbackRestorePollCheck'));
+    expect(states.indexOf('StartConnectRunbook')).toBeGreaterThan(states.lastIndexOf('WorkloadMountTargetPollCheck'));
+    expect(result.output.attachments).toEqual(expect.arrayContaining([{ outcome: 'mount targets available', resourceArn: RESTORED_FS, mountTargets: 2 }]));
+  });
+
+  it('reuses a mount target the function reports as existing, and retries a file system still settling', async () => {
+    const { w } = withFileSystem();
+    const create = w.behaviour.CreateMountTargetInWorkload;
+    let calls = 0;
+    w.behaviour.CreateMountTargetInWorkload = (i) => {
+      calls++;
+      if (calls === 1) throw Object.assign(new Error('File system is in the creating state.'), { name: 'Efs.IncorrectFileSystemLifeCycleState' });
+      const out = create(i) as Record<string, unknown>;
+      return calls === 3 ? { ...out, outcome: 'exists' } : out;
+    };
+    expect((await run(def, w, input)).status).toBe('SUCCEEDED');
+    expect(calls).toBe(3);
+    expect(count(w.calls, 'StartConnectRunbook')).toBe(1);
+  });
+
+  it('a refused or failed mount target fails Reconnect, undoes the freeze and starts no runbook', async () => {
+    const { w } = withFileSystem();
+    w.behaviour.CreateMountTargetInWorkload = () => {
+      throw Object.assign(new Error('subnet "subnet-0ffffffffffffffff" is not one of workload shop\'s failback subnets'), { name: 'WorkloadRegionCall.Refused' });
+    };
+    const result = await run(def, w, input);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'Reconnect' });
+    // A refusal is never retried (the local interpreter may start the other subnet's item: MaxConcurrency is not modelled).
+    expect(new Set(w.calls.filter((c) => c.state === 'CreateMountTargetInWorkload').map((c) => c.input.SubnetId)).size).toBe(count(w.calls, 'CreateMountTargetInWorkload'));
+    for (const state of ['WorkloadMountTargetPollCheck', 'StartConnectRunbook', 'SwitchDnsBack', 'ReportFailback']) expect({ state, calls: count(w.calls, state) }).toEqual({ state, calls: 0 });
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/failed in step Reconnect: .*WorkloadRegionCall.Refused/);
+  });
+
+  it('a mount target in state error fails Reconnect naming it; one never available is polled for 15 minutes, then fails', async () => {
+    const { w } = withFileSystem();
+    w.behaviour.WorkloadMountTargetPollCheck = () => ({ MountTargets: [{ MountTargetId: 'fsmt-01', LifeCycleState: 'error' }, { MountTargetId: 'fsmt-02', LifeCycleState: 'available' }] });
+    expect(await run(def, w, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/MountTargetFailed.*fsmt-01/);
+    expect(count(w.calls, 'StartConnectRunbook')).toBe(0);
+
+    const { w: w2 } = withFileSystem();
+    w2.behaviour.WorkloadMountTargetPollCheck = () => ({ MountTargets: [{ MountTargetId: 'fsmt-01', LifeCycleState: 'creating' }] });
+    expect(await run(def, w2, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(count(w2.calls, 'WorkloadMountTargetPollCheck')).toBe(900 / 30 + 1);
+    expect(w2.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toContain('MountTargetsNotAvailable');
+    expect(count(w2.calls, 'StartConnectRunbook')).toBe(0);
   });
 });

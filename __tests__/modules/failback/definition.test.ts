@@ -50,12 +50,14 @@ describe('failback definition', () => {
 
   it('bounds every wait: each poll loop gives up after the job timeout, the approval after its timeout', () => {
     const waits = allStates(def).filter(([, s]) => s.Type === 'Wait');
-    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'ConnectRunbookPollWait', 'DnsSyncPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait', 'GraceWait', 'HealthPollWait']);
+    expect(waits.map(([n]) => n).sort()).toEqual(['BackupPollWait', 'ConnectRunbookPollWait', 'DnsSyncPollWait', 'FailbackCopyPollWait', 'FailbackRestorePollWait', 'FreezeRunbookPollWait', 'GraceWait', 'HealthPollWait', 'WorkloadMountTargetPollWait']);
     // 240 minutes (the default jobTimeoutMinutes) at 30 s a poll.
     for (const prefix of ['BackupPoll', 'FailbackCopyPoll', 'FailbackRestorePoll']) {
       const evaluate = allStates(def).find(([n]) => n === `${prefix}Evaluate`)![1];
       expect(JSON.stringify(evaluate)).toContain('"NumericGreaterThanEquals":480');
     }
+    // Mount targets of a restored EFS file system: 15 minutes at 30 s a poll.
+    expect(JSON.stringify(allStates(def).find(([n]) => n === 'WorkloadMountTargetPollEvaluate')![1])).toContain('"NumericGreaterThanEquals":30');
     expect(task(def, 'RequestApproval')).toMatchObject({ Resource: 'arn:aws:states:::sns:publish.waitForTaskToken', TimeoutSeconds: 3600 });
     // Three days of work, the grace period (72 h by default) and the second approval.
     expect(def.TimeoutSeconds).toBe(3 * 24 * 3600 + 72 * 3600 + 3600);

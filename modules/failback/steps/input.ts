@@ -23,6 +23,9 @@ function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
       EC2: { SubnetId: w.subnetIds[0], SecurityGroupIds: JSON.stringify(w.securityGroupIds) },
       DynamoDB: { encryptionType: 'KMS', kmsMasterKeyArn: w.kmsKeyArn },
     },
+    // Mount targets of restored EFS file systems (steps/reconnect.ts).
+    subnetIds: w.subnetIds,
+    securityGroupIds: w.securityGroupIds,
     // After the restore (steps/locate.ts, switch-back.ts, cleanup.ts).
     serverGroups: w.serverGroups ?? [],
     serverGroupNames: (w.serverGroups ?? []).map((g) => g.name),

@@ -9,6 +9,64 @@ export const CONNECT_RUNBOOK_TIMEOUT_SECONDS = 3600;
 const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];
 /** Volumes attached at a time (each attach waits for its volume and the attachment). */
 const ATTACH_CONCURRENCY = 5;
+/** How long the mount targets of a restored EFS file system may take to become available (recovery waits as long). */
+export const MOUNT_TARGETS_TIMEOUT_SECONDS = 900;
+
+/**
+ * For a restored EFS file system (item `$.restore`, `$.config`): a mount target in each failback subnet
+ * (EFS allows one per Availability Zone: a zone that has one already reuses it, in the function), one
+ * subnet at a time, with the failback security groups; then DescribeMountTargets until every one is
+ * `available` (bounded), any in `error` failing the item. Through the workload-region-call function
+ * (functions/workload-region-call/mount-targets.ts), which refuses any other subnet, security group, or
+ * a file system of another account or region.
+ */
+function mountTargetStates(functionArn: string, poll: number): Record<string, State> {
+  const create = workloadRegionTask(
+    functionArn,
+    'elasticfilesystem:CreateMountTarget',
+    { 'FileSystemArn.$': '$.fileSystemArn', 'SubnetId.$': '$.subnetId', 'SecurityGroups.$': '$.config.securityGroupIds' },
+    { ResultSelector: { 'outcome.$': '$.Payload.outcome', 'subnetId.$': '$.Payload.SubnetId' }, End: true },
+  );
+  // Right after the restore job completes, the file system may still be settling (recovery retries the same).
+  create.Retry = [...(create.Retry ?? []), { ErrorEquals: ['Efs.IncorrectFileSystemLifeCycleState'], IntervalSeconds: 15, MaxAttempts: 8, BackoffRate: 1.5 }];
+  const pollSeconds = Math.min(poll, 30);
+  const maxAttempts = Math.ceil(MOUNT_TARGETS_TIMEOUT_SECONDS / pollSeconds);
+  return {
+    MountTargetsInWorkload: {
+      Type: 'Map',
+      ItemsPath: '$.config.subnetIds',
+      ItemSelector: { 'fileSystemArn.$': '$.restore.createdResourceArn', 'subnetId.$': '$$.Map.Item.Value', 'config.$': '$.config' },
+      // One at a time per file system: two subnets of one zone then reuse, never race.
+      MaxConcurrency: 1,
+      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'CreateMountTargetInWorkload', States: catchInsideProcessor({ CreateMountTargetInWorkload: create }, 'CreateMountTargetItemFailed') },
+      ResultPath: '$.mountTargetsCreated',
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'AttachInWorkloadItemFailed' }],
+      Next: 'WorkloadMountTargetPollInit',
+    } as MapState,
+    ...pollLoop({
+      prefix: 'WorkloadMountTargetPoll',
+      key: 'mountTargets',
+      check: workloadRegionTask(functionArn, 'elasticfilesystem:DescribeMountTargets', { 'FileSystemArn.$': '$.restore.createdResourceArn' }, {
+        ResultSelector: {
+          'total.$': 'States.ArrayLength($.Payload.MountTargets)',
+          'available.$': "States.ArrayLength($.Payload.MountTargets[?(@.LifeCycleState == 'available')])",
+          'failed.$': "States.ArrayLength($.Payload.MountTargets[?(@.LifeCycleState == 'error')])",
+          'statusMessage.$': "States.Format('a mount target of a restored file system in the workload account is in state error: {}', States.JsonToString($.Payload.MountTargets))",
+        },
+        ResultPath: '$.mountTargets',
+        Next: 'x',
+      }),
+      pollSeconds,
+      maxAttempts,
+      doneWhen: { And: [{ Variable: '$.mountTargets.total', NumericGreaterThanEquals: 1 }, { Variable: '$.mountTargets.available', NumericGreaterThanEqualsPath: '$.mountTargets.total' }] },
+      failWhen: { Variable: '$.mountTargets.failed', NumericGreaterThan: 0 },
+      failError: 'MountTargetFailed',
+      timeoutError: 'MountTargetsNotAvailable',
+      next: 'MountTargetsReady',
+    }),
+    MountTargetsReady: { Type: 'Pass', Parameters: { outcome: 'mount targets available', 'resourceArn.$': '$.restore.createdResourceArn', 'mountTargets.$': '$.mountTargets.available' }, End: true },
+  };
+}
 
 /**
  * Step Reconnect, between the restore and the DNS switch, in the workload's account and region through
@@ -17,7 +75,9 @@ const ATTACH_CONCURRENCY = 5;
  *  1. every restored EBS volume is attached to the restored instance with its `dr:server` tag, in its
  *     zone, at its `dr:device` (operation `ec2:AttachRestoredVolume`: the attach-restored-volume logic,
  *     idempotent, so a retried Task attaches each volume once);
- *  2. with a connect runbook (`$.config.connectRunbook`), it is started on the restored servers (tagged
+ *  2. every restored EFS file system gets a mount target in each failback subnet (one per zone), with
+ *     the failback security groups, and is waited for until they are available ({@link mountTargetStates});
+ *  3. with a connect runbook (`$.config.connectRunbook`), it is started on the restored servers (tagged
  *     `dr:workload`) with the workload's start command and polled until `Success` (bounded).
  *
  * Every Task retries throttling and Lambda's transient errors; a failure goes to ReconnectFailed, which
@@ -36,7 +96,14 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
       StartAt: 'IsRestoredVolume',
       States: catchInsideProcessor(
         {
-          IsRestoredVolume: { Type: 'Choice', Choices: [{ Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' }], Default: 'NotAVolume' },
+          IsRestoredVolume: {
+            Type: 'Choice',
+            Choices: [
+              { Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' },
+              { Variable: '$.restore.resourceType', StringEquals: 'EFS', Next: 'MountTargetsInWorkload' },
+            ],
+            Default: 'NotAVolume',
+          },
           NotAVolume: { Type: 'Pass', Parameters: { outcome: 'not a volume', 'resourceArn.$': '$.restore.createdResourceArn' }, End: true },
           AttachRestoredVolumeInWorkload: workloadRegionTask(
             functionArn,
@@ -47,6 +114,7 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
               End: true,
             },
           ),
+          ...mountTargetStates(functionArn, poll),
         },
         'AttachInWorkloadItemFailed',
       ),
@@ -64,11 +132,13 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
     {
       'DocumentName.$': '$.config.connectRunbook.documentName',
       // The recovery's runbook parameters (modules/recovery/connect-runbook.ts): the restored servers
-      // by their dr:workload tag, the start command; no file systems (their mount targets are not made here).
+      // by their dr:workload tag, the start command, and the restored EFS file systems (their mount targets
+      // made above), which the runbook mounts under MountRoot.
       Parameters: {
         'Workload.$': 'States.Array($.config.workload)',
         'StartCommand.$': 'States.Array($.config.connectRunbook.startCommand)',
         'MountRoot.$': 'States.Array($.config.connectRunbook.mountRoot)',
+        'FileSystemArns.$': "States.Array(States.JsonToString($.restored[?(@.resourceType == 'EFS')].createdResourceArn))",
       },
     },
     { ResultSelector: { 'executionId.$': '$.Payload.AutomationExecutionId' }, ResultPath: '$.connectRunbook', Catch: failbackOnFailure('Reconnect'), Next: 'ConnectRunbookPollInit' },
