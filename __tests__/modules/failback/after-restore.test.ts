@@ -138,7 +138,9 @@ describe('failback after the restore, executed', () => {
     ]);
     // Found by the dr:workload tag, of the restorable types only.
     expect(w.calls[0].input).toEqual({ TagFilters: [{ Key: 'dr:workload', Values: ['shop'] }], ResourceTypeFilters: locateResourceTypeFilters(), ResourcesPerPage: 100 });
-    expect(locateResourceTypeFilters()).toEqual(expect.arrayContaining(['dynamodb:table', 'ec2:instance']));
+    expect(locateResourceTypeFilters()).toEqual(expect.arrayContaining(['dynamodb:table', 'ec2:volume']));
+    // Not the DR server groups' instances, which the freeze terminates (steps/locate.ts).
+    expect(locateResourceTypeFilters()).not.toContain('ec2:instance');
     expect(w.calls.filter((c) => c.state === 'StartFinalBackup').map((c) => c.input.ResourceArn).sort()).toEqual([TABLE, INSTANCE].sort());
     // The record goes back to the primary endpoint; GetChange is asked about the change it returned.
     const upsert = w.calls.find((c) => c.state === 'SwitchDnsBack')!.input;

@@ -7,7 +7,11 @@ import { FAILBACK_RESTORABLE_TYPES, failbackOnFailure, type FailbackContext } fr
  * restores. Types not listed here are never searched for.
  */
 const TAGGING_RESOURCE_TYPES: Record<string, string[]> = {
-  EC2: ['ec2:instance'],
+  // Not EC2 instances: in the DR account those tagged dr:workload are the recovery's server groups
+  // (disposable, launched from the golden AMI; the primary runs its own), which the scaleDown freeze
+  // terminates before the final backups. An instance restored as such is failed back by naming it in
+  // `resourceArns`.
+  EC2: [],
   EBS: ['ec2:volume'],
   DynamoDB: ['dynamodb:table'],
   RDS: ['rds:db'],
