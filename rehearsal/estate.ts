@@ -95,12 +95,18 @@ export function replaceTokens<T>(value: T, fakeIds: Record<string, string>): T {
   return walk(value) as T;
 }
 
+/** What validateDefinition needs of a set of texts (a host may back it with something else than memory). */
+interface TextSet {
+  has(text: string): boolean;
+  add(text: string): unknown;
+}
+
 /**
  * Definitions asl-validator accepted, by their text: it compiles its JSON schema on every call (80 ms
  * to a second). Kept on the global object, where a host that runs several module registries in one
  * process may share one set between them (the test suite's environment, __tests__/environment.js).
  */
-const validDefinitions: Set<string> = ((globalThis as { __drValidAslDefinitions?: Set<string> }).__drValidAslDefinitions ??= new Set<string>());
+const validDefinitions: TextSet = ((globalThis as { __drValidAslDefinitions?: TextSet }).__drValidAslDefinitions ??= new Set<string>());
 
 /** Throws when asl-validator rejects the definition (validated on a copy: asl-validator mutates its input). */
 export function validateDefinition(definition: unknown): void {
