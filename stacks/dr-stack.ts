@@ -435,7 +435,13 @@ export class DrStack extends AccountStack {
               kmsKeyArn: fb.kmsKeyArn,
               ...failbackRestoreSettings(fb),
               serverGroups: w.servers.map((sv) => ({ name: `${config.name}-${w.name}-${sv.role}`, size: sv.size })),
-              connectRunbook: { documentName: names.workloadConnectRunbookName(w.name), startCommand: w.recovery.startCommand, mountRoot: w.recovery.mountRoot },
+              connectRunbook: {
+                documentName: names.workloadConnectRunbookName(w.name),
+                startCommand: w.recovery.startCommand,
+                mountRoot: w.recovery.mountRoot,
+                // The workload's runbook takes FsxFileSystems (stacks/workload-stack.ts): step Reconnect passes them.
+                ...(w.backup.resourceTypes.includes('FSx') ? { fsx: true } : {}),
+              },
               ...(fb.dnsRecord ? { dnsRecord: failbackDnsRecord(fb.dnsRecord, w.recovery.failover) } : {}),
               ...(w.recovery.healthAlarmName ? { healthAlarmName: w.recovery.healthAlarmName } : {}),
               graceHours: fb.graceHours,

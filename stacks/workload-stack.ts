@@ -184,6 +184,7 @@ export class WorkloadStack extends AccountStack {
       if (workload.recovery.healthAlarmName) {
         new WorkloadFailbackAccess(this, 'FailbackAccess', { roleName: this.failbackRole.role.name, accountId: workload.accountId, region, healthAlarmName: workload.recovery.healthAlarmName });
       }
+      const backsUpFsx = workload.backup.resourceTypes.includes('FSx');
       // Step Reconnect: the recovery's connect runbook, here (it starts the application on the restored
       // servers, tagged dr:workload), and what the failback role needs to attach restored volumes and run it.
       const connectRunbook = new ConnectRunbook(this, 'FailbackConnectRunbook', {
@@ -191,6 +192,8 @@ export class WorkloadStack extends AccountStack {
         roleName: names.workloadConnectRunbookRoleName(workload.name),
         accountId: workload.accountId,
         region,
+        // The workload backs up FSx: the runbook also mounts the restored FSx file systems (FsxFileSystems), as recovery's.
+        ...(backsUpFsx ? { fileSystems: true } : {}),
       });
       new WorkloadFailbackReconnectAccess(this, 'FailbackReconnectAccess', {
         roleName: this.failbackRole.role.name,
@@ -201,6 +204,8 @@ export class WorkloadStack extends AccountStack {
         connectRunbook: { documentName: connectRunbook.documentName, roleArn: connectRunbook.roleArn },
         // Step Reconnect mounts restored EFS file systems: mount targets in the failback subnets.
         ...(workload.backup.resourceTypes.includes('EFS') ? { mountTargets: { subnetIds: workload.failback.subnetIds, securityGroupIds: workload.failback.securityGroupIds } } : {}),
+        // Step Reconnect describes restored FSx file systems for the runbook.
+        ...(backsUpFsx ? { fsx: true } : {}),
       });
     }
 

@@ -196,3 +196,50 @@ describe('IAM simulation: failback after the restore (example with failback, dns
   const resolve = (request: SimulationRequest): SimulationRequest => (/:\d{12}:/.test(request.resourceArn) ? request : { resourceAccount: DR, ...request });
   it.each(ROWS.map((r) => [r.description, r] as const))('%s', (_d, row) => expectFailbackRowHolds(model, row, resolve));
 });
+
+// ---- Reconnect: restored FSx file systems, described in the workload region (functions/workload-region-call/fsx.ts) -----
+// FSx Describe calls support no resource-level permissions: "*", the workload region only (aws:RequestedRegion).
+const fsxDescribe = (action: string, principalArn = SHOP_FAILBACK, region = SHOP_REGION): SimulationRequest => ({ principalArn, action, resourceArn: '*', resourceAccount: SHOP, context: { 'aws:RequestedRegion': region } });
+const FSX_ROWS: Row[] = [
+  { description: "the workload's failback role describes restored FSx file systems in the workload region", request: fsxDescribe('fsx:DescribeFileSystems'), expected: 'Allowed' },
+  { description: "the workload's failback role describes restored ONTAP volumes in the workload region", request: fsxDescribe('fsx:DescribeVolumes'), expected: 'Allowed' },
+  { description: "the workload's failback role describes the volumes' SVMs in the workload region", request: fsxDescribe('fsx:DescribeStorageVirtualMachines'), expected: 'Allowed' },
+  {
+    description: "the workload's failback role cannot describe FSx file systems in another region",
+    request: fsxDescribe('fsx:DescribeFileSystems', SHOP_FAILBACK, REC),
+    expected: 'Denied',
+    allowedIf: { context: { 'aws:RequestedRegion': SHOP_REGION } },
+  },
+  { description: 'the workload-region-call function role cannot describe FSx itself', request: fsxDescribe('fsx:DescribeFileSystems', REGION_CALL_ROLE), expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },
+  {
+    description: "the workload's failback role cannot change a file system (Describe only)",
+    request: { principalArn: SHOP_FAILBACK, action: 'fsx:UpdateFileSystem', resourceArn: `arn:aws:fsx:${SHOP_REGION}:${SHOP}:file-system/fs-0bbbbbbbbbbbbbbb3`, allowUnknownResource: true },
+    expected: 'Denied',
+    allowedIf: { action: 'fsx:DescribeFileSystems', resourceArn: '*', resourceAccount: SHOP, context: { 'aws:RequestedRegion': SHOP_REGION } },
+  },
+];
+
+describe('IAM simulation: failback Reconnect of restored FSx (example whose workload backs up FSx)', () => {
+  let model: PolicyModel;
+  beforeAll(() => {
+    const input = failbackInput() as Record<string, any>;
+    input.workloads[0].backup.resourceTypes = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'];
+    model = buildPolicyModel(synthEstate(input), { organizationId: ORG });
+  });
+  it.each(FSX_ROWS.map((r) => [r.description, r] as const))('%s', (_d, row) => expectFailbackRowHolds(model, row));
+});
+
+describe('IAM simulation: no FSx permission for a workload that backs up no FSx (the example)', () => {
+  let model: PolicyModel;
+  beforeAll(() => {
+    model = buildPolicyModel(synthEstate(failbackInput()), { organizationId: ORG });
+  });
+  const row: Row = {
+    description: "the workload's failback role cannot describe FSx file systems",
+    request: fsxDescribe('fsx:DescribeFileSystems'),
+    expected: 'Denied',
+    // The same request for what Reconnect does need there is allowed.
+    allowedIf: { action: 'ec2:DescribeVolumes' },
+  };
+  it(row.description, () => expectFailbackRowHolds(model, row));
+});

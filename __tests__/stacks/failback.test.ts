@@ -130,6 +130,35 @@ describe('workload stack with failback', () => {
     expect(policyOf(roleNamed(out, 'acme-shop-failback-runbook')!, 'assume_role_policy').Statement[0]).toMatchObject({ Principal: { Service: 'ssm.amazonaws.com' } });
   });
 
+  it('for step Reconnect with FSx: only a workload that backs up FSx gets a runbook taking FsxFileSystems and FSx Describe in its region', () => {
+    const fsxStatement = {
+      Sid: 'DescribeRestoredFsxFileSystems',
+      Effect: 'Allow',
+      Action: ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': 'ap-northeast-2' } },
+    };
+    const contentOf = (synth: string) => JSON.parse((resourcesOf(synth, 'aws_ssm_document') as { content: string }[])[0].content);
+    // Without FSx (the example): neither the parameter, the script nor the permission.
+    expect(policyOf(policyNamed(out, 'failback-reconnect')).Statement.map((st: { Sid?: string }) => st.Sid)).not.toContain('DescribeRestoredFsxFileSystems');
+    expect(contentOf(out).parameters.FsxFileSystems).toBeUndefined();
+    expect(JSON.stringify(contentOf(out))).not.toContain('FsxFileSystems');
+
+    const input = failbackInput() as Record<string, any>;
+    input.workloads[0].backup.resourceTypes = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'];
+    const estate = estateFor(input);
+    const withFsx = Testing.synth(estate.workloads[0]);
+    const statements = policyOf(policyNamed(withFsx, 'failback-reconnect')).Statement;
+    expect(statements.filter((st: Record<string, any>) => [st.Action].flat().some((a: string) => a.startsWith('fsx:')))).toEqual([fsxStatement]);
+    expect(contentOf(withFsx).parameters.FsxFileSystems).toMatchObject({ type: 'String', default: '[]' });
+    expect(JSON.stringify(contentOf(withFsx).mainSteps)).toContain('{{ FsxFileSystems }}');
+    // The failback machine passes them to that workload's runbook only (steps/reconnect.ts).
+    const config = (def: any) => def.States['Config-shop'].Result.connectRunbook;
+    expect(config(estate.dr.failback!.stateMachine.definition)).toMatchObject({ fsx: true });
+    expect(config(estateFor(failbackInput()).dr.failback!.stateMachine.definition).fsx).toBeUndefined();
+    expect(failbackReconnectStatements({ workload: 'shop', accountId: '333333333333', region: 'ap-northeast-2', kmsKeyArn: SHOP_FAILBACK.kmsKeyArn }).map((st) => st.Sid)).not.toContain('DescribeRestoredFsxFileSystems');
+  });
+
   it('adds nothing of it without failback', () => {
     const plain = Testing.synth(estateFor(noFailbackInput()).workloads[0]);
     expect(roleNamed(plain, 'acme-shop-failback')).toBeUndefined();

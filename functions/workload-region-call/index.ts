@@ -4,6 +4,7 @@ import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { STSClient } from '@aws-sdk/client-sts';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EFSClient } from '@aws-sdk/client-efs';
+import { FSxClient } from '@aws-sdk/client-fsx';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { callInWorkloadRegion, type WorkloadClientFactories } from './logic';
@@ -19,6 +20,7 @@ const clients: WorkloadClientFactories = {
   cloudwatch: (credentials, region) => new CloudWatchClient({ region, credentials, ...sdk }),
   ssm: (credentials, region) => new SSMClient({ region, credentials, ...sdk }),
   efs: (credentials, region) => new EFSClient({ region, credentials, ...sdk }),
+  fsx: (credentials, region) => new FSxClient({ region, credentials, ...sdk }),
 };
 const logger = new Logger({ serviceName: 'workload-region-call' });
 

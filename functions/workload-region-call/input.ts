@@ -38,6 +38,11 @@ export const ALLOWED_OPERATIONS = [
   // target in a configured failback subnet with the configured security groups, and its state.
   'elasticfilesystem:CreateMountTarget',
   'elasticfilesystem:DescribeMountTargets',
+  // Step Reconnect, restored FSx file systems (functions/workload-region-call/fsx.ts): the file system, an
+  // ONTAP volume and its SVM, described until they serve, for the connect runbook's FsxFileSystems.
+  'fsx:DescribeFileSystems',
+  'fsx:DescribeVolumes',
+  'fsx:DescribeStorageVirtualMachines',
 ] as const;
 export type AllowedOperation = (typeof ALLOWED_OPERATIONS)[number];
 

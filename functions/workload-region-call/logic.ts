@@ -34,10 +34,20 @@ import { DescribeAlarmsCommand, type CloudWatchClient, type DescribeAlarmsComman
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { EFSClient } from '@aws-sdk/client-efs';
+import type { FSxClient } from '@aws-sdk/client-fsx';
 import { errorCode, messageOf, type Logger } from '../aws-call';
 import type { AssumedCredentials } from '../credentials';
 import { attachInWorkloadRegion, describeRunbook, refuseAttach, refuseDescribeRunbook, refuseRunbookAnswer, refuseStartRunbook, startRunbook } from './reconnect';
 import { createMountTarget, describeMountTargets, refuseCreateMountTarget, refuseDescribeMountTargets } from './mount-targets';
+import {
+  describeFsxFileSystem,
+  describeFsxVolume,
+  describeStorageVirtualMachine,
+  refuseDescribeFsxFileSystem,
+  refuseDescribeFsxVolume,
+  refuseDescribeStorageVirtualMachine,
+  refuseStorageVirtualMachineAnswer,
+} from './fsx';
 import { ALLOWED_OPERATIONS, parseCallInput, parseWorkloadTargets, SESSION_NAME_PREFIX, type AllowedOperation, type WorkloadRegionCallInput, type WorkloadTarget } from './input';
 
 export { ALLOWED_OPERATIONS, InvalidInputError, parseCallInput, parseWorkloadTargets } from './input';
@@ -58,6 +68,7 @@ export interface WorkloadClientFactories {
   readonly cloudwatch: (credentials: AssumedCredentials, region: string) => CloudWatchClient;
   readonly ssm: (credentials: AssumedCredentials, region: string) => SSMClient;
   readonly efs: (credentials: AssumedCredentials, region: string) => EFSClient;
+  readonly fsx: (credentials: AssumedCredentials, region: string) => FSxClient;
 }
 
 export interface WorkloadRegionCallDeps {
@@ -127,6 +138,14 @@ const OPERATIONS: Record<AllowedOperation, Operation> = {
   'ssm:GetAutomationExecution': { errorPrefix: 'Ssm', refuse: refuseDescribeRunbook, refuseAnswer: refuseRunbookAnswer, send: (f, c, r, p) => describeRunbook(f.ssm(c, r), p) },
   'elasticfilesystem:CreateMountTarget': { errorPrefix: 'Efs', refuse: refuseCreateMountTarget, send: (f, c, r, p, _d, t) => createMountTarget(f.efs(c, r), t, p) },
   'elasticfilesystem:DescribeMountTargets': { errorPrefix: 'Efs', refuse: refuseDescribeMountTargets, send: (f, c, r, p) => describeMountTargets(f.efs(c, r), p) },
+  'fsx:DescribeFileSystems': { errorPrefix: 'Fsx', refuse: refuseDescribeFsxFileSystem, send: (f, c, r, p) => describeFsxFileSystem(f.fsx(c, r), p) },
+  'fsx:DescribeVolumes': { errorPrefix: 'Fsx', refuse: refuseDescribeFsxVolume, send: (f, c, r, p) => describeFsxVolume(f.fsx(c, r), p) },
+  'fsx:DescribeStorageVirtualMachines': {
+    errorPrefix: 'Fsx',
+    refuse: refuseDescribeStorageVirtualMachine,
+    refuseAnswer: refuseStorageVirtualMachineAnswer,
+    send: (f, c, r, p) => describeStorageVirtualMachine(f.fsx(c, r), p),
+  },
 };
 
 function isAllowed(operation: string): operation is AllowedOperation {

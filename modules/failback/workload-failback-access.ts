@@ -51,6 +51,8 @@ export interface WorkloadFailbackReconnectProps {
    * these subnets (`failback.subnetIds`) with these security groups (`failback.securityGroupIds`) only.
    */
   readonly mountTargets?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
+  /** The workload backs up FSx: step Reconnect describes the restored FSx file systems, ONTAP volumes and SVMs. */
+  readonly fsx?: boolean;
 }
 
 /** Tag every protected resource carries; restored volumes and instances keep it (CopySourceTagsToRestoredResource). */
@@ -134,6 +136,19 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
       // "*", this region only (aws:RequestedRegion).
       { Sid: 'MountTargetNetworkLookups', Effect: 'Allow', Action: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], Resource: '*', Condition: { StringEquals: { 'aws:RequestedRegion': region } } },
     );
+  }
+  if (props.fsx) {
+    // DescribeFileSystems, DescribeVolumes and DescribeStorageVirtualMachines support no resource-level
+    // permissions (Service Authorization Reference, Amazon FSx:
+    // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonfsx.html): "*", this
+    // region only (aws:RequestedRegion: https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-requestedregion).
+    statements.push({
+      Sid: 'DescribeRestoredFsxFileSystems',
+      Effect: 'Allow',
+      Action: ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'],
+      Resource: '*',
+      Condition: { StringEquals: { 'aws:RequestedRegion': region } },
+    });
   }
   if (props.connectRunbook) {
     statements.push(

@@ -4,6 +4,7 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { EFSClient } from '@aws-sdk/client-efs';
+import { FSxClient } from '@aws-sdk/client-fsx';
 import type { AssumedCredentials, WorkloadClientFactories } from '../../../functions/workload-region-call/logic';
 
 export const SHOP_ROLE = 'arn:aws:iam::333333333333:role/acme-shop-failback';
@@ -27,6 +28,7 @@ export function recordingClients(): { built: { service: string; credentials: Ass
     cloudwatch: (credentials, region) => (built.push({ service: 'cloudwatch', credentials, region }), new CloudWatchClient({ region, credentials })),
     ssm: (credentials, region) => (built.push({ service: 'ssm', credentials, region }), new SSMClient({ region, credentials })),
     efs: (credentials, region) => (built.push({ service: 'efs', credentials, region }), new EFSClient({ region, credentials })),
+    fsx: (credentials, region) => (built.push({ service: 'fsx', credentials, region }), new FSxClient({ region, credentials })),
   };
   return { built, clients };
 }

@@ -59,7 +59,7 @@ beforeEach(() => {
 });
 
 describe('workload-region-call', () => {
-  it('needs only sts:AssumeRole itself, and allows exactly the ten failback calls (reconnect: __tests__/functions/workload-region-call/reconnect.test.ts)', () => {
+  it('needs only sts:AssumeRole itself, and allows exactly the thirteen failback calls (reconnect: __tests__/functions/workload-region-call/reconnect.test.ts, fsx.test.ts)', () => {
     expect(REQUIRED_ACTIONS).toEqual(['sts:AssumeRole']);
     expect([...ALLOWED_OPERATIONS].sort()).toEqual([
       'backup:DescribeRestoreJob',
@@ -70,6 +70,9 @@ describe('workload-region-call', () => {
       'ec2:DescribeSubnets',
       'elasticfilesystem:CreateMountTarget',
       'elasticfilesystem:DescribeMountTargets',
+      'fsx:DescribeFileSystems',
+      'fsx:DescribeStorageVirtualMachines',
+      'fsx:DescribeVolumes',
       'ssm:GetAutomationExecution',
       'ssm:StartAutomationExecution',
     ]);

@@ -485,3 +485,112 @@ describe('failback step Reconnect with a restored EFS file system, executed (ste
     expect(count(w2.calls, 'StartConnectRunbook')).toBe(0);
   });
 });
+
+describe('failback step Reconnect with restored FSx file systems, executed (steps/reconnect-fsx.ts)', () => {
+  const SVM = 'svm-0ccccccccccccccc1';
+  /** The example with a workload that backs up FSx (its runbook in the workload account takes FsxFileSystems). */
+  function fsxDefinition(): StateMachineDefinition {
+    const input = failbackInput({ dnsRecord: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: PRIMARY }, graceHours: 5, fsx: { ontapStorageVirtualMachineId: SVM } }) as Record<string, any>;
+    input.workloads[0].recovery = { ...input.workloads[0].recovery, healthAlarmName: 'acme-shop-healthy', failover: { hostedZoneId: 'Z0123456789ABCDEFGHIJ', recordName: 'shop.example.com', value: DR_ENDPOINT } };
+    input.workloads[0].backup.resourceTypes = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'S3', 'EFS', 'FSx'];
+    return estateFor(input).dr.failback!.stateMachine.definition;
+  }
+  const def = fsxDefinition();
+  const LUSTRE = `arn:aws:fsx:ap-northeast-1:${DR}:file-system/fs-0aaaaaaaaaaaaaaa3`;
+  const ONTAP_VOLUME = `arn:aws:fsx:ap-northeast-1:${DR}:volume/fs-0aaaaaaaaaaaaaaa4/fsvol-0aaaaaaaaaaaaaaa5`;
+  const RESTORED_LUSTRE = 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0bbbbbbbbbbbbbbb3';
+  const RESTORED_VOLUME = 'arn:aws:fsx:ap-northeast-2:333333333333:volume/fs-0bbbbbbbbbbbbbbb4/fsvol-0bbbbbbbbbbbbbbb5';
+  const input = { workload: 'shop', resourceArns: [INSTANCE, LUSTRE, ONTAP_VOLUME] };
+  const payloadsOf = (w: ReturnType<typeof world>, operation: string) => w.workloadRegionPayloads.filter((p) => p.payload.operation === operation).map((p) => p.payload);
+
+  /** The world with a Lustre file system and an ONTAP volume beside the instance; each serves on its second Describe. */
+  function withFsx() {
+    const w = world();
+    const kind = (id: string) => (id.includes('aaaaa3') ? 'lustre' : id.includes('aaaaa5') ? 'ontap' : 'instance');
+    const typeOf = (id: string) => (kind(id) === 'instance' ? 'EC2' : 'FSx');
+    w.behaviour.BackupPollCheck = (i) => ({ State: 'COMPLETED', BackupJobId: i.BackupJobId, RecoveryPointArn: `arn:aws:backup:ap-northeast-1:${DR}:recovery-point:${i.BackupJobId}`, ResourceType: typeOf(i.BackupJobId) });
+    w.behaviour.FailbackCopyPollCheck = (i) => ({ CopyJob: { State: 'COMPLETED', CopyJobId: i.CopyJobId, DestinationRecoveryPointArn: `arn:aws:backup:ap-northeast-2:333333333333:recovery-point:${i.CopyJobId}`, ResourceType: typeOf(i.CopyJobId) } });
+    w.behaviour.GetFailbackRestoreMetadata = (i) => {
+      const k = kind(i.RecoveryPointArn);
+      if (k === 'lustre') return { RestoreMetadata: { FileSystemType: 'LUSTRE', LustreConfiguration: JSON.stringify({ DeploymentType: 'PERSISTENT_2' }) } };
+      if (k === 'ontap') return { RestoreMetadata: { OntapConfiguration: JSON.stringify({ JunctionPath: '/data', SizeInMegabytes: '1024' }) } };
+      return { RestoreMetadata: { InstanceType: 'm7g.large' } };
+    };
+    w.behaviour.FailbackRestorePollCheck = (i) => ({
+      Status: 'COMPLETED',
+      RestoreJobId: i.RestoreJobId,
+      CreatedResourceArn: { lustre: RESTORED_LUSTRE, ontap: RESTORED_VOLUME, instance: `arn:aws:ec2:ap-northeast-2:333333333333:instance/i-${i.RestoreJobId.slice(-6)}` }[kind(i.RestoreJobId)],
+    });
+    let fsDescribed = 0;
+    let volumeDescribed = 0;
+    w.behaviour.WorkloadFsxFileSystemPollCheck = () => {
+      fsDescribed++;
+      return { FileSystems: [{ FileSystemId: 'fs-0bbbbbbbbbbbbbbb3', FileSystemType: 'LUSTRE', Lifecycle: fsDescribed >= 2 ? 'AVAILABLE' : 'CREATING', DNSName: 'fs-0bbbbbbbbbbbbbbb3.fsx.ap-northeast-2.amazonaws.com', LustreConfiguration: { MountName: 'abcdefgh' } }] };
+    };
+    w.behaviour.WorkloadFsxVolumePollCheck = () => {
+      volumeDescribed++;
+      return { Volumes: [{ VolumeId: 'fsvol-0bbbbbbbbbbbbbbb5', Lifecycle: volumeDescribed >= 2 ? 'CREATED' : 'CREATING', OntapConfiguration: { StorageVirtualMachineId: SVM, JunctionPath: '/failback_1' } }] };
+    };
+    w.behaviour.FsxStorageVirtualMachineInWorkload = () => ({ StorageVirtualMachines: [{ StorageVirtualMachineId: SVM, Endpoints: { Nfs: { DNSName: 'svm.fs-0ccc.fsx.ap-northeast-2.amazonaws.com' } } }] });
+    w.behaviour.StartConnectRunbookWithFsx = w.behaviour.StartConnectRunbook;
+    return { w, counts: () => ({ fsDescribed, volumeDescribed }) };
+  }
+
+  it('describes the restored file system and ONTAP volume (and its SVM) in the workload region until they serve, then passes them to the runbook as recovery does', async () => {
+    const { w, counts } = withFsx();
+    const result = await run(def, w, input);
+    expect(result.status).toBe('SUCCEEDED');
+    expect(counts()).toEqual({ fsDescribed: 2, volumeDescribed: 2 });
+    const target = { workload: 'shop', roleArn: 'arn:aws:iam::333333333333:role/acme-shop-failback', region: 'ap-northeast-2', executionName: 'test' };
+    expect(payloadsOf(w, 'fsx:DescribeFileSystems')).toEqual([1, 2].map(() => ({ operation: 'fsx:DescribeFileSystems', ...target, parameters: { FileSystemArn: RESTORED_LUSTRE } })));
+    expect(payloadsOf(w, 'fsx:DescribeVolumes').map((p) => p.parameters)).toEqual([{ VolumeArn: RESTORED_VOLUME }, { VolumeArn: RESTORED_VOLUME }]);
+    expect(payloadsOf(w, 'fsx:DescribeStorageVirtualMachines').map((p) => p.parameters)).toEqual([{ StorageVirtualMachineId: SVM }]);
+    // The one runbook start, with FsxFileSystems in the recovery's shape (modules/recovery/steps/connect.ts).
+    expect(count(w.calls, 'StartConnectRunbook')).toBe(0);
+    const started = payloadsOf(w, 'ssm:StartAutomationExecution');
+    expect(started).toHaveLength(1);
+    const entries = JSON.parse(started[0].parameters.Parameters.FsxFileSystems[0]);
+    expect(entries.sort()).toEqual(['LUSTRE|fs-0bbbbbbbbbbbbbbb3|fs-0bbbbbbbbbbbbbbb3.fsx.ap-northeast-2.amazonaws.com|abcdefgh', 'ONTAP|fsvol-0bbbbbbbbbbbbbbb5|svm.fs-0ccc.fsx.ap-northeast-2.amazonaws.com|/failback_1']);
+    expect(started[0].parameters.Parameters.FileSystemArns).toEqual(['[]']);
+    const states = w.calls.map((c) => c.state);
+    expect(states.indexOf('WorkloadFsxFileSystemPollCheck')).toBeGreaterThan(states.lastIndexOf('FailbackRestorePollCheck'));
+    expect(states.indexOf('StartConnectRunbookWithFsx')).toBeGreaterThan(Math.max(states.lastIndexOf('WorkloadFsxFileSystemPollCheck'), states.lastIndexOf('FsxStorageVirtualMachineInWorkload')));
+    expect(states.indexOf('SwitchDnsBack')).toBeGreaterThan(states.indexOf('StartConnectRunbookWithFsx'));
+  });
+
+  it('a file system that never becomes AVAILABLE is polled for an hour, then fails Reconnect with the freeze undone, no runbook and no switch', async () => {
+    const { w } = withFsx();
+    w.behaviour.WorkloadFsxFileSystemPollCheck = () => ({ FileSystems: [{ FileSystemId: 'fs-0bbbbbbbbbbbbbbb3', FileSystemType: 'LUSTRE', Lifecycle: 'CREATING' }] });
+    const result = await run(def, w, input);
+    expect(result).toMatchObject({ status: 'FAILED', error: 'FailbackFailed', cause: 'Reconnect' });
+    expect(count(w.calls, 'WorkloadFsxFileSystemPollCheck')).toBe(3600 / 30 + 1);
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toContain('FsxFileSystemNotAvailable');
+    for (const state of ['StartConnectRunbook', 'StartConnectRunbookWithFsx', 'SwitchDnsBack', 'ReportFailback']) expect({ state, calls: count(w.calls, state) }).toEqual({ state, calls: 0 });
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+  });
+
+  it('a file system that FAILED fails Reconnect at once, naming it; a refused describe fails Reconnect too', async () => {
+    const { w } = withFsx();
+    w.behaviour.WorkloadFsxFileSystemPollCheck = () => ({ FileSystems: [{ FileSystemId: 'fs-0bbbbbbbbbbbbbbb3', FileSystemType: 'LUSTRE', Lifecycle: 'FAILED', FailureDetails: { Message: 'subnet full' } }] });
+    expect(await run(def, w, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(w.calls.find((c) => c.state === 'ReportFailbackFailure')!.input.Message).toMatch(/FsxFileSystemFailed.*fs-0bbbbbbbbbbbbbbb3 in the workload account is FAILED/);
+    expect(count(w.calls, 'ScaleBackToRecoverySize')).toBe(1);
+
+    const { w: w2 } = withFsx();
+    w2.behaviour.FsxStorageVirtualMachineInWorkload = () => {
+      throw Object.assign(new Error('SVM of another account'), { name: 'WorkloadRegionCall.Refused' });
+    };
+    expect(await run(def, w2, input)).toMatchObject({ status: 'FAILED', cause: 'Reconnect' });
+    expect(count(w2.calls, 'FsxStorageVirtualMachineInWorkload')).toBe(1);
+    expect(count(w2.calls, 'StartConnectRunbookWithFsx')).toBe(0);
+  });
+
+  it('a definition without an FSx workload has no FSx state and starts the runbook without FsxFileSystems', () => {
+    const without = allStates(definitionOf());
+    // (The restore step's FSx metadata states are there for every workload: steps/restore-overrides.ts.)
+    expect(without.map(([n]) => n).filter((n) => /Fsx.*InWorkload|WorkloadFsx|ConnectRunbookTakesFsx|WithFsx/.test(n))).toEqual([]);
+    const start = without.find(([n]) => n === 'StartConnectRunbook')![1] as TaskState;
+    expect(Object.keys((start.Parameters as any).Payload.parameters.Parameters)).not.toContain('FsxFileSystems.$');
+    expect(allStates(def).map(([n]) => n)).toEqual(expect.arrayContaining(['ConnectRunbookTakesFsx', 'StartConnectRunbookWithFsx', 'StartConnectRunbook', 'WorkloadFsxFileSystemPollCheck']));
+  });
+});

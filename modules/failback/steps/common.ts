@@ -52,7 +52,13 @@ export interface FailbackWorkload {
    * The workload's connect runbook in its account and region (the recovery's document, deployed there by
    * the workload stack with failback) and its parameters: step Reconnect runs it (steps/reconnect.ts).
    */
-  readonly connectRunbook?: { readonly documentName: string; readonly startCommand: string; readonly mountRoot: string };
+  readonly connectRunbook?: {
+    readonly documentName: string;
+    readonly startCommand: string;
+    readonly mountRoot: string;
+    /** The workload backs up FSx: its runbook takes `FsxFileSystems` (step Reconnect describes the restored FSx file systems). */
+    readonly fsx?: boolean;
+  };
   /** `recovery.healthAlarmName`: the alarm, read in the workload account, that is OK when the workload is healthy there. */
   readonly healthAlarmName?: string;
   /**

@@ -2,6 +2,7 @@ import type { MapState, State } from '../../recovery/asl';
 import { catchInsideProcessor, ifPresent, pollLoop } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
+import { FSX_IN_WORKLOAD_START, fsxInWorkloadStates } from './reconnect-fsx';
 
 /** How long the workload's connect runbook may run (its one step times out after 1800 s; recovery waits 3600 s). */
 export const CONNECT_RUNBOOK_TIMEOUT_SECONDS = 3600;
@@ -77,14 +78,20 @@ function mountTargetStates(functionArn: string, poll: number): Record<string, St
  *     idempotent, so a retried Task attaches each volume once);
  *  2. every restored EFS file system gets a mount target in each failback subnet (one per zone), with
  *     the failback security groups, and is waited for until they are available ({@link mountTargetStates});
- *  3. with a connect runbook (`$.config.connectRunbook`), it is started on the restored servers (tagged
- *     `dr:workload`) with the workload's start command and polled until `Success` (bounded).
+ *  3. when the workload's runbook takes FSx file systems (`$.config.connectRunbook.fsx`, the workload backs
+ *     up FSx), every restored FSx file system (or ONTAP volume) is described until it serves, bounded
+ *     (steps/reconnect-fsx.ts);
+ *  4. with a connect runbook (`$.config.connectRunbook`), it is started on the restored servers (tagged
+ *     `dr:workload`) with the workload's start command and polled until `Success` (bounded); with FSx,
+ *     the restored FSx file systems go in its `FsxFileSystems`, as recovery passes them.
  *
  * Every Task retries throttling and Lambda's transient errors; a failure goes to ReconnectFailed, which
  * undoes the freeze (the DR server groups go back to their recovery size) before the report.
  */
 export function reconnectStates({ props, poll }: FailbackContext): Record<string, State> {
   const functionArn = props.workloadRegionCallFunctionArn;
+  // Only an estate with a workload that backs up FSx gets the FSx states (others' definitions are unchanged).
+  const restoresFsx = props.workloads.some((w) => w.connectRunbook?.fsx);
   const states: Record<string, State> = {};
   states.Reconnect = {
     Type: 'Map',
@@ -101,6 +108,9 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
             Choices: [
               { Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' },
               { Variable: '$.restore.resourceType', StringEquals: 'EFS', Next: 'MountTargetsInWorkload' },
+              ...(restoresFsx
+                ? [{ And: [{ Variable: '$.restore.resourceType', StringEquals: 'FSx' }, { Variable: '$.config.connectRunbook.fsx', IsPresent: true }], Next: FSX_IN_WORKLOAD_START }]
+                : []),
             ],
             Default: 'NotAVolume',
           },
@@ -115,6 +125,7 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
             },
           ),
           ...mountTargetStates(functionArn, poll),
+          ...(restoresFsx ? fsxInWorkloadStates(functionArn, poll) : {}),
         },
         'AttachInWorkloadItemFailed',
       ),
@@ -123,7 +134,7 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
     Catch: failbackOnFailure('Reconnect'),
     Next: 'NeedsConnectRunbook',
   } as MapState;
-  states.NeedsConnectRunbook = ifPresent('$.config.connectRunbook', 'StartConnectRunbook', 'NoConnectRunbook');
+  states.NeedsConnectRunbook = ifPresent('$.config.connectRunbook', restoresFsx ? 'ConnectRunbookTakesFsx' : 'StartConnectRunbook', 'NoConnectRunbook');
   // The report names the runbook's outcome: recorded either way.
   states.NoConnectRunbook = { Type: 'Pass', Result: { status: 'none configured' }, ResultPath: '$.connectRunbookStatus', Next: 'NeedsDnsSwitch' };
   states.StartConnectRunbook = workloadRegionTask(
@@ -143,6 +154,17 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
     },
     { ResultSelector: { 'executionId.$': '$.Payload.AutomationExecutionId' }, ResultPath: '$.connectRunbook', Catch: failbackOnFailure('Reconnect'), Next: 'ConnectRunbookPollInit' },
   );
+  if (restoresFsx) {
+    // The workload's runbook has FsxFileSystems only when it backs up FSx (stacks/workload-stack.ts): the
+    // other workloads' runbooks are started without it.
+    states.ConnectRunbookTakesFsx = ifPresent('$.config.connectRunbook.fsx', 'StartConnectRunbookWithFsx', 'StartConnectRunbook');
+    const start = states.StartConnectRunbook as unknown as { Parameters: { Payload: { parameters: { Parameters: Record<string, unknown> } } } };
+    const withFsx = JSON.parse(JSON.stringify(start)) as typeof start;
+    // The entries of the Reconnect items that are FSx file systems to mount (steps/reconnect-fsx.ts), in
+    // the shape recovery passes (modules/recovery/steps/connect.ts): a JSON list of "<TYPE>|<id>|<DNS name>|<path>".
+    withFsx.Parameters.Payload.parameters.Parameters['FsxFileSystems.$'] = 'States.Array(States.JsonToString($.attachments[*].entry))';
+    states.StartConnectRunbookWithFsx = withFsx as unknown as State;
+  }
   const maxAttempts = Math.ceil(CONNECT_RUNBOOK_TIMEOUT_SECONDS / poll);
   Object.assign(
     states,

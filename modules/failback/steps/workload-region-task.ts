@@ -19,7 +19,7 @@ import { LAMBDA_TRANSIENT_ERRORS, retryTransient, transientErrors, type TaskStat
 import type { AllowedOperation } from '../../../functions/workload-region-call/input';
 
 /** The error prefix of each allowed operation's service (as the SDK integration and the function name them). */
-const ERROR_PREFIX: Record<string, string> = { backup: 'Backup', ec2: 'Ec2', cloudwatch: 'CloudWatch', ssm: 'Ssm', elasticfilesystem: 'Efs' };
+const ERROR_PREFIX: Record<string, string> = { backup: 'Backup', ec2: 'Ec2', cloudwatch: 'CloudWatch', ssm: 'Ssm', elasticfilesystem: 'Efs', fsx: 'Fsx' };
 
 /**
  * A Task making `operation` with `parameters` (PascalCase, JSONPath `.$` keys as in any Parameters) in
