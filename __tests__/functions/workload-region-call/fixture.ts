@@ -3,6 +3,7 @@ import { BackupClient } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import { SSMClient } from '@aws-sdk/client-ssm';
+import { STSClient } from '@aws-sdk/client-sts';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { FSxClient } from '@aws-sdk/client-fsx';
 import type { AssumedCredentials, WorkloadClientFactories } from '../../../functions/workload-region-call/logic';
@@ -31,4 +32,26 @@ export function recordingClients(): { built: { service: string; credentials: Ass
     fsx: (credentials, region) => (built.push({ service: 'fsx', credentials, region }), new FSxClient({ region, credentials })),
   };
   return { built, clients };
+}
+
+/** The function's input for `operation` on the shop workload, with `extra` fields over it. */
+export function callOf(operation: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+  return { operation, workload: 'shop', roleArn: SHOP_ROLE, region: SHOP_REGION, executionName: 'failback-shop-1', parameters, ...extra };
+}
+
+/** The error `promise` rejects with. */
+export async function rejection(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected a rejection');
+}
+
+/** The function's dependencies with recording client factories and a silent logger. */
+export function quietWorld(targets = targetsJson()) {
+  const { built, clients } = recordingClients();
+  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  return { built, deps: { sts: new STSClient({ region: 'ap-northeast-1' }), clients, targetsJson: targets, logger } };
 }

@@ -7,7 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeFileSystemsCommand, DescribeStorageVirtualMachinesCommand, DescribeVolumesCommand, FileSystemNotFound, FSxClient } from '@aws-sdk/client-fsx';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ALLOWED_OPERATIONS, callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
-import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE } from './fixture';
 
 const FS_ID = 'fs-0123456789abcdef0';
 const VOLUME_ID = 'fsvol-0123456789abcdef0';
@@ -19,22 +19,10 @@ const SVM_ARN = `arn:aws:fsx:${SHOP_REGION}:333333333333:storage-virtual-machine
 const stsMock = mockClient(STSClient);
 const fsxMock = mockClient(FSxClient);
 
-function world() {
-  const { built, clients } = recordingClients();
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  return { built, deps: { sts: new STSClient({ region: 'ap-northeast-1' }), clients, targetsJson: targetsJson(), logger } };
-}
+const world = () => quietWorld();
 
-const call = (operation: string, parameters: Record<string, unknown>) => ({ operation, workload: 'shop', roleArn: SHOP_ROLE, region: SHOP_REGION, executionName: 'failback-shop-1', parameters });
+const call = (operation: string, parameters: Record<string, unknown>) => callOf(operation, parameters);
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeEach(() => {
   for (const m of [stsMock, fsxMock]) m.reset();

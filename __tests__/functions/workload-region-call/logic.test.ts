@@ -11,7 +11,7 @@ import {
   parseWorkloadTargets,
   sessionName,
 } from '../../../functions/workload-region-call/logic';
-import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 
 const TARGETS = targetsJson();
 
@@ -43,15 +43,6 @@ const call = (extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-/** The error `promise` rejects with. */
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeEach(() => {
   for (const m of [stsMock, backupMock, ec2Mock, cwMock]) m.reset();

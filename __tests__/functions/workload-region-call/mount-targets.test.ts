@@ -8,7 +8,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { CreateMountTargetCommand, DescribeMountTargetsCommand, EFSClient, IncorrectFileSystemLifeCycleState, MountTargetConflict } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
-import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 const GROUPS = ['sg-0123456789abcdef0'];
@@ -19,23 +19,11 @@ const FS_ARN = `arn:aws:elasticfilesystem:${SHOP_REGION}:333333333333:file-syste
 const stsMock = mockClient(STSClient);
 const efsMock = mockClient(EFSClient);
 
-function world(targets = TARGETS) {
-  const { built, clients } = recordingClients();
-  const logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  return { built, deps: { sts: new STSClient({ region: 'ap-northeast-1' }), clients, targetsJson: targets, logger } };
-}
+const world = (targets = TARGETS) => quietWorld(targets);
 
-const call = (operation: string, parameters: Record<string, unknown>) => ({ operation, workload: 'shop', roleArn: SHOP_ROLE, region: SHOP_REGION, executionName: 'failback-shop-1', parameters });
+const call = (operation: string, parameters: Record<string, unknown>) => callOf(operation, parameters);
 const create = (parameters: Record<string, unknown> = {}) => call('elasticfilesystem:CreateMountTarget', { FileSystemArn: FS_ARN, SubnetId: SUBNETS[0], SecurityGroups: GROUPS, ...parameters });
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 beforeEach(() => {
   for (const m of [stsMock, efsMock]) m.reset();

@@ -9,7 +9,7 @@ import { AttachVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, 
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
-import { CREDENTIALS, recordingClients, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { callOf, CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 
 const DOCUMENT = 'acme-shop-connect-servers';
 const TARGETS = targetsJson({ connectDocumentName: DOCUMENT });
@@ -29,24 +29,8 @@ function world() {
   return { built, deps: { sts: new STSClient({ region: 'ap-northeast-1' }), clients, targetsJson: TARGETS, logger, sleep: async () => undefined } };
 }
 
-const call = (operation: string, parameters: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({
-  operation,
-  workload: 'shop',
-  roleArn: SHOP_ROLE,
-  region: SHOP_REGION,
-  executionName: 'failback-shop-1',
-  parameters,
-  ...extra,
-});
+const call = callOf;
 
-async function rejection(promise: Promise<unknown>): Promise<Error> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** A restored volume in the workload region, tagged as the failback restore copies them; attached once AttachVolume was called. */
 function volumeWorld() {
