@@ -10,9 +10,8 @@
  * A lifecycle that failed, or one not ready within {@link FSX_AVAILABLE_TIMEOUT_SECONDS}, fails the item
  * and so Reconnect (which undoes the freeze).
  */
-import type { ChoiceRule, State } from '../../recovery/asl';
-import { pollLoop } from '../../recovery/steps/common';
-import { FSX_FILE_SYSTEM_FAILED, FSX_FILE_SYSTEM_READY, FSX_VOLUME_FAILED, FSX_VOLUME_READY } from '../../recovery/steps/fsx';
+import type { State } from '../../recovery/asl';
+import { fsxMountEntryStates } from '../../recovery/steps/fsx';
 import { workloadRegionTask } from './workload-region-task';
 
 /** How long a restored FSx file system or ONTAP volume may take to serve (recovery waits as long). */
@@ -21,13 +20,9 @@ export const FSX_AVAILABLE_TIMEOUT_SECONDS = 3600;
 /** The first state of the FSx branch of the Reconnect item processor. */
 export const FSX_IN_WORKLOAD_START = 'FsxInWorkloadKind';
 
-/** Part `index` of the restore's created resource ARN split at `/`: the file system id (1), an ONTAP volume's id (2). */
-const idFromArn = (index: number) => ({ 'id.$': `States.ArrayGetItem(States.StringSplit($.restore.createdResourceArn, '/'), ${index})` });
-
 export function fsxInWorkloadStates(functionArn: string, poll: number): Record<string, State> {
   const pollSeconds = Math.min(poll, 30);
   const maxAttempts = Math.ceil(FSX_AVAILABLE_TIMEOUT_SECONDS / pollSeconds);
-  const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
   const entry = (format: string, ...paths: string[]): State => ({
     Type: 'Pass',
     Parameters: { outcome: 'fsx available', 'resourceArn.$': '$.restore.createdResourceArn', 'entry.$': `States.Format('${format}', ${paths.join(', ')})` },
@@ -45,68 +40,20 @@ export function fsxInWorkloadStates(functionArn: string, poll: number): Record<s
       Default: 'FsxNotMountedInWorkload',
     },
     FsxNotMountedInWorkload: { Type: 'Pass', Parameters: { outcome: 'fsx not mounted by the runbook', 'resourceArn.$': '$.restore.createdResourceArn' }, End: true },
-    FsxFileSystemIdInWorkload: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: 'WorkloadFsxFileSystemPollInit' },
-    ...pollLoop({
-      prefix: 'WorkloadFsxFileSystemPoll',
-      key: 'fsxFileSystem',
-      check: workloadRegionTask(functionArn, 'fsx:DescribeFileSystems', { 'FileSystemArn.$': '$.restore.createdResourceArn' }, {
-        ResultSelector: {
-          'lifecycle.$': '$.Payload.FileSystems[0].Lifecycle',
-          'fileSystem.$': '$.Payload.FileSystems[0]',
-          'statusMessage.$':
-            "States.Format('restored FSx file system {} in the workload account is {}: {}', $.Payload.FileSystems[0].FileSystemId, $.Payload.FileSystems[0].Lifecycle, States.JsonToString($.Payload.FileSystems[*].FailureDetails))",
-        },
-        ResultPath: '$.fsxFileSystem',
-        Next: 'x',
-      }),
-      pollSeconds,
-      maxAttempts,
-      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
-      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
-      failError: 'FsxFileSystemFailed',
-      timeoutError: 'FsxFileSystemNotAvailable',
-      next: 'FsxFileSystemTypeInWorkload',
-    }),
-    FsxFileSystemTypeInWorkload: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'LUSTRE', Next: 'FsxLustreEntryInWorkload' },
-        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'WINDOWS', Next: 'FsxWindowsEntryInWorkload' },
-      ],
+    ...fsxMountEntryStates({
+      suffix: 'InWorkload',
+      pollPrefix: 'Workload',
+      result: '$.Payload',
+      describeFileSystems: (options) => workloadRegionTask(functionArn, 'fsx:DescribeFileSystems', { 'FileSystemArn.$': '$.restore.createdResourceArn' }, options),
+      describeVolumes: (options) => workloadRegionTask(functionArn, 'fsx:DescribeVolumes', { 'VolumeArn.$': '$.restore.createdResourceArn' }, options),
+      describeStorageVirtualMachine: (options) =>
+        workloadRegionTask(functionArn, 'fsx:DescribeStorageVirtualMachines', { 'StorageVirtualMachineId.$': '$.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId' }, options),
+      named: (kind) => `restored FSx ${kind} {} in the workload account`,
       // OpenZFS: restored, not mounted by the runbook (as in recovery).
-      Default: 'FsxNotMountedInWorkload',
-    },
-    FsxLustreEntryInWorkload: entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
-    FsxWindowsEntryInWorkload: entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
-    FsxVolumeIdInWorkload: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: 'WorkloadFsxVolumePollInit' },
-    ...pollLoop({
-      prefix: 'WorkloadFsxVolumePoll',
-      key: 'fsxVolume',
-      check: workloadRegionTask(functionArn, 'fsx:DescribeVolumes', { 'VolumeArn.$': '$.restore.createdResourceArn' }, {
-        ResultSelector: {
-          'lifecycle.$': '$.Payload.Volumes[0].Lifecycle',
-          'volume.$': '$.Payload.Volumes[0]',
-          'statusMessage.$':
-            "States.Format('restored FSx volume {} in the workload account is {}: {}', $.Payload.Volumes[0].VolumeId, $.Payload.Volumes[0].Lifecycle, States.JsonToString($.Payload.Volumes[*].LifecycleTransitionReason))",
-        },
-        ResultPath: '$.fsxVolume',
-        Next: 'x',
-      }),
+      notMounted: 'FsxNotMountedInWorkload',
+      entry,
       pollSeconds,
       maxAttempts,
-      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
-      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
-      failError: 'FsxVolumeFailed',
-      timeoutError: 'FsxVolumeNotAvailable',
-      next: 'FsxStorageVirtualMachineInWorkload',
     }),
-    // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
-    FsxStorageVirtualMachineInWorkload: workloadRegionTask(
-      functionArn,
-      'fsx:DescribeStorageVirtualMachines',
-      { 'StorageVirtualMachineId.$': '$.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId' },
-      { ResultSelector: { 'nfsDnsName.$': '$.Payload.StorageVirtualMachines[0].Endpoints.Nfs.DNSName' }, ResultPath: '$.svm', Next: 'FsxOntapEntryInWorkload' },
-    ),
-    FsxOntapEntryInWorkload: entry('ONTAP|{}|{}|{}', '$.fsx.id', '$.svm.nfsDnsName', '$.fsxVolume.volume.OntapConfiguration.JunctionPath'),
   };
 }

@@ -1,4 +1,4 @@
-import type { CatchRule, ChoiceRule, MapState, State } from '../asl';
+import type { CatchRule, ChoiceRule, MapState, State, TaskState } from '../asl';
 import { catchInsideProcessor, onFailure, pollLoop, sdkTask } from './common';
 
 /** Lifecycle of a restored FSx file system that can be mounted (FSx API, FileSystem.Lifecycle; UPDATING serves clients). */
@@ -79,7 +79,6 @@ export function describeRestoredFileSystemsStates(poll: number): Record<string, 
   const pollSeconds = Math.min(poll, 30);
   // Up to an hour each: a restore job completes when the file system exists, not always when it serves.
   const maxAttempts = Math.ceil(3600 / pollSeconds);
-  const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
   const entry = (format: string, ...paths: string[]): State => ({ Type: 'Pass', Parameters: { 'entry.$': `States.Format('${format}', ${paths.join(', ')})` }, End: true });
   const itemStates: Record<string, State> = {
     IsFsxRestore: {
@@ -93,68 +92,21 @@ export function describeRestoredFileSystemsStates(poll: number): Record<string, 
       Default: 'NotFsx',
     },
     NotFsx: { Type: 'Pass', Result: {}, End: true },
-    FsxFileSystemId: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: 'FsxFileSystemPollInit' },
-    ...pollLoop({
-      prefix: 'FsxFileSystemPoll',
-      key: 'fsxFileSystem',
-      check: sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, {
-        ResultSelector: {
-          'lifecycle.$': '$.FileSystems[0].Lifecycle',
-          'fileSystem.$': '$.FileSystems[0]',
-          'statusMessage.$': "States.Format('FSx file system {} is {}: {}', $.FileSystems[0].FileSystemId, $.FileSystems[0].Lifecycle, States.JsonToString($.FileSystems[*].FailureDetails))",
-        },
-        ResultPath: '$.fsxFileSystem',
-        Next: 'x',
-      }),
-      pollSeconds,
-      maxAttempts,
-      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
-      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
-      failError: 'FsxFileSystemFailed',
-      timeoutError: 'FsxFileSystemNotAvailable',
-      next: 'FsxFileSystemType',
-    }),
-    FsxFileSystemType: {
-      Type: 'Choice',
-      Choices: [
-        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'LUSTRE', Next: 'FsxLustreEntry' },
-        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'WINDOWS', Next: 'FsxWindowsEntry' },
-      ],
+    ...fsxMountEntryStates({
+      suffix: '',
+      pollPrefix: '',
+      result: '$',
+      describeFileSystems: (options) => sdkTask('fsx', 'Fsx', 'describeFileSystems', { 'FileSystemIds.$': 'States.Array($.fsx.id)' }, options),
+      describeVolumes: (options) => sdkTask('fsx', 'Fsx', 'describeVolumes', { 'VolumeIds.$': 'States.Array($.fsx.id)' }, options),
+      describeStorageVirtualMachine: (options) =>
+        sdkTask('fsx', 'Fsx', 'describeStorageVirtualMachines', { 'StorageVirtualMachineIds.$': 'States.Array($.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId)' }, options),
+      named: (kind) => `FSx ${kind} {}`,
       // OpenZFS: restored, not mounted by the runbook (prepare-restore warns).
-      Default: 'NotFsx',
-    },
-    FsxLustreEntry: entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
-    FsxWindowsEntry: entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
-    FsxVolumeId: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: 'FsxVolumePollInit' },
-    ...pollLoop({
-      prefix: 'FsxVolumePoll',
-      key: 'fsxVolume',
-      check: sdkTask('fsx', 'Fsx', 'describeVolumes', { 'VolumeIds.$': 'States.Array($.fsx.id)' }, {
-        ResultSelector: {
-          'lifecycle.$': '$.Volumes[0].Lifecycle',
-          'volume.$': '$.Volumes[0]',
-          'statusMessage.$': "States.Format('FSx volume {} is {}: {}', $.Volumes[0].VolumeId, $.Volumes[0].Lifecycle, States.JsonToString($.Volumes[*].LifecycleTransitionReason))",
-        },
-        ResultPath: '$.fsxVolume',
-        Next: 'x',
-      }),
+      notMounted: 'NotFsx',
+      entry,
       pollSeconds,
       maxAttempts,
-      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
-      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
-      failError: 'FsxVolumeFailed',
-      timeoutError: 'FsxVolumeNotAvailable',
-      next: 'FsxStorageVirtualMachine',
     }),
-    // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
-    FsxStorageVirtualMachine: sdkTask(
-      'fsx',
-      'Fsx',
-      'describeStorageVirtualMachines',
-      { 'StorageVirtualMachineIds.$': 'States.Array($.fsxVolume.volume.OntapConfiguration.StorageVirtualMachineId)' },
-      { ResultSelector: { 'nfsDnsName.$': '$.StorageVirtualMachines[0].Endpoints.Nfs.DNSName' }, ResultPath: '$.svm', Next: 'FsxOntapEntry' },
-    ),
-    FsxOntapEntry: entry('ONTAP|{}|{}|{}', '$.fsx.id', '$.svm.nfsDnsName', '$.fsxVolume.volume.OntapConfiguration.JunctionPath'),
   };
   return {
     DescribeRestoredFileSystems: {
@@ -169,5 +121,103 @@ export function describeRestoredFileSystemsStates(poll: number): Record<string, 
       Catch: onFailure('ConnectServers'),
       Next: 'RunConnectRunbook',
     } as MapState,
+  };
+}
+
+/** The options of a Task state that reads an FSx description (what the builder below sets). */
+type DescribeOptions = { ResultSelector: Record<string, string>; ResultPath: string; Next: string };
+
+/** How {@link fsxMountEntryStates} reaches FSx, and how its states are named. */
+export interface FsxMountEntryCalls {
+  /** Appended to each state's name (recovery: none). */
+  readonly suffix: string;
+  /** Put before each poll loop's prefix (recovery: none). */
+  readonly pollPrefix: string;
+  /** Where the FSx answer is in the Task's result: `$` for an SDK integration, `$.Payload` for a function's. */
+  readonly result: string;
+  readonly describeFileSystems: (options: DescribeOptions) => TaskState;
+  readonly describeVolumes: (options: DescribeOptions) => TaskState;
+  readonly describeStorageVirtualMachine: (options: DescribeOptions) => TaskState;
+  /** How the status message names a file system or volume (`{}`: its id). */
+  readonly named: (kind: 'file system' | 'volume') => string;
+  /** Where a file system the runbook does not mount (OpenZFS) goes. */
+  readonly notMounted: string;
+  /** The item's last state: its runbook entry `States.Format(format, ...paths)`. */
+  readonly entry: (format: string, ...paths: string[]) => State;
+  readonly pollSeconds: number;
+  readonly maxAttempts: number;
+}
+
+const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
+
+/**
+ * From a restored FSx file system's or ONTAP volume's id (`$.fsx.id`) to its connect runbook entry
+ * `"<TYPE>|<id>|<DNS name>|<path>"`: described until its lifecycle allows mounting (bounded), then, for
+ * a volume, its SVM's NFS endpoint. Recovery (DR account, SDK integrations) and failback (workload
+ * account, through the workload-region-call function) build the same states this way.
+ */
+export function fsxMountEntryStates(c: FsxMountEntryCalls): Record<string, State> {
+  const r = c.result;
+  const name = (state: string) => `${state}${c.suffix}`;
+  return {
+    [name('FsxFileSystemId')]: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: `${c.pollPrefix}FsxFileSystemPollInit` },
+    ...pollLoop({
+      prefix: `${c.pollPrefix}FsxFileSystemPoll`,
+      key: 'fsxFileSystem',
+      check: c.describeFileSystems({
+        ResultSelector: {
+          'lifecycle.$': `${r}.FileSystems[0].Lifecycle`,
+          'fileSystem.$': `${r}.FileSystems[0]`,
+          'statusMessage.$': `States.Format('${c.named('file system')} is {}: {}', ${r}.FileSystems[0].FileSystemId, ${r}.FileSystems[0].Lifecycle, States.JsonToString(${r}.FileSystems[*].FailureDetails))`,
+        },
+        ResultPath: '$.fsxFileSystem',
+        Next: 'x',
+      }),
+      pollSeconds: c.pollSeconds,
+      maxAttempts: c.maxAttempts,
+      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
+      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
+      failError: 'FsxFileSystemFailed',
+      timeoutError: 'FsxFileSystemNotAvailable',
+      next: name('FsxFileSystemType'),
+    }),
+    [name('FsxFileSystemType')]: {
+      Type: 'Choice',
+      Choices: [
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'LUSTRE', Next: name('FsxLustreEntry') },
+        { Variable: '$.fsxFileSystem.fileSystem.FileSystemType', StringEquals: 'WINDOWS', Next: name('FsxWindowsEntry') },
+      ],
+      Default: c.notMounted,
+    },
+    [name('FsxLustreEntry')]: c.entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
+    [name('FsxWindowsEntry')]: c.entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
+    [name('FsxVolumeId')]: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: `${c.pollPrefix}FsxVolumePollInit` },
+    ...pollLoop({
+      prefix: `${c.pollPrefix}FsxVolumePoll`,
+      key: 'fsxVolume',
+      check: c.describeVolumes({
+        ResultSelector: {
+          'lifecycle.$': `${r}.Volumes[0].Lifecycle`,
+          'volume.$': `${r}.Volumes[0]`,
+          'statusMessage.$': `States.Format('${c.named('volume')} is {}: {}', ${r}.Volumes[0].VolumeId, ${r}.Volumes[0].Lifecycle, States.JsonToString(${r}.Volumes[*].LifecycleTransitionReason))`,
+        },
+        ResultPath: '$.fsxVolume',
+        Next: 'x',
+      }),
+      pollSeconds: c.pollSeconds,
+      maxAttempts: c.maxAttempts,
+      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
+      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
+      failError: 'FsxVolumeFailed',
+      timeoutError: 'FsxVolumeNotAvailable',
+      next: name('FsxStorageVirtualMachine'),
+    }),
+    // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
+    [name('FsxStorageVirtualMachine')]: c.describeStorageVirtualMachine({
+      ResultSelector: { 'nfsDnsName.$': `${r}.StorageVirtualMachines[0].Endpoints.Nfs.DNSName` },
+      ResultPath: '$.svm',
+      Next: name('FsxOntapEntry'),
+    }),
+    [name('FsxOntapEntry')]: c.entry('ONTAP|{}|{}|{}', '$.fsx.id', '$.svm.nfsDnsName', '$.fsxVolume.volume.OntapConfiguration.JunctionPath'),
   };
 }
