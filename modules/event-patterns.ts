@@ -1,3 +1,6 @@
+import type { RestoreEvent } from '../functions/attach-restored-volume/event';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, type RestoreJobDetailField, type RestoreJobEvent } from '../functions/restore-job-event';
+import type { RestoreTestEvent } from '../functions/validate-restore/event';
 import { DESTRUCTIVE_VAULT_ACTIONS } from './protected-backup-vault';
 
 /**
@@ -5,6 +8,16 @@ import { DESTRUCTIVE_VAULT_ACTIONS } from './protected-backup-vault';
  * event shapes AWS documents.
  */
 export type EventPattern = { [key: string]: unknown[] | EventPattern | EventPattern[] };
+
+/**
+ * The `detail` of a pattern routing restore job events to the function whose events are `E`: only the
+ * fields its schema reads (functions/restore-job-event.ts), so that a field renamed or misspelt on
+ * either side does not compile.
+ */
+const restoreJobDetailPattern =
+  <E extends RestoreJobEvent>() =>
+  (detail: { readonly [K in RestoreJobDetailField<E>]?: unknown[] }): EventPattern =>
+    detail as EventPattern;
 
 /** AWS Backup job states that mean a backup, copy or restore did not happen. */
 export const FAILED_JOB_STATES = ['FAILED', 'ABORTED', 'EXPIRED'];
@@ -25,7 +38,7 @@ export function healthIssuePattern(service: string, eventTypeCodes: string[]): E
 export function failedBackupJobPattern(): EventPattern {
   return {
     source: ['aws.backup'],
-    'detail-type': ['Backup Job State Change', 'Copy Job State Change', 'Restore Job State Change'],
+    'detail-type': ['Backup Job State Change', 'Copy Job State Change', EXPECTED_DETAIL_TYPE],
     detail: { $or: [{ state: FAILED_JOB_STATES }, { status: FAILED_JOB_STATES }] },
   };
 }
@@ -89,9 +102,10 @@ export function recoveryPattern(healthCodes: Record<string, string[]>, recoveryA
  */
 export function restoreCompletedPattern(resourceType: string): EventPattern {
   return {
-    source: ['aws.backup'],
-    'detail-type': ['Restore Job State Change'],
-    detail: { resourceType: [resourceType], status: ['COMPLETED'], restoreTestingPlanArn: [{ exists: false }] },
+    // What attach-restored-volume's schema expects (functions/restore-job-event.ts).
+    source: [EXPECTED_SOURCE],
+    'detail-type': [EXPECTED_DETAIL_TYPE],
+    detail: restoreJobDetailPattern<RestoreEvent>()({ resourceType: [resourceType], status: ['COMPLETED'], restoreTestingPlanArn: [{ exists: false }] }),
   };
 }
 
@@ -104,8 +118,9 @@ export function restoreTestJobPattern(planArnPrefixes: string[], statuses: strin
   if (planArnPrefixes.length === 0) throw new Error('restoreTestJobPattern needs at least one restore testing plan ARN prefix');
   if (statuses.length === 0) throw new Error('restoreTestJobPattern needs at least one restore job status');
   return {
-    source: ['aws.backup'],
-    'detail-type': ['Restore Job State Change'],
-    detail: { restoreTestingPlanArn: [...new Set(planArnPrefixes)].sort().map((prefix) => ({ prefix })), status: [...statuses] },
+    // What validate-restore's schema expects (functions/restore-job-event.ts).
+    source: [EXPECTED_SOURCE],
+    'detail-type': [EXPECTED_DETAIL_TYPE],
+    detail: restoreJobDetailPattern<RestoreTestEvent>()({ restoreTestingPlanArn: [...new Set(planArnPrefixes)].sort().map((prefix) => ({ prefix })), status: [...statuses] }),
   };
 }

@@ -7,8 +7,10 @@
  * each checked for its type.
  */
 
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
 import { describeType } from '../input-values';
-import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, restoreJobDetail } from '../restore-job-event';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, lenientString, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type RestoreJobEvent } from '../restore-job-event';
 
 export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
@@ -32,9 +34,41 @@ export type ParsedRestoreEvent =
 /** Thrown for an event this function cannot act on: it goes to the on-failure destination. */
 export { MalformedEventError };
 
-function optionalString(value: unknown): string | undefined {
-  return typeof value === 'string' && value.length > 0 ? value : undefined;
-}
+/** A non-empty string, else `undefined` (any other value is as good as absent). */
+const nonEmptyOrNothing = () => z.pipe(lenientString(), z.transform((value) => (value === '' ? undefined : value)));
+
+/**
+ * The fields of `detail` read before acting on an event: any value is tolerated (a field of another
+ * type is as good as absent, or named in the reason the event is ignored).
+ */
+const screenedDetailSchema = z.looseObject({
+  restoreTestingPlanArn: nonEmptyOrNothing(),
+  resourceType: z.optional(z.unknown()),
+});
+
+const MISSING_ARN = 'is missing from a COMPLETED EBS restore event';
+
+/** The `detail` of a COMPLETED EBS restore (not a restore test): the restored volume, from `createdResourceArn`. */
+const completedEbsDetailSchema = z.looseObject({
+  createdResourceArn: z.pipe(
+    requiredEventString(MISSING_ARN, (value) => `must be a string, got ${describeType(value)}`),
+    z.transform((arn, ctx) => {
+      const match = VOLUME_ARN.exec(arn);
+      if (match) return { volumeId: match[4], volumeArn: arn, region: match[2], accountId: match[3] };
+      ctx.issues.push({
+        code: 'custom',
+        input: arn,
+        message: `${JSON.stringify(arn)} is not an EBS volume ARN (arn:<partition>:ec2:<region>:<account>:volume/vol-...)`,
+      });
+      return z.NEVER;
+    }),
+  ),
+  recoveryPointArn: nonEmptyOrNothing(),
+  restoreJobId: nonEmptyOrNothing(),
+});
+
+/** The events this function accepts (`z.input` of its schemas), e.g. for a test or a rule's sample. */
+export type RestoreEvent = RestoreJobEvent<z.input<typeof screenedDetailSchema> & z.input<typeof completedEbsDetailSchema>>;
 
 /**
  * Returns the restored volume of a COMPLETED EBS restore event, or why the event is ignored.
@@ -44,39 +78,25 @@ function optionalString(value: unknown): string | undefined {
 export function parseRestoreEvent(event: unknown): ParsedRestoreEvent {
   const envelope = restoreJobDetail(event);
   if (envelope.kind === 'ignored') return envelope;
-  const detail = envelope.detail;
+  const { status } = envelope;
 
-  const status = typeof detail.status === 'string' ? detail.status : typeof detail.state === 'string' ? detail.state : undefined;
   if (status === undefined) return { kind: 'ignored', reason: 'restore job has no detail.status or detail.state: not COMPLETED' };
   if (status !== 'COMPLETED') return { kind: 'ignored', reason: `restore job status ${status} is not COMPLETED` };
+  // Never fails: every field is tolerated here.
+  const screened = parseDetail(screenedDetailSchema, envelope.detail);
   // A restore test's volume is AWS Backup's to validate and delete, never a recovery server's disk. The
   // rule already excludes these events; this guards against a rule edited by hand.
-  const testPlan = optionalString(detail.restoreTestingPlanArn);
+  const testPlan = screened.restoreTestingPlanArn;
   if (testPlan !== undefined) return { kind: 'ignored', reason: `restore test of ${testPlan}: validated by validate-restore, never attached` };
 
-  const resourceType = detail.resourceType;
+  const resourceType = screened.resourceType;
   if (resourceType !== 'EBS') {
     return { kind: 'ignored', reason: `resourceType ${resourceType === undefined ? '(missing)' : JSON.stringify(resourceType)} is not EBS` };
   }
 
-  const arn = detail.createdResourceArn;
-  if (arn === undefined || arn === null || arn === '') {
-    throw new MalformedEventError('detail.createdResourceArn is missing from a COMPLETED EBS restore event');
-  }
-  if (typeof arn !== 'string') throw new MalformedEventError(`detail.createdResourceArn must be a string, got ${describeType(arn)}`);
-  const match = VOLUME_ARN.exec(arn);
-  if (!match) {
-    throw new MalformedEventError(`detail.createdResourceArn ${JSON.stringify(arn)} is not an EBS volume ARN (arn:<partition>:ec2:<region>:<account>:volume/vol-...)`);
-  }
+  const detail = parseDetail(completedEbsDetailSchema, envelope.detail);
   return {
     kind: 'volume',
-    volume: {
-      volumeId: match[4],
-      volumeArn: arn,
-      region: match[2],
-      accountId: match[3],
-      recoveryPointArn: optionalString(detail.recoveryPointArn),
-      restoreJobId: optionalString(detail.restoreJobId),
-    },
+    volume: { ...detail.createdResourceArn, recoveryPointArn: detail.recoveryPointArn, restoreJobId: detail.restoreJobId },
   };
 }

@@ -8,9 +8,11 @@
  * read, each checked for its type, before any AWS call.
  */
 
+// zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
+import * as z from 'zod/mini';
 import { ACCOUNT_ID_PART } from '../account';
 import { describeValue } from '../input-values';
-import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, restoreJobDetail } from '../restore-job-event';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type RestoreJobEvent } from '../restore-job-event';
 
 export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
@@ -102,19 +104,72 @@ function isValidatedType(type: string): type is ValidatedResourceType {
   return (VALIDATED_RESOURCE_TYPES as readonly string[]).includes(type);
 }
 
-function requiredString(detail: Record<string, unknown>, field: string, what: string): string {
-  const value = detail[field];
-  if (value === undefined || value === null || value === '') throw new MalformedEventError(`detail.${field} is missing from a COMPLETED restore test event (${what})`);
-  if (typeof value !== 'string') throw new MalformedEventError(`detail.${field} must be a string, got ${describeValue(value)}`);
-  return value;
-}
+const mustBeAString = (value: unknown) => `must be a string, got ${describeValue(value)}`;
 
-function optionalSize(value: unknown): number | undefined {
-  if (value === undefined || value === null || value === '') return undefined;
-  if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
-  if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
-  throw new MalformedEventError(`detail.backupSizeInBytes must be a whole number of bytes (a number or a string of digits), got ${describeValue(value)}`);
-}
+/** A field a COMPLETED restore test event must have: `what` says what for. */
+const required = (what: string) => requiredEventString(`is missing from a COMPLETED restore test event (${what})`, mustBeAString);
+
+/**
+ * `detail.restoreTestingPlanArn`, read before anything else of `detail`: absent, null or empty is
+ * `undefined` (the restore was not started by restore testing).
+ */
+const planDetailSchema = z.looseObject({
+  restoreTestingPlanArn: z.pipe(
+    z.nullish(
+      z.string({ error: (issue) => mustBeAString(issue.input) }).check(
+        z.refine((value) => value === '' || PLAN_ARN.test(value), {
+          error: (issue) =>
+            `${describeValue(issue.input)} is not a restore testing plan ARN (arn:<partition>:backup:<region>:<account>:restore-testing-plan:<name>-<id>)`,
+        }),
+      ),
+    ),
+    z.transform((value) => (value === '' || value === null ? undefined : value)),
+  ),
+});
+
+/** The job of a COMPLETED restore test, and its resource type (checked or not). */
+const jobDetailSchema = z.looseObject({
+  restoreJobId: required('the job to report the validation of').check(
+    z.regex(/^[A-Za-z0-9-]{1,100}$/, { error: (issue) => `${describeValue(issue.input)} is not a restore job ID` }),
+  ),
+  resourceType: required('what to check'),
+});
+
+/** `detail.backupSizeInBytes`: a whole number of bytes, a number or (as AWS sends it) a string of digits; absent, null or empty is `undefined`. */
+const backupSize = () =>
+  z.pipe(
+    // Any value, checked below (`z.custom` without a check types the input, `z.input`, and accepts anything).
+    z.optional(z.custom<number | string | null>()),
+    z.transform((value, ctx): number | undefined => {
+      if (value === undefined || value === null || value === '') return undefined;
+      if (typeof value === 'number' && Number.isSafeInteger(value) && value >= 0) return value;
+      if (typeof value === 'string' && /^\d{1,15}$/.test(value)) return Number(value);
+      ctx.issues.push({ code: 'custom', input: value, message: `must be a whole number of bytes (a number or a string of digits), got ${describeValue(value)}` });
+      return z.NEVER;
+    }),
+  );
+
+/** The rest of a COMPLETED restore test of `resourceType` (one this function checks). */
+const testedDetailSchema = (resourceType: ValidatedResourceType) =>
+  z.looseObject({
+    createdResourceArn: z.pipe(
+      required(`the restored ${resourceType} resource`),
+      z.transform((arn, ctx) => {
+        const expected = CREATED_ARNS[resourceType];
+        const resource = expected.parse(arn);
+        if (resource) return { createdResourceArn: arn, resource };
+        ctx.issues.push({ code: 'custom', input: arn, message: `${describeValue(arn)} is not what a ${resourceType} restore creates (${expected.form})` });
+        return z.NEVER;
+      }),
+    ),
+    recoveryPointArn: z.nullish(z.string({ error: (issue) => mustBeAString(issue.input) })),
+    backupSizeInBytes: backupSize(),
+  });
+
+/** The events this function accepts (`z.input` of its schemas), e.g. for a test or a rule's sample. */
+export type RestoreTestEvent = RestoreJobEvent<
+  z.input<typeof planDetailSchema> & z.input<typeof jobDetailSchema> & z.input<ReturnType<typeof testedDetailSchema>>
+>;
 
 /**
  * Returns the restore test of a COMPLETED restore job started by a restore testing plan, or why the
@@ -125,47 +180,31 @@ function optionalSize(value: unknown): number | undefined {
 export function parseRestoreTestEvent(event: unknown): ParsedRestoreTestEvent {
   const envelope = restoreJobDetail(event);
   if (envelope.kind === 'ignored') return envelope;
-  const detail = envelope.detail;
+  const { detail, status } = envelope;
 
-  const plan = detail.restoreTestingPlanArn;
-  if (plan === undefined || plan === null || plan === '') {
+  const plan = parseDetail(planDetailSchema, detail).restoreTestingPlanArn;
+  if (plan === undefined) {
     return { kind: 'ignored', reason: 'detail.restoreTestingPlanArn is absent: the restore was not started by restore testing (recovery restores are not validated here)' };
   }
-  if (typeof plan !== 'string') throw new MalformedEventError(`detail.restoreTestingPlanArn must be a string, got ${describeValue(plan)}`);
-  if (!PLAN_ARN.test(plan)) {
-    throw new MalformedEventError(`detail.restoreTestingPlanArn ${describeValue(plan)} is not a restore testing plan ARN (arn:<partition>:backup:<region>:<account>:restore-testing-plan:<name>-<id>)`);
-  }
 
-  const status = typeof detail.status === 'string' ? detail.status : typeof detail.state === 'string' ? detail.state : undefined;
   if (status === undefined) return { kind: 'ignored', reason: 'restore job has no detail.status or detail.state: not COMPLETED' };
   if (status !== 'COMPLETED') return { kind: 'ignored', reason: `restore job status ${status} is not COMPLETED` };
 
-  const restoreJobId = requiredString(detail, 'restoreJobId', 'the job to report the validation of');
-  if (!/^[A-Za-z0-9-]{1,100}$/.test(restoreJobId)) throw new MalformedEventError(`detail.restoreJobId ${describeValue(restoreJobId)} is not a restore job ID`);
-  const resourceType = requiredString(detail, 'resourceType', 'what to check');
+  const { restoreJobId, resourceType } = parseDetail(jobDetailSchema, detail);
   if (!isValidatedType(resourceType)) {
     return { kind: 'unsupported', restoreJobId, resourceType, reason: `no validation for resource type ${JSON.stringify(resourceType)} (validated: ${VALIDATED_RESOURCE_TYPES.join(', ')})` };
   }
-  const createdResourceArn = requiredString(detail, 'createdResourceArn', `the restored ${resourceType} resource`);
-  const expected = CREATED_ARNS[resourceType];
-  const resource = expected.parse(createdResourceArn);
-  if (!resource) throw new MalformedEventError(`detail.createdResourceArn ${describeValue(createdResourceArn)} is not what a ${resourceType} restore creates (${expected.form})`);
-
-  const recoveryPoint = detail.recoveryPointArn;
-  if (recoveryPoint !== undefined && recoveryPoint !== null && typeof recoveryPoint !== 'string') {
-    throw new MalformedEventError(`detail.recoveryPointArn must be a string, got ${describeValue(recoveryPoint)}`);
-  }
-  const backupSizeInBytes = optionalSize(detail.backupSizeInBytes);
+  const tested = parseDetail(testedDetailSchema(resourceType), detail);
+  const recoveryPoint = tested.recoveryPointArn;
   return {
     kind: 'restore-test',
     test: {
       restoreJobId,
       restoreTestingPlanArn: plan,
       resourceType,
-      createdResourceArn,
-      resource,
+      ...tested.createdResourceArn,
       ...(typeof recoveryPoint === 'string' && recoveryPoint.length > 0 ? { recoveryPointArn: recoveryPoint } : {}),
-      ...(backupSizeInBytes !== undefined ? { backupSizeInBytes } : {}),
+      ...(tested.backupSizeInBytes !== undefined ? { backupSizeInBytes: tested.backupSizeInBytes } : {}),
     },
   };
 }
