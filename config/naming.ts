@@ -32,6 +32,16 @@ export function backupVaultArn(region: string, accountId: string, vaultName: str
   return `arn:${partitionOf(region)}:backup:${region}:${accountId}:backup-vault:${vaultName}`;
 }
 
+/** ARN of a Step Functions state machine. */
+export function stateMachineArnOf(region: string, accountId: string, name: string): string {
+  return `arn:${partitionOf(region)}:states:${region}:${accountId}:stateMachine:${name}`;
+}
+
+/** ARN pattern of an Auto Scaling group by name (its ARN also holds a generated id, matched by `*`). */
+export function autoScalingGroupArnPattern(region: string, accountId: string, name: string): string {
+  return `arn:${partitionOf(region)}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${name}`;
+}
+
 /** ARN of an EventBridge rule; rules on the default bus have no bus segment. */
 export function eventRuleArn(region: string, accountId: string, ruleName: string, busName?: string): string {
   return `arn:${partitionOf(region)}:events:${region}:${accountId}:rule/${busName && busName !== 'default' ? `${busName}/` : ''}${ruleName}`;
@@ -239,7 +249,7 @@ export class EstateNames {
   }
 
   get failbackStateMachineArn(): string {
-    return `arn:${partitionOf(this.cfg.regions.recovery)}:states:${this.cfg.regions.recovery}:${this.cfg.accounts.dr.id}:stateMachine:${this.failbackStateMachineName}`;
+    return stateMachineArnOf(this.cfg.regions.recovery, this.cfg.accounts.dr.id, this.failbackStateMachineName);
   }
 
   /**

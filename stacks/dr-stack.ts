@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig } from '../config/schema';
-import { STACK_NAMES, vaultRecoveryPointArns, workloadRegion } from '../config/naming';
+import { autoScalingGroupArnPattern, STACK_NAMES, vaultRecoveryPointArns, workloadRegion } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -190,7 +190,7 @@ export class DrStack extends AccountStack {
     // ---- the recovery state machine and the functions it calls ----------------------------------
     const recoveryPoints = (account: string) => vaultRecoveryPointArns(region, account);
     const restoresEc2 = config.workloads.some((w) => w.backup.resourceTypes.includes('EC2'));
-    const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => `arn:${partition}:autoscaling:${region}:${dr.id}:autoScalingGroup:*:autoScalingGroupName/${config.name}-${w.name}-${sv.role}`));
+    const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => autoScalingGroupArnPattern(region, dr.id, `${config.name}-${w.name}-${sv.role}`)));
     const taggedDr = { Null: { 'aws:ResourceTag/dr:server': 'false' } };
     const recoveryFunction = (id: string, name: string, description: string, policyStatements: PolicyStatement[], environment?: Record<string, string>) =>
       new BundledFunction(this, id, {

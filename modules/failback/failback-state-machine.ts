@@ -4,7 +4,7 @@ import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine'
 import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import type { StateMachineDefinition } from '../recovery/asl';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
-import { vaultRecoveryPointArns } from '../../config/naming';
+import { autoScalingGroupArnPattern, stateMachineArnOf, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from '../recovery/logged-state-machine';
 import type { FailbackWorkload } from './steps/common';
@@ -64,7 +64,7 @@ export class FailbackStateMachine extends Construct {
     const p = partitionOf(props.region);
     const { region, accountId } = props;
     const def = props.definition;
-    this.stateMachineArn = `arn:${p}:states:${region}:${accountId}:stateMachine:${props.stateMachineName}`;
+    this.stateMachineArn = stateMachineArnOf(region, accountId, props.stateMachineName);
     this.definition = failbackDefinition(def);
 
     const workloads = def.workloads;
@@ -72,7 +72,7 @@ export class FailbackStateMachine extends Construct {
     // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
     const restoreVaultPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
     const asgArns = workloads.flatMap((w) =>
-      w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${n}`) : [],
+      w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => autoScalingGroupArnPattern(region, accountId, n)) : [],
     );
     const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
     const statements: PolicyStatement[] = [

@@ -4,7 +4,7 @@ import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine'
 import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import type { StateMachineDefinition } from './asl';
-import { vaultRecoveryPointArns } from '../../config/naming';
+import { autoScalingGroupArnPattern, stateMachineArnOf, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { loggedStateMachine } from './logged-state-machine';
 import { onCallPublishStatements } from '../on-call-topic';
@@ -46,11 +46,11 @@ export class RecoveryStateMachine extends Construct {
     const p = partitionOf(props.region);
     const { region, accountId } = props;
     const def = props.definition;
-    this.stateMachineArn = `arn:${p}:states:${region}:${accountId}:stateMachine:${props.stateMachineName}`;
+    this.stateMachineArn = stateMachineArnOf(region, accountId, props.stateMachineName);
     this.definition = recoveryDefinition(def);
 
     const workloads = def.workloads;
-    const asgArns = workloads.flatMap((w) => w.servers.map((s) => `arn:${p}:autoscaling:${region}:${accountId}:autoScalingGroup:*:autoScalingGroupName/${s.autoScalingGroupName}`));
+    const asgArns = workloads.flatMap((w) => w.servers.map((s) => autoScalingGroupArnPattern(region, accountId, s.autoScalingGroupName)));
     const alarmArns = workloads.filter((w) => w.healthAlarmName).map((w) => `arn:${p}:cloudwatch:${region}:${accountId}:alarm:${w.healthAlarmName}`);
     const failovers = workloads.filter((w) => w.failover).map((w) => w.failover!);
     const restorePoints = vaultRecoveryPointArns(region, accountId);
