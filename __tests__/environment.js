@@ -10,8 +10,14 @@
  *   of CPU per distinct definition; the same definitions come back in most files that rehearse. Kept
  *   in memory for the worker and, by SHA-256 of the text, in the run's directory (global-setup.ts),
  *   so that the other worker skips them too.
+ * - `__drBundleInputsChecked`: the function bundle cache entries whose installed-package inputs
+ *   (a few hundred AWS SDK files per function) a file of this worker found unchanged
+ *   (modules/bundling.ts); later files re-check only the project's own sources, as later synths in
+ *   one process do. Packages do not change during a run; a new run starts with an empty set.
+ * - `__drScheduleAnswers`: worst-case intervals and monthly run counts of schedule expressions
+ *   (config/schedule-interval.ts `perExpression`), numbers by function name and expression.
  *
- * Only strings are shared: nothing from one file's realm reaches another.
+ * Only strings and numbers are shared: nothing from one file's realm reaches another.
  */
 const crypto = require('crypto');
 const fs = require('fs');
@@ -48,11 +54,15 @@ class RunSet {
 
 const runDir = process.env.DR_TEST_SYNTH_CACHE;
 const validAslDefinitions = new RunSet(runDir && path.join(runDir, 'valid-asl'));
+const bundleInputsChecked = new Set();
+const scheduleAnswers = new Map();
 
 class SharingEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global.__drValidAslDefinitions = validAslDefinitions;
+    this.global.__drBundleInputsChecked = bundleInputsChecked;
+    this.global.__drScheduleAnswers = scheduleAnswers;
   }
 }
 

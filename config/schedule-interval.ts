@@ -207,17 +207,32 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
+/** What perExpression needs of a map (a host may share one between module registries). */
+interface AnswerMap {
+  get(key: string): number | undefined;
+  set(key: string, value: number): unknown;
+}
+
+/**
+ * Answers of perExpression, by `<name>` and expression. On the global object, where a host that runs
+ * several module registries in one process shares one map between them (the test suite's
+ * environment, __tests__/environment.js): a cron expression's worst case walks 28 years of days,
+ * and the test files of a worker ask it for the same few schedules.
+ */
+const answers: AnswerMap = ((globalThis as { __drScheduleAnswers?: AnswerMap }).__drScheduleAnswers ??= new Map<string, number>());
+
 /**
  * `fn` of a schedule expression, computed once per expression (trimmed before `fn` sees it): a
- * configuration names the same few schedules for every workload.
+ * configuration names the same few schedules for every workload. `name` tells apart the functions
+ * that share the memo: each must be a pure function of the expression.
  */
-export function perExpression(fn: (expression: string) => number): (expression: string) => number {
-  const memo = new Map<string, number>();
+export function perExpression(name: string, fn: (expression: string) => number): (expression: string) => number {
   return (expression) => {
-    const cached = memo.get(expression);
+    const key = `${name}\n${expression}`;
+    const cached = answers.get(key);
     if (cached !== undefined) return cached;
     const result = fn(expression.trim());
-    memo.set(expression, result);
+    answers.set(key, result);
     return result;
   };
 }
@@ -238,7 +253,7 @@ export function rateMinutes(expression: string): number | undefined {
  * with a single run). Throws on an expression it cannot parse; validate with
  * `scheduleExpressionProblem` first for a user-facing message.
  */
-export const worstCaseIntervalMinutes = perExpression(compute);
+export const worstCaseIntervalMinutes = perExpression('worstCaseIntervalMinutes', compute);
 
 function compute(expression: string): number {
   const rate = rateMinutes(expression);

@@ -14,7 +14,7 @@ export const DAYS_PER_MONTH = 30.4375;
 const CALENDAR_CYCLE = Array.from({ length: 28 }, (_, i) => 2001 + i);
 
 /** Average runs per month of a `rate(...)`, `cron(...)` or `at(...)` expression. */
-export const runsPerMonth = perExpression(compute);
+export const runsPerMonth = perExpression('runsPerMonth', compute);
 
 function compute(expression: string): number {
   if (/^at\(/i.test(expression)) return 0;

@@ -1,6 +1,5 @@
 import * as crypto from 'crypto';
 import * as fs from 'fs';
-import * as os from 'os';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { zipSync } from 'fflate';
@@ -30,7 +29,7 @@ export interface Bundle {
   readonly sourceCodeHash: string;
   /** Size of the bundled JavaScript, for the benchmark. */
   readonly codeBytes: number;
-  /** The zip on disk (content-addressed in the OS temp dir), for a Terraform asset. */
+  /** The zip on disk (content-addressed in `bundleCacheDir()`), for a Terraform asset. */
   readonly zipPath: string;
 }
 
@@ -107,7 +106,7 @@ export function bundleFunction(entry: string, options: BundleOptions = {}): Bund
   }
   const zip = Buffer.from(zipSync(files));
   const digest = crypto.createHash('sha256').update(zip).digest();
-  const dir = path.join(os.tmpdir(), 'dr-function-bundles');
+  const dir = bundleCacheDir();
   fs.mkdirSync(dir, { recursive: true });
   const zipPath = path.join(dir, `${digest.toString('hex')}.zip`);
   if (!fs.existsSync(zipPath)) fs.writeFileSync(zipPath, zip);
@@ -140,12 +139,21 @@ const sha256 = (file: string) => crypto.createHash('sha256').update(fs.readFileS
 
 let workerHash: string | undefined;
 
-/** Where the cache entry of a function's bundle is kept (in the OS temp dir). */
+/**
+ * The bundles and their cache entries: the project's own cache folder (as the app launcher's,
+ * scripts/run-app.js), so that they outlive a cleared or per-run temporary directory (the test suite
+ * gives each run its own, __tests__/global-setup.ts) and go with `node_modules`.
+ */
+export function bundleCacheDir(): string {
+  return path.join(__dirname, '..', 'node_modules', '.cache', 'dr-function-bundles');
+}
+
+/** Where the cache entry of a function's bundle is kept (in `bundleCacheDir()`). */
 export function cacheFile(entry: string, options: BundleOptions): string {
   // The worker decides what ends up in a bundle: a change to it invalidates every cached bundle.
   workerHash ??= sha256(WORKER);
   const key = crypto.createHash('sha256').update(JSON.stringify([path.resolve(entry), options, process.version, workerHash])).digest('hex');
-  return path.join(os.tmpdir(), 'dr-function-bundles', `${key}.json`);
+  return path.join(bundleCacheDir(), `${key}.json`);
 }
 
 /** The input as it is now when its content is the recorded one (a new mtime when only touched), else undefined. */
@@ -159,14 +167,15 @@ function unchanged(file: string, recorded: CacheInput): CacheInput | undefined {
 /** Cache entries already read by this process, by file, with the size and time they had then. */
 const parsedEntries = new Map<string, { size: number; mtimeMs: number; entry: CacheEntry }>();
 
-/** The cache entry in `file`, parsed once per version of the file (a process that synthesizes often reads it often). */
-function readCacheEntry(file: string): CacheEntry {
+/** The cache entry in `file`, parsed once per version of the file (a process that synthesizes often reads it often), and that version's key. */
+function readCacheEntry(file: string): { entry: CacheEntry; version: string } {
   const stat = fs.statSync(file);
+  const version = `${file}\n${stat.size}\n${stat.mtimeMs}`;
   const known = parsedEntries.get(file);
-  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return known.entry;
+  if (known && known.size === stat.size && known.mtimeMs === stat.mtimeMs) return { entry: known.entry, version };
   const entry = JSON.parse(fs.readFileSync(file, 'utf8')) as CacheEntry;
   parsedEntries.set(file, { size: stat.size, mtimeMs: stat.mtimeMs, entry });
-  return entry;
+  return { entry, version };
 }
 
 /**
@@ -179,18 +188,38 @@ function readCacheEntry(file: string): CacheEntry {
  */
 const checkedInThisProcess = new Map<string, { entry: CacheEntry; bundle: Bundle; sources: [string, CacheInput][] }>();
 
+/** What readCache needs of a set of strings (a host may share one between module registries). */
+interface TextSet {
+  has(text: string): boolean;
+  add(text: string): unknown;
+}
+
+/**
+ * The versions of cache entries (readCacheEntry's key) whose installed-package inputs this process
+ * found unchanged. On the global object, where a host that runs several module registries in one
+ * process shares one set between them (the test suite's environment, __tests__/environment.js): each
+ * Jest test file has its own registry, so `checkedInThisProcess` starts empty in each, and stat-ing
+ * every SDK file of eight functions again was most of a stack test's first synth.
+ */
+const installedInputsChecked: TextSet = ((globalThis as { __drBundleInputsChecked?: TextSet }).__drBundleInputsChecked ??= new Set<string>());
+
 const isInstalledPackage = (file: string) => file.split(/[\\/]/).includes('node_modules');
 
 function readCache(entry: string, options: BundleOptions): Bundle | undefined {
   try {
     const file = cacheFile(entry, options);
-    const cached = readCacheEntry(file);
+    const { entry: cached, version } = readCacheEntry(file);
     const checked = checkedInThisProcess.get(file);
     if (checked && checked.entry === cached && checked.sources.every(([input, recorded]) => unchanged(input, recorded) === recorded)) return checked.bundle;
     checkedInThisProcess.delete(file);
+    const installedKnown = installedInputsChecked.has(version);
     const inputs: Record<string, CacheInput> = {};
     let touched = false;
     for (const [input, recorded] of Object.entries(cached.inputs)) {
+      if (installedKnown && isInstalledPackage(input)) {
+        inputs[input] = recorded;
+        continue;
+      }
       const now = unchanged(input, recorded);
       if (!now) return undefined;
       inputs[input] = now;
@@ -202,7 +231,10 @@ function readCache(entry: string, options: BundleOptions): Bundle | undefined {
     // the next synth checks them with a stat again instead of hashing them.
     if (touched) writeCacheEntry(file, { ...cached, inputs });
     const bundle = { zip, sourceCodeHash: cached.sourceCodeHash, codeBytes: cached.codeBytes, zipPath: cached.zipPath };
-    if (!touched) checkedInThisProcess.set(file, { entry: cached, bundle, sources: Object.entries(cached.inputs).filter(([input]) => !isInstalledPackage(input)) });
+    if (!touched) {
+      checkedInThisProcess.set(file, { entry: cached, bundle, sources: Object.entries(cached.inputs).filter(([input]) => !isInstalledPackage(input)) });
+      installedInputsChecked.add(version);
+    }
     return bundle;
   } catch {
     return undefined;

@@ -11,6 +11,7 @@ import * as path from 'path';
 import { createHash } from 'crypto';
 import { buildEstate } from '../app';
 import { buildPolicyModel, type PolicyModel } from '../simulation/policy-model';
+import { aslText, validAslDefinitions } from '../simulation/valid-asl';
 import { EXAMPLE_CONFIG_PATH, parseConfig } from '../config/load';
 import type { EstateConfig } from '../config/schema';
 import type { StateMachineDefinition } from '../modules/recovery/asl';
@@ -95,29 +96,16 @@ export function replaceTokens<T>(value: T, fakeIds: Record<string, string>): T {
   return walk(value) as T;
 }
 
-/** What validateDefinition needs of a set of texts (a host may back it with something else than memory). */
-interface TextSet {
-  has(text: string): boolean;
-  add(text: string): unknown;
-}
-
-/**
- * Definitions asl-validator accepted, by their text: it compiles its JSON schema on every call (80 ms
- * to a second). Kept on the global object, where a host that runs several module registries in one
- * process may share one set between them (the test suite's environment, __tests__/environment.js).
- */
-const validDefinitions: TextSet = ((globalThis as { __drValidAslDefinitions?: TextSet }).__drValidAslDefinitions ??= new Set<string>());
-
 /** Throws when asl-validator rejects the definition (validated on a copy: asl-validator mutates its input). */
 export function validateDefinition(definition: unknown): void {
-  const text = JSON.stringify(definition);
-  if (validDefinitions.has(text)) return;
+  const text = aslText(definition);
+  if (validAslDefinitions.has(text)) return;
   const result = aslValidator(JSON.parse(text), { checkArn: true, checkPaths: true });
   if (!result.isValid) {
     const errors = result.errorsText ? result.errorsText('\n') : JSON.stringify(result.errors, null, 2);
     throw new Error(`the synthesized recovery state machine is not valid ASL:\n${errors}`);
   }
-  validDefinitions.add(text);
+  validAslDefinitions.add(text);
 }
 
 /** Role ARN → method and endpoint conditions of its `states:InvokeHTTPEndpoint` statements. */

@@ -1,4 +1,4 @@
-import { formatMinutes, worstCaseIntervalMinutes } from '../../config/schedule-interval';
+import { formatMinutes, perExpression, worstCaseIntervalMinutes } from '../../config/schedule-interval';
 import { scheduleExpressionProblem } from '../../config/schedule-expression';
 
 const DAY = 1440;
@@ -64,5 +64,25 @@ describe('formatMinutes', () => {
     [Infinity, 'never again'],
   ])('%d → %s', (minutes, text) => {
     expect(formatMinutes(minutes)).toBe(text);
+  });
+});
+
+describe('perExpression', () => {
+  it('computes once per name and expression, shared by every module registry of the process (the test files of a worker)', () => {
+    const calls: string[] = [];
+    const name = `test-${Math.random()}`;
+    const length = perExpression(name, (e) => (calls.push(e), e.length));
+    expect(length(' rate(1 hour) ')).toBe('rate(1 hour)'.length);
+    expect(length(' rate(1 hour) ')).toBe('rate(1 hour)'.length);
+    expect(calls).toEqual(['rate(1 hour)']);
+    // Another function under another name is not answered from the first one's memo.
+    expect(perExpression(`${name}-other`, () => 7)(' rate(1 hour) ')).toBe(7);
+    // Another registry (a fresh module instance) finds the answer already there.
+    let fresh: typeof perExpression | undefined;
+    jest.isolateModules(() => {
+      fresh = (require('../../config/schedule-interval') as typeof import('../../config/schedule-interval')).perExpression;
+    });
+    expect(fresh!(name, () => -1)(' rate(1 hour) ')).toBe('rate(1 hour)'.length);
+    expect(fresh!(name, () => -1)('rate(2 hours)')).toBe(-1);
   });
 });

@@ -29,6 +29,25 @@ function synth(p: Partial<BundledFunctionProps> = {}) {
   });
 }
 
+
+/**
+ * bundleFunction of a new module registry (another Jest test file of the same worker), sharing the
+ * global set of checked installed inputs, or, given `checked`, with that one instead (another process).
+ */
+function freshBundleFunction(checked?: Set<string>): typeof bundleFunction {
+  const g = globalThis as { __drBundleInputsChecked?: Set<string> };
+  const shared = g.__drBundleInputsChecked;
+  if (checked) g.__drBundleInputsChecked = checked;
+  let fresh: typeof bundleFunction | undefined;
+  try {
+    jest.isolateModules(() => {
+      fresh = (require('../../modules/bundling') as typeof import('../../modules/bundling')).bundleFunction;
+    });
+  } finally {
+    g.__drBundleInputsChecked = shared;
+  }
+  return fresh!;
+}
 describe('bundleFunction', () => {
   it('bundles to one CommonJS file that loads in Node and exports handler', () => {
     const bundle = bundleFunction(entry);
@@ -79,17 +98,17 @@ describe('bundleFunction', () => {
     // A package edited under a running process: not looked at again by this process...
     fs.writeFileSync(dep, 'exports.greeting = "bonjour";\n');
     expect(bundleFunction(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
-    // ...but by the next one (a fresh module registry stands for it), which rebuilds.
-    let fresh: typeof bundleFunction | undefined;
-    jest.isolateModules(() => {
-      fresh = (require('../../modules/bundling') as typeof import('../../modules/bundling')).bundleFunction;
-    });
-    const next = fresh!(fnEntry);
+    // ...nor by another module registry of it (the next test file of a Jest worker shares what was checked)...
+    expect(freshBundleFunction()(fnEntry).sourceCodeHash).toBe(first.sourceCodeHash);
+    // ...but by the next process (a fresh module registry and global set stand for it), which rebuilds.
+    const next = freshBundleFunction(new Set())(fnEntry);
     expect(next.sourceCodeHash).not.toBe(first.sourceCodeHash);
     expect(Buffer.from(unzipSync(next.zip)['index.js']).toString()).toContain('bonjour');
-    // A project source edited under the same running process is seen at once.
-    fs.writeFileSync(fnEntry, "import { greeting } from 'greeting';\nexport const handler = async () => `${greeting}!`;\n");
-    expect(bundleFunction(fnEntry).sourceCodeHash).not.toBe(first.sourceCodeHash);
+    // A project source edited under the same running process is seen at once, by every registry.
+    fs.writeFileSync(fnEntry, "import { greeting } from 'greeting';\nexport const handler = async () => `${greeting}!!`;\n");
+    const edited = freshBundleFunction()(fnEntry);
+    expect(Buffer.from(unzipSync(edited.zip)['index.js']).toString()).toContain('!!');
+    expect(bundleFunction(fnEntry).sourceCodeHash).toBe(edited.sourceCodeHash);
   });
 
   it('reuses a bundle whose inputs were only touched, and records their new times so that later synths do not hash them', () => {

@@ -7,6 +7,8 @@ import { globToRegExp, parsePlanArgs, selectStacks, UsageError } from '../../scr
 import { runPlan } from '../../scripts/plan/run';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from '../../scripts/plan/security-diff';
 import { startSfnStub, validateDefinition } from '../../scripts/plan/sfn-stub';
+import { validAslDefinitions } from '../../simulation/valid-asl';
+import { managedResourceType, summarizePlanText } from '../../scripts/plan/plan-text';
 import { renderSummary, summarizePlan } from '../../scripts/plan/summary';
 
 const STACKS = ['backup-vault', 'dr', 'organization', 'workload-analytics', 'workload-billing', 'workload-shop'];
@@ -38,7 +40,7 @@ describe('npm run plan: options and stack filter', () => {
   });
 });
 
-describe('npm run plan: summary from terraform show -json', () => {
+describe('npm run plan: summary from terraform plan text, or show -json', () => {
   const plan = {
     resource_changes: [
       { mode: 'managed', type: 'aws_iam_role', change: { actions: ['create'] } },
@@ -62,6 +64,48 @@ describe('npm run plan: summary from terraform show -json', () => {
       ],
     });
     expect(summarizePlan({})).toEqual({ total: { add: 0, change: 0, destroy: 0 }, byType: [] });
+  });
+
+  // The same changes as `plan` above, as `terraform plan -no-color` renders them (headers only).
+  const text = [
+    'Terraform will perform the following actions:',
+    '',
+    '  # aws_iam_role.a will be created',
+    '  + resource "aws_iam_role" "a" {',
+    '  # module.m["x.y z"].aws_iam_role.b[0] will be created',
+    '  # aws_iam_role.c will be updated in-place',
+    '  # aws_kms_key.d must be replaced',
+    '  # module.m.module.n.aws_kms_key.e["k"] is tainted, so must be replaced',
+    '  # aws_sqs_queue.f will be destroyed',
+    '  # data.aws_caller_identity.g will be read during apply',
+    '  # module.m.data.aws_region.h will be read during apply',
+    '  # aws_sns_topic.old has moved to aws_sns_topic.new',
+    '',
+    'Plan: 4 to add, 1 to change, 3 to destroy.',
+  ].join('\n');
+
+  it("reads the same summary from terraform plan's own text, checked against its totals line", () => {
+    expect(summarizePlanText(text)).toEqual(summarizePlan(plan));
+    expect(summarizePlanText('No changes. Your infrastructure matches the configuration.\n')).toEqual({ total: { add: 0, change: 0, destroy: 0 }, byType: [] });
+    expect(summarizePlanText(text.replace('Plan: 4 to add', 'Plan: 2 to import, 4 to add'))).toEqual(summarizePlan(plan));
+  });
+
+  it('gives no summary from a text it cannot account for (the run then asks terraform show -json)', () => {
+    // Totals that the headers do not add up to, a header phrasing not known here, no totals line.
+    expect(summarizePlanText(text.replace('Plan: 4 to add', 'Plan: 5 to add'))).toBeUndefined();
+    expect(summarizePlanText(text.replace('aws_sqs_queue.f will be destroyed', 'aws_sqs_queue.f (deposed object 1a2b) will be destroyed'))).toBeUndefined();
+    expect(summarizePlanText(text.replace('will be updated in-place', 'will be changed somehow'))).toBeUndefined();
+    expect(summarizePlanText(text.replace(/^Plan: .*$/m, ''))).toBeUndefined();
+    expect(summarizePlanText(text.replace('Plan: 4 to add, 1 to change, 3 to destroy.', 'Plan: 4 to add, 1 to change, 3 to destroy, 1 to forget.'))).toBeUndefined();
+  });
+
+  it('takes the resource type from an address, past module calls and index keys', () => {
+    expect(managedResourceType('aws_iam_role.r')).toBe('aws_iam_role');
+    expect(managedResourceType('module.a["k.1 \\"q\\""].module.b[2].aws_kms_key.k["x.y"]')).toBe('aws_kms_key');
+    expect(managedResourceType('data.aws_region.r')).toBeUndefined();
+    expect(managedResourceType('module.a.data.aws_region.r')).toBeUndefined();
+    expect(managedResourceType('module.a')).toBeUndefined();
+    expect(managedResourceType('aws_iam_role.r (deposed object 1)')).toBeUndefined();
   });
 
   it('renders per-stack tables, failures, and says when no previous synth is given', () => {
@@ -126,6 +170,20 @@ describe('npm run plan: offline stack configuration', () => {
     expect(validateDefinition(JSON.stringify({ StartAt: 'P', States: { P: { Type: 'Pass' } } })).result).toBe('FAIL');
     expect(validateDefinition('{').result).toBe('FAIL');
   });
+
+  it('asks asl-validator once per accepted definition text (shared with the rehearsal), and every time for a rejected one', () => {
+    const asked: unknown[] = [];
+    const validator = (d: unknown) => (asked.push(d), { isValid: JSON.stringify(d).includes('End'), errorsText: () => 'no End' });
+    const good = { StartAt: 'Q', States: { Q: { Type: 'Pass', Comment: `${Math.random()}`, End: true } } };
+    const bad = { StartAt: 'Q', States: { Q: { Type: 'Pass', Comment: `${Math.random()}` } } };
+    for (let i = 0; i < 2; i++) {
+      expect(validateDefinition(JSON.stringify(good, null, 2), validator).result).toBe('OK');
+      expect(validateDefinition(JSON.stringify(bad), validator).result).toBe('FAIL');
+    }
+    expect(asked).toHaveLength(3);
+    expect(validAslDefinitions.has(JSON.stringify(good))).toBe(true);
+    expect(validAslDefinitions.has(JSON.stringify(bad))).toBe(false);
+  });
 });
 
 describe('npm run plan: security-relevant changes between two synths', () => {
@@ -188,13 +246,16 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
   it('keeps planning the other stacks, then names the failed one with terraform\'s error', async () => {
     // A stand-in terraform: `plan` fails in the dr stack's working directory only.
     const bin = path.join(tempDir('dr-plan-fake-tf-'), 'terraform');
+    const calls = path.join(path.dirname(bin), 'calls.log');
     fs.writeFileSync(
       bin,
       [
         '#!/bin/sh',
+        `echo "$(basename "$PWD") $1" >> ${JSON.stringify(calls)}`,
         'case "$1" in',
         '  version) echo \'{"terraform_version":"1.11.4"}\' ;;',
-        '  plan) if [ "$(basename "$PWD")" = dr ]; then echo "Error: Invalid provider configuration (dr)" >&2; exit 1; fi; echo "Plan: 1 to add, 0 to change, 0 to destroy." ;;',
+        // backup-vault's text has its change's header; workload-shop's only the totals, so its summary comes from show -json.
+        '  plan) case "$(basename "$PWD")" in dr) echo "Error: Invalid provider configuration (dr)" >&2; exit 1 ;; backup-vault) echo "  # aws_kms_key.k will be created" ;; esac; echo "Plan: 1 to add, 0 to change, 0 to destroy." ;;',
         '  show) echo \'{"resource_changes":[{"mode":"managed","type":"aws_iam_role","change":{"actions":["create"]}}]}\' ;;',
         'esac',
       ].join('\n'),
@@ -207,6 +268,10 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
 
     expect(run.failed).toEqual(['dr']);
     expect(run.stacks.map((s) => [s.name, s.summary?.total.add ?? 'failed'])).toEqual([['backup-vault', 1], ['dr', 'failed'], ['workload-shop', 1]]);
+    expect(run.stacks.map((s) => s.summary?.byType.map((t) => t.type))).toEqual([['aws_kms_key'], undefined, ['aws_iam_role']]);
+    // show -json only where the plan text did not account for the totals.
+    const shows = fs.readFileSync(calls, 'utf8').split('\n').filter((l) => l.endsWith(' show'));
+    expect(shows).toEqual(['workload-shop show']);
     expect(lines).toContainEqual(expect.stringMatching(/^\[\d\/3\] dr FAILED after \d+\.\ds$/));
     expect(errors[0]).toBe('dr: terraform plan failed\nError: Invalid provider configuration (dr)');
     expect(errors[errors.length - 1]).toBe('1 of 3 stacks failed to plan: dr');
@@ -216,7 +281,7 @@ describe('npm run plan: failures and the Step Functions stub (no terraform neede
     expect(summary).toMatch(/no previous synth given/i);
     expect(fs.readdirSync(path.join(out, 'plan')).sort()).toEqual(['backup-vault.txt', 'cost.json', 'summary.md', 'workload-shop.txt']);
     // The plan text is terraform plan's own output.
-    expect(fs.readFileSync(path.join(out, 'plan', 'backup-vault.txt'), 'utf8')).toBe('Plan: 1 to add, 0 to change, 0 to destroy.\n');
+    expect(fs.readFileSync(path.join(out, 'plan', 'workload-shop.txt'), 'utf8')).toBe('Plan: 1 to add, 0 to change, 0 to destroy.\n');
   });
 
   it('answers ValidateStateMachineDefinition as the AWS JSON protocol does, and refuses any other call', async () => {
@@ -291,9 +356,11 @@ describe('npm run plan end to end (terraform, offline)', () => {
       expect(summary).toContain(`| ${stack.name} | ${add} | ${change} | ${destroy} |`);
       const perType = stack.summary!.byType.reduce((n, t) => n + t.counts.add, 0);
       expect(perType).toBe(add);
-      // Everything in the stack's configuration is planned, from empty state.
+      // Everything in the stack's configuration is planned, from empty state: as many of each type.
       const resources = readJson<{ resource: Record<string, object> }>(path.join(out, 'stacks', stack.name, 'cdk.tf.json')).resource;
       expect(add).toBe(Object.values(resources).reduce((n, r) => n + Object.keys(r).length, 0));
+      const synthesized = Object.entries(resources).map(([type, r]) => ({ type, counts: { add: Object.keys(r).length, change: 0, destroy: 0 } }));
+      expect(stack.summary!.byType).toEqual(synthesized.sort((a, b) => a.type.localeCompare(b.type)));
     }
     expect(fs.readFileSync(path.join(out, 'plan', 'dr.txt'), 'utf8')).toContain('# aws_sfn_state_machine.');
     expect(summary).toContain('## Security-relevant changes');

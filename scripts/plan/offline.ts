@@ -2,6 +2,8 @@ import { spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { summarizePlanText } from './plan-text';
+import { summarizePlan, type PlanSummary } from './summary';
 
 /** Fake static credentials: never valid anywhere, only so that the provider configures without a lookup. */
 export const FAKE_ACCESS_KEY = 'AKIAOFFLINEPLAN00000';
@@ -185,15 +187,16 @@ export class StackPlanError extends Error {
 
 export interface PlannedStack {
   readonly name: string;
-  /** `terraform show -json` of the saved plan. */
-  readonly plan: unknown;
+  /** What the plan adds, changes and destroys, per resource type. */
+  readonly summary: PlanSummary;
   /** The human-readable plan (`terraform plan -no-color` output, the same text as `terraform show -no-color` of the saved plan). */
   readonly text: string;
 }
 
 /**
- * init, plan -out and show -json of one stack in its own working directory. `initGate` serializes
- * inits when they share a plugin cache (Terraform does not guarantee concurrent cache writes).
+ * init and plan -out of one stack in its own working directory (and `show -json` of the saved plan
+ * only when its text cannot be summarized: plan-text.ts). `initGate` serializes inits when they share
+ * a plugin cache (Terraform does not guarantee concurrent cache writes).
  */
 export async function planStack(
   setup: TerraformSetup,
@@ -212,8 +215,9 @@ export async function planStack(
   await initGate(() => step('init', ['init', '-input=false', '-no-color']));
   // plan's own output is the human-readable plan (`terraform show -no-color tfplan` prints the same
   // text, plus nothing, for a saved plan in automation); a `show` for it would load the provider's
-  // schema once more (~2 s of CPU per stack). show -json is the machine-readable plan for the summary.
+  // schema once more (~2 s of CPU per stack), and so would `show -json` for the summary, which the
+  // text gives as well.
   const text = await step('plan', ['plan', '-input=false', '-no-color', '-lock=false', '-out=tfplan']);
-  const json = await step('show -json', ['show', '-json', 'tfplan']);
-  return { name, plan: JSON.parse(json), text };
+  const summary = summarizePlanText(text) ?? summarizePlan(JSON.parse(await step('show -json', ['show', '-json', 'tfplan'])));
+  return { name, summary, text };
 }

@@ -10,7 +10,7 @@ import type { PlanOptions } from './options';
 import { selectStacks, stackMatches, UsageError } from './options';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from './security-diff';
 import { startSfnStub } from './sfn-stub';
-import { renderSummary, shortCounts, summarizePlan, type StackOutcome } from './summary';
+import { renderSummary, shortCounts, type StackOutcome } from './summary';
 
 export interface PlanIo {
   /** Progress and result lines (stdout). */
@@ -122,7 +122,7 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
         const stackDir = path.join(options.out, manifest.stacks[name].workingDirectory);
         const planned = await planStack(setup, name, stackDir, path.join(workRoot, name), stub.url, initGate);
         fs.writeFileSync(path.join(planDir, `${name}.txt`), planned.text);
-        const summary = summarizePlan(planned.plan);
+        const summary = planned.summary;
         io.log(`[${++done}/${names.length}] ${name} planned in ${elapsed().toFixed(1)}s ${shortCounts(summary.total)}`);
         return { name, seconds: elapsed(), summary };
       } catch (e) {
