@@ -26,6 +26,7 @@ import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
 import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable } from './policy-document';
 import { partitionOf } from '../config/regions';
+import { WORKLOAD_TAG } from '../config/tags';
 import { acknowledgePolicy } from '../policy/pack';
 
 export interface RecoveryServer {
@@ -297,7 +298,7 @@ export class RecoveryLandingZone extends Construct {
     for (const server of [...props.servers].sort((a, b) => `${a.workload}/${a.role}`.localeCompare(`${b.workload}/${b.role}`))) {
       const id = `${server.workload}-${server.role}`;
       const serverName = `${props.namePrefix}-${server.workload}-${server.role}`;
-      const tags = { 'dr:server': server.role, 'dr:workload': server.workload, Name: serverName };
+      const tags = { 'dr:server': server.role, [WORKLOAD_TAG]: server.workload, Name: serverName };
       const amiParameter = amiParameterName(props.namePrefix, server.workload, server.role);
       const ami = new SsmParameter(this, `Ami-${id}`, {
         name: amiParameter,

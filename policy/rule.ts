@@ -37,6 +37,11 @@ export const compliant: RuleResult = { status: 'compliant' };
 export const notApplicable: RuleResult = { status: 'not-applicable' };
 export const nonCompliant = (finding: string): RuleResult => ({ status: 'non-compliant', finding });
 
+/** A rule's check of resources of `type` alone: every other resource is not applicable to it. */
+export function forType(type: string, check: PolicyRule['check']): PolicyRule['check'] {
+  return (resource, stack) => (resource.type === type ? check(resource, stack) : notApplicable);
+}
+
 /** Parses a JSON policy attribute; undefined when absent or not JSON. */
 export function policyOf(value: unknown): { Statement?: Record<string, unknown>[] | Record<string, unknown> } | undefined {
   if (typeof value !== 'string') return undefined;

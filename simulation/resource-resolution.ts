@@ -3,17 +3,11 @@
  * (`${<type>.<name>.<attribute>}`, `${data.<type>.<name>.<attribute>}`) replaced by the ARNs and
  * attributes derived from `RESOURCE_TYPES` and `DATA_SOURCES`.
  */
-import { DATA_SOURCES, RESOURCE_TYPES, type ArnContext, type ResolvedResource } from './resource-tables';
+import { DATA_SOURCES, RESOURCE_TYPES, type ArnContext, type ResolvedResource, type ResourcePlace } from './resource-tables';
 
-export interface ModelResource {
+export interface ModelResource extends ResourcePlace {
   /** `<type>.<logicalName>`, unique within its stack. */
   readonly address: string;
-  readonly stack: string;
-  readonly type: string;
-  readonly logicalName: string;
-  readonly account: string;
-  readonly region: string;
-  readonly partition: string;
   /** Derived ARN (types in `RESOURCE_TYPES` only). */
   readonly arn?: string;
   /** Raw synthesized attributes (tokens unresolved). */

@@ -5,8 +5,8 @@
  */
 import { dnsSuffixOf } from './arns';
 
-/** Where a synthesized resource lives and how to read its (token-resolved) attributes. */
-export interface ResolvedResource {
+/** Where a synthesized resource lives: its stack, address parts, account, region and partition. */
+export interface ResourcePlace {
   readonly stack: string;
   readonly type: string;
   /** Terraform logical name (`aws_kms_key.<logicalName>`). */
@@ -14,6 +14,10 @@ export interface ResolvedResource {
   readonly account: string;
   readonly region: string;
   readonly partition: string;
+}
+
+/** Where a synthesized resource lives and how to read its (token-resolved) attributes. */
+export interface ResolvedResource extends ResourcePlace {
   /** Attribute value with every resolvable Terraform token replaced (undefined when absent or not a string). */
   attr(key: string): string | undefined;
   /** This resource's own ARN (from `RESOURCE_TYPES`). */

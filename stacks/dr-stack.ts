@@ -14,6 +14,7 @@ import { FunctionTrigger } from '../modules/function-trigger';
 import { ServiceKmsKey, cloudWatchLogsKeyStatement } from '../modules/service-kms-key';
 import { RecoveryLandingZone } from '../modules/recovery-landing-zone';
 import { partitionOf } from '../config/regions';
+import { WORKLOAD_TAG } from '../config/tags';
 import { RecoveryStateMachine } from '../modules/recovery/recovery-state-machine';
 import { ConnectRunbook } from '../modules/recovery/connect-runbook';
 import { RecoveryTriggers } from '../modules/recovery/recovery-triggers';
@@ -245,7 +246,7 @@ export class DrStack extends AccountStack {
                 Effect: 'Allow' as const,
                 Action: 'ec2:TerminateInstances',
                 Resource: `arn:${partition}:ec2:${region}:${dr.id}:instance/*`,
-                Condition: { Null: { 'aws:ResourceTag/aws:backup:source-resource': 'false', 'aws:ResourceTag/dr:workload': 'false' } },
+                Condition: { Null: { 'aws:ResourceTag/aws:backup:source-resource': 'false', [`aws:ResourceTag/${WORKLOAD_TAG}`]: 'false' } },
               },
             ]
           : []),
@@ -283,15 +284,19 @@ export class DrStack extends AccountStack {
     const fnArn = (f: BundledFunction) => f.functionArn;
     // AWS Backup launches a restored EC2 instance with the servers' instance profile, as the restore role.
     if (this.landingZone && restoresEc2) this.landingZone.grantPassInstanceRole(this.restoreRole);
-    this.recovery = new RecoveryStateMachine(this, 'Recovery', {
-      stateMachineName: `${config.name}-recovery`,
-      roleName: `${config.name}-recovery-orchestrator`,
+    // Recovery and failback log, notify and run alike in the DR account.
+    const stateMachineSettings = {
       accountId: dr.id,
       region,
       logKmsKeyArn: this.functionsKey.keyArn,
       logRetentionDays: functions.logRetentionDays,
       logLevel: config.recovery.stateMachine.logLevel,
       onCallKeyArn: this.eventBus.onCall.keyArn,
+    };
+    this.recovery = new RecoveryStateMachine(this, 'Recovery', {
+      stateMachineName: `${config.name}-recovery`,
+      roleName: `${config.name}-recovery-orchestrator`,
+      ...stateMachineSettings,
       connectRunbookRoleArn: runbook.roleArn,
       definition: {
         workloads: config.workloads.map((w) => ({
@@ -406,12 +411,7 @@ export class DrStack extends AccountStack {
       const stateMachine = new FailbackStateMachine(this, 'Failback', {
         stateMachineName: names.failbackStateMachineName,
         roleName: names.failbackOrchestratorRoleName,
-        accountId: dr.id,
-        region,
-        logKmsKeyArn: this.functionsKey.keyArn,
-        logRetentionDays: functions.logRetentionDays,
-        logLevel: config.recovery.stateMachine.logLevel,
-        onCallKeyArn: this.eventBus.onCall.keyArn,
+        ...stateMachineSettings,
         definition: {
           workloads: failbackWorkloads.map((w) => {
             const fb = w.failback!;

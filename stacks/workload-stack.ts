@@ -3,6 +3,7 @@ import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig, WorkloadConfig } from '../config/schema';
 import { EstateNames, roleArnOf, workloadRegion, workloadStackName } from '../config/naming';
+import { WORKLOAD_TAG } from '../config/tags';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -130,7 +131,7 @@ export class WorkloadStack extends AccountStack {
       resourceTypes: workload.backup.resourceTypes,
       accountId: workload.accountId,
       region,
-      recoveryPointTags: { 'dr:estate': config.name, 'dr:workload': workload.name },
+      recoveryPointTags: { 'dr:estate': config.name, [WORKLOAD_TAG]: workload.name },
     });
 
     const { awsConfigRules, auditFramework } = workload.guardrails;

@@ -1,20 +1,11 @@
-import { ConfigError, parseConfig } from '../../config/load';
+import { parseConfig } from '../../config/load';
 import { DEFAULT_FAILBACK_GRACE_HOURS } from '../../config/schema';
 import { EstateNames } from '../../config/naming';
 import { exampleInput } from '../helpers/synth';
 import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
+import { issuesOf } from '../helpers/config-rejection';
 
 /** `workloads[].failback`: shape, defaults and the cross-field rules, each reported at its path. */
-
-function issuesOf(raw: unknown): { path: string; message: string }[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
 
 describe('workloads[].failback', () => {
   it('is optional: absent means no failback', () => {

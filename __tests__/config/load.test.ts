@@ -1,27 +1,9 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, loadConfig, parseConfig, formatPath } from '../../config/load';
-import { synthesizeEstate } from '../../app';
-import { EXAMPLE_CONFIG, exampleInput, snapshotDir, tempDir } from '../helpers/synth';
-
-type Mutable = Record<string, any>;
-
-/** A copy of the example with one mutation applied. */
-function mutated(mutate: (cfg: Mutable) => void): Mutable {
-  const cfg = exampleInput() as Mutable;
-  mutate(cfg);
-  return cfg;
-}
-
-function issuesOf(raw: unknown): { path: string; message: string }[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
+import { loadConfig, parseConfig, formatPath } from '../../config/load';
+import { EXAMPLE_CONFIG, tempDir } from '../helpers/synth';
+import { expectNothingWritten, issuesOf } from '../helpers/config-rejection';
+import { mutated, type Mutable } from '../helpers/mutated-example';
 
 describe('loadConfig', () => {
   it('accepts the bundled example and fills in documented defaults', () => {
@@ -134,15 +116,7 @@ describe('malformed configurations', () => {
     expect(atPath.map((i) => i.message)).toEqual(expect.arrayContaining([expect.stringMatching(expectedMessage)]));
 
     // Same configuration through the synth entry point: ConfigError, and the output directory untouched.
-    const dir = tempDir();
-    const configFile = path.join(dir, 'estate.json');
-    fs.writeFileSync(configFile, JSON.stringify(cfg));
-    const outdir = path.join(dir, 'cdktf.out');
-    fs.mkdirSync(path.join(outdir, 'stacks', 'dr'), { recursive: true });
-    fs.writeFileSync(path.join(outdir, 'stacks', 'dr', 'cdk.tf.json'), '{"previous":"synth"}');
-    const before = snapshotDir(outdir);
-    expect(() => synthesizeEstate(configFile, outdir)).toThrow(ConfigError);
-    expect(snapshotDir(outdir)).toEqual(before);
+    expectNothingWritten(cfg);
   });
 
   it('accepts a server role with more instances than zones when the workload restores no EBS, or up to one per zone, or maxSize above the zones', () => {

@@ -1,40 +1,9 @@
-import * as fs from 'fs';
 import * as path from 'path';
-import { ConfigError, parseConfig } from '../../config/load';
+import { parseConfig } from '../../config/load';
 import { mostFrequentRule, rpoIssues, restoreTestingIssues } from '../../config/semantic-checks';
-import { synthesizeEstate } from '../../app';
-import { FIXTURES, exampleInput, readJson, snapshotDir, tempDir } from '../helpers/synth';
-
-type Mutable = Record<string, any>;
-
-function mutated(mutate: (cfg: Mutable) => void): Mutable {
-  const cfg = exampleInput() as Mutable;
-  mutate(cfg);
-  return cfg;
-}
-
-function issuesOf(raw: unknown): { path: string; message: string; code?: string }[] {
-  try {
-    parseConfig(raw);
-  } catch (e) {
-    expect(e).toBeInstanceOf(ConfigError);
-    return (e as ConfigError).issues;
-  }
-  throw new Error('expected the configuration to be rejected');
-}
-
-/** The synth entry point rejects the configuration and leaves an existing output directory as it was. */
-function expectNothingWritten(cfg: Mutable): void {
-  const dir = tempDir();
-  const configFile = path.join(dir, 'estate.json');
-  fs.writeFileSync(configFile, JSON.stringify(cfg));
-  const outdir = path.join(dir, 'cdktf.out');
-  fs.mkdirSync(path.join(outdir, 'stacks', 'dr'), { recursive: true });
-  fs.writeFileSync(path.join(outdir, 'stacks', 'dr', 'cdk.tf.json'), '{"previous":"synth"}');
-  const before = snapshotDir(outdir);
-  expect(() => synthesizeEstate(configFile, outdir)).toThrow(ConfigError);
-  expect(snapshotDir(outdir)).toEqual(before);
-}
+import { FIXTURES, readJson } from '../helpers/synth';
+import { expectNothingWritten, issuesOf } from '../helpers/config-rejection';
+import { mutated, type Mutable } from '../helpers/mutated-example';
 
 const weekly = { name: 'weekly', schedule: 'cron(0 3 ? * SUN *)', retentionDays: 120, copyRetentionDays: 90 };
 

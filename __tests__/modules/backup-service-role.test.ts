@@ -1,15 +1,12 @@
-import { Testing } from 'cdktf';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { BackupServiceRole, type BackupServiceRoleProps } from '../../modules/backup-service-role';
 import { policyOf, resourcesOf } from '../helpers/synth';
+import { synthWithDefaults } from '../helpers/synth-construct';
+import { allowAssumeRole } from '../helpers/trust-statement';
 
 const props: BackupServiceRoleProps = { roleName: 'acme-shop-backup', accountId: '333333333333', region: 'ap-northeast-2', purposes: ['backup', 'restore'] };
 
-function synth(p: Partial<BackupServiceRoleProps> = {}) {
-  return Testing.synthScope((scope) => {
-    new BackupServiceRole(scope, 'Role', { ...props, ...p });
-  });
-}
+const synth = synthWithDefaults(BackupServiceRole, 'Role', props);
 
 describe('BackupServiceRole', () => {
   it('is trusted by AWS Backup for this account only (confused-deputy guard)', () => {
@@ -17,7 +14,7 @@ describe('BackupServiceRole', () => {
     expect(out).toHaveResourceWithProperties(IamRole, { name: 'acme-shop-backup' });
     const trust = policyOf(resourcesOf(out, 'aws_iam_role')[0], 'assume_role_policy');
     expect(trust.Statement).toEqual([
-      { Sid: 'AllowServiceForThisAccountOnly', Effect: 'Allow', Principal: { Service: 'backup.amazonaws.com' }, Action: 'sts:AssumeRole', Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' } } },
+      allowAssumeRole('AllowServiceForThisAccountOnly', { Service: 'backup.amazonaws.com' }, { StringEquals: { 'aws:SourceAccount': '333333333333' } }),
     ]);
   });
 

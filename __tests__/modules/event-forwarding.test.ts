@@ -1,10 +1,11 @@
-import { Testing } from 'cdktf';
 import { CloudwatchEventRule } from '@cdktf/provider-aws/lib/cloudwatch-event-rule';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { CloudwatchMetricAlarm } from '@cdktf/provider-aws/lib/cloudwatch-metric-alarm';
 import { EventForwarder, EventForwardingRole, type EventForwarderProps } from '../../modules/event-forwarding';
 import { healthIssuePattern } from '../../modules/event-patterns';
 import { policyOf, resourcesOf } from '../helpers/synth';
+import { synthWithDefaults } from '../helpers/synth-construct';
+import { allowAssumeRole } from '../helpers/trust-statement';
 
 const bus = 'arn:aws:events:ap-northeast-1:222222222222:event-bus/dr-events';
 const props: EventForwarderProps = {
@@ -21,11 +22,7 @@ const props: EventForwarderProps = {
   maximumRetryAttempts: 24,
 };
 
-function synthForwarder(p: Partial<EventForwarderProps> = {}) {
-  return Testing.synthScope((scope) => {
-    new EventForwarder(scope, 'Forwarder', { ...props, ...p });
-  });
-}
+const synthForwarder = synthWithDefaults(EventForwarder, 'Forwarder', props);
 
 describe('EventForwarder', () => {
   it('creates one enabled rule per forwarded pattern, with the pattern as JSON', () => {
@@ -82,21 +79,12 @@ describe('EventForwarder', () => {
 });
 
 describe('EventForwardingRole', () => {
-  const synthRole = () =>
-    Testing.synthScope((scope) => {
-      new EventForwardingRole(scope, 'Role', { roleName: 'acme-event-forwarder', accountId: '333333333333', ruleNamePrefix: 'acme-', targetBusArn: bus });
-    });
+  const synthRole = synthWithDefaults(EventForwardingRole, 'Role', { roleName: 'acme-event-forwarder', accountId: '333333333333', ruleNamePrefix: 'acme-', targetBusArn: bus });
 
   it('is assumable only by EventBridge for this account\'s estate rules', () => {
     const role = resourcesOf(synthRole(), 'aws_iam_role')[0];
     expect(policyOf(role, 'assume_role_policy').Statement).toEqual([
-      {
-        Sid: 'EstateRulesOfThisAccountOnly',
-        Effect: 'Allow',
-        Principal: { Service: 'events.amazonaws.com' },
-        Action: 'sts:AssumeRole',
-        Condition: { StringEquals: { 'aws:SourceAccount': '333333333333' }, ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:333333333333:rule/acme-*' } },
-      },
+      allowAssumeRole('EstateRulesOfThisAccountOnly', { Service: 'events.amazonaws.com' }, { StringEquals: { 'aws:SourceAccount': '333333333333' }, ArnLike: { 'aws:SourceArn': 'arn:aws:events:*:333333333333:rule/acme-*' } }),
     ]);
   });
 

@@ -6,12 +6,9 @@ import { WorkloadResiliencyPolicy, goDuration, tierForRto } from '../../modules/
 import { buildEstate, synthesizeIfCompliant } from '../../app';
 import { parseConfig } from '../../config/load';
 import { estateFor, exampleInput, resourcesOf, tempDir } from '../helpers/synth';
+import { synthWithDefaults } from '../helpers/synth-construct';
 
-function synth(props: Partial<ConstructorParameters<typeof WorkloadResiliencyPolicy>[2]> = {}) {
-  return Testing.synthScope((scope) => {
-    new WorkloadResiliencyPolicy(scope, 'ResiliencyPolicy', { policyName: 'acme-shop-dr', rtoMinutes: 240, rpoMinutes: 1440, ...props });
-  });
-}
+const synth = synthWithDefaults(WorkloadResiliencyPolicy, 'ResiliencyPolicy', { policyName: 'acme-shop-dr', rtoMinutes: 240, rpoMinutes: 1440 });
 
 describe('tierForRto', () => {
   it.each([

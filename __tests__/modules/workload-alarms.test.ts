@@ -14,10 +14,16 @@ function synth(alarms: MetricAlarmConfig[]) {
   });
 }
 
+/** Synthesizes `alarm` alone and expects an alarm resource with `properties`; the output is for further checks. */
+function expectAlarm(alarm: MetricAlarmConfig, properties: Record<string, unknown>): string {
+  const out = synth([alarm]);
+  expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, properties);
+  return out;
+}
+
 describe('WorkloadAlarms', () => {
   it('builds an ANOMALY_DETECTION_BAND metric-math alarm with the configured band and direction', () => {
-    const out = synth([anomaly]);
-    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+    const out = expectAlarm(anomaly, {
       alarm_name: 'acme-shop-latency',
       comparison_operator: 'GreaterThanUpperThreshold',
       threshold_metric_id: 'band',
@@ -36,13 +42,11 @@ describe('WorkloadAlarms', () => {
     ['below', 'LessThanLowerThreshold'],
     ['both', 'LessThanLowerOrGreaterThanUpperThreshold'],
   ] as const)('maps direction %s to %s', (direction, operator) => {
-    const out = synth([{ ...anomaly, anomalyDetection: { bandWidth: 2, direction } }]);
-    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { comparison_operator: operator });
+    expectAlarm({ ...anomaly, anomalyDetection: { bandWidth: 2, direction } }, { comparison_operator: operator });
   });
 
   it('builds a static-threshold alarm, with percentiles as extended statistics', () => {
-    const out = synth([staticAlarm]);
-    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, {
+    const out = expectAlarm(staticAlarm, {
       alarm_name: 'acme-shop-5xx',
       namespace: 'AWS/ApplicationELB',
       metric_name: 'HTTPCode_Target_5XX_Count',
@@ -56,8 +60,7 @@ describe('WorkloadAlarms', () => {
   });
 
   it('treats missing data as configured, never implicitly', () => {
-    const out = synth([{ ...staticAlarm, missingData: 'breaching' }]);
-    expect(out).toHaveResourceWithProperties(CloudwatchMetricAlarm, { treat_missing_data: 'breaching' });
+    expectAlarm({ ...staticAlarm, missingData: 'breaching' }, { treat_missing_data: 'breaching' });
   });
 
   it('rejects an alarm with both or neither of anomalyDetection and threshold', () => {

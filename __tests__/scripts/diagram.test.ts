@@ -1,10 +1,10 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG_PATH, loadConfig, parseConfig } from '../../config/load';
 import { RECOVERY_STEPS } from '../../modules/recovery/definition';
 import { escapeMermaid, estateDiagram, estateMarkdown } from '../../scripts/diagram/estate-diagram';
+import { runScript } from '../helpers/run-script';
 
 const THREE_WORKLOADS = path.join(__dirname, '..', 'fixtures', 'three-workloads.json');
 
@@ -266,12 +266,7 @@ describe('npm run diagram', () => {
   it('writes the Markdown page of DR_CONFIG to --out', () => {
     const root = path.resolve(__dirname, '..', '..');
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dr-diagram-')), 'docs', 'estate.md');
-    const r = spawnSync(path.join(root, 'node_modules', '.bin', 'tsx'), ['scripts/diagram.ts', '--out', out], {
-      cwd: root,
-      env: { ...process.env, DR_CONFIG: THREE_WORKLOADS },
-      encoding: 'utf8',
-      timeout: 120000,
-    });
+    const r = runScript('scripts/diagram.ts', ['--out', out], { DR_CONFIG: THREE_WORKLOADS });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(fs.readFileSync(out, 'utf8')).toBe(estateMarkdown(loadConfig(THREE_WORKLOADS), path.relative(root, THREE_WORKLOADS)));

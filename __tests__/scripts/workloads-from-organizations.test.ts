@@ -1,4 +1,3 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
@@ -16,6 +15,7 @@ import {
   workloadsFromOrganizations,
   type OrganizationsAccount,
 } from '../../scripts/organizations/workloads';
+import { runScript } from '../helpers/run-script';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const FIXTURES = path.join(ROOT, '__tests__', 'fixtures', 'organizations');
@@ -229,8 +229,7 @@ describe('the produced workloads', () => {
 });
 
 describe('npm run workloads-from-organizations', () => {
-  const run = (args: string[]) =>
-    spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/workloads-from-organizations.ts', ...args], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+  const run = (args: string[]) => runScript('scripts/workloads-from-organizations.ts', args);
 
   it('prints the workloads JSON for the fixture export, excluding the example estate accounts via --config', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dr-orgs-'));

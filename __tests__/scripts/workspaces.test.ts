@@ -1,10 +1,10 @@
-import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { EXAMPLE_CONFIG_PATH, loadConfig, parseConfig } from '../../config/load';
 import type { EstateConfig } from '../../config/schema';
 import { ManifestError, workspaceManifest, type WorkspaceManifest } from '../../scripts/workspaces/manifest';
+import { runScript } from '../helpers/run-script';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const THREE_WORKLOADS = path.join(ROOT, '__tests__', 'fixtures', 'three-workloads.json');
@@ -156,12 +156,7 @@ describe('workspaceManifest', () => {
 describe('npm run workspaces', () => {
   it('writes the manifest of DR_CONFIG to --out', () => {
     const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dr-ws-')), 'nested', 'workspaces.json');
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/workspaces.ts', '--out', out, '--wave-size', '2'], {
-      cwd: ROOT,
-      env: { ...process.env, DR_CONFIG: THREE_WORKLOADS },
-      encoding: 'utf8',
-      timeout: 120000,
-    });
+    const r = runScript('scripts/workspaces.ts', ['--out', out, '--wave-size', '2'], { DR_CONFIG: THREE_WORKLOADS });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const manifest = JSON.parse(fs.readFileSync(out, 'utf8')) as WorkspaceManifest;
@@ -170,7 +165,7 @@ describe('npm run workspaces', () => {
   });
 
   it('exits 1 on a bad wave size', () => {
-    const r = spawnSync(path.join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/workspaces.ts', '--wave-size', '0', '--out', path.join(os.tmpdir(), 'never.json')], { cwd: ROOT, encoding: 'utf8', timeout: 120000 });
+    const r = runScript('scripts/workspaces.ts', ['--wave-size', '0', '--out', path.join(os.tmpdir(), 'never.json')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--wave-size "0"');
   });

@@ -1,20 +1,13 @@
-import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
+import { ADMINISTRATOR_ACCESS, buildPolicyModel, type PolicyModel } from '../../simulation/policy-model';
 import { exampleInput, synthEstate } from '../helpers/synth';
+import { DR, ORG, OUTSIDER, REC, role, SHOP, SHOP_REGION, VAULT, type Row } from '../../simulation/access-rows/principals';
 
 /**
  * Who may put events on the DR bus, what the forwarding role can do, and who may write to the
  * dead-letter queues and the on-call topic: evaluated on the synthesized policies.
  */
-const ORG = 'o-a1b2c3d4e5';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const SHOP = '333333333333';
 const ORG_MEMBER_NOT_LISTED = '777777777777';
-const OUTSIDER = '444455556666';
-const REC = 'ap-northeast-1';
-const SHOP_REGION = 'ap-northeast-2';
 
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 const BUS = `arn:aws:events:${REC}:${DR}:event-bus/dr-events`;
 const DEFAULT_BUS = `arn:aws:events:${REC}:${DR}:event-bus/default`;
 const SHOP_FORWARDER = role(SHOP, 'acme-event-forwarder');
@@ -23,12 +16,6 @@ const SHOP_DLQ = `arn:aws:sqs:${SHOP_REGION}:${SHOP}:acme-event-forwarding-dlq`;
 const SHOP_RULE = (name: string) => `arn:aws:events:${SHOP_REGION}:${SHOP}:rule/${name}`;
 const TOPIC = `arn:aws:sns:${REC}:${DR}:acme-dr-on-call`;
 const EVENTS = 'events.amazonaws.com';
-
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-}
 
 const ROWS: Row[] = [
   // ---- the DR bus policy, with the forwarder's own identity policy ------------------------------------

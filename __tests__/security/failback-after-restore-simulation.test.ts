@@ -10,13 +10,7 @@
 import { buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { synthEstate } from '../helpers/synth';
 import { expectFailbackRowHolds, failbackInput, type FailbackAccessRow } from '../helpers/failback';
-
-const ORG = 'o-a1b2c3d4e5';
-const DR = '222222222222';
-const SHOP = '333333333333';
-const REC = 'ap-northeast-1';
-const SHOP_REGION = 'ap-northeast-2';
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
+import { DR, ORG, REC, role, SHOP, SHOP_REGION } from '../../simulation/access-rows/principals';
 
 const FB_ORCHESTRATOR = role(DR, 'acme-failback-orchestrator');
 const RECOVERY_ORCHESTRATOR = role(DR, 'acme-recovery-orchestrator');

@@ -5,19 +5,10 @@
  * is re-simulated without the statements that allowed it and must become Denied; a Denied row names
  * the one change that makes it Allowed, or is an explicit Deny that stops denying without its Deny.
  */
-import { ADMINISTRATOR_ACCESS, buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
+import { buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { synthEstate } from '../helpers/synth';
 import { expectFailbackRowHolds, failbackInput, type FailbackAccessRow } from '../helpers/failback';
-
-const ORG = 'o-a1b2c3d4e5';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const SHOP = '333333333333';
-const OUTSIDER = '444455556666';
-const REC = 'ap-northeast-1';
-const SHOP_REGION = 'ap-northeast-2';
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
-const rp = (region: string, account: string) => `arn:aws:backup:${region}:${account}:recovery-point:5f6c1a2b-7d3e-4f80-9a1b-2c3d4e5f6a7b`;
+import { asAdmin, CENTRAL_RP, CENTRAL_VAULT, DR, DR_RP, DR_VAULT, ORG, OUTSIDER, REC, role, SHOP, SHOP_REGION, SHOP_RP, SHOP_VAULT, VAULT } from '../../simulation/access-rows/principals';
 
 const FB_ORCHESTRATOR = role(DR, 'acme-failback-orchestrator');
 const FB_BACKUP = role(DR, 'acme-dr-failback-backup');
@@ -26,14 +17,6 @@ const FB_REGION_CALL = role(DR, 'acme-failback-workload-region-call');
 const failbackSession: Partial<SimulationRequest> = { context: { 'sts:RoleSessionName': 'failback-shop-2026-11-20' } };
 const SHOP_FAILBACK = role(SHOP, 'acme-shop-failback');
 const SHOP_BACKUP = role(SHOP, 'acme-shop-backup');
-const SHOP_VAULT = `arn:aws:backup:${SHOP_REGION}:${SHOP}:backup-vault:acme-shop-local`;
-const SHOP_RP = rp(SHOP_REGION, SHOP);
-const DR_VAULT = `arn:aws:backup:${REC}:${DR}:backup-vault:acme-dr-restore`;
-const DR_RP = rp(REC, DR);
-const CENTRAL_VAULT = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`;
-const CENTRAL_RP = rp(REC, VAULT);
-const ADMIN = [ADMINISTRATOR_ACCESS];
-const asAdmin = (principalArn: string, action: string, resourceArn: string, extra: Partial<SimulationRequest> = {}): SimulationRequest => ({ principalArn, action, resourceArn, identityPolicies: ADMIN, ...extra });
 const SHOP_KEY = 'key-of:shop-local-vault';
 // failback.instanceProfile and failback.kmsKeyArn of the synthesized example (both of the workload account, not synthesized here).
 const SHOP_INSTANCE_ROLE = role(SHOP, 'shop-app');

@@ -1,5 +1,6 @@
-import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type Decision, type NamedPolicy, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
+import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type NamedPolicy, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { exampleInput, synthEstate } from '../helpers/synth';
+import { CENTRAL_VAULT, DR, DR_RP, DR_VAULT, ORG, REC, role, VAULT, type Row } from '../../simulation/access-rows/principals';
 
 /**
  * The readiness checker's role (and its schedule's), as synthesized for the example: it can run each
@@ -10,18 +11,10 @@ import { exampleInput, synthEstate } from '../helpers/synth';
  * be Denied; a Denied row names (`allowedIf`) the one change that makes it Allowed, so it is denied
  * for the stated reason.
  */
-const ORG = 'o-a1b2c3d4e5';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const REC = 'ap-northeast-1';
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 const CHECKER = role(DR, 'acme-recovery-readiness-checker');
 const SCHEDULER = role(DR, 'acme-readiness-scheduler');
 const READER = role(VAULT, 'acme-central-vault-reader');
 const COPY_STARTER = role(VAULT, 'acme-central-copy-starter');
-const DR_VAULT = `arn:aws:backup:${REC}:${DR}:backup-vault:acme-dr-restore`;
-const CENTRAL_VAULT = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`;
-const DR_RP = `arn:aws:backup:${REC}:${DR}:recovery-point:5f6c1a2b-7d3e-4f80-9a1b-2c3d4e5f6a7b`;
 const STATE_MACHINE = `arn:aws:states:${REC}:${DR}:stateMachine:acme-recovery`;
 const BUCKET = `arn:aws:s3:::acme-dr-readiness-${DR}-${REC}`;
 const AMI_PARAMETER = `arn:aws:ssm:${REC}:${DR}:parameter/acme/dr/ami/shop/app`;
@@ -36,13 +29,6 @@ const fn = (name: string) => `arn:aws:lambda:${REC}:${DR}:function:${name}`;
 /** Stands for the DR functions key (it encrypts the reports), resolved once the model is built. */
 const FUNCTIONS_KEY = 'FUNCTIONS_KEY';
 const unknown = { allowUnknownResource: true, resourceAccount: DR };
-
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-  allowedIf?: Partial<SimulationRequest>;
-}
 
 const ROWS: Row[] = [
   // ---- reaching the central vault -----------------------------------------------------------------

@@ -1,32 +1,18 @@
 import { ADMINISTRATOR_ACCESS, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { exampleInput, synthEstate } from '../helpers/synth';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
+import { CENTRAL_VAULT, DR, DR_RP, DR_VAULT, ORG, REC, role, SHOP, VAULT, type Row } from '../../simulation/access-rows/principals';
 
 /**
  * The recovery state machine's role and the recovery functions' roles, as synthesized: each can do
  * its steps, and nothing on vaults, roles or accounts outside the estate.
  */
-const ORG = 'o-a1b2c3d4e5';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const SHOP = '333333333333';
-const REC = 'ap-northeast-1';
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 const SM = role(DR, 'acme-recovery-orchestrator');
 const CLEANUP = role(DR, 'acme-recovery-cleanup-drill');
 const ATTACH = role(DR, 'acme-attach-restored-volume');
-const DR_RP = `arn:aws:backup:${REC}:${DR}:recovery-point:5f6c1a2b-7d3e-4f80-9a1b-2c3d4e5f6a7b`;
-const DR_VAULT = `arn:aws:backup:${REC}:${DR}:backup-vault:acme-dr-restore`;
-const CENTRAL_VAULT = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-central`;
 const fn = (name: string) => `arn:aws:lambda:${REC}:${DR}:function:${name}`;
 const EFS = (account: string, region = REC) => `arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-0123456789abcdef0`;
 const ASG = (name: string) => `arn:aws:autoscaling:${REC}:${DR}:autoScalingGroup:0a1b2c3d-0000-1111-2222-333344445555:autoScalingGroupName/${name}`;
-
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-}
 
 const ROWS: Row[] = [
   { description: 'state machine invokes the locate function', request: { principalArn: SM, action: 'lambda:InvokeFunction', resourceArn: fn('acme-recovery-locate-recovery-points'), allowUnknownResource: true }, expected: 'Allowed' },

@@ -1,7 +1,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type Decision, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
+import { ADMINISTRATOR_ACCESS, allowPolicy, buildPolicyModel, type PolicyModel, type SimulationRequest } from '../../simulation/policy-model';
 import { exampleInput, resourcesOf, stackDirs, synthEstate } from '../helpers/synth';
+import { DR, DR_VAULT, ORG, OUTSIDER, REC, role, SHOP, VAULT, type Row } from '../../simulation/access-rows/principals';
 
 /**
  * Restore testing's roles, as synthesized for the example with an air-gapped vault: the role AWS
@@ -9,28 +10,14 @@ import { exampleInput, resourcesOf, stackDirs, synthEstate } from '../helpers/sy
  * validation function's role. Each can do its job and nothing on vaults, recovery points or accounts
  * outside the estate. Rows that rely on a guard re-run without it to prove they can fail.
  */
-const ORG = 'o-a1b2c3d4e5';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const SHOP = '333333333333';
-const OUTSIDER = '444455556666';
-const REC = 'ap-northeast-1';
-const role = (account: string, name: string) => `arn:aws:iam::${account}:role/${name}`;
 const TESTING = role(DR, 'acme-dr-restore-testing');
 const VALIDATE = role(DR, 'acme-validate-restore');
-const DR_VAULT = `arn:aws:backup:${REC}:${DR}:backup-vault:acme-dr-restore`;
 const AIR_GAPPED_VAULT = `arn:aws:backup:${REC}:${VAULT}:backup-vault:acme-air-gapped`;
 const rp = (account: string) => `arn:aws:backup:${REC}:${account}:recovery-point:5f6c1a2b-7d3e-4f80-9a1b-2c3d4e5f6a7b`;
 /** Stands for the restore vault key's ARN in rows written before the model is built. */
 const RESTORE_KEY = 'RESTORE_VAULT_KEY';
 /** A principal's identity policy allowing every backup action: what a future AWS managed policy could grant. */
 const BROAD_BACKUP = allowPolicy('BroadBackup', 'backup:*');
-
-interface Row {
-  description: string;
-  request: SimulationRequest;
-  expected: Decision;
-}
 
 let model: PolicyModel;
 /** The synthesized DR stack's restore testing plans and selections. */

@@ -2,12 +2,12 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Testing } from 'cdktf';
 import { unzipSync } from 'fflate';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { REQUIRED_ACTIONS } from '../../functions/attach-restored-volume/logic';
 import { bundleFunction } from '../../modules/bundling';
 import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, ROOT, tempDir, type SynthesizedStack } from '../helpers/synth';
 import { FSX_DIRECTORY_ID, fsxInput } from '../helpers/fsx';
+import { expectRuleInvokesFunction } from '../helpers/rule-invoked-function';
 import { FSX_CLIENT_PORTS } from '../../modules/recovery-landing-zone';
 
 const event = (name: string) => readJson(path.join(FIXTURES, 'events', `${name}.json`));
@@ -44,16 +44,7 @@ describe('EBS restore → attach-restored-volume', () => {
   });
 
   it('invokes the function with retries and a DLQ, allowed only for that rule', () => {
-    const target = values(dr, 'aws_cloudwatch_event_target').find((t) => String(t.rule).includes('EbsRestoreCompleted'))!;
-    expect(target.arn).toMatch(/aws_lambda_function\.AttachRestoredVolume_Function/);
-    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 24 });
-    expect(target.dead_letter_config).toEqual({ arn: expect.stringMatching(/aws_sqs_queue\./) });
-    expect(Testing.synth(estateFor(exampleInput()).dr)).toHaveResourceWithProperties(LambdaPermission, {
-      principal: 'events.amazonaws.com',
-      action: 'lambda:InvokeFunction',
-      source_arn: 'arn:aws:events:ap-northeast-1:222222222222:rule/acme-ebs-restore-completed',
-      source_account: '222222222222',
-    });
+    expectRuleInvokesFunction(dr, 'EbsRestoreCompleted', /aws_lambda_function\.AttachRestoredVolume_Function/, 'acme-ebs-restore-completed');
   });
 
   it('gives the function exactly the AWS actions its logic calls, plus the KMS use EC2 makes with its credentials, attaching only to tagged recovery instances', () => {

@@ -1,6 +1,7 @@
 import { Testing } from 'cdktf';
 import { estateFor, policyOf, resourcesOf, statement } from '../helpers/synth';
 import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
+import { allowAssumeRole } from '../helpers/trust-statement';
 import { failbackReconnectStatements } from '../../modules/failback/workload-failback-access';
 import { assertPolicyCompliance, PolicyViolationError, type PolicyFinding } from '../../policy/pack';
 
@@ -16,13 +17,7 @@ describe('workload stack with failback', () => {
     const role = roleNamed(out, 'acme-shop-failback')!;
     const trust = policyOf(role, 'assume_role_policy');
     expect(trust.Statement).toEqual([
-      {
-        Sid: 'DrFailbackWorkloadRegionCallOnly',
-        Effect: 'Allow',
-        Principal: { AWS: 'arn:aws:iam::222222222222:root' },
-        Action: 'sts:AssumeRole',
-        Condition: { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/acme-failback-workload-region-call' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
-      },
+      allowAssumeRole('DrFailbackWorkloadRegionCallOnly', { AWS: 'arn:aws:iam::222222222222:root' }, { ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/acme-failback-workload-region-call' }, StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }),
     ]);
   });
 

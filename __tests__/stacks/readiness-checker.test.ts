@@ -4,6 +4,7 @@ import { readinessAlarmPeriodSeconds } from '../../modules/readiness-checker';
 import { parseConfig } from '../../config/load';
 import { EstateNames } from '../../config/naming';
 import { estateFor, exampleInput, policyOf, type SynthesizedStack } from '../helpers/synth';
+import { readinessFacts } from '../helpers/functions/readiness-input';
 
 /**
  * The daily readiness check in the DR stack: its function (named so that the backup-vault account's
@@ -70,17 +71,8 @@ describe('the readiness checker in the DR stack (example)', () => {
     });
     const input = parseReadinessInput(scheduleInput(dr));
     expect(input).toEqual({
-      estate: 'acme',
-      region: 'ap-northeast-1',
-      reportBucket: 'acme-dr-readiness-222222222222-ap-northeast-1',
-      metricNamespace: 'DisasterRecovery/Readiness',
-      recoveryMetricNamespace: 'DisasterRecovery',
-      restoreVault: { name: 'acme-dr-restore', accountId: '222222222222' },
-      centralVault: { name: 'acme-central', accountId: '111111111111', readerRoleArn: 'arn:aws:iam::111111111111:role/acme-central-vault-reader' },
+      ...readinessFacts(),
       airGappedVault: { name: 'acme-air-gapped', accountId: '111111111111' },
-      stateMachineArn: 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery',
-      recoveryPointLookbackDays: 35,
-      drillLookbackDays: 40,
       workloads: [
         {
           name: 'shop',

@@ -1,11 +1,11 @@
 import * as path from 'path';
 import { Testing } from 'cdktf';
-import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { ENCRYPTED_TOPIC_KMS_ACTIONS, requiredActionsFor } from '../../functions/validate-restore/logic';
 import { Construct } from 'constructs';
 import { RestoreTesting, restoreMetadataOverrides } from '../../modules/restore-testing';
 import { matchesEventPattern } from '../../simulation/event-pattern';
 import { estateFor, exampleInput, FIXTURES, policyOf, readJson, type SynthesizedStack } from '../helpers/synth';
+import { expectRuleInvokesFunction } from '../helpers/rule-invoked-function';
 
 /**
  * AWS Backup restore testing in the DR stack, as synthesized: plans, selections, the role AWS Backup
@@ -247,15 +247,7 @@ describe('completed restore tests → validate-restore', () => {
   });
 
   it('invokes the function with retries and a DLQ, allowed only for that rule', () => {
-    const target = values(dr, 'aws_cloudwatch_event_target').find((t) => String(t.rule).includes('RestoreTesting_Completed'))!;
-    expect(target.arn).toMatch(/aws_lambda_function\.RestoreTesting_ValidateRestore_Function/);
-    expect(target.retry_policy).toEqual({ maximum_event_age_in_seconds: 3600, maximum_retry_attempts: 24 });
-    expect(target.dead_letter_config).toEqual({ arn: expect.stringMatching(/aws_sqs_queue\./) });
-    expect(Testing.synth(estateFor(exampleInput()).dr)).toHaveResourceWithProperties(LambdaPermission, {
-      principal: 'events.amazonaws.com',
-      source_arn: 'arn:aws:events:ap-northeast-1:222222222222:rule/acme-restore-test-completed',
-      source_account: '222222222222',
-    });
+    expectRuleInvokesFunction(dr, 'RestoreTesting_Completed', /aws_lambda_function\.RestoreTesting_ValidateRestore_Function/, 'acme-restore-test-completed');
   });
 
   it('runs the function on nodejs22.x with the on-call topic and a timeout that covers its bounded waits', () => {

@@ -38,13 +38,16 @@ export const DEFAULT_OPTIONS: CleanupOptions = {
   concurrency: 4,
 };
 
-export interface CleanupDrillDeps extends CallDeps<CleanupOptions> {
+/** The clients the handler hands in and the deletions call through. */
+export interface CleanupClients {
   readonly ec2: EC2Client;
   readonly rds: RDSClient;
   readonly dynamodb: DynamoDBClient;
   readonly efs: EFSClient;
   readonly autoScaling: AutoScalingClient;
 }
+
+export interface CleanupDrillDeps extends CallDeps<CleanupOptions>, CleanupClients {}
 
 /** Every failure of this function (besides an invalid or refused input) is one of these. */
 export class CleanupDrillError extends namedError('CleanupDrillError') {}
@@ -52,13 +55,7 @@ export class CleanupDrillError extends namedError('CleanupDrillError') {}
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(CleanupDrillError) {}
 
-export interface Runtime extends CallRuntime<CleanupOptions> {
-  readonly ec2: EC2Client;
-  readonly rds: RDSClient;
-  readonly dynamodb: DynamoDBClient;
-  readonly efs: EFSClient;
-  readonly autoScaling: AutoScalingClient;
-}
+export interface Runtime extends CallRuntime<CleanupOptions>, CleanupClients {}
 
 /** Log attributes of one resource (resources are cleaned up concurrently). */
 export type Ctx = Record<string, unknown>;

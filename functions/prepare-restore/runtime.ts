@@ -15,12 +15,15 @@ export interface PrepareRestoreOptions extends ThrottleOptions {
 
 export const DEFAULT_OPTIONS: PrepareRestoreOptions = { maxThrottleAttempts: 6, baseBackoffMs: 250, maxBackoffMs: 8000, maxPages: 100 };
 
-export interface PrepareRestoreDeps extends CallDeps<PrepareRestoreOptions> {
+/** The clients the handler hands in and the steps call through. */
+export interface PrepareRestoreClients {
   /** Backup client of the DR account (restore vault). */
   readonly backup: BackupClient;
   /** EC2 client of the DR account, for EBS recovery points and recovery instances. */
   readonly ec2: EC2Client;
 }
+
+export interface PrepareRestoreDeps extends CallDeps<PrepareRestoreOptions>, PrepareRestoreClients {}
 
 /** Every failure of this function (besides an invalid input) is one of these. */
 export class PrepareRestoreError extends namedError('PrepareRestoreError') {}
@@ -28,10 +31,7 @@ export class PrepareRestoreError extends namedError('PrepareRestoreError') {}
 /** An AWS call failed with something other than throttling; `code` is the AWS error code. */
 export class AwsCallError extends awsCallErrorClass(PrepareRestoreError) {}
 
-export interface Runtime extends CallRuntime<PrepareRestoreOptions> {
-  readonly backup: BackupClient;
-  readonly ec2: EC2Client;
-}
+export interface Runtime extends CallRuntime<PrepareRestoreOptions>, PrepareRestoreClients {}
 
 export function isThrottling(error: unknown): boolean {
   return isThrottlingCode(error, THROTTLING_ERROR_CODES);

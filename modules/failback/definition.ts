@@ -1,5 +1,6 @@
 import type { State, StateMachineDefinition } from '../recovery/asl';
 import type { FailbackContext, FailbackDefinitionProps } from './steps/common';
+import { jobPacing } from '../recovery/steps/common';
 import { failbackInputStates } from './steps/input';
 import { failbackApprovalStates } from './steps/approval';
 import { freezeStates } from './steps/freeze';
@@ -24,13 +25,7 @@ export type { FailbackDefinitionProps, FailbackFreeze, FailbackStep, FailbackWor
  */
 export function failbackDefinition(props: FailbackDefinitionProps): StateMachineDefinition {
   if (props.workloads.length === 0) throw new Error('failbackDefinition needs at least one workload with failback');
-  const poll = props.pollSeconds ?? 30;
-  const ctx: FailbackContext = {
-    props,
-    poll,
-    jobPolls: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
-    jobConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
-  };
+  const ctx: FailbackContext = { props, ...jobPacing(props) };
   const states: Record<string, State> = {
     ...failbackInputStates(ctx),
     ...failbackApprovalStates(ctx),

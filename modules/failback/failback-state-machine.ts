@@ -1,12 +1,9 @@
-import { Construct } from 'constructs';
-import type { IamRole } from '@cdktf/provider-aws/lib/iam-role';
-import type { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { policyDocument, type PolicyDocument, type PolicyStatement } from '../policy-document';
-import type { StateMachineDefinition } from '../recovery/asl';
+import type { Construct } from 'constructs';
+import type { PolicyStatement } from '../policy-document';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
-import { autoScalingGroupArnPattern, stateMachineArnOf, vaultRecoveryPointArns } from '../../config/naming';
+import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
-import { loggedStateMachine } from '../recovery/logged-state-machine';
+import { executionLogAndTracingStatements, LoggedStateMachine, type LoggedStateMachineProps } from '../recovery/logged-state-machine';
 import type { FailbackWorkload } from './steps/common';
 import { onCallPublishStatements } from '../on-call-topic';
 
@@ -31,19 +28,10 @@ export function failbackDnsRecord(
   };
 }
 
-export interface FailbackStateMachineProps {
-  readonly stateMachineName: string;
+export interface FailbackStateMachineProps extends LoggedStateMachineProps {
   /** The execution role (it assumes no workload role: the workload-region-call function does). */
   readonly roleName: string;
-  readonly accountId: string;
-  readonly region: string;
   readonly definition: FailbackDefinitionProps;
-  readonly logKmsKeyArn: string;
-  readonly logRetentionDays: number;
-  /**
-   * @default ERROR
-   */
-  readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL';
   /** Key of the on-call topic (approval and reports are encrypted with it). */
   readonly onCallKeyArn: string;
 }
@@ -52,77 +40,54 @@ export interface FailbackStateMachineProps {
  * The Standard workflow that brings a workload back from the DR account (docs/failback.md), with its
  * least-privilege execution role and a KMS-encrypted log group; X-Ray tracing on.
  */
-export class FailbackStateMachine extends Construct {
-  readonly stateMachine: SfnStateMachine;
-  readonly stateMachineArn: string;
-  readonly definition: StateMachineDefinition;
-  readonly policy: PolicyDocument;
-  readonly role: IamRole;
-
+export class FailbackStateMachine extends LoggedStateMachine {
   constructor(scope: Construct, id: string, props: FailbackStateMachineProps) {
-    super(scope, id);
-    const p = partitionOf(props.region);
-    const { region, accountId } = props;
-    const def = props.definition;
-    this.stateMachineArn = stateMachineArnOf(region, accountId, props.stateMachineName);
-    this.definition = failbackDefinition(def);
-
-    const workloads = def.workloads;
-    // StartCopyJob is authorized on the source recovery point: for types AWS Backup does not fully
-    // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
-    const restoreVaultPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
-    const asgArns = workloads.flatMap((w) =>
-      w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => autoScalingGroupArnPattern(region, accountId, n)) : [],
-    );
-    const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
-    const statements: PolicyStatement[] = [
-      ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
-      // StartBackupJob is authorized on the destination vault.
-      { Sid: 'FinalBackupsIntoRestoreVault', Effect: 'Allow', Action: 'backup:StartBackupJob', Resource: def.restoreVault.arn },
-      { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },
-      // DescribeBackupJob and DescribeCopyJob support no resource-level permissions.
-      { Sid: 'TrackBackupAndCopyJobs', Effect: 'Allow', Action: ['backup:DescribeBackupJob', 'backup:DescribeCopyJob'], Resource: '*' },
-      { Sid: 'PassFailbackBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
-      // Every call in a workload's account and region (restore, subnet lookup, health alarm) goes through
-      // the workload-region-call function, which alone assumes the workload's failback role
-      // (steps/workload-region-task.ts): the machine assumes no role. Step Functions invokes a function
-      // with the execution role's lambda:InvokeFunction (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html).
-      { Sid: 'InvokeWorkloadRegionCall', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: def.workloadRegionCallFunctionArn },
-      // Log delivery and X-Ray have no resource-level permissions (AWS documents "*").
-      {
-        Sid: 'DeliverExecutionLogs',
-        Effect: 'Allow',
-        Action: ['logs:CreateLogDelivery', 'logs:DeleteLogDelivery', 'logs:DescribeLogGroups', 'logs:DescribeResourcePolicies', 'logs:GetLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:UpdateLogDelivery'],
-        Resource: '*',
-      },
-      { Sid: 'Tracing', Effect: 'Allow', Action: ['xray:GetSamplingRules', 'xray:GetSamplingTargets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments'], Resource: '*' },
-    ];
-    if (asgArns.length > 0) statements.push({ Sid: 'FreezeScaleDown', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: [...new Set(asgArns)].sort() });
-    if (runbooks.length > 0) {
-      statements.push(
-        { Sid: 'FreezeRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: runbooks.map((d) => `arn:${p}:ssm:${region}:${accountId}:automation-definition/${d}:*`) },
-        { Sid: 'TrackFreezeRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
-      );
-    }
-    statements.push(...afterRestoreStatements(p, def));
-    this.policy = policyDocument(...statements);
-
-    const { role, stateMachine } = loggedStateMachine(this, {
-      stateMachineName: props.stateMachineName,
-      stateMachineArn: this.stateMachineArn,
-      accountId,
-      roleName: props.roleName,
+    super(scope, id, props, {
       roleDescription: 'Failback state machine',
       policyName: 'failback',
-      policy: this.policy,
-      definition: this.definition,
-      logKmsKeyArn: props.logKmsKeyArn,
-      logRetentionDays: props.logRetentionDays,
-      logLevel: props.logLevel,
+      definition: failbackDefinition(props.definition),
+      statements: failbackStatements(props),
     });
-    this.role = role;
-    this.stateMachine = stateMachine;
   }
+}
+
+/** The execution role's statements: what the definition's Tasks call, and no more. */
+function failbackStatements(props: FailbackStateMachineProps): PolicyStatement[] {
+  const p = partitionOf(props.region);
+  const { region, accountId } = props;
+  const def = props.definition;
+  const workloads = def.workloads;
+  // StartCopyJob is authorized on the source recovery point: for types AWS Backup does not fully
+  // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
+  const restoreVaultPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
+  const asgArns = workloads.flatMap((w) =>
+    w.freeze.kind === 'scaleDown' ? w.freeze.autoScalingGroupNames.map((n) => autoScalingGroupArnPattern(region, accountId, n)) : [],
+  );
+  const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
+  const statements: PolicyStatement[] = [
+    ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
+    // StartBackupJob is authorized on the destination vault.
+    { Sid: 'FinalBackupsIntoRestoreVault', Effect: 'Allow', Action: 'backup:StartBackupJob', Resource: def.restoreVault.arn },
+    { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },
+    // DescribeBackupJob and DescribeCopyJob support no resource-level permissions.
+    { Sid: 'TrackBackupAndCopyJobs', Effect: 'Allow', Action: ['backup:DescribeBackupJob', 'backup:DescribeCopyJob'], Resource: '*' },
+    { Sid: 'PassFailbackBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+    // Every call in a workload's account and region (restore, subnet lookup, health alarm) goes through
+    // the workload-region-call function, which alone assumes the workload's failback role
+    // (steps/workload-region-task.ts): the machine assumes no role. Step Functions invokes a function
+    // with the execution role's lambda:InvokeFunction (https://docs.aws.amazon.com/step-functions/latest/dg/lambda-iam.html).
+    { Sid: 'InvokeWorkloadRegionCall', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: def.workloadRegionCallFunctionArn },
+    ...executionLogAndTracingStatements(),
+  ];
+  if (asgArns.length > 0) statements.push({ Sid: 'FreezeScaleDown', Effect: 'Allow', Action: 'autoscaling:UpdateAutoScalingGroup', Resource: [...new Set(asgArns)].sort() });
+  if (runbooks.length > 0) {
+    statements.push(
+      { Sid: 'FreezeRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: runbooks.map((d) => `arn:${p}:ssm:${region}:${accountId}:automation-definition/${d}:*`) },
+      { Sid: 'TrackFreezeRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
+    );
+  }
+  statements.push(...afterRestoreStatements(p, def));
+  return statements;
 }
 
 /** What the machine does after the restore, in the DR account (steps/locate.ts, switch-back.ts, cleanup.ts). */

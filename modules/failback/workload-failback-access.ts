@@ -2,6 +2,8 @@ import { Construct } from 'constructs';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { partitionOf } from '../../config/regions';
+import { WORKLOAD_TAG } from '../../config/tags';
+import { FSX_DESCRIBE_ACTIONS, restoredFileSystemMountTargetStatement } from '../recovery/recovery-state-machine';
 
 export interface WorkloadFailbackAccessProps {
   /** Name of the workload's failback role (modules/failback/workload-failback-role.ts), in this account. */
@@ -55,9 +57,6 @@ export interface WorkloadFailbackReconnectProps {
   readonly fsx?: boolean;
 }
 
-/** Tag every protected resource carries; restored volumes and instances keep it (CopySourceTagsToRestoredResource). */
-const WORKLOAD_TAG = 'dr:workload';
-
 /**
  * What step Reconnect does in the workload account through the failback role
  * (functions/workload-region-call/reconnect.ts): the attach-restored-volume logic's calls, and the
@@ -106,16 +105,7 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
   if (props.mountTargets) {
     const { subnetIds, securityGroupIds } = props.mountTargets;
     statements.push(
-      // CreateMountTarget and DescribeMountTargets are authorized on the file system (resource type
-      // file-system, Service Authorization Reference, Amazon Elastic File System:
-      // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonelasticfilesystem.html):
-      // the restored file systems of this account and region.
-      {
-        Sid: 'MountTargetsForRestoredFileSystems',
-        Effect: 'Allow',
-        Action: ['elasticfilesystem:CreateMountTarget', 'elasticfilesystem:DescribeMountTargets'],
-        Resource: `arn:${p}:elasticfilesystem:${region}:${accountId}:file-system/*`,
-      },
+      restoredFileSystemMountTargetStatement(p, region, accountId),
       // CreateMountTarget also needs the caller to be allowed ec2:CreateNetworkInterface (and the two
       // Describe calls below): EFS creates the mount target's network interface with the caller's
       // permissions (EFS API reference, CreateMountTarget: https://docs.aws.amazon.com/efs/latest/ug/API_CreateMountTarget.html).
@@ -145,7 +135,7 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
     statements.push({
       Sid: 'DescribeRestoredFsxFileSystems',
       Effect: 'Allow',
-      Action: ['fsx:DescribeFileSystems', 'fsx:DescribeStorageVirtualMachines', 'fsx:DescribeVolumes'],
+      Action: [...FSX_DESCRIBE_ACTIONS],
       Resource: '*',
       Condition: { StringEquals: { 'aws:RequestedRegion': region } },
     });

@@ -4,6 +4,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument } from '../policy-document';
 import { partitionOf } from '../../config/regions';
+import { WORKLOAD_TAG } from '../../config/tags';
 
 export interface ConnectRunbookProps {
   readonly documentName: string;
@@ -99,7 +100,7 @@ export class ConnectRunbook extends Construct {
           onFailure: 'Abort',
           inputs: {
             DocumentName: 'AWS-RunShellScript',
-            Targets: [{ Key: 'tag:dr:workload', Values: ['{{ Workload }}'] }],
+            Targets: [{ Key: `tag:${WORKLOAD_TAG}`, Values: ['{{ Workload }}'] }],
             MaxConcurrency: '100%',
             MaxErrors: '0',
             Parameters: { commands: script },
@@ -113,7 +114,7 @@ export class ConnectRunbook extends Construct {
         Effect: 'Allow',
         Action: 'ssm:SendCommand',
         Resource: `arn:${partition}:ec2:${props.region}:${props.accountId}:instance/*`,
-        Condition: { Null: { 'ssm:resourceTag/dr:workload': 'false' } },
+        Condition: { Null: { [`ssm:resourceTag/${WORKLOAD_TAG}`]: 'false' } },
       },
       { Sid: 'TheShellDocument', Effect: 'Allow', Action: 'ssm:SendCommand', Resource: `arn:${partition}:ssm:${props.region}::document/AWS-RunShellScript` },
       // Command status calls and instance discovery by tag support no resource-level permissions.

@@ -1,5 +1,5 @@
 import type { State, StateMachineDefinition } from './asl';
-import type { RecoveryDefinitionProps, StepContext } from './steps/common';
+import { jobPacing, type RecoveryDefinitionProps, type StepContext } from './steps/common';
 import { approvalStates } from './steps/approval';
 import { drillCleanupStates, failedDrillCleanupStates } from './steps/cleanup';
 import { connectServersStates } from './steps/connect';
@@ -28,14 +28,9 @@ export { TERRAFORM_RUN_DONE_STATUSES, TERRAFORM_RUN_FAILED_STATUSES } from './st
  */
 export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachineDefinition {
   if (props.workloads.length === 0) throw new Error('recoveryDefinition needs at least one workload');
-  const poll = props.pollSeconds ?? 30;
-  // One machine serves every workload: copy and restore jobs get the longest timeout and the lowest
-  // concurrency any workload asks for.
   const ctx: StepContext = {
     props,
-    poll,
-    jobPolls: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
-    jobConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
+    ...jobPacing(props),
     // Restored EFS file systems need mount targets before the runbook mounts them.
     restoresEfs: props.workloads.some((w) => w.resourceTypes.includes('EFS')),
     // Restored FSx file systems and volumes are described (type, DNS name, mount name or junction path) for the runbook.

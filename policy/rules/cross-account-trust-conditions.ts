@@ -1,4 +1,4 @@
-import { compliant, list, nonCompliant, notApplicable, statementsOf, type PolicyRule } from '../rule';
+import { compliant, forType, list, nonCompliant, notApplicable, statementsOf, type PolicyRule } from '../rule';
 
 /**
  * Checkov CKV_AWS_61: a trust policy does not let a whole account (`:root`) assume the role. Trusting
@@ -9,8 +9,7 @@ export const crossAccountTrustConditions: PolicyRule = {
   id: 'CKV_AWS_61',
   name: 'CrossAccountTrustNamesRoles',
   fix: 'trust role ARNs, or keep the account root only with aws:PrincipalArn and aws:PrincipalOrgID conditions',
-  check: (r) => {
-    if (r.type !== 'aws_iam_role') return notApplicable;
+  check: forType('aws_iam_role', (r) => {
     const roots = statementsOf(r.attributes.assume_role_policy).filter(
       (s) => s.Effect === 'Allow' && (s.Principal === '*' || list((s.Principal as { AWS?: unknown } | undefined)?.AWS).some((p) => p === '*' || p.endsWith(':root'))),
     );
@@ -20,5 +19,5 @@ export const crossAccountTrustConditions: PolicyRule = {
       return !(c.includes('aws:PrincipalArn') && c.includes('aws:PrincipalOrgID'));
     });
     return unscoped.length > 0 ? nonCompliant('trusts an account root or "*" without aws:PrincipalArn and aws:PrincipalOrgID conditions') : compliant;
-  },
+  }),
 };

@@ -1,17 +1,15 @@
-import { compliant, list, nonCompliant, notApplicable, statementsOf, type PolicyRule } from '../rule';
-import { IDENTITY_POLICY_ATTRIBUTES, hasNoResourceLevelPermissions } from './identity-policies';
+import { compliant, list, nonCompliant, type PolicyRule } from '../rule';
+import { forIdentityPolicyAllows, hasNoResourceLevelPermissions } from './identity-policies';
 
 /** Checkov CKV_AWS_355: no `"*"` resource where the actions support a narrower one. */
 export const iamNoWildcardResource: PolicyRule = {
   id: 'CKV_AWS_355',
   name: 'IamNoWildcardResourceWhereNarrowerExists',
   fix: 'name the resource ARNs (or patterns) the actions apply to; keep "*" only for actions without resource-level permissions',
-  check: (r) => {
-    const attribute = IDENTITY_POLICY_ATTRIBUTES[r.type];
-    if (!attribute) return notApplicable;
-    const offending = statementsOf(r.attributes[attribute])
-      .filter((s) => s.Effect === 'Allow' && list(s.Resource).includes('*'))
+  check: forIdentityPolicyAllows((allows) => {
+    const offending = allows
+      .filter((s) => list(s.Resource).includes('*'))
       .flatMap((s) => list(s.Action).filter((a) => !hasNoResourceLevelPermissions(a)));
     return offending.length > 0 ? nonCompliant(`"*" resource for ${offending.join(', ')}, which support resource-level permissions`) : compliant;
-  },
+  }),
 };

@@ -1,3 +1,5 @@
+import { notApplicable, statementsOf, type PolicyRule, type RuleResult } from '../rule';
+
 /** Resource types holding an identity policy, and the attribute it is in. */
 export const IDENTITY_POLICY_ATTRIBUTES: Record<string, string> = {
   aws_iam_role_policy: 'policy',
@@ -5,6 +7,14 @@ export const IDENTITY_POLICY_ATTRIBUTES: Record<string, string> = {
   aws_iam_user_policy: 'policy',
   aws_iam_group_policy: 'policy',
 };
+
+/** A rule's check of the Allow statements of identity policies: every other resource is not applicable to it. */
+export function forIdentityPolicyAllows(check: (allows: Record<string, unknown>[]) => RuleResult): PolicyRule['check'] {
+  return (resource) => {
+    const attribute = IDENTITY_POLICY_ATTRIBUTES[resource.type];
+    return attribute ? check(statementsOf(resource.attributes[attribute]).filter((s) => s.Effect === 'Allow')) : notApplicable;
+  };
+}
 
 /**
  * Actions that support no resource-level permissions (Service Authorization Reference), so `"*"` is

@@ -1,9 +1,9 @@
-import { block, compliant, nonCompliant, notApplicable, type PolicyRule } from '../rule';
+import { block, compliant, forType, nonCompliant, type PolicyRule } from '../rule';
 
 /** Checkov CKV_AWS_50: functions are traced with X-Ray. */
 export const lambdaXray: PolicyRule = {
   id: 'CKV_AWS_50',
   name: 'LambdaXrayTracing',
   fix: 'set tracingConfig: { mode: "Active" } on the function',
-  check: (r) => (r.type !== 'aws_lambda_function' ? notApplicable : block(r.attributes.tracing_config)?.mode === 'Active' ? compliant : nonCompliant('X-Ray tracing is off')),
+  check: forType('aws_lambda_function', (r) => (block(r.attributes.tracing_config)?.mode === 'Active' ? compliant : nonCompliant('X-Ray tracing is off'))),
 };

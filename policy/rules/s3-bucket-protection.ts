@@ -1,4 +1,4 @@
-import { block, compliant, nonCompliant, notApplicable, refersTo, type PolicyRule, type SynthesizedResource } from '../rule';
+import { block, compliant, forType, nonCompliant, refersTo, type PolicyRule, type SynthesizedResource } from '../rule';
 
 /** The resource of `type` configuring `bucket` (by name or by reference). */
 const companion = (stack: readonly SynthesizedResource[], type: string, bucket: SynthesizedResource) =>
@@ -9,11 +9,10 @@ export const s3Versioning: PolicyRule = {
   id: 'CKV_AWS_21',
   name: 'S3Versioning',
   fix: 'add an aws_s3_bucket_versioning with status Enabled for the bucket',
-  check: (r, stack) => {
-    if (r.type !== 'aws_s3_bucket') return notApplicable;
+  check: forType('aws_s3_bucket', (r, stack) => {
     const v = companion(stack, 'aws_s3_bucket_versioning', r);
     return block(v?.attributes.versioning_configuration)?.status === 'Enabled' ? compliant : nonCompliant('the bucket is not versioned');
-  },
+  }),
 };
 
 /** Checkov CKV_AWS_53-56: buckets block public access. */
@@ -21,12 +20,11 @@ export const s3PublicAccessBlock: PolicyRule = {
   id: 'CKV_AWS_53',
   name: 'S3PublicAccessBlock',
   fix: 'add an aws_s3_bucket_public_access_block with all four settings true',
-  check: (r, stack) => {
-    if (r.type !== 'aws_s3_bucket') return notApplicable;
+  check: forType('aws_s3_bucket', (r, stack) => {
     const b = companion(stack, 'aws_s3_bucket_public_access_block', r)?.attributes;
     const all = b && ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true);
     return all ? compliant : nonCompliant('public access is not fully blocked');
-  },
+  }),
 };
 
 /** Checkov CKV_AWS_145: buckets are encrypted with KMS by default. */
@@ -34,9 +32,8 @@ export const s3KmsEncryption: PolicyRule = {
   id: 'CKV_AWS_145',
   name: 'S3KmsEncryption',
   fix: 'add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms',
-  check: (r, stack) => {
-    if (r.type !== 'aws_s3_bucket') return notApplicable;
+  check: forType('aws_s3_bucket', (r, stack) => {
     const c = companion(stack, 'aws_s3_bucket_server_side_encryption_configuration', r);
     return JSON.stringify(c?.attributes ?? {}).includes('aws:kms') ? compliant : nonCompliant('the bucket has no KMS default encryption');
-  },
+  }),
 };

@@ -1,9 +1,9 @@
-import { compliant, isSet, nonCompliant, notApplicable, type PolicyRule } from '../rule';
+import { compliant, forType, isSet, nonCompliant, type PolicyRule } from '../rule';
 
 /** Checkov CKV_AWS_27: queues are encrypted (SSE-SQS or KMS). */
 export const sqsEncryption: PolicyRule = {
   id: 'CKV_AWS_27',
   name: 'SqsEncryption',
   fix: 'set sqsManagedSseEnabled: true or kmsMasterKeyId on the queue',
-  check: (r) => (r.type !== 'aws_sqs_queue' ? notApplicable : r.attributes.sqs_managed_sse_enabled === true || isSet(r.attributes.kms_master_key_id) ? compliant : nonCompliant('the queue is not encrypted')),
+  check: forType('aws_sqs_queue', (r) => (r.attributes.sqs_managed_sse_enabled === true || isSet(r.attributes.kms_master_key_id) ? compliant : nonCompliant('the queue is not encrypted'))),
 };

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { STACK_NAMES } from '../../config/naming';
+import { WORKLOAD_TAG } from '../../config/tags';
 
 /**
  * What the readiness report needs from a synthesized output directory (`cdktf.out`): only the
@@ -83,13 +84,13 @@ export function readSynthesized(outDir: string): SynthesizedResult {
   const servers: SynthesizedServer[] = [];
   for (const template of resources(dr, 'aws_launch_template')) {
     const specs = Array.isArray(template.tag_specifications) ? (template.tag_specifications as { tags?: Record<string, string> }[]) : [];
-    const tags = specs.find((s) => s.tags?.['dr:server'] && s.tags?.['dr:workload'])?.tags;
+    const tags = specs.find((s) => s.tags?.['dr:server'] && s.tags?.[WORKLOAD_TAG])?.tags;
     const launchTemplateName = nameOf(template);
     if (!tags || !launchTemplateName) continue;
     const image = typeof template.image_id === 'string' ? template.image_id : '';
     const amiParameter = image.startsWith('resolve:ssm:') ? image.slice('resolve:ssm:'.length) : undefined;
     servers.push({
-      workload: tags['dr:workload'],
+      workload: tags[WORKLOAD_TAG],
       role: tags['dr:server'],
       launchTemplateName,
       amiParameter,

@@ -2,25 +2,7 @@ import completedRds from '../../fixtures/events/restore-completed-rds.json';
 import created from '../../fixtures/events/restore-created.json';
 import failedEc2 from '../../fixtures/events/restore-failed-ec2.json';
 import { MalformedEventError, parseRestoreEvent } from '../../../functions/attach-restored-volume/event';
-
-const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-1:222222222222:volume/vol-0123456789abcdef0';
-const RECOVERY_POINT_ARN = 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0f1e2d3c4b5a69788';
-
-/** A COMPLETED EBS restore, built from the documented (RDS) sample. */
-function completedEbs(detail: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...completedRds,
-    resources: [VOLUME_ARN],
-    detail: {
-      ...completedRds.detail,
-      resourceType: 'EBS',
-      recoveryPointArn: RECOVERY_POINT_ARN,
-      sourceResourceArn: 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210',
-      createdResourceArn: VOLUME_ARN,
-      ...detail,
-    },
-  };
-}
+import { RECOVERY_POINT_ARN, VOLUME_ARN, completedEbs } from '../../helpers/functions/ebs-restore-event';
 
 describe('parseRestoreEvent', () => {
   it('returns the volume of a COMPLETED EBS restore in the documented shape', () => {

@@ -1,8 +1,10 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { AttachVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { BackupClient } from '@aws-sdk/client-backup';
-import type { Context } from 'aws-lambda';
 import completedRds from '../../fixtures/events/restore-completed-rds.json';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const ec2Mock = mockClient(EC2Client);
@@ -20,48 +22,19 @@ const completedEbs = {
   },
 };
 
-let handler: typeof import('../../../functions/attach-restored-volume/index').handler;
-let stdout: jest.SpyInstance;
-let stderr: jest.SpyInstance;
-
-/** Powertools writes INFO/WARN to stdout and ERROR to stderr, one JSON object per line. */
-function logLines(): Record<string, unknown>[] {
-  return [...stdout.mock.calls, ...stderr.mock.calls]
-    .map((c) => String(c[0])).filter((l) => l.trim().startsWith('{')).map((l) => JSON.parse(l) as Record<string, unknown>);
-}
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/attach-restored-volume/index'));
-});
-
-beforeEach(() => {
-  ec2Mock.reset();
-  backupMock.reset();
-  stdout = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  stderr = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-
-afterEach(() => {
-  stdout.mockRestore();
-  stderr.mockRestore();
-});
+const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/attach-restored-volume/index'), [ec2Mock, backupMock]);
 
 describe('attach-restored-volume handler', () => {
   it('ignores a non-EBS restore without calling AWS, logging structured JSON', async () => {
     await expect(handler(completedRds)).resolves.toEqual({ outcome: 'ignored', reason: 'resourceType "RDS" is not EBS' });
-    expect(ec2Mock.calls()).toHaveLength(0);
-    expect(backupMock.calls()).toHaveLength(0);
+    expectNoAwsCall();
     expect(logLines()).toEqual([expect.objectContaining({ level: 'INFO', message: 'Event ignored', service: 'attach-restored-volume', reason: 'resourceType "RDS" is not EBS' })]);
   });
 
   it('rethrows a malformed event (for the on-failure destination) after logging it as an error', async () => {
     await expect(handler({ source: 'aws.backup' })).rejects.toThrow('Malformed event: "detail" is missing');
     expect(ec2Mock.calls()).toHaveLength(0);
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'attach-restored-volume', message: 'Restored volume not attached', errorMessage: 'Malformed event: "detail" is missing' });
-    expect(line.error).toMatchObject({ name: 'MalformedEventError', message: 'Malformed event: "detail" is missing' });
+    expectErrorLogged(logLines(), { service: 'attach-restored-volume', message: 'Restored volume not attached', errorMessage: 'Malformed event: "detail" is missing' }, { name: 'MalformedEventError', message: 'Malformed event: "detail" is missing' });
   });
 
   it('wires the EC2 client (region from AWS_REGION) and the Lambda context into the logic', async () => {
@@ -80,9 +53,7 @@ describe('attach-restored-volume handler', () => {
       ],
     });
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: INSTANCE_ID }] }] });
-    const context = { functionName: 'attach-restored-volume', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:attach-restored-volume', memoryLimitInMB: '256' } as Context;
-
-    await expect(handler(completedEbs, context)).resolves.toEqual({
+    await expect(handler(completedEbs, lambdaContext('attach-restored-volume', 'req-1'))).resolves.toEqual({
       outcome: 'already-attached',
       volumeId: VOLUME_ID,
       instanceId: INSTANCE_ID,

@@ -23,14 +23,14 @@ import {
   attachRestoredVolume,
   backoffDelay,
   type AttachOptions,
-  type Logger,
 } from '../../../functions/attach-restored-volume/logic';
+import { DR_REGION as REGION } from '../../helpers/functions/estate-ids';
+import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
+import { RECOVERY_POINT_ARN, completedEbs } from '../../helpers/functions/ebs-restore-event';
 
-const REGION = 'ap-northeast-1';
 const AZ = 'ap-northeast-1a';
 const VOLUME_ID = 'vol-0123456789abcdef0';
-const VOLUME_ARN = `arn:aws:ec2:${REGION}:222222222222:volume/${VOLUME_ID}`;
-const RECOVERY_POINT_ARN = `arn:aws:ec2:${REGION}::snapshot/snap-0f1e2d3c4b5a69788`;
 const BACKUP_RECOVERY_POINT_ARN = `arn:aws:backup:${REGION}:222222222222:recovery-point:6f7fc1f8-2f2e-40ac-943b-8f8efa9ba99d`;
 const INSTANCE_ID = 'i-0aaaaaaaaaaaaaaa1';
 const OTHER_INSTANCE_ID = 'i-0bbbbbbbbbbbbbbb2';
@@ -41,23 +41,6 @@ const ec2Mock = mockClient(EC2Client);
 const backupMock = mockClient(BackupClient);
 const ec2 = new EC2Client({ region: REGION });
 const backup = new BackupClient({ region: REGION });
-
-/** A COMPLETED EBS restore event, built from the documented sample (restore-completed-rds.json). */
-function completedEbs(detail: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    ...completedRds,
-    resources: [VOLUME_ARN],
-    detail: {
-      ...completedRds.detail,
-      backupSizeInBytes: '8589934592',
-      resourceType: 'EBS',
-      recoveryPointArn: RECOVERY_POINT_ARN,
-      sourceResourceArn: 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210',
-      createdResourceArn: VOLUME_ARN,
-      ...detail,
-    },
-  };
-}
 
 const DR_TAGS = [
   { Key: DR_SERVER_TAG, Value: SERVER },
@@ -102,21 +85,10 @@ function awsError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 }
 
-interface LogLine {
-  message: string;
-  [key: string]: unknown;
-}
-
-let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
-let sleeps: number[];
+const { logs, sleeps, logger, sleep } = recordLogsAndSleeps();
 
 function harness(options: Partial<AttachOptions> = {}, random = () => 0.5) {
-  const logger: Logger = {
-    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
-    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
-    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
-  };
-  return { ec2, backup, logger, sleep: async (ms: number) => void sleeps.push(ms), random, options };
+  return { ec2, backup, logger, sleep, random, options };
 }
 
 const run = (event: unknown, options: Partial<AttachOptions> = {}, random?: () => number) => attachRestoredVolume(event, harness(options, random));
@@ -141,8 +113,6 @@ async function expectFailure(promise: Promise<unknown>, message: string | RegExp
 beforeEach(() => {
   ec2Mock.reset();
   backupMock.reset();
-  logs = { info: [], warn: [], error: [] };
-  sleeps = [];
 });
 
 describe('constants', () => {
@@ -464,11 +434,8 @@ describe('events that are not acted on', () => {
     ['no createdResourceArn', completedEbs({ createdResourceArn: undefined }), 'detail.createdResourceArn is missing'],
     ['a createdResourceArn that is not a volume', completedEbs({ createdResourceArn: 'arn:aws:ec2:ap-northeast-1::image/ami-12b3456dfb7f8cf90' }), 'is not an EBS volume ARN'],
   ])('throws a logged MalformedEventError for %s, without any AWS call', async (_name, event, message) => {
-    const promise = run(event);
-    await expect(promise).rejects.toThrow(MalformedEventError);
-    await expect(promise).rejects.toThrow(message);
+    await expectLoggedRejection(run(event), MalformedEventError, message, logs.error, 'Restored volume not attached');
     expectNoAwsCall();
-    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restored volume not attached', errorMessage: expect.stringContaining(message) })]);
   });
 
   it('refuses a volume of another region than its EC2 client, without any AWS call', async () => {

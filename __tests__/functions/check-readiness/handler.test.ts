@@ -7,8 +7,9 @@ import { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import { DescribeStateMachineCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { CloudWatchClient, GetMetricDataCommand, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import type { Context } from 'aws-lambda';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { readinessFacts } from '../../helpers/functions/readiness-input';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope
 // (and the central vault's client its factory creates with the reader role's credentials) use it.
@@ -22,31 +23,13 @@ mockClient(EC2Client);
 mockClient(AutoScalingClient);
 
 const input = {
-  estate: 'acme',
-  region: 'ap-northeast-1',
-  reportBucket: 'acme-dr-readiness-222222222222-ap-northeast-1',
-  metricNamespace: 'DisasterRecovery/Readiness',
-  recoveryMetricNamespace: 'DisasterRecovery',
-  restoreVault: { name: 'acme-dr-restore', accountId: '222222222222' },
-  centralVault: { name: 'acme-central', accountId: '111111111111', readerRoleArn: 'arn:aws:iam::111111111111:role/acme-central-vault-reader' },
-  stateMachineArn: 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery',
-  recoveryPointLookbackDays: 35,
-  drillLookbackDays: 40,
+  ...readinessFacts(),
   workloads: [{ name: 'shop', accountId: '333333333333', rpoMinutes: 1440, rtoMinutes: 240, resourceTypes: ['EBS'], servers: [] }],
 };
 
-let handler: typeof import('../../../functions/check-readiness/index').handler;
-
-const logLines = capturePowertoolsLogs();
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/check-readiness/index'));
-});
+const { handler, logLines } = handlerUnderTest(() => import('../../../functions/check-readiness/index'), [backupMock, stsMock, sfnMock, cwMock, s3Mock]);
 
 beforeEach(() => {
-  for (const m of [backupMock, stsMock, sfnMock, cwMock, s3Mock]) m.reset();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: { AccessKeyId: 'ASIA', SecretAccessKey: 's', SessionToken: 't', Expiration: new Date() } });
   backupMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
     RecoveryPoints: [{ ResourceArn: 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-1', ResourceType: 'EBS', RecoveryPointArn: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-1', CreationDate: new Date(Date.now() - 3_600_000), Status: 'COMPLETED' }],
@@ -61,8 +44,7 @@ beforeEach(() => {
 
 describe('check-readiness handler', () => {
   it('checks the workload in the input, writes the report and logs with the Lambda context', async () => {
-    const context = { functionName: 'acme-recovery-readiness-checker', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-recovery-readiness-checker', memoryLimitInMB: '256' } as Context;
-    const result = await handler(input, context);
+    const result = await handler(input, lambdaContext('acme-recovery-readiness-checker', 'req-1'));
     expect(result).toMatchObject({ ready: true, reportBucket: 'acme-dr-readiness-222222222222-ap-northeast-1', notReady: [] });
     expect(result.reportKeys).toEqual([expect.stringMatching(/^reports\/\d{4}-\d{2}-\d{2}\/readiness\.json$/), 'reports/latest.json']);
     expect(stsMock.commandCalls(AssumeRoleCommand)[0].args[0].input.RoleArn).toBe('arn:aws:iam::111111111111:role/acme-central-vault-reader');

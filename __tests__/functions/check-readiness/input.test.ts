@@ -1,17 +1,9 @@
 import { InvalidInputError, parseReadinessInput, readinessInputSchema, type ReadinessInput } from '../../../functions/check-readiness/input';
 import { RESOURCE_TYPES } from '../../../functions/resource-types';
+import { readinessFacts } from '../../helpers/functions/readiness-input';
 
 const valid = (): Record<string, unknown> => ({
-  estate: 'acme',
-  region: 'ap-northeast-1',
-  reportBucket: 'acme-dr-readiness-222222222222-ap-northeast-1',
-  metricNamespace: 'DisasterRecovery/Readiness',
-  recoveryMetricNamespace: 'DisasterRecovery',
-  restoreVault: { name: 'acme-dr-restore', accountId: '222222222222' },
-  centralVault: { name: 'acme-central', accountId: '111111111111', readerRoleArn: 'arn:aws:iam::111111111111:role/acme-central-vault-reader' },
-  stateMachineArn: 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery',
-  recoveryPointLookbackDays: 35,
-  drillLookbackDays: 40,
+  ...readinessFacts(),
   workloads: [{ name: 'shop', accountId: '333333333333', rpoMinutes: 1440, rtoMinutes: 240, resourceTypes: ['EBS', 'RDS', 'EBS'] }],
 });
 
@@ -32,16 +24,7 @@ describe('the readiness input contract (zod schema)', () => {
     const parsed: ReadinessInput = parseReadinessInput(input);
     expect(JSON.stringify(parsed)).toBe(
       JSON.stringify({
-        estate: 'acme',
-        region: 'ap-northeast-1',
-        reportBucket: 'acme-dr-readiness-222222222222-ap-northeast-1',
-        metricNamespace: 'DisasterRecovery/Readiness',
-        recoveryMetricNamespace: 'DisasterRecovery',
-        restoreVault: { name: 'acme-dr-restore', accountId: '222222222222' },
-        centralVault: { name: 'acme-central', accountId: '111111111111', readerRoleArn: 'arn:aws:iam::111111111111:role/acme-central-vault-reader' },
-        stateMachineArn: 'arn:aws:states:ap-northeast-1:222222222222:stateMachine:acme-recovery',
-        recoveryPointLookbackDays: 35,
-        drillLookbackDays: 40,
+        ...readinessFacts(),
         workloads: [{ name: 'shop', accountId: '333333333333', rpoMinutes: 1440, rtoMinutes: 240, resourceTypes: ['EBS', 'RDS'], servers: [] }],
       }),
     );

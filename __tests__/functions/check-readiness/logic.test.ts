@@ -29,11 +29,8 @@ import {
   type ReadinessClients,
   type ReadinessReport,
 } from '../../../functions/check-readiness/logic';
+import { CENTRAL_ACCOUNT as VAULT, DR_ACCOUNT as DR, DR_REGION as REGION, WORKLOAD_ACCOUNT as SHOP } from '../../helpers/functions/estate-ids';
 
-const REGION = 'ap-northeast-1';
-const VAULT = '111111111111';
-const DR = '222222222222';
-const SHOP = '333333333333';
 const BILLING = '444444444444';
 const NOW = new Date('2026-11-20T06:00:00Z');
 const READER_ARN = `arn:aws:iam::${VAULT}:role/acme-central-vault-reader`;

@@ -4,8 +4,10 @@ import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { EFSClient } from '@aws-sdk/client-efs';
 import { DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
-import type { Context } from 'aws-lambda';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { DR_ACCOUNT, DR_REGION } from '../../helpers/functions/estate-ids';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const ec2Mock = mockClient(EC2Client);
@@ -21,8 +23,8 @@ const TABLE_ARN = 'arn:aws:dynamodb:ap-northeast-1:222222222222:table/shop-order
 const input = {
   mode: 'drill',
   executionName: 'shop-drill-2026-11-20',
-  accountId: '222222222222',
-  region: 'ap-northeast-1',
+  accountId: DR_ACCOUNT,
+  region: DR_REGION,
   restores: [
     { resourceType: 'EBS', createdResourceArn: VOLUME_ARN },
     { resourceType: 'RDS', createdResourceArn: DB_ARN },
@@ -31,19 +33,7 @@ const input = {
   autoScalingGroups: ['acme-shop-app'],
 };
 
-let handler: typeof import('../../../functions/cleanup-drill/index').handler;
-
-const logLines = capturePowertoolsLogs();
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/cleanup-drill/index'));
-});
-
-beforeEach(() => {
-  for (const m of mocks) m.reset();
-});
+const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/cleanup-drill/index'), mocks);
 
 describe('cleanup-drill handler', () => {
   it('wires the five clients (region from AWS_REGION) and the Lambda context into the logic', async () => {
@@ -52,9 +42,7 @@ describe('cleanup-drill handler', () => {
     ec2Mock.on(DeleteVolumeCommand).resolves({});
     rdsMock.on(DeleteDBInstanceCommand).resolves({});
     dynamodbMock.on(DeleteTableCommand).resolves({});
-    const context = { functionName: 'cleanup-drill', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:cleanup-drill', memoryLimitInMB: '256' } as Context;
-
-    await expect(handler(input, context)).resolves.toEqual({ deleted: [TABLE_ARN, VOLUME_ARN, DB_ARN].sort(), skipped: [], scaledToZero: ['acme-shop-app'] });
+    await expect(handler(input, lambdaContext('cleanup-drill', 'req-1'))).resolves.toEqual({ deleted: [TABLE_ARN, VOLUME_ARN, DB_ARN].sort(), skipped: [], scaledToZero: ['acme-shop-app'] });
     expect(autoScalingMock.commandCalls(UpdateAutoScalingGroupCommand)).toHaveLength(1);
     expect(ec2Mock.commandCalls(DeleteVolumeCommand)).toHaveLength(1);
     expect(rdsMock.commandCalls(DeleteDBInstanceCommand)).toHaveLength(1);
@@ -65,14 +53,12 @@ describe('cleanup-drill handler', () => {
 
   it('refuses a failover, logged as an error, without any AWS call', async () => {
     await expect(handler({ ...input, mode: 'failover' })).rejects.toThrow('refusing to clean up after a failover');
-    for (const m of mocks) expect(m.calls()).toHaveLength(0);
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'cleanup-drill', message: 'Drill cleanup failed' });
-    expect(line.error).toMatchObject({ name: 'CleanupRefusedError' });
+    expectNoAwsCall();
+    expectErrorLogged(logLines(), { service: 'cleanup-drill', message: 'Drill cleanup failed' }, { name: 'CleanupRefusedError' });
   });
 
   it('rethrows an invalid input, naming the field', async () => {
     await expect(handler({ ...input, accountId: 'me' })).rejects.toThrow('Invalid input: "accountId" must be a 12-digit AWS account ID, got "me"');
-    for (const m of mocks) expect(m.calls()).toHaveLength(0);
+    expectNoAwsCall();
   });
 });

@@ -12,11 +12,11 @@ import {
   S3_SKIP_REASON,
   cleanupDrill,
   type CleanupOptions,
-  type Logger,
 } from '../../../functions/cleanup-drill/logic';
+import { DR_ACCOUNT as ACCOUNT, DR_REGION as REGION } from '../../helpers/functions/estate-ids';
+import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
 
-const ACCOUNT = '222222222222';
-const REGION = 'ap-northeast-1';
 const VOLUME_ID = 'vol-0123456789abcdef0';
 const VOLUME_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/${VOLUME_ID}`;
 const OTHER_VOLUME_ID = 'vol-0fedcba9876543210';
@@ -62,21 +62,10 @@ function volume(overrides: Partial<Volume> = {}): Volume {
 const attached = (state: 'attached' | 'detaching' = 'attached'): Volume =>
   volume({ State: 'in-use', Attachments: [{ VolumeId: VOLUME_ID, InstanceId: INSTANCE_ID, Device: '/dev/sdf', State: state }] });
 
-interface LogLine {
-  message: string;
-  [key: string]: unknown;
-}
-
-let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
-let sleeps: number[];
+const { logs, sleeps, logger, sleep } = recordLogsAndSleeps();
 
 function harness(options: Partial<CleanupOptions> = {}) {
-  const logger: Logger = {
-    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
-    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
-    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
-  };
-  return { ...clients, logger, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, options };
+  return { ...clients, logger, sleep, random: () => 0.5, options };
 }
 
 const run = (input: unknown, options: Partial<CleanupOptions> = {}) => cleanupDrill(input, harness(options));
@@ -97,8 +86,6 @@ function callLog(): string[] {
 
 beforeEach(() => {
   for (const m of mocks) m.reset();
-  logs = { info: [], warn: [], error: [] };
-  sleeps = [];
 });
 
 describe('REQUIRED_ACTIONS', () => {
@@ -151,11 +138,8 @@ describe('refusals and invalid input', () => {
     ['an empty group name', drill([], { autoScalingGroups: ['acme-shop-app', ''] }), '"autoScalingGroups[1]" must be a non-empty string'],
     ['a group ARN instead of a name', drill([], { autoScalingGroups: ['arn:aws:autoscaling:x'] }), '"autoScalingGroups[0]" must be an Auto Scaling group name'],
   ])('throws, logged, naming the field for %s, without any AWS call', async (_name, input, message) => {
-    const promise = run(input);
-    await expect(promise).rejects.toThrow(InvalidInputError);
-    await expect(promise).rejects.toThrow(message);
+    await expectLoggedRejection(run(input), InvalidInputError, message, logs.error, 'Drill cleanup failed');
     expect(allCalls()).toHaveLength(0);
-    expect(logs.error).toEqual([expect.objectContaining({ message: 'Drill cleanup failed', errorMessage: expect.stringContaining(message) })]);
   });
 
   it('refuses a drill of another region than its clients, without any AWS call', async () => {

@@ -1,7 +1,7 @@
-import { mockClient } from 'aws-sdk-client-mock';
-import { BackupClient, ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import { InvalidInputError, NoRecoveryPointsError, locateRecoveryPoints, type AssumedCredentials, type Logger } from '../../../functions/locate-recovery-points/logic';
+import { locateClients } from '../../helpers/functions/locate-clients';
 
 /**
  * The logically air-gapped vault of the backup-vault account, shared with the DR account through AWS
@@ -51,12 +51,7 @@ const { centralVault: _none, ...AIR_GAPPED_ONLY } = BOTH;
 
 const CREDENTIALS = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date('2026-11-20T03:15:00Z') };
 
-const drBackup = new BackupClient({ region: REGION });
-const centralBackupClient = new BackupClient({ region: REGION });
-const sts = new STSClient({ region: REGION });
-const drMock = mockClient(drBackup);
-const centralMock = mockClient(centralBackupClient);
-const stsMock = mockClient(sts);
+const { drBackup, centralBackupClient, sts, drMock, centralMock, stsMock } = locateClients(REGION);
 
 let warnings: Record<string, unknown>[];
 let factoryCalls: AssumedCredentials[];

@@ -1,8 +1,10 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import type { Context } from 'aws-lambda';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { WORKLOAD_ACCOUNT } from '../../helpers/functions/estate-ids';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates (at module
 // scope, and the central one per invocation) use it.
@@ -14,7 +16,7 @@ const EBS_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0aaaaaaaaaaa
 const RDS_ARN = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
 const INPUT = {
   workload: 'shop',
-  sourceAccountId: '333333333333',
+  sourceAccountId: WORKLOAD_ACCOUNT,
   pointInTime: '2026-11-20T00:00:00Z',
   rpoMinutes: 1440,
   resourceTypes: ['EBS', 'RDS'],
@@ -22,29 +24,13 @@ const INPUT = {
   centralVault: { name: 'acme-central', accountId: '111111111111', region: 'ap-northeast-1', copyStarterRoleArn: ROLE_ARN },
 };
 
-let handler: typeof import('../../../functions/locate-recovery-points/index').handler;
-
-const logLines = capturePowertoolsLogs();
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/locate-recovery-points/index'));
-});
-
-beforeEach(() => {
-  backupMock.reset();
-  stsMock.reset();
-});
+const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/locate-recovery-points/index'), [backupMock, stsMock]);
 
 describe('locate-recovery-points handler', () => {
   it('rethrows an invalid input (for the failure branch) after logging it, without any AWS call', async () => {
     await expect(handler({ ...INPUT, rpoMinutes: 'a day' })).rejects.toThrow('Invalid input: rpoMinutes must be a number, got string');
-    expect(backupMock.calls()).toHaveLength(0);
-    expect(stsMock.calls()).toHaveLength(0);
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'locate-recovery-points', message: 'Recovery points not located' });
-    expect(line.error).toMatchObject({ name: 'InvalidInputError' });
+    expectNoAwsCall();
+    expectErrorLogged(logLines(), { service: 'locate-recovery-points', message: 'Recovery points not located' }, { name: 'InvalidInputError' });
   });
 
   it('wires the DR clients, the Lambda context, and a central client with the assumed credentials in the central region', async () => {
@@ -64,9 +50,7 @@ describe('locate-recovery-points handler', () => {
           { ResourceArn: RDS_ARN, ResourceType: 'RDS', Status: 'COMPLETED', RecoveryPointArn: 'arn:aws:rds:ap-northeast-1:111111111111:snapshot:awsbackup:job-1', CreationDate: new Date('2026-11-19T12:00:00Z') },
         ],
       });
-    const context = { functionName: 'locate-recovery-points', awsRequestId: 'req-7', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-locate-recovery-points', memoryLimitInMB: '256' } as Context;
-
-    await expect(handler(INPUT, context)).resolves.toEqual({
+    await expect(handler(INPUT, lambdaContext('locate-recovery-points', 'req-7', 'acme-locate-recovery-points'))).resolves.toEqual({
       workload: 'shop',
       pointInTime: '2026-11-20T00:00:00.000Z',
       ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', source: 'restoreVault', backupVaultName: 'acme-dr-restore', backupVaultAccountId: '222222222222', recoveryPointArn: 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0dr0000000000001', creationDate: '2026-11-19T18:00:00.000Z', stale: false }],

@@ -1,6 +1,5 @@
-import { mockClient } from 'aws-sdk-client-mock';
-import { BackupClient, ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
-import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
+import { ListRecoveryPointsByBackupVaultCommand, ListTagsCommand, type RecoveryPointByBackupVault } from '@aws-sdk/client-backup';
+import { AssumeRoleCommand } from '@aws-sdk/client-sts';
 import {
   CENTRAL_REQUIRED_ACTIONS,
   InvalidInputError,
@@ -10,11 +9,12 @@ import {
   locateRecoveryPoints,
   type AssumedCredentials,
   type LocateOptions,
-  type Logger,
 } from '../../../functions/locate-recovery-points/logic';
+import { DR_REGION as REGION, WORKLOAD_ACCOUNT as SOURCE } from '../../helpers/functions/estate-ids';
+import { locateClients } from '../../helpers/functions/locate-clients';
+import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
 
-const REGION = 'ap-northeast-1';
-const SOURCE = '333333333333';
 const POINT_IN_TIME = '2026-11-20T00:00:00Z';
 const ROLE_ARN = 'arn:aws:iam::111111111111:role/acme-central-copy-starter';
 
@@ -50,12 +50,7 @@ const CREDENTIALS = { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', Ses
 const ASSUMED: AssumedCredentials = { accessKeyId: 'ASIAEXAMPLE', secretAccessKey: 'secret', sessionToken: 'token', expiration: new Date('2026-11-20T03:15:00Z') };
 
 // Two distinct clients, each mocked on its own: the DR account's and the central one the factory returns.
-const drBackup = new BackupClient({ region: REGION });
-const centralBackupClient = new BackupClient({ region: REGION });
-const sts = new STSClient({ region: REGION });
-const drMock = mockClient(drBackup);
-const centralMock = mockClient(centralBackupClient);
-const stsMock = mockClient(sts);
+const { drBackup, centralBackupClient, sts, drMock, centralMock, stsMock } = locateClients(REGION);
 
 function rp(resourceArn: string, recoveryPointArn: string, resourceType: string, created: string, status: RecoveryPointByBackupVault['Status'] = 'COMPLETED'): RecoveryPointByBackupVault {
   return { ResourceArn: resourceArn, RecoveryPointArn: recoveryPointArn, ResourceType: resourceType, CreationDate: new Date(created), Status: status, BackupVaultName: 'vault' };
@@ -65,21 +60,10 @@ function throttle(name = 'ThrottlingException'): Error {
   return Object.assign(new Error('Rate exceeded'), { name, $fault: 'client', $metadata: { httpStatusCode: 400 } });
 }
 
-interface LogLine {
-  message: string;
-  [key: string]: unknown;
-}
-
-let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
-let sleeps: number[];
+const { logs, sleeps, logger, sleep } = recordLogsAndSleeps();
 let factoryCalls: [AssumedCredentials, string][];
 
 function harness(options: Partial<LocateOptions> = {}, now = () => new Date('2026-11-21T12:00:00Z')) {
-  const logger: Logger = {
-    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
-    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
-    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
-  };
   return {
     backup: drBackup,
     sts,
@@ -88,7 +72,7 @@ function harness(options: Partial<LocateOptions> = {}, now = () => new Date('202
       return centralBackupClient;
     },
     logger,
-    sleep: async (ms: number) => void sleeps.push(ms),
+    sleep,
     random: () => 0.5,
     now,
     options,
@@ -115,8 +99,6 @@ beforeEach(() => {
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: CREDENTIALS });
   drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [] });
   centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [] });
-  logs = { info: [], warn: [], error: [] };
-  sleeps = [];
   factoryCalls = [];
 });
 
@@ -441,11 +423,8 @@ describe('invalid input', () => {
       "Invalid input: centralVault.copyStarterRoleArn must be a role of the central vault's account 111111111111",
     ],
   ])('throws a logged InvalidInputError naming the field for %s, without any AWS call', async (_name, input, message) => {
-    const promise = run(input);
-    await expect(promise).rejects.toThrow(InvalidInputError);
-    await expect(promise).rejects.toThrow(message);
+    await expectLoggedRejection(run(input), InvalidInputError, message, logs.error, 'Recovery points not located');
     expectNoAwsCall();
-    expect(logs.error).toEqual([expect.objectContaining({ message: 'Recovery points not located', errorMessage: expect.stringContaining(message) })]);
   });
 
   it('exposes the culprit field on the error', async () => {

@@ -1,8 +1,9 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRecoveryPointRestoreMetadataCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
-import type { Context } from 'aws-lambda';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const backupMock = mockClient(BackupClient);
@@ -19,38 +20,20 @@ const INPUT = {
   target: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], subnetIds: [], securityGroupIds: [], nameSuffix: 'dr' },
 };
 
-let handler: typeof import('../../../functions/prepare-restore/index').handler;
-
-const logLines = capturePowertoolsLogs();
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/prepare-restore/index'));
-});
-
-beforeEach(() => {
-  backupMock.reset();
-  ec2Mock.reset();
-});
+const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/prepare-restore/index'), [backupMock, ec2Mock]);
 
 describe('prepare-restore handler', () => {
   it('rethrows an unsupported resource type (for the failure branch) after logging it, without any AWS call', async () => {
     await expect(handler({ ...INPUT, resourceType: 'Neptune' })).rejects.toThrow('Invalid input: resourceType "Neptune" is not supported');
-    expect(backupMock.calls()).toHaveLength(0);
-    expect(ec2Mock.calls()).toHaveLength(0);
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'prepare-restore', message: 'Restore not prepared' });
-    expect(line.error).toMatchObject({ name: 'InvalidInputError' });
+    expectNoAwsCall();
+    expectErrorLogged(logLines(), { service: 'prepare-restore', message: 'Restore not prepared' }, { name: 'InvalidInputError' });
   });
 
   it('wires the Backup and EC2 clients (region from AWS_REGION) and the Lambda context into the logic', async () => {
     backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ RestoreMetadata: { availabilityZone: 'ap-northeast-2c', encrypted: 'true', volumeSize: '100' }, ResourceType: 'EBS' });
     ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [{ InstanceId: 'i-0aaaaaaaaaaaaaaa1', Placement: { AvailabilityZone: 'ap-northeast-1c' } }] }] });
-    const context = { functionName: 'prepare-restore', awsRequestId: 'req-9', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-prepare-restore', memoryLimitInMB: '256' } as Context;
-
-    await expect(handler(INPUT, context)).resolves.toEqual({
+    await expect(handler(INPUT, lambdaContext('prepare-restore', 'req-9', 'acme-prepare-restore'))).resolves.toEqual({
       resourceType: 'EBS',
       metadata: { availabilityZone: 'ap-northeast-1c', encrypted: 'true', volumeSize: '100' },
       warnings: [],

@@ -19,10 +19,11 @@ import {
   prepareRestore,
   rdsIdentifier,
   type PrepareRestoreOptions,
-  type Logger,
 } from '../../../functions/prepare-restore/logic';
+import { DR_REGION as REGION } from '../../helpers/functions/estate-ids';
+import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
 
-const REGION = 'ap-northeast-1';
 const EXECUTION = 'shop-failover-2026-11-20T03-00-00Z';
 const VAULT = 'acme-dr-restore';
 const SUBNET_A = 'subnet-0aaaaaaaaaaaaaaa1';
@@ -59,24 +60,18 @@ const ec2Mock = mockClient(EC2Client);
 const backup = new BackupClient({ region: REGION });
 const ec2 = new EC2Client({ region: REGION });
 
-interface LogLine {
-  message: string;
-  [key: string]: unknown;
-}
-
-let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
-let sleeps: number[];
+const { logs, sleeps, logger, sleep } = recordLogsAndSleeps();
 
 function harness(options: Partial<PrepareRestoreOptions> = {}) {
-  const logger: Logger = {
-    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
-    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
-    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
-  };
-  return { backup, ec2, logger, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, options };
+  return { backup, ec2, logger, sleep, random: () => 0.5, options };
 }
 
 const run = (event: unknown, options: Partial<PrepareRestoreOptions> = {}) => prepareRestore(event, harness(options));
+
+/** Prepared as `resourceType` with exactly `metadata`, and nothing to warn about. */
+async function expectPrepared(event: Record<string, unknown>, resourceType: string, metadata: Record<string, unknown>) {
+  await expect(run(event)).resolves.toEqual({ resourceType, metadata, warnings: [] });
+}
 
 function restoreMetadata(metadata: Record<string, string>, resourceType?: string) {
   backupMock.on(GetRecoveryPointRestoreMetadataCommand).resolves({ BackupVaultArn: `arn:aws:backup:${REGION}:222222222222:backup-vault:${VAULT}`, RestoreMetadata: metadata, ResourceType: resourceType });
@@ -98,8 +93,6 @@ function throttle(name = 'ThrottlingException'): Error {
 beforeEach(() => {
   backupMock.reset();
   ec2Mock.reset();
-  logs = { info: [], warn: [], error: [] };
-  sleeps = [];
 });
 
 describe('constants', () => {
@@ -157,7 +150,7 @@ describe('EBS', () => {
     backupMock.on(ListTagsCommand).resolves({ Tags: { 'dr:server': 'app' } });
     ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
 
-    await expect(run(input('EBS', VOLUME_ARN, BACKUP_RP))).resolves.toEqual({ resourceType: 'EBS', metadata: { availabilityZone: 'ap-northeast-1a', volumeSize: '8' }, warnings: [] });
+    await expectPrepared(input('EBS', VOLUME_ARN, BACKUP_RP), 'EBS', { availabilityZone: 'ap-northeast-1a', volumeSize: '8' });
     expect(backupMock.commandCalls(ListTagsCommand).map((c) => c.args[0].input)).toEqual([{ ResourceArn: BACKUP_RP }]);
     expect(ec2Mock.commandCalls(DescribeSnapshotsCommand)).toHaveLength(0);
   });
@@ -210,11 +203,7 @@ describe('other resource types (exact metadata)', () => {
       RequireIMDSv2: 'true',
     });
 
-    await expect(run(input('EC2', arn))).resolves.toEqual({
-      resourceType: 'EC2',
-      metadata: { InstanceType: 'm7g.large', RequireIMDSv2: 'true', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A },
-      warnings: [],
-    });
+    await expectPrepared(input('EC2', arn), 'EC2', { InstanceType: 'm7g.large', RequireIMDSv2: 'true', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A });
   });
 
   it("EC2: the landing zone's instance profile replaces the source account's", async () => {
@@ -293,51 +282,35 @@ describe('other resource types (exact metadata)', () => {
       VpcSecurityGroupIds: '["sg-0source000000001"]',
     });
 
-    await expect(run(input('Aurora', arn))).resolves.toEqual({
-      resourceType: 'Aurora',
-      metadata: {
-        DBClusterIdentifier: `shop-aurora-dr-${hashOf(EXECUTION, arn)}`,
-        DBSubnetGroupName: 'acme-dr-landing-zone',
-        Engine: 'aurora-postgresql',
-        EngineVersion: '16.4',
-        VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
-      },
-      warnings: [],
+    await expectPrepared(input('Aurora', arn), 'Aurora', {
+      DBClusterIdentifier: `shop-aurora-dr-${hashOf(EXECUTION, arn)}`,
+      DBSubnetGroupName: 'acme-dr-landing-zone',
+      Engine: 'aurora-postgresql',
+      EngineVersion: '16.4',
+      VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]`,
     });
   });
 
   it('DynamoDB: new table name', async () => {
     const arn = 'arn:aws:dynamodb:ap-northeast-2:333333333333:table/Orders_v2';
     restoreMetadata({ encryptionType: 'Default', targetTableName: 'Orders_v2' });
-    await expect(run(input('DynamoDB', arn))).resolves.toEqual({
-      resourceType: 'DynamoDB',
-      metadata: { encryptionType: 'Default', targetTableName: `Orders_v2-dr-${hashOf(EXECUTION, arn)}` },
-      warnings: [],
-    });
+    await expectPrepared(input('DynamoDB', arn), 'DynamoDB', { encryptionType: 'Default', targetTableName: `Orders_v2-dr-${hashOf(EXECUTION, arn)}` });
   });
 
   it('S3: into the existing recovery bucket, encrypted', async () => {
     restoreMetadata({ DestinationBucketName: 'shop-assets', NewBucket: 'true', Encrypted: 'false' });
-    await expect(run(input('S3', 'arn:aws:s3:::shop-assets'))).resolves.toEqual({
-      resourceType: 'S3',
-      metadata: { DestinationBucketName: 'acme-dr-recovery-123', Encrypted: 'true', NewBucket: 'false' },
-      warnings: [],
-    });
+    await expectPrepared(input('S3', 'arn:aws:s3:::shop-assets'), 'S3', { DestinationBucketName: 'acme-dr-recovery-123', Encrypted: 'true', NewBucket: 'false' });
   });
 
   it('EFS: a new encrypted file system with a deterministic creation token, performance mode and file-system-id kept', async () => {
     const arn = 'arn:aws:elasticfilesystem:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0';
     restoreMetadata({ 'file-system-id': 'fs-0123456789abcdef0', Encrypted: 'false', PerformanceMode: 'generalPurpose', CreationToken: 'console-1', newFileSystem: 'false' });
-    await expect(run(input('EFS', arn))).resolves.toEqual({
-      resourceType: 'EFS',
-      metadata: {
-        CreationToken: `shop-dr-${hashOf(EXECUTION, arn)}`,
-        Encrypted: 'true',
-        PerformanceMode: 'generalPurpose',
-        'file-system-id': 'fs-0123456789abcdef0',
-        newFileSystem: 'true',
-      },
-      warnings: [],
+    await expectPrepared(input('EFS', arn), 'EFS', {
+      CreationToken: `shop-dr-${hashOf(EXECUTION, arn)}`,
+      Encrypted: 'true',
+      PerformanceMode: 'generalPurpose',
+      'file-system-id': 'fs-0123456789abcdef0',
+      newFileSystem: 'true',
     });
   });
 
@@ -418,18 +391,14 @@ describe('FSx, per file system type', () => {
   it('Lustre (the Developer Guide\'s example metadata): one subnet, the file-system security group, LustreConfiguration as backed up, no VpcId', async () => {
     const lustre = '{"WeeklyMaintenanceStartTime":"4:10:30","DeploymentType":"PERSISTENT_1","PerUnitStorageThroughput":50,"CopyTagsToBackups":true}';
     restoreMetadata({ StorageType: 'SSD', StorageCapacity: '1200', VpcId: 'vpc-0ab0979fa431ad326', FileSystemType: 'LUSTRE', LustreConfiguration: lustre, FileSystemId: 'fs-0ca11fb3d218a35c2', SubnetIds: '["subnet-0e66e94eb43235351"]' });
-    await expect(run(fsx(FSX_ARN))).resolves.toEqual({
-      resourceType: 'FSx',
-      metadata: {
-        FileSystemId: 'fs-0ca11fb3d218a35c2',
-        FileSystemType: 'LUSTRE',
-        LustreConfiguration: lustre,
-        SecurityGroupIds: `["${SG_FS}"]`,
-        StorageCapacity: '1200',
-        StorageType: 'SSD',
-        SubnetIds: `["${SUBNET_A}"]`,
-      },
-      warnings: [],
+    await expectPrepared(fsx(FSX_ARN), 'FSx', {
+      FileSystemId: 'fs-0ca11fb3d218a35c2',
+      FileSystemType: 'LUSTRE',
+      LustreConfiguration: lustre,
+      SecurityGroupIds: `["${SG_FS}"]`,
+      StorageCapacity: '1200',
+      StorageType: 'SSD',
+      SubnetIds: `["${SUBNET_A}"]`,
     });
   });
 
@@ -657,11 +626,7 @@ describe('KMS keys of the restore metadata', () => {
 
   it('DynamoDB without a key keeps its encryptionType (KMS with the AWS managed key)', async () => {
     restoreMetadata({ targetTableName: 'Orders', encryptionType: 'KMS' });
-    await expect(run(input('DynamoDB', tableArn))).resolves.toEqual({
-      resourceType: 'DynamoDB',
-      metadata: { encryptionType: 'KMS', targetTableName: `Orders-dr-${hashOf(EXECUTION, tableArn)}` },
-      warnings: [],
-    });
+    await expectPrepared(input('DynamoDB', tableArn), 'DynamoDB', { encryptionType: 'KMS', targetTableName: `Orders-dr-${hashOf(EXECUTION, tableArn)}` });
   });
 
   it('without a restore vault ARN, takes the DR account from the recovery point ARN; a snapshot ARN names none, so the key is dropped', async () => {
@@ -785,11 +750,8 @@ describe('invalid input', () => {
     ['an SVM ID that is not one', input('FSx', 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, ontapStorageVirtualMachineId: 'svm-1' } }), 'Invalid input: target.ontapStorageVirtualMachineId must be an SVM ID'],
     ['a file-system security group that is not one', input('FSx', 'arn:aws:fsx:ap-northeast-2:333333333333:file-system/fs-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, fileSystemSecurityGroupIds: ['sg-x'] } }), 'Invalid input: target.fileSystemSecurityGroupIds[0] must be a security group ID'],
   ])('throws a logged InvalidInputError naming the field for %s, without any AWS call', async (_name, event, message) => {
-    const promise = run(event);
-    await expect(promise).rejects.toThrow(InvalidInputError);
-    await expect(promise).rejects.toThrow(message);
+    await expectLoggedRejection(run(event), InvalidInputError, message, logs.error, 'Restore not prepared');
     expectNoAwsCall();
-    expect(logs.error).toEqual([expect.objectContaining({ message: 'Restore not prepared', errorMessage: expect.stringContaining(message) })]);
   });
 
   it('accepts absent subnet and security group lists as empty', async () => {
@@ -810,7 +772,7 @@ describe('AWS failures', () => {
     ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
     ec2Mock.on(DescribeInstancesCommand).rejectsOnce(throttle('RequestLimitExceeded')).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
 
-    await expect(run(input('EBS', VOLUME_ARN, SNAPSHOT_RP))).resolves.toEqual({ resourceType: 'EBS', metadata: { availabilityZone: 'ap-northeast-1a' }, warnings: [] });
+    await expectPrepared(input('EBS', VOLUME_ARN, SNAPSHOT_RP), 'EBS', { availabilityZone: 'ap-northeast-1a' });
     expect(sleeps).toEqual([188, 375, 188]);
     expect(logs.warn.map((l) => [l.operation, l.errorCode, l.attempt])).toEqual([
       [`GetRecoveryPointRestoreMetadata(${SNAPSHOT_RP})`, 'ThrottlingException', 1],

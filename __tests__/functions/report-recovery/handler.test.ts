@@ -1,8 +1,9 @@
 import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const cloudwatchMock = mockClient(CloudWatchClient);
@@ -19,19 +20,9 @@ const input = {
   failedStep: 'RestoreData',
 };
 
-let handler: typeof import('../../../functions/report-recovery/index').handler;
-
-const logLines = capturePowertoolsLogs();
-
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/report-recovery/index'));
-});
+const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/report-recovery/index'), [cloudwatchMock, snsMock]);
 
 beforeEach(() => {
-  cloudwatchMock.reset();
-  snsMock.reset();
   cloudwatchMock.on(PutMetricDataCommand).resolves({});
   snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
   process.env.TOPIC_ARN = TOPIC_ARN;
@@ -44,8 +35,7 @@ afterAll(() => {
 
 describe('report-recovery handler', () => {
   it('publishes to TOPIC_ARN in the default namespace DisasterRecovery, with the Lambda context in its logs', async () => {
-    const context = { functionName: 'report-recovery', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:report-recovery', memoryLimitInMB: '256' } as Context;
-    await expect(handler(input, context)).resolves.toEqual({ rtoSeconds: null, rpoSeconds: null, published: true, warnings: [] });
+    await expect(handler(input, lambdaContext('report-recovery', 'req-1'))).resolves.toEqual({ rtoSeconds: null, rpoSeconds: null, published: true, warnings: [] });
     expect(cloudwatchMock.commandCalls(PutMetricDataCommand)[0].args[0].input.Namespace).toBe('DisasterRecovery');
     expect(snsMock.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ TopicArn: TOPIC_ARN, Subject: '[DR drill] shop FAILED at RestoreData' });
     expect(logLines().at(-1)).toMatchObject({ level: 'INFO', service: 'report-recovery', message: 'Summary published', function_request_id: 'req-1', workload: 'shop' });
@@ -60,15 +50,12 @@ describe('report-recovery handler', () => {
   it('fails clearly, logged, without any AWS call when TOPIC_ARN is not set', async () => {
     delete process.env.TOPIC_ARN;
     await expect(handler(input)).rejects.toThrow('environment variable TOPIC_ARN is not set');
-    expect(cloudwatchMock.calls()).toHaveLength(0);
-    expect(snsMock.calls()).toHaveLength(0);
+    expectNoAwsCall();
     expect(logLines()).toEqual([expect.objectContaining({ level: 'ERROR', service: 'report-recovery', message: 'Recovery report failed' })]);
   });
 
   it('rethrows an invalid input, naming the field, after logging it as an error', async () => {
     await expect(handler({ ...input, startedAt: 'now' })).rejects.toThrow('Invalid input: "startedAt" must be an ISO 8601 timestamp');
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'report-recovery', message: 'Recovery report failed' });
-    expect(line.error).toMatchObject({ name: 'InvalidInputError' });
+    expectErrorLogged(logLines(), { service: 'report-recovery', message: 'Recovery report failed' }, { name: 'InvalidInputError' });
   });
 });

@@ -13,9 +13,9 @@ import {
   parseReportInput,
   reportRecovery,
   truncateUtf8,
-  type Logger,
   type ReportOptions,
 } from '../../../functions/report-recovery/logic';
+import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
 
 const REGION = 'ap-northeast-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:222222222222:acme-dr-on-call`;
@@ -29,14 +29,15 @@ const snsMock = mockClient(SNSClient);
 const cloudwatch = new CloudWatchClient({ region: REGION });
 const sns = new SNSClient({ region: REGION });
 
+/** Shared, so that both reports below are about the same execution (started 03:00:00). */
+const EXECUTION = { workload: 'shop', executionArn: EXECUTION_ARN, startedAt: '2026-11-20T03:00:00Z' };
+
 /** A successful failover: started 03:00:00, reported 03:42:10 (RTO 2530 s); incident 02:55, oldest point 01:55 (RPO 3600 s). */
 function recovered(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    workload: 'shop',
+    ...EXECUTION,
     mode: 'failover',
-    executionArn: EXECUTION_ARN,
     outcome: 'recovered',
-    startedAt: '2026-11-20T03:00:00Z',
     incidentTime: '2026-11-20T02:55:00Z',
     recoveryPointTimes: ['2026-11-20T02:30:00Z', '2026-11-20T01:55:00Z', '2026-11-20T02:00:00.500Z'],
     restores: [
@@ -54,11 +55,9 @@ function recovered(overrides: Record<string, unknown> = {}): Record<string, unkn
 
 function failed(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    workload: 'shop',
+    ...EXECUTION,
     mode: 'drill',
-    executionArn: EXECUTION_ARN,
     outcome: 'failed',
-    startedAt: '2026-11-20T03:00:00Z',
     recoveryPointTimes: [],
     failedStep: 'RestoreData',
     error: 'RestoreFailed',
@@ -77,21 +76,10 @@ function awsError(name: string, message: string): Error {
   return Object.assign(new Error(message), { name, $fault: 'client', $metadata: { httpStatusCode: 403 } });
 }
 
-interface LogLine {
-  message: string;
-  [key: string]: unknown;
-}
-
-let logs: { info: LogLine[]; warn: LogLine[]; error: LogLine[] };
-let sleeps: number[];
+const { logs, sleeps, logger, sleep } = recordLogsAndSleeps();
 
 function harness(options: Partial<ReportOptions> = {}, now = NOW) {
-  const logger: Logger = {
-    info: (message, ...attributes) => logs.info.push(Object.assign({ message }, ...attributes)),
-    warn: (message, ...attributes) => logs.warn.push(Object.assign({ message }, ...attributes)),
-    error: (message, ...attributes) => logs.error.push(Object.assign({ message }, ...attributes)),
-  };
-  return { cloudwatch, sns, logger, namespace: 'DisasterRecovery', topicArn: TOPIC_ARN, now: () => now, sleep: async (ms: number) => void sleeps.push(ms), random: () => 0.5, options };
+  return { cloudwatch, sns, logger, namespace: 'DisasterRecovery', topicArn: TOPIC_ARN, now: () => now, sleep, random: () => 0.5, options };
 }
 
 const run = (input: unknown, options: Partial<ReportOptions> = {}, now?: Date) => reportRecovery(input, harness(options, now));
@@ -114,8 +102,6 @@ beforeEach(() => {
   snsMock.reset();
   cloudwatchMock.on(PutMetricDataCommand).resolves({});
   snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-  logs = { info: [], warn: [], error: [] };
-  sleeps = [];
 });
 
 describe('REQUIRED_ACTIONS', () => {

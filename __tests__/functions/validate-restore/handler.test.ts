@@ -3,10 +3,11 @@ import { BackupClient, DescribeRestoreJobCommand, PutRestoreValidationResultComm
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import type { Context } from 'aws-lambda';
 import completedRecoveryRds from '../../fixtures/events/restore-completed-rds.json';
 import testS3 from '../../fixtures/events/restore-test-completed-s3.json';
-import { capturePowertoolsLogs } from '../../helpers/powertools-logs';
+import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
+import { lambdaContext } from '../../helpers/functions/lambda-context';
+import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
 const backupMock = mockClient(BackupClient);
@@ -15,22 +16,15 @@ const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call';
 
-let handler: typeof import('../../../functions/validate-restore/index').handler;
-const logLines = capturePowertoolsLogs();
+const { handler, logLines } = handlerUnderTest(() => import('../../../functions/validate-restore/index'), [backupMock, ec2Mock, s3Mock, snsMock]);
 
-beforeAll(async () => {
-  process.env.AWS_REGION = 'ap-northeast-1';
+// index.ts reads it per invocation, so it may be set after the module is loaded.
+beforeAll(() => {
   process.env.TOPIC_ARN = TOPIC_ARN;
-  delete process.env.POWERTOOLS_DEV;
-  ({ handler } = await import('../../../functions/validate-restore/index'));
 });
 
 afterAll(() => {
   delete process.env.TOPIC_ARN;
-});
-
-beforeEach(() => {
-  for (const m of [backupMock, ec2Mock, s3Mock, snsMock]) m.reset();
 });
 
 describe('validate-restore handler', () => {
@@ -43,9 +37,7 @@ describe('validate-restore handler', () => {
   it('rethrows a malformed event (for the dead-letter queue) after logging it as an error', async () => {
     await expect(handler({ source: 'aws.backup' })).rejects.toThrow('Malformed event: "detail" is missing');
     expect(backupMock.calls()).toHaveLength(0);
-    const [line] = logLines();
-    expect(line).toMatchObject({ level: 'ERROR', service: 'validate-restore', message: 'Restore test not validated', errorMessage: 'Malformed event: "detail" is missing' });
-    expect(line.error).toMatchObject({ name: 'MalformedEventError' });
+    expectErrorLogged(logLines(), { service: 'validate-restore', message: 'Restore test not validated', errorMessage: 'Malformed event: "detail" is missing' }, { name: 'MalformedEventError' });
   });
 
   it('wires the clients, TOPIC_ARN and the Lambda context into the logic: a failed validation is paged and reported', async () => {
@@ -53,9 +45,7 @@ describe('validate-restore handler', () => {
     backupMock.on(PutRestoreValidationResultCommand).resolves({});
     s3Mock.on(ListObjectsV2Command).resolves({ KeyCount: 0 });
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
-    const context = { functionName: 'acme-validate-restore', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:ap-northeast-1:222222222222:function:acme-validate-restore', memoryLimitInMB: '256' } as Context;
-
-    await expect(handler(testS3, context)).resolves.toMatchObject({ outcome: 'validated', validationStatus: 'FAILED', notified: true });
+    await expect(handler(testS3, lambdaContext('acme-validate-restore', 'req-1'))).resolves.toMatchObject({ outcome: 'validated', validationStatus: 'FAILED', notified: true });
     expect(snsMock.commandCalls(PublishCommand)[0].args[0].input).toMatchObject({ TopicArn: TOPIC_ARN });
     expect(backupMock.commandCalls(PutRestoreValidationResultCommand)[0].args[0].input).toMatchObject({ RestoreJobId: testS3.detail.restoreJobId, ValidationStatus: 'FAILED' });
     const lines = logLines();

@@ -8,6 +8,7 @@ import { DescribeFileSystemsCommand, DescribeStorageVirtualMachinesCommand, Desc
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ALLOWED_OPERATIONS, callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE } from './fixture';
+import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
 
 const FS_ID = 'fs-0123456789abcdef0';
 const VOLUME_ID = 'fsvol-0123456789abcdef0';
@@ -79,10 +80,7 @@ describe('workload-region-call: FSx operations', () => {
     ['an SVM ID that is not one', 'fsx:DescribeStorageVirtualMachines', { StorageVirtualMachineId: FS_ID }, /must be an FSx SVM ID/],
   ])('refuses %s before assuming any role', async (_what, operation, parameters, message) => {
     const w = world();
-    const error = await rejection(callInWorkloadRegion(call(operation, parameters), w.deps));
-    expect(error.name).toBe('WorkloadRegionCall.Refused');
-    expect(error.message).toMatch(message);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    await expectRefusedBeforeAssuming(callInWorkloadRegion(call(operation, parameters), w.deps), message, stsMock);
     expect(w.built).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import {
   sessionName,
 } from '../../../functions/workload-region-call/logic';
 import { CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
 
 const TARGETS = targetsJson();
 
@@ -107,10 +108,7 @@ describe('workload-region-call', () => {
     ['another region', { region: 'us-east-1' }, /region us-east-1 is not the region configured for workload shop \(ap-northeast-2\)/],
   ])('refuses %s before assuming anything', async (_what, extra, message) => {
     const w = world();
-    const error = await rejection(callInWorkloadRegion(call(extra), w.deps));
-    expect(error.name).toBe('WorkloadRegionCall.Refused');
-    expect(error.message).toMatch(message);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    await expectRefusedBeforeAssuming(callInWorkloadRegion(call(extra), w.deps), message, stsMock);
     expect(w.built).toEqual([]);
     expect(w.logs.find((l) => l.level === 'error')!.attributes[0]).toMatchObject({ errorName: 'WorkloadRegionCall.Refused' });
   });

@@ -9,6 +9,7 @@ import { CreateMountTargetCommand, DescribeMountTargetsCommand, EFSClient, Incor
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
 
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 const GROUPS = ['sg-0123456789abcdef0'];
@@ -70,10 +71,7 @@ describe('workload-region-call: elasticfilesystem:CreateMountTarget', () => {
     ['another parameter (an IP address of the caller\'s choosing)', { IpAddress: '10.0.0.9' }, /takes FileSystemArn, SubnetId and SecurityGroups only, not IpAddress/],
   ])('refuses %s before assuming any role', async (_what, parameters, message) => {
     const w = world();
-    const error = await rejection(callInWorkloadRegion(create(parameters), w.deps));
-    expect(error.name).toBe('WorkloadRegionCall.Refused');
-    expect(error.message).toMatch(message);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    await expectRefusedBeforeAssuming(callInWorkloadRegion(create(parameters), w.deps), message, stsMock);
     expect(w.built).toEqual([]);
   });
 

@@ -10,6 +10,7 @@ import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionComma
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
+import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
 
 const DOCUMENT = 'acme-shop-connect-servers';
 const TARGETS = targetsJson({ connectDocumentName: DOCUMENT });
@@ -105,10 +106,7 @@ describe('workload-region-call: ec2:AttachRestoredVolume', () => {
     ['an instance to choose', { VolumeArn: VOLUME_ARN, InstanceId: 'i-0fffffffffffffff0' }, /takes VolumeArn and RestoreJobId only, not InstanceId/],
   ])('refuses %s before assuming anything', async (_what, parameters, message) => {
     const w = world();
-    const error = await rejection(callInWorkloadRegion(call('ec2:AttachRestoredVolume', parameters), w.deps));
-    expect(error.name).toBe('WorkloadRegionCall.Refused');
-    expect(error.message).toMatch(message);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    await expectRefusedBeforeAssuming(callInWorkloadRegion(call('ec2:AttachRestoredVolume', parameters), w.deps), message, stsMock);
     expect(w.built).toEqual([]);
   });
 });
@@ -136,10 +134,7 @@ describe('workload-region-call: the connect runbook', () => {
     ['SendCommand', 'ssm:SendCommand', { DocumentName: 'AWS-RunShellScript' }, {}, /operation ssm:SendCommand is not allowed/],
   ])('refuses %s before assuming anything', async (_what, operation, parameters, extra, message) => {
     const w = world();
-    const error = await rejection(callInWorkloadRegion(call(operation, parameters, extra), w.deps));
-    expect(error.name).toBe('WorkloadRegionCall.Refused');
-    expect(error.message).toMatch(message);
-    expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(0);
+    await expectRefusedBeforeAssuming(callInWorkloadRegion(call(operation, parameters, extra), w.deps), message, stsMock);
     expect(ssmMock.calls()).toHaveLength(0);
   });
 

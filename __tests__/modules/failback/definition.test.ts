@@ -2,9 +2,7 @@ import { allStates, stateMachineLevels, transitions, type MapState, type PassSta
 import { FAILBACK_STEPS, failbackDefinition } from '../../../modules/failback/definition';
 import { estateFor } from '../../helpers/synth';
 import { failbackInput, noFailbackInput } from '../../helpers/failback';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
+import { expectEveryTaskRetriesAndCatches, expectValidAsl } from '../../helpers/state-machine-checks';
 
 /** The failback definition as synthesized into the DR stack of `input`. */
 function synthesizedDefinition(input: unknown): StateMachineDefinition {
@@ -24,18 +22,11 @@ describe('failback definition', () => {
   });
 
   it('passes asl-validator', () => {
-    expect(aslValidator(structuredClone(def))).toEqual(expect.objectContaining({ isValid: true, errors: [] }));
+    expectValidAsl(def);
   });
 
   it('gives every Task a bounded, jittered Retry on throttling and a Catch', () => {
-    const tasks = allStates(def).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBeGreaterThanOrEqual(12);
-    for (const [name, t] of tasks) {
-      if (t.Type !== 'Task') continue;
-      expect({ name, retry: t.Retry?.[0]?.ErrorEquals.some((e) => /Throttl|TooManyRequests/.test(e)) }).toEqual({ name, retry: true });
-      expect({ name, jitter: t.Retry?.[0]?.JitterStrategy, bounded: (t.Retry?.[0]?.MaxAttempts ?? 99) <= 10 }).toEqual({ name, jitter: 'FULL', bounded: true });
-      expect({ name, catch: (t.Catch ?? []).length > 0 }).toEqual({ name, catch: true });
-    }
+    expectEveryTaskRetriesAndCatches(def, 12, /Throttl|TooManyRequests/);
   });
 
   it('gives every Map a Catch, names every state once, and every transition reaches a state of its level', () => {

@@ -31,6 +31,9 @@ const DR_GROUP = 'sg-0dddd000000000000';
 const DR_VPC = 'vpc-0dddd000000000000';
 const DR_DIRECTORY = 'd-9999999999';
 const DR_SVM = 'svm-0dddd000000000000';
+// A DR database's network and key settings, and the workload's that failback must restore with instead.
+const DR_DATABASE = { DBSubnetGroupName: 'acme-dr-db', VpcSecurityGroupIds: JSON.stringify([DR_GROUP]), KmsKeyId: DR_KEY };
+const WORKLOAD_DATABASE = { DBSubnetGroupName: 'shop-db', VpcSecurityGroupIds: JSON.stringify(GROUPS), KmsKeyId: KEY };
 const DR_MARKERS = [DR, DR_KEY, DR_SUBNET, DR_SUBNET_2, DR_GROUP, DR_VPC, DR_DIRECTORY, DR_SVM, 'ap-northeast-1', 'acme-dr-'];
 
 const workload = (extra: Partial<FailbackWorkload> = {}): FailbackWorkload =>
@@ -156,19 +159,10 @@ describe('failback restore overrides', () => {
   });
 
   it('RDS: a new identifier, the workload DB subnet group, security groups, key and zone', async () => {
-    const run = await restore('RDS', {
-      DBInstanceIdentifier: 'orders-dr-1a2b3c4d',
-      DBSubnetGroupName: 'acme-dr-db',
-      VpcSecurityGroupIds: JSON.stringify([DR_GROUP]),
-      KmsKeyId: DR_KEY,
-      AvailabilityZone: 'ap-northeast-1a',
-      DBInstanceClass: 'db.m6g.large',
-      Engine: 'postgres',
-      MultiAZ: 'false',
-    });
+    const run = await restore('RDS', { DBInstanceIdentifier: 'orders-dr-1a2b3c4d', ...DR_DATABASE, AvailabilityZone: 'ap-northeast-1a', DBInstanceClass: 'db.m6g.large', Engine: 'postgres', MultiAZ: 'false' });
     const { DBInstanceIdentifier, ...rest } = run.metadata!;
     expect(DBInstanceIdentifier).toMatch(/^failback-[0-9a-f]{32}$/);
-    expect(rest).toEqual({ DBSubnetGroupName: 'shop-db', VpcSecurityGroupIds: JSON.stringify(GROUPS), KmsKeyId: KEY, AvailabilityZone: ZONE, DBInstanceClass: 'db.m6g.large', Engine: 'postgres', MultiAZ: 'false' });
+    expect(rest).toEqual({ ...WORKLOAD_DATABASE, AvailabilityZone: ZONE, DBInstanceClass: 'db.m6g.large', Engine: 'postgres', MultiAZ: 'false' });
     expectNoDrLeak(run.metadata);
   });
 
@@ -179,17 +173,10 @@ describe('failback restore overrides', () => {
   });
 
   it('Aurora: a new cluster identifier, the workload DB subnet group, security groups, key and zones', async () => {
-    const run = await restore('Aurora', {
-      DBClusterIdentifier: 'orders-dr-1a2b3c4d',
-      DBSubnetGroupName: 'acme-dr-db',
-      VpcSecurityGroupIds: JSON.stringify([DR_GROUP]),
-      KmsKeyId: DR_KEY,
-      AvailabilityZones: JSON.stringify(['ap-northeast-1a', 'ap-northeast-1c']),
-      Engine: 'aurora-postgresql',
-    });
+    const run = await restore('Aurora', { DBClusterIdentifier: 'orders-dr-1a2b3c4d', ...DR_DATABASE, AvailabilityZones: JSON.stringify(['ap-northeast-1a', 'ap-northeast-1c']), Engine: 'aurora-postgresql' });
     const { DBClusterIdentifier, ...rest } = run.metadata!;
     expect(DBClusterIdentifier).toMatch(/^failback-[0-9a-f]{32}$/);
-    expect(rest).toEqual({ DBSubnetGroupName: 'shop-db', VpcSecurityGroupIds: JSON.stringify(GROUPS), KmsKeyId: KEY, AvailabilityZones: JSON.stringify([ZONE]), Engine: 'aurora-postgresql' });
+    expect(rest).toEqual({ ...WORKLOAD_DATABASE, AvailabilityZones: JSON.stringify([ZONE]), Engine: 'aurora-postgresql' });
     expectNoDrLeak(run.metadata);
   });
 

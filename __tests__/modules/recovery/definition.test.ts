@@ -4,10 +4,8 @@ import { BRANCH_FAILED, RECOVERY_STEPS } from '../../../modules/recovery/definit
 import { estateFor, exampleInput, FIXTURES, readJson } from '../../helpers/synth';
 import { terraformCloudInput, TFC_WORKSPACE_ID } from '../../helpers/terraform-cloud';
 import { FSX_DIRECTORY_ID, FSX_SVM_ID, fsxInput } from '../../helpers/fsx';
+import { expectEveryTaskRetriesAndCatches, expectValidAsl } from '../../helpers/state-machine-checks';
 import * as path from 'path';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const aslValidator = require('asl-validator') as (def: unknown) => { isValid: boolean; errors: unknown[] };
 
 function synthesizedDefinition(input: unknown): StateMachineDefinition {
   const out = JSON.parse(Testing.synth(estateFor(input).dr));
@@ -66,20 +64,12 @@ describe.each([
   const def = synthesizedDefinition(input());
 
   it('passes asl-validator', () => {
-    // asl-validator adds defaults to what it validates: give it a copy.
-    expect(aslValidator(structuredClone(def))).toEqual(expect.objectContaining({ isValid: true, errors: [] }));
+    expectValidAsl(def);
   });
 
   it('gives every Task a Retry on throttling and transient errors and a Catch', () => {
-    const tasks = allStates(def).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBeGreaterThan(10);
-    for (const [name, task] of tasks) {
-      if (task.Type !== 'Task') continue;
-      // (HTTP Tasks: the API's 429 Too Many Requests.)
-      expect({ name, retry: task.Retry?.[0]?.ErrorEquals.some((e) => /Throttl|TooManyRequests|StatusCode\.429$/.test(e)) }).toEqual({ name, retry: true });
-      expect({ name, jitter: task.Retry?.[0]?.JitterStrategy, bounded: (task.Retry?.[0]?.MaxAttempts ?? 99) <= 10 }).toEqual({ name, jitter: 'FULL', bounded: true });
-      expect({ name, catch: (task.Catch ?? []).length > 0 }).toEqual({ name, catch: true });
-    }
+    // (HTTP Tasks: the API's 429 Too Many Requests.)
+    expectEveryTaskRetriesAndCatches(def, 11, /Throttl|TooManyRequests|StatusCode\.429$/);
   });
 
   it('gives every Map and Parallel a Catch, and names every state once across processors and branches', () => {

@@ -1,11 +1,8 @@
 import type { MapState, State } from '../../recovery/asl';
-import { retryTransient, transientErrors } from '../../recovery/asl';
-import { ifPresent, lambdaTask } from '../../recovery/steps/common';
+import { ifPresent, lambdaTask, SNS_RETRY } from '../../recovery/steps/common';
 import { payloadFor } from '../../recovery/payload';
 import type { CleanupPayload } from '../../../functions/cleanup-drill/input';
 import { failbackOnFailure, type FailbackContext } from './common';
-
-const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
 
 /**
  * After the success report: wait `failback.graceHours` (a Wait state, `$.config.graceSeconds`), then a

@@ -4,6 +4,7 @@
  * bounded polling loop are the recovery machine's (`modules/recovery/steps/common.ts`).
  */
 import type { CatchRule } from '../../recovery/asl';
+import type { JobPacing } from '../../recovery/steps/common';
 
 /** How writes in the DR account stop before the final backups (`workloads[].failback.freeze`). */
 export type FailbackFreeze =
@@ -123,15 +124,15 @@ export const FROZEN_STEPS: readonly FailbackStep[] = ['Freeze', 'FinalBackups', 
  */
 export const FAILBACK_RESTORABLE_TYPES = ['EBS', 'EC2', 'RDS', 'Aurora', 'DynamoDB', 'EFS', 'S3', 'FSx'] as const;
 
-export interface FailbackContext {
+/** `jobPolls` counts for backup, copy and restore jobs alike. */
+export interface FailbackContext extends JobPacing {
   readonly props: FailbackDefinitionProps;
-  readonly poll: number;
-  /** Polls of a backup, copy or restore job before it times out. */
-  readonly jobPolls: number;
-  readonly jobConcurrency: number;
 }
 
 /** At the top level: catch into `<step>Failed`, which reports the step. */
 export function failbackOnFailure(step: FailbackStep): CatchRule[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
 }
+
+/** Automation execution statuses that end a runbook without success. */
+export const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];

@@ -1,9 +1,8 @@
 import type { MapState, State } from '../../recovery/asl';
-import { catchInsideProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
-import { failbackOnFailure, type FailbackContext } from './common';
+import { catchInsideProcessor, runbookPollStates, sdkTask } from '../../recovery/steps/common';
+import { failbackOnFailure, RUNBOOK_FAILED, type FailbackContext } from './common';
 
 /** SSM Automation statuses after which the freeze runbook is done, or failed (GetAutomationExecution). */
-const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];
 /** How long a freeze runbook may run. */
 const RUNBOOK_TIMEOUT_SECONDS = 1800;
 
@@ -57,7 +56,7 @@ export function freezeStates({ poll }: FailbackContext): Record<string, State> {
   );
   Object.assign(
     states,
-    pollLoop({
+    runbookPollStates({
       prefix: 'FreezeRunbookPoll',
       key: 'freezeRunbookStatus',
       check: sdkTask('ssm', 'Ssm', 'getAutomationExecution', { 'AutomationExecutionId.$': '$.freezeRunbook.executionId' }, {
@@ -71,16 +70,14 @@ export function freezeStates({ poll }: FailbackContext): Record<string, State> {
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(RUNBOOK_TIMEOUT_SECONDS / poll),
-      doneWhen: { Variable: '$.freezeRunbookStatus.status', StringEquals: 'Success' },
-      failWhen: { Or: RUNBOOK_FAILED.map((s) => ({ Variable: '$.freezeRunbookStatus.status', StringEquals: s })) },
+      failedStatuses: RUNBOOK_FAILED,
       failError: 'FreezeFailed',
       timeoutError: 'FreezeTimedOut',
+      timeoutCause: `the freeze runbook did not finish within ${RUNBOOK_TIMEOUT_SECONDS} s`,
+      failed: 'FreezeFailed',
       next: 'Frozen',
     }),
   );
-  // At the top level a Fail state would end the execution unreported: report the step instead.
-  states.FreezeRunbookPollFailed = { Type: 'Pass', Parameters: { Error: 'FreezeFailed', 'Cause.$': '$.freezeRunbookStatus.statusMessage' }, ResultPath: '$.failure', Next: 'FreezeFailed' };
-  states.FreezeRunbookPollTimedOut = { Type: 'Pass', Result: { Error: 'FreezeTimedOut', Cause: `the freeze runbook did not finish within ${RUNBOOK_TIMEOUT_SECONDS} s` }, ResultPath: '$.failure', Next: 'FreezeFailed' };
   states.Frozen = { Type: 'Pass', Parameters: { 'frozenAt.$': '$$.State.EnteredTime' }, ResultPath: '$.rpo', Next: 'FinalBackups' };
   return states;
 }

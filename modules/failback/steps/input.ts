@@ -1,5 +1,5 @@
 import type { State } from '../../recovery/asl';
-import { ifPresent } from '../../recovery/steps/common';
+import { ifPresent, resolveWorkloadStates } from '../../recovery/steps/common';
 import type { FailbackContext, FailbackWorkload } from './common';
 
 /** Default of `failback.graceHours` (config/schema.ts DEFAULT_FAILBACK_GRACE_HOURS). */
@@ -44,15 +44,7 @@ function workloadConfig(w: FailbackWorkload): Record<string, unknown> {
 export function failbackInputStates({ props }: FailbackContext): Record<string, State> {
   const states: Record<string, State> = {};
   states.HasWorkloadField = ifPresent('$.workload', 'ResolveWorkload', 'UnknownWorkload');
-  states.ResolveWorkload = {
-    Type: 'Choice',
-    Choices: props.workloads.map((w) => ({ Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` })),
-    Default: 'UnknownWorkload',
-  };
-  states.UnknownWorkload = { Type: 'Fail', Error: 'UnknownWorkload', Cause: 'The input names no workload of this estate with failback configured ("workload").' };
-  for (const w of props.workloads) {
-    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w), ResultPath: '$.config', Next: 'HasResources' };
-  }
+  Object.assign(states, resolveWorkloadStates(props.workloads, workloadConfig, 'The input names no workload of this estate with failback configured ("workload").', 'HasResources'));
   states.HasResources = ifPresent('$.resourceArns[0]', 'RequestApproval', 'LocateDrResources');
   return states;
 }

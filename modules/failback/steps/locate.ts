@@ -1,6 +1,7 @@
 import type { State } from '../../recovery/asl';
 import { ifPresent, sdkTask } from '../../recovery/steps/common';
 import { FAILBACK_RESTORABLE_TYPES, failbackOnFailure, type FailbackContext } from './common';
+import { WORKLOAD_TAG } from '../../../config/tags';
 
 /**
  * Resource Groups Tagging API resource types (`service:resourceType`) of the AWS Backup types failback
@@ -39,7 +40,7 @@ export function locateStates(_ctx: FailbackContext): Record<string, State> {
     'ResourceGroupsTaggingApi',
     'getResources',
     {
-      TagFilters: [{ Key: 'dr:workload', 'Values.$': 'States.Array($.config.workload)' }],
+      TagFilters: [{ Key: WORKLOAD_TAG, 'Values.$': 'States.Array($.config.workload)' }],
       ResourceTypeFilters: locateResourceTypeFilters(),
       ResourcesPerPage: 100,
     },

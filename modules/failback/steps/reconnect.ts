@@ -1,13 +1,12 @@
 import type { MapState, State } from '../../recovery/asl';
-import { catchInsideProcessor, ifPresent, pollLoop } from '../../recovery/steps/common';
-import { failbackOnFailure, type FailbackContext } from './common';
+import { catchInsideProcessor, ifPresent, pollLoop, runbookPollStates } from '../../recovery/steps/common';
+import { failbackOnFailure, RUNBOOK_FAILED, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
 import { FSX_IN_WORKLOAD_START, fsxInWorkloadStates } from './reconnect-fsx';
 
 /** How long the workload's connect runbook may run (its one step times out after 1800 s; recovery waits 3600 s). */
 export const CONNECT_RUNBOOK_TIMEOUT_SECONDS = 3600;
 /** Automation statuses that end the runbook unsuccessfully (GetAutomationExecution AutomationExecutionStatus). */
-const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];
 /** Volumes attached at a time (each attach waits for its volume and the attachment). */
 const ATTACH_CONCURRENCY = 5;
 /** How long the mount targets of a restored EFS file system may take to become available (recovery waits as long). */
@@ -168,7 +167,7 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
   const maxAttempts = Math.ceil(CONNECT_RUNBOOK_TIMEOUT_SECONDS / poll);
   Object.assign(
     states,
-    pollLoop({
+    runbookPollStates({
       prefix: 'ConnectRunbookPoll',
       key: 'connectRunbookStatus',
       check: workloadRegionTask(functionArn, 'ssm:GetAutomationExecution', { 'AutomationExecutionId.$': '$.connectRunbook.executionId' }, {
@@ -182,20 +181,13 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
       }),
       pollSeconds: poll,
       maxAttempts,
-      doneWhen: { Variable: '$.connectRunbookStatus.status', StringEquals: 'Success' },
-      failWhen: { Or: RUNBOOK_FAILED.map((s) => ({ Variable: '$.connectRunbookStatus.status', StringEquals: s })) },
+      failedStatuses: RUNBOOK_FAILED,
       failError: 'ConnectRunbookFailed',
       timeoutError: 'ConnectRunbookTimedOut',
+      timeoutCause: `the connect runbook in the workload account did not finish within ${CONNECT_RUNBOOK_TIMEOUT_SECONDS} s (${maxAttempts} polls)`,
+      failed: 'ReconnectFailed',
       next: 'NeedsDnsSwitch',
     }),
   );
-  // At the top level a Fail state would end the execution unreported: report the step instead.
-  states.ConnectRunbookPollFailed = { Type: 'Pass', Parameters: { Error: 'ConnectRunbookFailed', 'Cause.$': '$.connectRunbookStatus.statusMessage' }, ResultPath: '$.failure', Next: 'ReconnectFailed' };
-  states.ConnectRunbookPollTimedOut = {
-    Type: 'Pass',
-    Result: { Error: 'ConnectRunbookTimedOut', Cause: `the connect runbook in the workload account did not finish within ${CONNECT_RUNBOOK_TIMEOUT_SECONDS} s (${maxAttempts} polls)` },
-    ResultPath: '$.failure',
-    Next: 'ReconnectFailed',
-  };
   return states;
 }

@@ -1,8 +1,6 @@
 import type { State } from '../../recovery/asl';
-import { retryTransient, transientErrors } from '../../recovery/asl';
+import { SNS_RETRY } from '../../recovery/steps/common';
 import { FAILBACK_STEPS, FROZEN_STEPS, type FailbackContext } from './common';
-
-const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
 
 /**
  * Step Report, once the freeze is released: a summary to on-call (what was restored where, the DNS

@@ -1,6 +1,5 @@
 import type { MapState, State } from '../../recovery/asl';
-import { retryTransient, transientErrors } from '../../recovery/asl';
-import { catchInsideProcessor, ifPresent, pollLoop, sdkTask } from '../../recovery/steps/common';
+import { catchInsideProcessor, ifPresent, pollLoop, sdkTask, SNS_RETRY } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
 
@@ -8,8 +7,6 @@ import { workloadRegionTask } from './workload-region-task';
 export const DNS_SYNC_TIMEOUT_SECONDS = 900;
 /** How long the workload's health alarm may take to return to OK after the switch. */
 export const HEALTH_TIMEOUT_SECONDS = 1800;
-const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
-
 /** One UPSERT of the configured record to `valuePath` (a simple record, as recovery's FailoverTraffic writes it). */
 function upsertRecord(valuePath: string, comment: string): Record<string, unknown> {
   return {

@@ -113,14 +113,34 @@ export const RECOVERY_STEPS = ['Approve', 'LocateData', 'CopyToRestoreVault', 'B
 export type RecoveryStep = (typeof RECOVERY_STEPS)[number];
 
 /** What every step builder gets: the props, and what the composition derives from them once. */
-export interface StepContext {
-  readonly props: RecoveryDefinitionProps;
+/** How a machine paces its jobs (recovery's and failback's alike). */
+export interface JobPacing {
   /** Seconds between two polls of a job (`props.pollSeconds`, default 30). */
   readonly poll: number;
-  /** Polls of a copy or restore job before it times out. */
+  /** Polls of a job before it times out. */
   readonly jobPolls: number;
-  /** Copy and restore jobs running at once. */
+  /** Jobs running at once. */
   readonly jobConcurrency: number;
+}
+
+/**
+ * One machine serves every workload: its jobs get the longest timeout and the lowest concurrency any
+ * workload asks for.
+ */
+export function jobPacing(props: {
+  readonly pollSeconds?: number;
+  readonly workloads: readonly { readonly jobTimeoutMinutes: number; readonly restoreConcurrency: number }[];
+}): JobPacing {
+  const poll = props.pollSeconds ?? 30;
+  return {
+    poll,
+    jobPolls: Math.ceil((Math.max(...props.workloads.map((w) => w.jobTimeoutMinutes)) * 60) / poll),
+    jobConcurrency: Math.max(1, Math.min(...props.workloads.map((w) => w.restoreConcurrency))),
+  };
+}
+
+export interface StepContext extends JobPacing {
+  readonly props: RecoveryDefinitionProps;
   /** Whether some workload restores EFS file systems (which need mount targets). */
   readonly restoresEfs: boolean;
   /** Whether some workload restores FSx file systems or volumes (described for the runbook, deleted after a drill). */
@@ -159,6 +179,58 @@ export function branchFailureStates(branch: string, steps: RecoveryStep[]): Reco
   out[`${branch}BranchSerializeFailure`] = { Type: 'Pass', Parameters: { 'cause.$': 'States.JsonToString($.branchFailure)' }, ResultPath: '$.branchFailure', Next: `${branch}BranchFail` };
   out[`${branch}BranchFail`] = { Type: 'Fail', Error: BRANCH_FAILED, CausePath: '$.branchFailure.cause' };
   return out;
+}
+
+/** Retry of an SNS publish: throttling and KMS throttling of the encrypted topic included. */
+export const SNS_RETRY = retryTransient([...transientErrors('SNS'), 'SNS.ThrottledException', 'SNS.KMSThrottlingException']);
+
+/**
+ * On-call's approval, as both machines ask for it: an SNS message with a task token, then on to
+ * `approved` only on `{"approved":true}`; any other answer ends in ApprovalRejected, which reports
+ * step Approve as failed.
+ */
+export function onCallApprovalStates(opts: {
+  topicArn: string;
+  subject: string;
+  /** A `States.Format` expression. */
+  message: string;
+  timeoutSeconds: number;
+  catch: CatchRule[];
+  approved: string;
+  rejectedCause: string;
+}): Record<string, State> {
+  return {
+    RequestApproval: {
+      Type: 'Task',
+      Resource: 'arn:aws:states:::sns:publish.waitForTaskToken',
+      Parameters: { TopicArn: opts.topicArn, Subject: opts.subject, 'Message.$': opts.message },
+      TimeoutSeconds: opts.timeoutSeconds,
+      ResultPath: '$.approval',
+      Retry: SNS_RETRY,
+      Catch: opts.catch,
+      Next: 'CheckApproval',
+    } as State,
+    CheckApproval: ifPresent('$.approval.approved', 'CheckApprovalAnswer', 'ApprovalRejected'),
+    CheckApprovalAnswer: { Type: 'Choice', Choices: [{ Variable: '$.approval.approved', BooleanEquals: true, Next: opts.approved }], Default: 'ApprovalRejected' },
+    ApprovalRejected: { Type: 'Pass', Result: { Error: 'ApprovalRejected', Cause: opts.rejectedCause }, ResultPath: '$.failure', Next: 'ApproveFailed' },
+  };
+}
+
+/**
+ * The workload `$.workload` names: its configuration into `$.config` (`Config-<name>`), then `next`; a
+ * name no workload has fails the execution with UnknownWorkload (`unknownCause`).
+ */
+export function resolveWorkloadStates<W extends { readonly name: string }>(workloads: readonly W[], config: (w: W) => unknown, unknownCause: string, next: string): Record<string, State> {
+  const states: Record<string, State> = {
+    ResolveWorkload: {
+      Type: 'Choice',
+      Choices: workloads.map((w) => ({ Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` })),
+      Default: 'UnknownWorkload',
+    },
+    UnknownWorkload: { Type: 'Fail', Error: 'UnknownWorkload', Cause: unknownCause },
+  };
+  for (const w of workloads) states[`Config-${w.name}`] = { Type: 'Pass', Result: config(w), ResultPath: '$.config', Next: next } as State;
+  return states;
 }
 
 /** A Choice on whether `variable` exists: a rule on a missing variable would fail the execution (States.Runtime). */
@@ -214,6 +286,44 @@ export function pollLoop(opts: {
     [`${p}Count`]: { Type: 'Pass', Parameters: { 'value.$': `States.MathAdd($.${opts.key}Attempts.value, 1)` }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
     ...(opts.failWhen ? { [`${p}Failed`]: { Type: 'Fail', Error: opts.failError, CausePath: `$.${opts.key}.statusMessage` } as State } : {}),
     [`${p}TimedOut`]: { Type: 'Fail', Error: opts.timeoutError, Cause: `gave up after ${opts.maxAttempts} polls ${opts.pollSeconds} s apart` },
+  };
+}
+
+/**
+ * A runbook's Automation execution polled until `Success` (bounded): `check` writes `$.<key>.status`
+ * and `.statusMessage`; `failedStatuses` end it. At the top level a Fail state would end the execution
+ * unreported, so the loop's failure and timeout go to `failed` (the step's report) instead.
+ */
+export function runbookPollStates(opts: {
+  prefix: string;
+  key: string;
+  check: TaskState;
+  pollSeconds: number;
+  maxAttempts: number;
+  failedStatuses: readonly string[];
+  failError: string;
+  timeoutError: string;
+  timeoutCause: string;
+  failed: string;
+  next: string;
+}): Record<string, State> {
+  const { prefix, key, failError, timeoutError } = opts;
+  const status = `$.${key}.status`;
+  return {
+    ...pollLoop({
+      prefix,
+      key,
+      check: opts.check,
+      pollSeconds: opts.pollSeconds,
+      maxAttempts: opts.maxAttempts,
+      doneWhen: { Variable: status, StringEquals: 'Success' },
+      failWhen: { Or: opts.failedStatuses.map((s) => ({ Variable: status, StringEquals: s })) },
+      failError,
+      timeoutError,
+      next: opts.next,
+    }),
+    [`${prefix}Failed`]: { Type: 'Pass', Parameters: { Error: failError, 'Cause.$': `$.${key}.statusMessage` }, ResultPath: '$.failure', Next: opts.failed },
+    [`${prefix}TimedOut`]: { Type: 'Pass', Result: { Error: timeoutError, Cause: opts.timeoutCause }, ResultPath: '$.failure', Next: opts.failed },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { MapState, State } from '../asl';
 import { retryTransient, transientErrors } from '../asl';
-import { catchInsideProcessor, lambdaTask, onFailure, pollLoop, sdkTask, type StepContext } from './common';
+import { catchInsideProcessor, lambdaTask, onFailure, pollLoop, runbookPollStates, sdkTask, type StepContext } from './common';
 import { describeRestoredFileSystemsStates } from './fsx';
 
 /**
@@ -140,7 +140,7 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
   );
   Object.assign(
     states,
-    pollLoop({
+    runbookPollStates({
       prefix: 'RunbookPoll',
       key: 'runbookStatus',
       check: sdkTask('ssm', 'Ssm', 'getAutomationExecution', { 'AutomationExecutionId.$': '$.runbook.executionId' }, {
@@ -154,15 +154,13 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(3600 / poll),
-      doneWhen: { Variable: '$.runbookStatus.status', StringEquals: 'Success' },
-      failWhen: { Or: ['Failed', 'Cancelled', 'TimedOut'].map((s) => ({ Variable: '$.runbookStatus.status', StringEquals: s })) },
+      failedStatuses: ['Failed', 'Cancelled', 'TimedOut'],
       failError: 'RunbookFailed',
       timeoutError: 'RunbookTimedOut',
+      timeoutCause: `the connect runbook did not finish within ${Math.ceil(3600 / poll)} polls`,
+      failed: 'ConnectServersFailed',
       next: 'NeedsFailover',
     }),
   );
-  // A runbook failure at top level must still be reported: route the loop's Fail states through the report.
-  states.RunbookPollFailed = { Type: 'Pass', Parameters: { Error: 'RunbookFailed', 'Cause.$': '$.runbookStatus.statusMessage' }, ResultPath: '$.failure', Next: 'ConnectServersFailed' };
-  states.RunbookPollTimedOut = { Type: 'Pass', Result: { Error: 'RunbookTimedOut', Cause: `the connect runbook did not finish within ${Math.ceil(3600 / poll)} polls` }, ResultPath: '$.failure', Next: 'ConnectServersFailed' };
   return states;
 }

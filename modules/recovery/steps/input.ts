@@ -1,5 +1,5 @@
 import type { State } from '../asl';
-import { ifPresent, type RecoveryDefinitionProps, type RecoveryWorkload, type StepContext } from './common';
+import { ifPresent, resolveWorkloadStates, type RecoveryDefinitionProps, type RecoveryWorkload, type StepContext } from './common';
 import { infrastructureConfig, terraformRunPolling } from './terraform-cloud';
 
 /** `$.config` of a workload: what the later steps read of it. */
@@ -44,15 +44,10 @@ export function inputStates({ props }: StepContext): Record<string, State> {
     Choices: props.workloads.map((w) => ({ Variable: '$.incident.account', StringEquals: w.accountId, Next: `Config-${w.name}` })),
     Default: 'UnknownWorkload',
   };
-  states.ResolveWorkload = {
-    Type: 'Choice',
-    Choices: props.workloads.map((w) => ({ Variable: '$.workload', StringEquals: w.name, Next: `Config-${w.name}` })),
-    Default: 'UnknownWorkload',
-  };
-  states.UnknownWorkload = { Type: 'Fail', Error: 'UnknownWorkload', Cause: 'The input names no workload of this estate (neither "workload" nor the incident account matches).' };
-  for (const w of props.workloads) {
-    states[`Config-${w.name}`] = { Type: 'Pass', Result: workloadConfig(w, props), ResultPath: '$.config', Next: 'HasMode' };
-  }
+  Object.assign(
+    states,
+    resolveWorkloadStates(props.workloads, (w) => workloadConfig(w, props), 'The input names no workload of this estate (neither "workload" nor the incident account matches).', 'HasMode'),
+  );
   states.HasMode = ifPresent('$.mode', 'CheckMode', 'InvalidMode');
   states.CheckMode = {
     Type: 'Choice',
