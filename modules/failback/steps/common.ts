@@ -134,5 +134,3 @@ export function failbackOnFailure(step: FailbackStep): CatchRule[] {
   return [{ ErrorEquals: ['States.ALL'], ResultPath: '$.failure', Next: `${step}Failed` }];
 }
 
-/** Automation execution statuses that end a runbook without success. */
-export const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'CompletedWithFailure', 'Rejected'];

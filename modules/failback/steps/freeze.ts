@@ -1,6 +1,6 @@
 import type { MapState, State } from '../../recovery/asl';
 import { catchInsideProcessor, runbookPollStates, sdkTask } from '../../recovery/steps/common';
-import { failbackOnFailure, RUNBOOK_FAILED, type FailbackContext } from './common';
+import { failbackOnFailure, type FailbackContext } from './common';
 
 /** SSM Automation statuses after which the freeze runbook is done, or failed (GetAutomationExecution). */
 /** How long a freeze runbook may run. */
@@ -70,7 +70,6 @@ export function freezeStates({ poll }: FailbackContext): Record<string, State> {
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(RUNBOOK_TIMEOUT_SECONDS / poll),
-      failedStatuses: RUNBOOK_FAILED,
       failError: 'FreezeFailed',
       timeoutError: 'FreezeTimedOut',
       timeoutCause: `the freeze runbook did not finish within ${RUNBOOK_TIMEOUT_SECONDS} s`,

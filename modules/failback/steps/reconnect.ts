@@ -1,6 +1,6 @@
 import type { MapState, State } from '../../recovery/asl';
 import { catchInsideProcessor, ifPresent, pollLoop, runbookPollStates } from '../../recovery/steps/common';
-import { failbackOnFailure, RUNBOOK_FAILED, type FailbackContext } from './common';
+import { failbackOnFailure, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
 import { FSX_IN_WORKLOAD_START, fsxInWorkloadStates } from './reconnect-fsx';
 
@@ -181,7 +181,6 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
       }),
       pollSeconds: poll,
       maxAttempts,
-      failedStatuses: RUNBOOK_FAILED,
       failError: 'ConnectRunbookFailed',
       timeoutError: 'ConnectRunbookTimedOut',
       timeoutCause: `the connect runbook in the workload account did not finish within ${CONNECT_RUNBOOK_TIMEOUT_SECONDS} s (${maxAttempts} polls)`,

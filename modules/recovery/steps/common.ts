@@ -290,9 +290,21 @@ export function pollLoop(opts: {
 }
 
 /**
- * A runbook's Automation execution polled until `Success` (bounded): `check` writes `$.<key>.status`
- * and `.statusMessage`; `failedStatuses` end it. At the top level a Fail state would end the execution
- * unreported, so the loop's failure and timeout go to `failed` (the step's report) instead.
+ * Automation execution statuses that end a runbook, with success or without (SSM API Reference,
+ * AutomationExecution, AutomationExecutionStatus:
+ * https://docs.aws.amazon.com/systems-manager/latest/APIReference/API_AutomationExecution.html). Every
+ * other status (Pending, InProgress, Waiting, Cancelling, PendingApproval, Approved, Scheduled,
+ * RunbookInProgress, PendingChangeCalendarOverride, ChangeCalendarOverrideApproved) is still running:
+ * a status missing from both lists would be polled until the loop gives up, minutes of RTO lost
+ * before the failure is reported.
+ */
+export const RUNBOOK_SUCCEEDED = ['Success', 'CompletedWithSuccess'] as const;
+export const RUNBOOK_FAILED = ['Failed', 'Cancelled', 'TimedOut', 'Rejected', 'CompletedWithFailure', 'ChangeCalendarOverrideRejected', 'Exited'] as const;
+
+/**
+ * A runbook's Automation execution polled until it succeeds (bounded): `check` writes `$.<key>.status`
+ * and `.statusMessage`; a RUNBOOK_FAILED status ends it. At the top level a Fail state would end the
+ * execution unreported, so the loop's failure and timeout go to `failed` (the step's report) instead.
  */
 export function runbookPollStates(opts: {
   prefix: string;
@@ -300,7 +312,6 @@ export function runbookPollStates(opts: {
   check: TaskState;
   pollSeconds: number;
   maxAttempts: number;
-  failedStatuses: readonly string[];
   failError: string;
   timeoutError: string;
   timeoutCause: string;
@@ -316,8 +327,8 @@ export function runbookPollStates(opts: {
       check: opts.check,
       pollSeconds: opts.pollSeconds,
       maxAttempts: opts.maxAttempts,
-      doneWhen: { Variable: status, StringEquals: 'Success' },
-      failWhen: { Or: opts.failedStatuses.map((s) => ({ Variable: status, StringEquals: s })) },
+      doneWhen: { Or: RUNBOOK_SUCCEEDED.map((s) => ({ Variable: status, StringEquals: s })) },
+      failWhen: { Or: RUNBOOK_FAILED.map((s) => ({ Variable: status, StringEquals: s })) },
       failError,
       timeoutError,
       next: opts.next,

@@ -154,7 +154,6 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(3600 / poll),
-      failedStatuses: ['Failed', 'Cancelled', 'TimedOut'],
       failError: 'RunbookFailed',
       timeoutError: 'RunbookTimedOut',
       timeoutCause: `the connect runbook did not finish within ${Math.ceil(3600 / poll)} polls`,
