@@ -19,6 +19,20 @@ export function failbackInput(failback: Record<string, unknown> = {}): ReturnTyp
   input.workloads[0].failback = JSON.parse(JSON.stringify({ ...input.workloads[0].failback, ...failback }));
   return input as ReturnType<typeof exampleInput>;
 }
+/** The hosted zone of the failback rehearsals' DNS record. */
+export const REHEARSAL_ZONE = 'Z0123456789ABCDEFGHIJ';
+
+/**
+ * The failback rehearsals' configuration (rehearsal/failback.test.ts and its mutation suite, which
+ * share its synthesized output through the run's synth cache): failback with a DNS record to switch
+ * back, and a recovery with a health alarm and a failover record to switch.
+ */
+export function failbackRehearsalInput(): Record<string, any> {
+  const c = failbackInput({ dnsRecord: { hostedZoneId: REHEARSAL_ZONE, recordName: 'shop.example.com', value: 'shop-primary.example.com' } }) as Record<string, any>;
+  c.workloads[0].recovery = { ...(c.workloads[0].recovery ?? {}), healthAlarmName: 'shop-health', failover: { hostedZoneId: REHEARSAL_ZONE, recordName: 'shop.example.com', recordType: 'CNAME', value: 'shop-dr.example.com', ttl: 60 } };
+  return c;
+}
+
 
 /** The bundled example without failback (no failback role, no failback state machine). */
 export function noFailbackInput(): ReturnType<typeof exampleInput> {

@@ -16,7 +16,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { runFailbackRehearsal, type FailbackRehearsalResult } from '../../rehearsal/failback/run';
 import type { PolicyStatementJson } from '../../simulation/policy-model';
-import { failbackInput } from '../helpers/failback';
+import { failbackRehearsalInput } from '../helpers/failback';
 import { synthEstate, tempDir } from '../helpers/synth';
 import { dropStatement, editStatement, mutatedSynthDir, type PolicyEdit, type PolicyMutation } from '../helpers/synth-mutations';
 
@@ -24,14 +24,8 @@ jest.setTimeout(120_000);
 
 const DR = '222222222222';
 const WORKLOAD = '333333333333';
-const ZONE = 'Z0123456789ABCDEFGHIJ';
 /** failback.test.ts's configuration (same synthesized output, shared through the run's synth cache). */
-function config(): Record<string, any> {
-  const c = failbackInput({ dnsRecord: { hostedZoneId: ZONE, recordName: 'shop.example.com', value: 'shop-primary.example.com' } }) as Record<string, any>;
-  c.workloads[0].recovery = { ...(c.workloads[0].recovery ?? {}), healthAlarmName: 'shop-health', failover: { hostedZoneId: ZONE, recordName: 'shop.example.com', recordType: 'CNAME', value: 'shop-dr.example.com', ttl: 60 } };
-  return c;
-}
-const CONFIG = config();
+const CONFIG = failbackRehearsalInput();
 const synthDir = synthEstate(CONFIG);
 
 /** Two EBS volumes (restore, attach in the primary), an RDS instance (snapshot ARNs), a DynamoDB table. */

@@ -5,18 +5,12 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { runFailbackRehearsal, type FailbackOptions } from '../../rehearsal/failback/run';
-import { failbackInput } from '../helpers/failback';
+import { failbackRehearsalInput } from '../helpers/failback';
 import { synthEstate } from '../helpers/synth';
 
 jest.setTimeout(120_000);
 
-const ZONE = 'Z0123456789ABCDEFGHIJ';
-function config(): Record<string, any> {
-  const c = failbackInput({ dnsRecord: { hostedZoneId: ZONE, recordName: 'shop.example.com', value: 'shop-primary.example.com' } }) as Record<string, any>;
-  c.workloads[0].recovery = { ...(c.workloads[0].recovery ?? {}), healthAlarmName: 'shop-health', failover: { hostedZoneId: ZONE, recordName: 'shop.example.com', recordType: 'CNAME', value: 'shop-dr.example.com', ttl: 60 } };
-  return c;
-}
-const CONFIG = config();
+const CONFIG = failbackRehearsalInput();
 let synthDir: string;
 beforeAll(() => {
   synthDir = synthEstate(CONFIG);

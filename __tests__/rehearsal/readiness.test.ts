@@ -1,7 +1,6 @@
-import { runRehearsal } from '../../rehearsal/machine';
 import { rehearseReadiness } from '../../rehearsal/readiness';
 import { rehearseRestoreTest } from '../../rehearsal/restore-test';
-import { exampleInput, synthEstate } from '../helpers/synth';
+import { exampleDrills } from '../helpers/example-drill';
 import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-mutations';
 
 /**
@@ -10,11 +9,9 @@ import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-
  * authorized against the synthesized policies (trust, cross-account vault listing, the report
  * bucket's KMS key).
  */
-const config = exampleInput();
-const synthDir = synthEstate(config);
+const { synthDir, drill } = exampleDrills(4);
 const READER = 'arn:aws:iam::111111111111:role/acme-central-vault-reader';
 const CHECKER = 'arn:aws:iam::222222222222:role/acme-recovery-readiness-checker';
-const drill = (dir: string) => runRehearsal({ config, synthDir: dir, mode: 'drill', seed: 4 });
 
 describe('the readiness checker, rehearsed after a drill', () => {
   it('reads every vault (the central one through the reader role), writes its report, and every call is allowed', async () => {

@@ -1,6 +1,5 @@
-import { runRehearsal } from '../../rehearsal/machine';
 import { rehearseRestoreTest } from '../../rehearsal/restore-test';
-import { exampleInput, synthEstate } from '../helpers/synth';
+import { exampleDrills } from '../helpers/example-drill';
 import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-mutations';
 
 /**
@@ -8,11 +7,9 @@ import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-
  * with the synthesized restore testing role (its trust and the keys it uses are evaluated), and
  * validate-restore's real logic validates what was restored and reports the result to AWS Backup.
  */
-const config = exampleInput();
-const synthDir = synthEstate(config);
+const { synthDir, drill } = exampleDrills(5);
 const TESTING_ROLE = 'arn:aws:iam::222222222222:role/acme-dr-restore-testing';
 const VALIDATE = 'arn:aws:iam::222222222222:role/acme-validate-restore';
-const drill = (dir: string) => runRehearsal({ config, synthDir: dir, mode: 'drill', seed: 5 });
 
 describe('restore tests with validate-restore, rehearsed', () => {
   it.each(['EBS', 'RDS', 'DynamoDB'] as const)('%s: restored with the restore testing role, validated SUCCESSFUL, every call allowed', async (type) => {
