@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseStrictArgs } from '../scripts/cli-args';
 import { ConfigError, parseConfig } from '../config/load';
 import { estimateCost } from './index';
 import { renderCost, renderLines, renderWhatIf } from './format';
@@ -46,24 +46,12 @@ export function runCost(argv: string[], env: NodeJS.ProcessEnv, defaultConfig: s
 }
 
 function run(argv: string[], env: NodeJS.ProcessEnv, defaultConfig: string): string {
-  let values: { config?: string; json?: boolean; lines?: boolean; prices?: string; 'what-if'?: string[]; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        json: { type: 'boolean' },
-        lines: { type: 'boolean' },
-        prices: { type: 'string' },
-        'what-if': { type: 'string', multiple: true },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new CliUsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const values = parseStrictArgs(
+    argv,
+    { config: { type: 'string' }, json: { type: 'boolean' }, lines: { type: 'boolean' }, prices: { type: 'string' }, 'what-if': { type: 'string', multiple: true }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+    CliUsageError,
+  );
   if (values.help) return `${USAGE}\n`;
   const file = path.resolve(values.config ?? (env.DR_CONFIG || defaultConfig));
   let raw: unknown;

@@ -44,6 +44,12 @@ export { accountOfPrincipal, HttpTaskError, IAM_PREFIX, iamActionOf, ModelError,
 export { DEFAULT_TIMINGS, type FsxType, type ModelEstate, type ModelOptions, type ModelTimings, type ProtectedResource, type ResourceType, type TerraformCloudModel, type TerraformRun } from './account/config';
 export type { AttachRecord, BackupEvent, Deletion, Handler, ModelNote, ModelVault, Publish, RecoveryPoint, RestoreJob } from './account/state';
 
+/** The services the model answers, each its handlers keyed `<service>:<action>`. */
+const SERVICES: readonly ((model: AccountState) => Record<string, Handler>)[] = [
+  stsHandlers, backupHandlers, ec2Handlers, autoScalingHandlers, ssmHandlers, rdsHandlers,
+  dynamoDbHandlers, efsHandlers, fsxHandlers, cloudWatchHandlers, snsHandlers, route53Handlers,
+];
+
 /** The DR account: its state ({@link AccountState}) with the API the rehearsal calls, and every service's handlers. */
 export class DrAccount extends AccountState {
   private readonly handlers: Record<string, Handler>;
@@ -51,18 +57,7 @@ export class DrAccount extends AccountState {
   constructor(options: ModelOptions) {
     super(options);
     this.handlers = {
-      ...stsHandlers(this),
-      ...backupHandlers(this),
-      ...ec2Handlers(this),
-      ...autoScalingHandlers(this),
-      ...ssmHandlers(this),
-      ...rdsHandlers(this),
-      ...dynamoDbHandlers(this),
-      ...efsHandlers(this),
-      ...fsxHandlers(this),
-      ...cloudWatchHandlers(this),
-      ...snsHandlers(this),
-      ...route53Handlers(this),
+      ...Object.assign({}, ...SERVICES.map((handlers) => handlers(this))),
       // Lambda: the invocation itself; the rehearsal runs the function's logic.
       'lambda:invoke': () => ({ StatusCode: 200 }),
     };

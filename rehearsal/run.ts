@@ -72,51 +72,78 @@ function numberArg(name: string, value: string | undefined, { min, max, integer 
   return n;
 }
 
+/** An option's value; another option in its place means the value is missing. */
+function valueArg(value: string | undefined, missing: string): string {
+  if (!value || value.startsWith('--')) throw new UsageError(missing);
+  return value;
+}
+
+/** An option's value, one of `choices` (the usage error lists them: `A, B or C`). */
+function choiceArg<const C extends string>(name: string, value: string | undefined, choices: readonly C[], verb: 'must be' | 'takes'): C {
+  if (!choices.includes(value as C)) throw new UsageError(`${name} ${verb} ${choices.slice(0, -1).join(', ')} or ${choices[choices.length - 1]}, got ${JSON.stringify(value)}`);
+  return value as C;
+}
+
+type MutableOptions = { -readonly [K in keyof CliOptions]?: CliOptions[K] };
+
+/** The options that take no value: what each sets. */
+const FLAGS: Readonly<Record<string, MutableOptions>> = {
+  '--readiness': { readiness: true },
+  '--reject': { approve: false },
+  '--duplicate-events': { duplicateEvents: true },
+  '--no-duplicate-events': { duplicateEvents: false },
+  '--fail-copy': { failCopies: 1 },
+  '--slow-copy': { slowCopy: true },
+  '--strict': { strict: true },
+  '--quiet': { quiet: true },
+  '--verbose': { verbose: true },
+};
+
+type NumberOption = 'resources' | 'throttle' | 'failRestores' | 'lostEvents' | 'restoreMinutes' | 'copyMinutes' | 'seed';
+
+/** The options that take a number: the option each sets, and the numbers it accepts. */
+const NUMBERS: Readonly<Record<string, readonly [NumberOption, Parameters<typeof numberArg>[2]]>> = {
+  '--resources': ['resources', { min: 1, max: 200, integer: true }],
+  '--throttle': ['throttle', { min: 0, max: 1 }],
+  '--fail-restores': ['failRestores', { min: 0, integer: true }],
+  '--lost-events': ['lostEvents', { min: 0, integer: true }],
+  '--restore-minutes': ['restoreMinutes', { min: 1, max: 10000 }],
+  '--copy-minutes': ['copyMinutes', { min: 1, max: 10000 }],
+  '--seed': ['seed', { min: 0, integer: true }],
+};
+
 export function parseArgs(argv: readonly string[]): CliOptions {
-  const o: { -readonly [K in keyof CliOptions]?: CliOptions[K] } = { quiet: false, verbose: false, help: false };
+  const o: MutableOptions = { quiet: false, verbose: false, help: false };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const next = () => argv[++i];
+    if (Object.hasOwn(FLAGS, arg)) {
+      Object.assign(o, FLAGS[arg]);
+      continue;
+    }
+    if (Object.hasOwn(NUMBERS, arg)) {
+      const [option, accepted] = NUMBERS[arg];
+      o[option] = numberArg(arg, next(), accepted);
+      continue;
+    }
     switch (arg) {
-      case '--workload': {
-        const v = next();
-        if (!v || v.startsWith('--')) throw new UsageError('--workload needs a value');
-        o.workload = v;
+      case '--workload':
+        o.workload = valueArg(next(), '--workload needs a value');
         break;
-      }
       case '--mode': {
-        const v = next();
-        if (v !== 'failover' && v !== 'drill' && v !== 'failback') throw new UsageError(`--mode must be failover, drill or failback, got ${JSON.stringify(v)}`);
-        if (v === 'failback') o.failback = true;
-        else o.mode = v;
+        const mode = choiceArg(arg, next(), ['failover', 'drill', 'failback'], 'must be');
+        if (mode === 'failback') o.failback = true;
+        else o.mode = mode;
         break;
       }
-      case '--trigger': {
-        const v = next();
-        if (v !== 'manual' && v !== 'event' && v !== 'schedule') throw new UsageError(`--trigger must be manual, event or schedule, got ${JSON.stringify(v)}`);
-        o.trigger = v;
+      case '--trigger':
+        o.trigger = choiceArg(arg, next(), ['manual', 'event', 'schedule'], 'must be');
         break;
-      }
-      case '--synth-dir': {
-        const v = next();
-        if (!v || v.startsWith('--')) throw new UsageError('--synth-dir needs a directory (a synthesized output such as cdktf.out)');
-        o.synthDir = v;
+      case '--synth-dir':
+        o.synthDir = valueArg(next(), '--synth-dir needs a directory (a synthesized output such as cdktf.out)');
         break;
-      }
-      case '--readiness':
-        o.readiness = true;
-        break;
-      case '--restore-test': {
-        const v = next();
-        if (v !== 'EBS' && v !== 'RDS' && v !== 'DynamoDB' && v !== 'EFS') throw new UsageError(`--restore-test takes EBS, RDS, DynamoDB or EFS, got ${JSON.stringify(v)}`);
-        o.restoreTest = v;
-        break;
-      }
-      case '--reject':
-        o.approve = false;
-        break;
-      case '--resources':
-        o.resources = numberArg(arg, next(), { min: 1, max: 200, integer: true });
+      case '--restore-test':
+        o.restoreTest = choiceArg(arg, next(), ['EBS', 'RDS', 'DynamoDB', 'EFS'], 'takes');
         break;
       case '--types': {
         const v = next();
@@ -127,50 +154,8 @@ export function parseArgs(argv: readonly string[]): CliOptions {
         o.types = types as ResourceType[];
         break;
       }
-      case '--throttle':
-        o.throttle = numberArg(arg, next(), { min: 0, max: 1 });
-        break;
-      case '--fail-restores':
-        o.failRestores = numberArg(arg, next(), { min: 0, integer: true });
-        break;
-      case '--lost-events':
-        o.lostEvents = numberArg(arg, next(), { min: 0, integer: true });
-        break;
-      case '--duplicate-events':
-        o.duplicateEvents = true;
-        break;
-      case '--no-duplicate-events':
-        o.duplicateEvents = false;
-        break;
-      case '--fail-copy':
-        o.failCopies = 1;
-        break;
-      case '--slow-copy':
-        o.slowCopy = true;
-        break;
-      case '--restore-minutes':
-        o.restoreMinutes = numberArg(arg, next(), { min: 1, max: 10000 });
-        break;
-      case '--copy-minutes':
-        o.copyMinutes = numberArg(arg, next(), { min: 1, max: 10000 });
-        break;
-      case '--tfc-run': {
-        const v = next();
-        if (v !== 'applied' && v !== 'errored') throw new UsageError(`--tfc-run must be applied or errored, got ${JSON.stringify(v)}`);
-        o.terraformRun = { outcome: v };
-        break;
-      }
-      case '--seed':
-        o.seed = numberArg(arg, next(), { min: 0, integer: true });
-        break;
-      case '--strict':
-        o.strict = true;
-        break;
-      case '--quiet':
-        o.quiet = true;
-        break;
-      case '--verbose':
-        o.verbose = true;
+      case '--tfc-run':
+        o.terraformRun = { outcome: choiceArg(arg, next(), ['applied', 'errored'], 'must be') };
         break;
       case '-h':
       case '--help':

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../config/load';
 import { estateMarkdown } from './diagram/estate-diagram';
+import { isArgumentError, runScript } from './cli-args';
 
 /**
  * Writes a Mermaid diagram of the estate (accounts, vaults, copy paths, event flows, recovery steps),
@@ -21,10 +22,4 @@ function main(): void {
   process.stdout.write(`wrote ${out} (${config.workloads.length} workload${config.workloads.length === 1 ? '' : 's'})\n`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof ConfigError) && !(e instanceof TypeError && 'code' in e)) throw e;
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exitCode = 1;
-}
+runScript(main, (e) => e instanceof ConfigError || isArgumentError(e));

@@ -1,6 +1,7 @@
 import * as fs from 'fs';
 import { parseArgs } from 'util';
 import { ConfigError, loadConfig } from '../config/load';
+import { isArgumentError, runScript } from './cli-args';
 import {
   OrganizationsInputError,
   parseDetails,
@@ -114,10 +115,4 @@ function main(): void {
   process.stderr.write(`${accounts.length} account${accounts.length === 1 ? '' : 's'}: ${workloads.length} workload${workloads.length === 1 ? '' : 's'}, ${skipped.length} skipped\n`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof OrganizationsInputError) && !(e instanceof ConfigError) && !(e instanceof TypeError && 'code' in e)) throw e;
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exitCode = 1;
-}
+runScript(main, (e) => e instanceof OrganizationsInputError || e instanceof ConfigError || isArgumentError(e));

@@ -3,6 +3,7 @@ import * as path from 'path';
 import { parseArgs } from 'util';
 import { ConfigError, EXAMPLE_CONFIG_PATH, loadConfig } from '../config/load';
 import { DEFAULT_WAVE_SIZE, ManifestError, workspaceManifest } from './workspaces/manifest';
+import { isArgumentError, runScript } from './cli-args';
 
 /**
  * Writes the Terraform Cloud workspace manifest of the estate in DR_CONFIG (default
@@ -30,10 +31,4 @@ function main(): void {
   process.stdout.write(`wrote ${out}: ${manifest.workspaces.length} workspaces in ${manifest.waves.length} waves\n`);
 }
 
-try {
-  main();
-} catch (e) {
-  if (!(e instanceof ConfigError) && !(e instanceof ManifestError) && !(e instanceof TypeError && 'code' in e)) throw e;
-  process.stderr.write(`${(e as Error).message}\n`);
-  process.exitCode = 1;
-}
+runScript(main, (e) => e instanceof ConfigError || e instanceof ManifestError || isArgumentError(e));

@@ -10,7 +10,7 @@ import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { AirGappedVault } from '../modules/air-gapped-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
-import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
+import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../modules/policy-document';
 import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
@@ -108,12 +108,7 @@ export class BackupVaultStack extends AccountStack {
       // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
       const centralRecoveryPoints = vaultRecoveryPointArns(recovery, backupVault.id);
       this.copyStarterPolicy = policyDocument(
-        {
-          Sid: 'ReadCentralVault',
-          Effect: 'Allow',
-          Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'],
-          Resource: centralVaultArn,
-        },
+        readVaultsStatement('ReadCentralVault', centralVaultArn),
         {
           Sid: 'ReadCentralRecoveryPoints',
           Effect: 'Allow',
@@ -188,12 +183,7 @@ export class BackupVaultStack extends AccountStack {
       ]),
     ];
     this.readerPolicy = policyDocument(
-      {
-        Sid: 'ListAndDescribeVaults',
-        Effect: 'Allow',
-        Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'],
-        Resource: readableVaults,
-      },
+      readVaultsStatement('ListAndDescribeVaults', readableVaults),
       {
         Sid: 'DescribeRecoveryPoints',
         Effect: 'Allow',
@@ -228,4 +218,12 @@ export class BackupVaultStack extends AccountStack {
       new TerraformOutput(this, 'air_gapped_vault_share_arn', { value: this.airGappedVault.share.arn });
     }
   }
+}
+
+/**
+ * Describing vaults and listing their recovery points: the first read of both roles the DR account
+ * assumes here (the copy starter, the readiness checker), kept to the same two actions.
+ */
+function readVaultsStatement(sid: string, vaultArns: string | string[]): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'], Resource: vaultArns };
 }

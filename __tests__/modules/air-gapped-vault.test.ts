@@ -3,6 +3,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { AirGappedVault, type AirGappedVaultProps } from '../../modules/air-gapped-vault';
 import { DESTRUCTIVE_VAULT_ACTIONS } from '../../modules/protected-backup-vault';
 import { policyOf, resourcesOf, statement } from '../helpers/synth';
+import { allowStatement } from '../helpers/allow-statement';
 
 const PROPS: AirGappedVaultProps = {
   name: 'acme-air-gapped',
@@ -41,14 +42,9 @@ describe('AirGappedVault', () => {
     const [policyResource] = resourcesOf(out, 'aws_backup_vault_policy');
     expect(policyResource.backup_vault_name).toMatch(/^\$\{aws_backup_logically_air_gapped_vault\.AirGapped_.*\.name\}$/);
     const policy = policyOf(policyResource);
-    expect(statement(policy, 'AllowCopyIntoFromOrganization')).toEqual({
-      Sid: 'AllowCopyIntoFromOrganization',
-      Effect: 'Allow',
-      Principal: '*',
-      Action: 'backup:CopyIntoBackupVault',
-      Resource: '*',
-      Condition: { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } },
-    });
+    expect(statement(policy, 'AllowCopyIntoFromOrganization')).toEqual(
+      allowStatement('AllowCopyIntoFromOrganization', 'backup:CopyIntoBackupVault', '*', { StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } }, '*'),
+    );
     expect(statement(policy, 'DenyDestructiveActionsExceptBreakGlass')).toMatchObject({
       Effect: 'Deny',
       Action: DESTRUCTIVE_VAULT_ACTIONS,

@@ -6,6 +6,7 @@ import { parseArgs } from '../../rehearsal/run';
 import { buildPolicyModel } from '../../simulation/policy-model';
 import { exampleInput, synthEstate, tempDir } from '../helpers/synth';
 import { dropStatement, editStatement, mutatedSynthDir, type PolicyMutation } from '../helpers/synth-mutations';
+import { roleTrust, rolePolicy, trustServiceOfAnotherAccount } from '../helpers/policy-mutation-targets';
 
 /**
  * The rehearsal evaluates every call as AWS would, over the policies of a synthesized output
@@ -32,25 +33,19 @@ interface Mutation extends PolicyMutation {
 }
 
 const MUTATIONS: Mutation[] = [
-  { name: 'attach role without its kms:CreateGrant on the restore vault key', stack: 'dr', type: 'aws_iam_role_policy', resource: 'AttachRestoredVolume_Policy', attribute: 'policy', edit: dropStatement('UseRestoredVolumeKeyThroughEc2Grants'), denied: { action: 'kms:CreateGrant', principal: /acme-attach-restored-volume$/ } },
-  { name: 'attach role without kms:Decrypt on the restore vault key', stack: 'dr', type: 'aws_iam_role_policy', resource: 'AttachRestoredVolume_Policy', attribute: 'policy', edit: dropStatement('UseRestoredVolumeKeyThroughEc2'), denied: { action: 'kms:Decrypt', principal: /acme-attach-restored-volume$/ } },
+  { name: 'attach role without its kms:CreateGrant on the restore vault key', stack: 'dr', ...rolePolicy('AttachRestoredVolume_Policy', dropStatement('UseRestoredVolumeKeyThroughEc2Grants')), denied: { action: 'kms:CreateGrant', principal: /acme-attach-restored-volume$/ } },
+  { name: 'attach role without kms:Decrypt on the restore vault key', stack: 'dr', ...rolePolicy('AttachRestoredVolume_Policy', dropStatement('UseRestoredVolumeKeyThroughEc2')), denied: { action: 'kms:Decrypt', principal: /acme-attach-restored-volume$/ } },
   {
     name: 'attach role grant narrowed to another service (kms:ViaService rds)',
     stack: 'dr',
-    type: 'aws_iam_role_policy',
-    resource: 'AttachRestoredVolume_Policy',
-    attribute: 'policy',
-    edit: editStatement('UseRestoredVolumeKeyThroughEc2Grants', (s) => ({ ...s, Condition: { ...s.Condition, StringEquals: { 'kms:ViaService': `rds.${REGION}.amazonaws.com` } } })),
+    ...rolePolicy('AttachRestoredVolume_Policy', editStatement('UseRestoredVolumeKeyThroughEc2Grants', (s) => ({ ...s, Condition: { ...s.Condition, StringEquals: { 'kms:ViaService': `rds.${REGION}.amazonaws.com` } } }))),
     denied: { action: 'kms:CreateGrant', principal: /acme-attach-restored-volume$/ },
   },
-  { name: 'attach role cannot attach to tagged recovery instances', stack: 'dr', type: 'aws_iam_role_policy', resource: 'AttachRestoredVolume_Policy', attribute: 'policy', edit: dropStatement('AttachToRecoveryInstancesOnly'), denied: { action: 'ec2:AttachVolume', principal: /acme-attach-restored-volume$/ } },
+  { name: 'attach role cannot attach to tagged recovery instances', stack: 'dr', ...rolePolicy('AttachRestoredVolume_Policy', dropStatement('AttachToRecoveryInstancesOnly')), denied: { action: 'ec2:AttachVolume', principal: /acme-attach-restored-volume$/ } },
   {
     name: 'explicit deny of kms:* on the attach role',
     stack: 'dr',
-    type: 'aws_iam_role_policy',
-    resource: 'AttachRestoredVolume_Policy',
-    attribute: 'policy',
-    edit: (doc) => ({ ...doc, Statement: [...doc.Statement, { Sid: 'DenyKms', Effect: 'Deny', Action: 'kms:*', Resource: '*' }] }),
+    ...rolePolicy('AttachRestoredVolume_Policy', (doc) => ({ ...doc, Statement: [...doc.Statement, { Sid: 'DenyKms', Effect: 'Deny', Action: 'kms:*', Resource: '*' }] })),
     denied: { action: 'kms:CreateGrant', principal: /acme-attach-restored-volume$/ },
   },
   { name: 'restore vault key policy without its use through AWS services of the DR account', stack: 'dr', type: 'aws_kms_key', resource: 'RestoreVaultKey', attribute: 'policy', edit: dropStatement('UseThroughAwsBackupInThisAccount'), denied: { action: 'kms:Decrypt' } },
@@ -69,49 +64,37 @@ const MUTATIONS: Mutation[] = [
   },
   { name: 'central vault key policy without the DR account', stack: 'backup-vault', type: 'aws_kms_key', resource: 'CentralVaultKey', attribute: 'policy', edit: dropStatement('CrossAccountBackupUse'), copies: true, denied: { action: 'kms:Decrypt', principal: /AWSServiceRoleForBackup$/ } },
   { name: 'central vault key policy without grants for AWS resources of the DR account', stack: 'backup-vault', type: 'aws_kms_key', resource: 'CentralVaultKey', attribute: 'policy', edit: dropStatement('CrossAccountGrantsForAwsResources'), copies: true, denied: { action: 'kms:CreateGrant', principal: /AWSServiceRoleForBackup$/ } },
-  { name: 'orchestrator cannot pass the restore role', stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('PassRestoreRoleToAwsBackupOnly'), denied: { action: 'iam:PassRole', principal: /acme-recovery-orchestrator$/ } },
+  { name: 'orchestrator cannot pass the restore role', stack: 'dr', ...rolePolicy('Recovery_Policy', dropStatement('PassRestoreRoleToAwsBackupOnly')), denied: { action: 'iam:PassRole', principal: /acme-recovery-orchestrator$/ } },
   {
     name: 'orchestrator passes the restore role to SSM only (iam:PassedToService)',
     stack: 'dr',
-    type: 'aws_iam_role_policy',
-    resource: 'Recovery_Policy',
-    attribute: 'policy',
-    edit: editStatement('PassRestoreRoleToAwsBackupOnly', (s) => ({ ...s, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } })),
+    ...rolePolicy('Recovery_Policy', editStatement('PassRestoreRoleToAwsBackupOnly', (s) => ({ ...s, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }))),
     denied: { action: 'iam:PassRole', principal: /acme-recovery-orchestrator$/ },
   },
   {
     name: 'orchestrator restores narrowed to another vault account',
     stack: 'dr',
-    type: 'aws_iam_role_policy',
-    resource: 'Recovery_Policy',
-    attribute: 'policy',
-    edit: editStatement('RestoreFromRestoreVault', (s) => ({ ...s, Resource: [s.Resource].flat().map((r) => String(r).replace(DR, '999999999999')) })),
+    ...rolePolicy('Recovery_Policy', editStatement('RestoreFromRestoreVault', (s) => ({ ...s, Resource: [s.Resource].flat().map((r) => String(r).replace(DR, '999999999999')) }))),
     denied: { action: 'backup:StartRestoreJob', principal: /acme-recovery-orchestrator$/ },
   },
-  { name: 'orchestrator cannot create mount target interfaces', stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('MountTargetNetworkInterfaces'), denied: { action: 'ec2:CreateNetworkInterface', principal: /acme-recovery-orchestrator$/ } },
-  { name: 'orchestrator cannot start the connect runbook', stack: 'dr', type: 'aws_iam_role_policy', resource: 'Recovery_Policy', attribute: 'policy', edit: dropStatement('RunConnectRunbook'), denied: { action: 'ssm:StartAutomationExecution', principal: /acme-recovery-orchestrator$/ } },
+  { name: 'orchestrator cannot create mount target interfaces', stack: 'dr', ...rolePolicy('Recovery_Policy', dropStatement('MountTargetNetworkInterfaces')), denied: { action: 'ec2:CreateNetworkInterface', principal: /acme-recovery-orchestrator$/ } },
+  { name: 'orchestrator cannot start the connect runbook', stack: 'dr', ...rolePolicy('Recovery_Policy', dropStatement('RunConnectRunbook')), denied: { action: 'ssm:StartAutomationExecution', principal: /acme-recovery-orchestrator$/ } },
   {
     name: 'restore role trusts AWS Backup for another account only (aws:SourceAccount)',
     stack: 'dr',
-    type: 'aws_iam_role',
-    resource: 'RestoreRole',
-    attribute: 'assume_role_policy',
-    edit: editStatement('AllowServiceForThisAccountOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })),
+    ...roleTrust('RestoreRole', trustServiceOfAnotherAccount),
     denied: { action: 'sts:AssumeRole', principal: /^backup\.amazonaws\.com$/ },
   },
   {
     name: 'copy-starter trusts another organization (aws:PrincipalOrgID)',
     stack: 'backup-vault',
-    type: 'aws_iam_role',
-    resource: 'CopyStarterRole',
-    attribute: 'assume_role_policy',
-    edit: editStatement('DrRecoveryRolesOnly', (s) => ({ ...s, Condition: { ...s.Condition, StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } } })),
+    ...roleTrust('CopyStarterRole', editStatement('DrRecoveryRolesOnly', (s) => ({ ...s, Condition: { ...s.Condition, StringEquals: { 'aws:PrincipalOrgID': 'o-zzzzzzzzzz' } } }))),
     copies: true, denied: { action: 'sts:AssumeRole', principal: /acme-recovery-/ },
   },
-  { name: 'copy-starter cannot pass the copy service role', stack: 'backup-vault', type: 'aws_iam_role_policy', resource: 'CopyStarterPolicy', attribute: 'policy', edit: dropStatement('PassCopyServiceRoleToAwsBackupOnly'), copies: true, denied: { action: 'iam:PassRole', principal: /acme-central-copy-starter$/ } },
+  { name: 'copy-starter cannot pass the copy service role', stack: 'backup-vault', ...rolePolicy('CopyStarterPolicy', dropStatement('PassCopyServiceRoleToAwsBackupOnly')), copies: true, denied: { action: 'iam:PassRole', principal: /acme-central-copy-starter$/ } },
   { name: 'DR restore vault policy without its copy-into allow', stack: 'dr', type: 'aws_backup_vault_policy', resource: 'RestoreVault_AccessPolicy', attribute: 'policy', edit: dropStatement('AllowCopyIntoFromListedAccounts'), copies: true, denied: { action: 'backup:CopyIntoBackupVault', principal: /acme-central-copy-service$/ } },
-  { name: 'locate function cannot list the restore vault', stack: 'dr', type: 'aws_iam_role_policy', resource: 'LocateRecoveryPoints_Policy', attribute: 'policy', edit: dropStatement('ListRestoreVault'), denied: { action: 'backup:ListRecoveryPointsByBackupVault', principal: /locate-recovery-points$/ } },
-  { name: 'prepare function cannot read restore metadata', stack: 'dr', type: 'aws_iam_role_policy', resource: 'PrepareRestore_Policy', attribute: 'policy', edit: dropStatement('ReadRestoreMetadata'), denied: { action: 'backup:GetRecoveryPointRestoreMetadata', principal: /prepare-restore$/ } },
+  { name: 'locate function cannot list the restore vault', stack: 'dr', ...rolePolicy('LocateRecoveryPoints_Policy', dropStatement('ListRestoreVault')), denied: { action: 'backup:ListRecoveryPointsByBackupVault', principal: /locate-recovery-points$/ } },
+  { name: 'prepare function cannot read restore metadata', stack: 'dr', ...rolePolicy('PrepareRestore_Policy', dropStatement('ReadRestoreMetadata')), denied: { action: 'backup:GetRecoveryPointRestoreMetadata', principal: /prepare-restore$/ } },
   { name: 'on-call key policy without its publishing services', stack: 'dr', type: 'aws_kms_key', resource: 'EventBus_OnCall_Key', attribute: 'policy', edit: dropStatement('PublishersOfThisAccountEncrypt'), denied: { action: 'kms:GenerateDataKey', principal: /^cloudwatch\.amazonaws\.com$/ } },
   { name: 'on-call topic policy without the estate alarms', stack: 'dr', type: 'aws_sns_topic_policy', resource: 'EventBus_OnCall_Policy', attribute: 'policy', edit: dropStatement('EstateAlarmsPublish'), denied: { action: 'sns:Publish', principal: /^cloudwatch\.amazonaws\.com$/ } },
   {
@@ -134,7 +117,7 @@ const MUTATIONS: Mutation[] = [
     edit: editStatement('CloudWatchLogsOfThisAccount', (s) => ({ ...s, Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:aws:logs:ap-northeast-1:999999999999:log-group:*' } } })),
     denied: { action: 'kms:GenerateDataKey', principal: /^logs\.ap-northeast-1\.amazonaws\.com$/ },
   },
-  { name: 'report function cannot encrypt for the on-call topic', stack: 'dr', type: 'aws_iam_role_policy', resource: 'ReportRecovery_Policy', attribute: 'policy', edit: dropStatement('EncryptForOnCallTopic'), denied: { action: 'kms:GenerateDataKey', principal: /report-recovery$/ } },
+  { name: 'report function cannot encrypt for the on-call topic', stack: 'dr', ...rolePolicy('ReportRecovery_Policy', dropStatement('EncryptForOnCallTopic')), denied: { action: 'kms:GenerateDataKey', principal: /report-recovery$/ } },
 ];
 
 const mutated = (m: Mutation) => mutatedSynthDir(m.copies ? lockedSynthDir : synthDir, m);

@@ -19,6 +19,7 @@ import type { PolicyStatementJson } from '../../simulation/policy-model';
 import { failbackRehearsalInput } from '../helpers/failback';
 import { synthEstate, tempDir } from '../helpers/synth';
 import { dropStatement, editStatement, mutatedSynthDir, type PolicyEdit, type PolicyMutation } from '../helpers/synth-mutations';
+import { roleTrust, rolePolicy, trustServiceOfAnotherAccount } from '../helpers/policy-mutation-targets';
 
 jest.setTimeout(120_000);
 
@@ -33,6 +34,7 @@ const rehearse = (failbackSynthDir: string) => runFailbackRehearsal({ config: CO
 
 const ORCHESTRATOR = /:role\/acme-failback-orchestrator$/;
 const FAILBACK_ROLE = new RegExp(`^arn:aws:iam::${WORKLOAD}:role/acme-shop-failback$`);
+const AWS_BACKUP = /^backup\.amazonaws\.com$/;
 
 const withoutAction = (sid: string, action: string): PolicyEdit =>
   editStatement(sid, (s) => {
@@ -53,28 +55,17 @@ const workload = (m: Omit<Mutation, 'stack'>): Mutation => ({ stack: 'workload-s
 
 const MUTATIONS: Mutation[] = [
   // --- the failback orchestrator (DR account)
-  dr({ name: 'orchestrator cannot start final backups into the restore vault', type: 'aws_iam_role_policy', resource: 'Failback_Policy', attribute: 'policy', edit: dropStatement('FinalBackupsIntoRestoreVault'), step: 'FinalBackups', denied: { action: 'backup:StartBackupJob', principal: ORCHESTRATOR } }),
+  dr({ name: 'orchestrator cannot start final backups into the restore vault', ...rolePolicy('Failback_Policy', dropStatement('FinalBackupsIntoRestoreVault')), step: 'FinalBackups', denied: { action: 'backup:StartBackupJob', principal: ORCHESTRATOR } }),
   dr({
     name: 'orchestrator passes the failback backup role to SSM only (iam:PassedToService)',
-    type: 'aws_iam_role_policy',
-    resource: 'Failback_Policy',
-    attribute: 'policy',
-    edit: editStatement('PassFailbackBackupRoleToAwsBackupOnly', (s) => ({ ...s, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } })),
+    ...rolePolicy('Failback_Policy', editStatement('PassFailbackBackupRoleToAwsBackupOnly', (s) => ({ ...s, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } }))),
     step: 'FinalBackups',
     denied: { action: 'iam:PassRole', principal: ORCHESTRATOR },
   }),
-  dr({ name: 'orchestrator cannot copy out of the restore vault', type: 'aws_iam_role_policy', resource: 'Failback_Policy', attribute: 'policy', edit: dropStatement('CopyFromRestoreVault'), step: 'CopyToWorkload', denied: { action: 'backup:StartCopyJob', principal: ORCHESTRATOR } }),
-  dr({ name: 'orchestrator cannot invoke the workload-region-call function', type: 'aws_iam_role_policy', resource: 'Failback_Policy', attribute: 'policy', edit: dropStatement('InvokeWorkloadRegionCall'), step: 'RestoreInWorkload', denied: { action: 'lambda:InvokeFunction', principal: ORCHESTRATOR } }),
+  dr({ name: 'orchestrator cannot copy out of the restore vault', ...rolePolicy('Failback_Policy', dropStatement('CopyFromRestoreVault')), step: 'CopyToWorkload', denied: { action: 'backup:StartCopyJob', principal: ORCHESTRATOR } }),
+  dr({ name: 'orchestrator cannot invoke the workload-region-call function', ...rolePolicy('Failback_Policy', dropStatement('InvokeWorkloadRegionCall')), step: 'RestoreInWorkload', denied: { action: 'lambda:InvokeFunction', principal: ORCHESTRATOR } }),
   // --- the failback backup role (DR account), which AWS Backup assumes for the final backups and copies
-  dr({
-    name: 'failback backup role trusts AWS Backup for another account only (aws:SourceAccount)',
-    type: 'aws_iam_role',
-    resource: 'FailbackBackupRole',
-    attribute: 'assume_role_policy',
-    edit: editStatement('AllowServiceForThisAccountOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })),
-    step: 'FinalBackups',
-    denied: { action: 'sts:AssumeRole', principal: /^backup\.amazonaws\.com$/ },
-  }),
+  dr({ name: 'failback backup role trusts AWS Backup for another account only (aws:SourceAccount)', ...roleTrust('FailbackBackupRole', trustServiceOfAnotherAccount), step: 'FinalBackups', denied: { action: 'sts:AssumeRole', principal: AWS_BACKUP } }),
   // --- the DR restore vault key, source of the failback copies (EBS and RDS keep the restored resources' key)
   dr({ name: 'DR restore vault key not shared with the workload account', type: 'aws_kms_key', resource: 'RestoreVaultKey', attribute: 'policy', edit: dropStatement('CrossAccountBackupUse'), step: 'CopyToWorkload', denied: { action: 'kms:Decrypt', principal: new RegExp(`^arn:aws:iam::${WORKLOAD}:role/aws-service-role/backup\\.amazonaws\\.com/AWSServiceRoleForBackup$`) } }),
   dr({ name: 'DR restore vault key without grants for AWS resources of the workload account', type: 'aws_kms_key', resource: 'RestoreVaultKey', attribute: 'policy', edit: dropStatement('CrossAccountGrantsForAwsResources'), step: 'CopyToWorkload', denied: { action: 'kms:CreateGrant', principal: new RegExp(`^arn:aws:iam::${WORKLOAD}:role/aws-service-role/backup\\.amazonaws\\.com/AWSServiceRoleForBackup$`) } }),
@@ -82,43 +73,26 @@ const MUTATIONS: Mutation[] = [
   workload({ name: 'local vault without its copy-in allow for the DR account', type: 'aws_backup_vault_policy', resource: 'LocalVault_AccessPolicy', attribute: 'policy', edit: dropStatement('AllowCopyIntoFromListedAccounts'), step: 'CopyToWorkload', denied: { action: 'backup:CopyIntoBackupVault', principal: new RegExp(`^arn:aws:iam::${DR}:role/acme-dr-failback-backup$`) } }),
   workload({
     name: 'failback role trusts another DR role only (aws:PrincipalArn)',
-    type: 'aws_iam_role',
-    resource: 'FailbackRole',
-    attribute: 'assume_role_policy',
-    edit: editStatement('DrFailbackWorkloadRegionCallOnly', (s) => ({ ...s, Condition: { ...s.Condition, ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${DR}:role/acme-recovery-prepare-restore` } } })),
+    ...roleTrust('FailbackRole', editStatement('DrFailbackWorkloadRegionCallOnly', (s) => ({ ...s, Condition: { ...s.Condition, ArnEquals: { 'aws:PrincipalArn': `arn:aws:iam::${DR}:role/acme-recovery-prepare-restore` } } }))),
     step: 'RestoreInWorkload',
     denied: { action: 'sts:AssumeRole', principal: /:role\/acme-failback-workload-region-call$/ },
   }),
-  workload({ name: 'failback role cannot start restores of the failback copies', type: 'aws_iam_role_policy', resource: 'FailbackRole_Policy', attribute: 'policy', edit: withoutAction('RestoreFailbackCopies', 'backup:StartRestoreJob'), step: 'RestoreInWorkload', denied: { action: 'backup:StartRestoreJob', principal: FAILBACK_ROLE } }),
-  workload({ name: 'failback role cannot pass the workload backup role', type: 'aws_iam_role_policy', resource: 'FailbackRole_Policy', attribute: 'policy', edit: dropStatement('PassBackupRoleToAwsBackupOnly'), step: 'RestoreInWorkload', denied: { action: 'iam:PassRole', principal: FAILBACK_ROLE } }),
-  workload({
-    name: 'workload backup role trusts AWS Backup for another account only (aws:SourceAccount)',
-    type: 'aws_iam_role',
-    resource: 'BackupServiceRole',
-    attribute: 'assume_role_policy',
-    edit: editStatement('AllowServiceForThisAccountOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })),
-    step: 'RestoreInWorkload',
-    denied: { action: 'sts:AssumeRole', principal: /^backup\.amazonaws\.com$/ },
-  }),
+  workload({ name: 'failback role cannot start restores of the failback copies', ...rolePolicy('FailbackRole_Policy', withoutAction('RestoreFailbackCopies', 'backup:StartRestoreJob')), step: 'RestoreInWorkload', denied: { action: 'backup:StartRestoreJob', principal: FAILBACK_ROLE } }),
+  workload({ name: 'failback role cannot pass the workload backup role', ...rolePolicy('FailbackRole_Policy', dropStatement('PassBackupRoleToAwsBackupOnly')), step: 'RestoreInWorkload', denied: { action: 'iam:PassRole', principal: FAILBACK_ROLE } }),
+  workload({ name: 'workload backup role trusts AWS Backup for another account only (aws:SourceAccount)', ...roleTrust('BackupServiceRole', trustServiceOfAnotherAccount), step: 'RestoreInWorkload', denied: { action: 'sts:AssumeRole', principal: AWS_BACKUP } }),
   workload({
     name: 'failback role attaches volumes of another workload only (aws:ResourceTag/dr:workload)',
-    type: 'aws_iam_role_policy',
-    resource: 'FailbackReconnectAccess_Policy',
-    attribute: 'policy',
-    edit: editStatement('AttachWorkloadVolumesToWorkloadInstancesOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:ResourceTag/dr:workload': 'other' } } })),
+    ...rolePolicy('FailbackReconnectAccess_Policy', editStatement('AttachWorkloadVolumesToWorkloadInstancesOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:ResourceTag/dr:workload': 'other' } } }))),
     step: 'Reconnect',
     denied: { action: 'ec2:AttachVolume', principal: FAILBACK_ROLE },
   }),
   workload({
     name: 'failback role may create grants of the failback key not for AWS resources only (kms:GrantIsForAWSResource false)',
-    type: 'aws_iam_role_policy',
-    resource: 'FailbackReconnectAccess_Policy',
-    attribute: 'policy',
-    edit: editStatement('GrantFailbackKeyToAttachedVolumesOnly', (s) => ({ ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': 'false' } } })),
+    ...rolePolicy('FailbackReconnectAccess_Policy', editStatement('GrantFailbackKeyToAttachedVolumesOnly', (s) => ({ ...s, Condition: { ...s.Condition, Bool: { 'kms:GrantIsForAWSResource': 'false' } } }))),
     step: 'Reconnect',
     denied: { action: 'kms:CreateGrant', principal: FAILBACK_ROLE },
   }),
-  workload({ name: 'failback role cannot read the workload health alarm', type: 'aws_iam_role_policy', resource: 'FailbackAccess_Policy', attribute: 'policy', edit: dropStatement('ReadWorkloadHealthAlarm'), step: 'Verify', denied: { action: 'cloudwatch:DescribeAlarms', principal: FAILBACK_ROLE } }),
+  workload({ name: 'failback role cannot read the workload health alarm', ...rolePolicy('FailbackAccess_Policy', dropStatement('ReadWorkloadHealthAlarm')), step: 'Verify', denied: { action: 'cloudwatch:DescribeAlarms', principal: FAILBACK_ROLE } }),
 ];
 
 /** `<step> <principal> <action> <resource>: <reason>` of the failback's first denial. */

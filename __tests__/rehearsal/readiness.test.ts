@@ -2,6 +2,7 @@ import { rehearseReadiness } from '../../rehearsal/readiness';
 import { rehearseRestoreTest } from '../../rehearsal/restore-test';
 import { exampleDrills } from '../helpers/example-drill';
 import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-mutations';
+import { roleTrust, rolePolicy } from '../helpers/policy-mutation-targets';
 
 /**
  * The daily readiness checker after a drill, on the rehearsal's model: its real logic, as its own
@@ -38,10 +39,7 @@ describe('the readiness checker, rehearsed after a drill', () => {
   it('a reader role that trusts another role: the checker is denied sts:AssumeRole and says the central vault is unreadable', async () => {
     const dir = mutatedSynthDir(synthDir, {
       stack: 'backup-vault',
-      type: 'aws_iam_role',
-      resource: 'CentralVaultReaderRole',
-      attribute: 'assume_role_policy',
-      edit: editStatement('DrReadinessCheckerOnly', (s) => ({ ...s, Condition: { ...s.Condition, ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/someone-else' } } })),
+      ...roleTrust('CentralVaultReaderRole', editStatement('DrReadinessCheckerOnly', (s) => ({ ...s, Condition: { ...s.Condition, ArnEquals: { 'aws:PrincipalArn': 'arn:aws:iam::222222222222:role/someone-else' } } }))),
     });
     const { report, evaluations } = await rehearseReadiness(await drill(dir));
     const denied = evaluations.filter((e) => !e.allowed);
@@ -50,7 +48,7 @@ describe('the readiness checker, rehearsed after a drill', () => {
   });
 
   it('without kms:GenerateDataKey on the report key the report cannot be written, and the run fails naming the denied call', async () => {
-    const dir = mutatedSynthDir(synthDir, { stack: 'dr', type: 'aws_iam_role_policy', resource: 'Readiness_Function_Policy', attribute: 'policy', edit: dropStatement('EncryptReportsThroughS3') });
+    const dir = mutatedSynthDir(synthDir, { stack: 'dr', ...rolePolicy('Readiness_Function_Policy', dropStatement('EncryptReportsThroughS3')) });
     await expect(rehearseReadiness(await drill(dir))).rejects.toThrow(/report not written: .*AccessDenied step=function:acme-recovery-readiness-checker principal=\S+acme-recovery-readiness-checker action=kms:GenerateDataKey .*onBehalfOf=s3:PutObject/);
   });
 });

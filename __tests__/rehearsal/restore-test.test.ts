@@ -1,6 +1,7 @@
 import { rehearseRestoreTest } from '../../rehearsal/restore-test';
 import { exampleDrills } from '../helpers/example-drill';
-import { dropStatement, editStatement, mutatedSynthDir } from '../helpers/synth-mutations';
+import { dropStatement, mutatedSynthDir } from '../helpers/synth-mutations';
+import { roleTrust, rolePolicy, trustServiceOfAnotherAccount } from '../helpers/policy-mutation-targets';
 
 /**
  * A restore test after a drill: AWS Backup restore testing restores a recovery point of the DR vault
@@ -24,18 +25,12 @@ describe('restore tests with validate-restore, rehearsed', () => {
   });
 
   it('a restore testing role trusting AWS Backup of another account cannot be assumed: the test never starts', async () => {
-    const dir = mutatedSynthDir(synthDir, {
-      stack: 'dr',
-      type: 'aws_iam_role',
-      resource: 'RestoreTesting_Role',
-      attribute: 'assume_role_policy',
-      edit: editStatement('AllowServiceForThisAccountOnly', (s) => ({ ...s, Condition: { StringEquals: { 'aws:SourceAccount': '999999999999' } } })),
-    });
+    const dir = mutatedSynthDir(synthDir, { stack: 'dr', ...roleTrust('RestoreTesting_Role', trustServiceOfAnotherAccount) });
     await expect(rehearseRestoreTest(await drill(dir), 'EBS')).rejects.toThrow(/AccessDenied step=restore-test:\S+ principal=backup\.amazonaws\.com action=sts:AssumeRole resource=arn:aws:iam::222222222222:role\/acme-dr-restore-testing onBehalfOf=restore testing \(EBS\): trust policy \S+RestoreTesting_Role\S+ does not allow the principal/);
   });
 
   it('validate-restore without its restore job permissions fails naming the denied call, and nothing is reported to AWS Backup', async () => {
-    const dir = mutatedSynthDir(synthDir, { stack: 'dr', type: 'aws_iam_role_policy', resource: 'RestoreTesting_ValidateRestore_Policy', attribute: 'policy', edit: dropStatement('ReadRestoreJobsAndReportValidation') });
+    const dir = mutatedSynthDir(synthDir, { stack: 'dr', ...rolePolicy('RestoreTesting_ValidateRestore_Policy', dropStatement('ReadRestoreJobsAndReportValidation')) });
     const test = await rehearseRestoreTest(await drill(dir), 'EBS');
     expect(JSON.stringify(test.outcome)).toMatch(/AccessDenied step=function:acme-validate-restore principal=\S+acme-validate-restore action=backup:DescribeRestoreJob resource=\*: no identity-based policy allows the action/);
     expect(test.validationStatus).toBeUndefined();

@@ -3,6 +3,7 @@ import { assertPolicyCompliance } from '../../policy/pack';
 import { TERRAFORM_CLOUD_TOKEN_PLACEHOLDER } from '../../modules/recovery/terraform-cloud-connection';
 import { estateFor, exampleInput, policyOf, resourcesOf, statement, type SynthesizedStack } from '../helpers/synth';
 import { terraformCloudInput } from '../helpers/terraform-cloud';
+import { allowStatement } from '../helpers/allow-statement';
 
 /**
  * `workloads[].recovery.infrastructure` terraformCloud in the DR stack: one EventBridge connection
@@ -34,13 +35,9 @@ describe('Terraform Cloud for BuildInfrastructure: the DR stack', () => {
 
   it('lets the execution role call only the runs API, through that connection and its secret', () => {
     const policy = recoverPolicy(dr);
-    expect(statement(policy, 'QueueTerraformCloudRuns')).toEqual({
-      Sid: 'QueueTerraformCloudRuns',
-      Effect: 'Allow',
-      Action: 'states:InvokeHTTPEndpoint',
-      Resource: '*',
-      Condition: { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': 'https://app.terraform.io/api/v2/runs' } },
-    });
+    expect(statement(policy, 'QueueTerraformCloudRuns')).toEqual(
+      allowStatement('QueueTerraformCloudRuns', 'states:InvokeHTTPEndpoint', '*', { StringEquals: { 'states:HTTPMethod': 'POST', 'states:HTTPEndpoint': 'https://app.terraform.io/api/v2/runs' } }),
+    );
     expect(statement(policy, 'ReadTerraformCloudRuns')).toMatchObject({
       Action: 'states:InvokeHTTPEndpoint',
       Condition: { StringEquals: { 'states:HTTPMethod': 'GET' }, StringLike: { 'states:HTTPEndpoint': 'https://app.terraform.io/api/v2/runs/run-*' } },

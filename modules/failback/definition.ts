@@ -1,6 +1,6 @@
-import type { State, StateMachineDefinition } from '../recovery/asl';
+import type { StateMachineDefinition } from '../recovery/asl';
 import type { FailbackContext, FailbackDefinitionProps } from './steps/common';
-import { jobPacing } from '../recovery/steps/common';
+import { jobPacing, stepStates } from '../recovery/steps/common';
 import { failbackInputStates } from './steps/input';
 import { failbackApprovalStates } from './steps/approval';
 import { freezeStates } from './steps/freeze';
@@ -26,20 +26,10 @@ export type { FailbackDefinitionProps, FailbackFreeze, FailbackStep, FailbackWor
 export function failbackDefinition(props: FailbackDefinitionProps): StateMachineDefinition {
   if (props.workloads.length === 0) throw new Error('failbackDefinition needs at least one workload with failback');
   const ctx: FailbackContext = { props, ...jobPacing(props) };
-  const states: Record<string, State> = {
-    ...failbackInputStates(ctx),
-    ...failbackApprovalStates(ctx),
-    ...freezeStates(ctx),
-    ...finalBackupStates(ctx),
-    ...copyToWorkloadStates(ctx),
-    ...restoreInWorkloadStates(ctx),
-    ...reconnectStates(ctx),
-    ...switchBackStates(ctx),
-    ...failbackReportStates(ctx),
-    ...undoFreezeStates(ctx),
-    ...locateStates(ctx),
-    ...cleanupStates(ctx),
-  };
+  const states = stepStates(ctx, [
+    failbackInputStates, failbackApprovalStates, freezeStates, finalBackupStates, copyToWorkloadStates, restoreInWorkloadStates,
+    reconnectStates, switchBackStates, failbackReportStates, undoFreezeStates, locateStates, cleanupStates,
+  ]);
   // After the restore: reconnect in the primary region (steps/reconnect.ts), then the switch back
   // (steps/switch-back.ts), not straight to the report.
   (states.RestoreInWorkload as { Next?: string }).Next = 'Reconnect';

@@ -3,7 +3,7 @@ import type { PolicyStatement } from '../policy-document';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
 import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
-import { executionLogAndTracingStatements, LoggedStateMachine, type LoggedStateMachineProps } from '../recovery/logged-state-machine';
+import { executionLogAndTracingStatements, LoggedStateMachine, type WorkflowStateMachineProps } from '../recovery/logged-state-machine';
 import type { FailbackWorkload } from './steps/common';
 import { onCallPublishStatements } from '../on-call-topic';
 
@@ -28,12 +28,9 @@ export function failbackDnsRecord(
   };
 }
 
-export interface FailbackStateMachineProps extends LoggedStateMachineProps {
+export interface FailbackStateMachineProps extends WorkflowStateMachineProps<FailbackDefinitionProps> {
   /** The execution role (it assumes no workload role: the workload-region-call function does). */
   readonly roleName: string;
-  readonly definition: FailbackDefinitionProps;
-  /** Key of the on-call topic (approval and reports are encrypted with it). */
-  readonly onCallKeyArn: string;
 }
 
 /**
@@ -42,21 +39,14 @@ export interface FailbackStateMachineProps extends LoggedStateMachineProps {
  */
 export class FailbackStateMachine extends LoggedStateMachine {
   constructor(scope: Construct, id: string, props: FailbackStateMachineProps) {
-    super(scope, id, props, {
-      roleDescription: 'Failback state machine',
-      policyName: 'failback',
-      definition: failbackDefinition(props.definition),
-      statements: failbackStatements(props),
-    });
+    super(scope, id, props, { roleDescription: 'Failback state machine', policyName: 'failback', definition: failbackDefinition(props.definition), statements: failbackStatements(props) });
   }
 }
 
 /** The execution role's statements: what the definition's Tasks call, and no more. */
-function failbackStatements(props: FailbackStateMachineProps): PolicyStatement[] {
-  const p = partitionOf(props.region);
-  const { region, accountId } = props;
-  const def = props.definition;
-  const workloads = def.workloads;
+function failbackStatements({ region, accountId, definition: def, onCallKeyArn }: FailbackStateMachineProps): PolicyStatement[] {
+  const p = partitionOf(region);
+  const { workloads } = def;
   // StartCopyJob is authorized on the source recovery point: for types AWS Backup does not fully
   // manage, the snapshot or image ARN (Service Authorization Reference, AWS Backup).
   const restoreVaultPoints = vaultRecoveryPointArns(region, accountId, { fsx: false });
@@ -65,7 +55,7 @@ function failbackStatements(props: FailbackStateMachineProps): PolicyStatement[]
   );
   const runbooks = [...new Set(workloads.flatMap((w) => (w.freeze.kind === 'runbook' ? [w.freeze.documentName] : [])))].sort();
   const statements: PolicyStatement[] = [
-    ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
+    ...onCallPublishStatements(def.onCallTopicArn, onCallKeyArn, 'NotifyOnCall'),
     // StartBackupJob is authorized on the destination vault.
     { Sid: 'FinalBackupsIntoRestoreVault', Effect: 'Allow', Action: 'backup:StartBackupJob', Resource: def.restoreVault.arn },
     { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },

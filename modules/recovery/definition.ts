@@ -1,5 +1,5 @@
 import type { State, StateMachineDefinition } from './asl';
-import { jobPacing, type RecoveryDefinitionProps, type StepContext } from './steps/common';
+import { jobPacing, stepStates, type RecoveryDefinitionProps, type StepContext } from './steps/common';
 import { approvalStates } from './steps/approval';
 import { drillCleanupStates, failedDrillCleanupStates } from './steps/cleanup';
 import { connectServersStates } from './steps/connect';
@@ -37,16 +37,7 @@ export function recoveryDefinition(props: RecoveryDefinitionProps): StateMachine
     restoresFsx: props.workloads.some((w) => w.resourceTypes.includes('FSx')),
   };
   const states: Record<string, State> = {
-    ...inputStates(ctx),
-    ...approvalStates(ctx),
-    ...locateStates(ctx),
-    ...copyAndBuildStates(ctx),
-    ...restoreDataStates(ctx),
-    ...connectServersStates(ctx),
-    ...failoverStates(ctx),
-    ...verifyStates(ctx),
-    ...reportSuccessStates(ctx),
-    ...drillCleanupStates(ctx),
+    ...stepStates(ctx, [inputStates, approvalStates, locateStates, copyAndBuildStates, restoreDataStates, connectServersStates, failoverStates, verifyStates, reportSuccessStates, drillCleanupStates]),
     Recovered: { Type: 'Succeed' },
     // The failure branch: which step failed and why, reported; a drill still cleans up.
     ...reportFailureStates(ctx),

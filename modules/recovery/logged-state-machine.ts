@@ -21,6 +21,16 @@ export interface LoggedStateMachineProps {
   readonly logLevel?: 'ALL' | 'ERROR' | 'FATAL';
 }
 
+/**
+ * What both workflows (recovery, failback) take: the stack's settings, their definition's props, and
+ * the key of the on-call topic they publish approvals and reports to.
+ */
+export interface WorkflowStateMachineProps<D> extends LoggedStateMachineProps {
+  readonly definition: D;
+  /** Key of the on-call topic (approval requests and reports are encrypted with it). */
+  readonly onCallKeyArn: string;
+}
+
 /** What makes one machine differ from the other. */
 export interface LoggedStateMachineSpec {
   readonly roleDescription: string;

@@ -3,7 +3,7 @@ import type { PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
-import { executionLogAndTracingStatements, LoggedStateMachine, type LoggedStateMachineProps } from './logged-state-machine';
+import { executionLogAndTracingStatements, LoggedStateMachine, type WorkflowStateMachineProps } from './logged-state-machine';
 import { onCallPublishStatements } from '../on-call-topic';
 
 /** What DescribeRestoredFileSystems calls (with FSx only). */
@@ -24,12 +24,9 @@ export function restoredFileSystemMountTargetStatement(partition: string, region
   };
 }
 
-export interface RecoveryStateMachineProps extends LoggedStateMachineProps {
+export interface RecoveryStateMachineProps extends WorkflowStateMachineProps<RecoveryDefinitionProps> {
   /** Must match the `<name>-recovery-*` pattern the backup-vault account's copy-starter role trusts. */
   readonly roleName: string;
-  readonly definition: RecoveryDefinitionProps;
-  /** Key of the on-call topic (approval and summaries are encrypted with it). */
-  readonly onCallKeyArn: string;
   readonly connectRunbookRoleArn: string;
 }
 
@@ -39,28 +36,21 @@ export interface RecoveryStateMachineProps extends LoggedStateMachineProps {
  */
 export class RecoveryStateMachine extends LoggedStateMachine {
   constructor(scope: Construct, id: string, props: RecoveryStateMachineProps) {
-    super(scope, id, props, {
-      roleDescription: 'Recovery state machine',
-      policyName: 'recover',
-      definition: recoveryDefinition(props.definition),
-      statements: recoveryStatements(props),
-    });
+    super(scope, id, props, { roleDescription: 'Recovery state machine', policyName: 'recover', definition: recoveryDefinition(props.definition), statements: recoveryStatements(props) });
   }
 }
 
 /** The execution role's statements: what the definition's Tasks call, and no more. */
-function recoveryStatements(props: RecoveryStateMachineProps): PolicyStatement[] {
-  const p = partitionOf(props.region);
-  const { region, accountId } = props;
-  const def = props.definition;
-  const workloads = def.workloads;
+function recoveryStatements({ region, accountId, definition: def, onCallKeyArn, connectRunbookRoleArn }: RecoveryStateMachineProps): PolicyStatement[] {
+  const p = partitionOf(region);
+  const { workloads } = def;
   const asgArns = workloads.flatMap((w) => w.servers.map((s) => autoScalingGroupArnPattern(region, accountId, s.autoScalingGroupName)));
   const alarmArns = workloads.filter((w) => w.healthAlarmName).map((w) => `arn:${p}:cloudwatch:${region}:${accountId}:alarm:${w.healthAlarmName}`);
   const failovers = workloads.filter((w) => w.failover).map((w) => w.failover!);
   const restorePoints = vaultRecoveryPointArns(region, accountId);
   const statements: PolicyStatement[] = [
     { Sid: 'InvokeRecoveryFunctions', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: Object.values(def.functionArns).sort() },
-    ...onCallPublishStatements(def.onCallTopicArn, props.onCallKeyArn, 'NotifyOnCall'),
+    ...onCallPublishStatements(def.onCallTopicArn, onCallKeyArn, 'NotifyOnCall'),
     ...(def.copyFromCentralVault === false ? [] : [{ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow' as const, Action: 'sts:AssumeRole', Resource: def.copyStarterRoleArn }]),
     { Sid: 'RestoreFromRestoreVault', Effect: 'Allow', Action: 'backup:StartRestoreJob', Resource: restorePoints },
     // Points of the air-gapped vault shared through AWS RAM are restored in place: their ARNs are
@@ -73,7 +63,7 @@ function recoveryStatements(props: RecoveryStateMachineProps): PolicyStatement[]
     { Sid: 'PassRestoreRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.restoreRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
     { Sid: 'RunConnectRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-definition/${def.connectDocumentName}:*` },
     { Sid: 'TrackConnectRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
-    { Sid: 'PassRunbookRoleToSsmOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.connectRunbookRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
+    { Sid: 'PassRunbookRoleToSsmOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: connectRunbookRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
     // Describe calls of Auto Scaling and SSM support no resource-level permissions.
     { Sid: 'WatchServers', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'], Resource: '*' },
     ...executionLogAndTracingStatements(),

@@ -1,18 +1,22 @@
-import { block, compliant, forType, nonCompliant, refersTo, type PolicyRule, type SynthesizedResource } from '../rule';
+import { block, compliant, forType, nonCompliant, refersTo, type PolicyRule, type RuleResult } from '../rule';
 
-/** The resource of `type` configuring `bucket` (by name or by reference). */
-const companion = (stack: readonly SynthesizedResource[], type: string, bucket: SynthesizedResource) =>
-  stack.find((o) => o.type === type && (o.attributes.bucket === bucket.attributes.bucket || refersTo(o.attributes.bucket, bucket.address)));
+/**
+ * A bucket's check made on its companion resource of `type` (versioning, public access block,
+ * encryption: Terraform configures each in a resource of its own that names the bucket, by name or by
+ * reference). `attributes` is undefined when the bucket has none.
+ */
+function forBucketCompanion(type: string, check: (attributes: Record<string, unknown> | undefined) => RuleResult): PolicyRule['check'] {
+  return forType('aws_s3_bucket', (bucket, stack) =>
+    check(stack.find((o) => o.type === type && (o.attributes.bucket === bucket.attributes.bucket || refersTo(o.attributes.bucket, bucket.address)))?.attributes),
+  );
+}
 
 /** Checkov CKV_AWS_21: buckets are versioned (the "human error" guard-rail, and required by AWS Backup for S3). */
 export const s3Versioning: PolicyRule = {
   id: 'CKV_AWS_21',
   name: 'S3Versioning',
   fix: 'add an aws_s3_bucket_versioning with status Enabled for the bucket',
-  check: forType('aws_s3_bucket', (r, stack) => {
-    const v = companion(stack, 'aws_s3_bucket_versioning', r);
-    return block(v?.attributes.versioning_configuration)?.status === 'Enabled' ? compliant : nonCompliant('the bucket is not versioned');
-  }),
+  check: forBucketCompanion('aws_s3_bucket_versioning', (v) => (block(v?.versioning_configuration)?.status === 'Enabled' ? compliant : nonCompliant('the bucket is not versioned'))),
 };
 
 /** Checkov CKV_AWS_53-56: buckets block public access. */
@@ -20,8 +24,7 @@ export const s3PublicAccessBlock: PolicyRule = {
   id: 'CKV_AWS_53',
   name: 'S3PublicAccessBlock',
   fix: 'add an aws_s3_bucket_public_access_block with all four settings true',
-  check: forType('aws_s3_bucket', (r, stack) => {
-    const b = companion(stack, 'aws_s3_bucket_public_access_block', r)?.attributes;
+  check: forBucketCompanion('aws_s3_bucket_public_access_block', (b) => {
     const all = b && ['block_public_acls', 'block_public_policy', 'ignore_public_acls', 'restrict_public_buckets'].every((k) => b[k] === true);
     return all ? compliant : nonCompliant('public access is not fully blocked');
   }),
@@ -32,8 +35,5 @@ export const s3KmsEncryption: PolicyRule = {
   id: 'CKV_AWS_145',
   name: 'S3KmsEncryption',
   fix: 'add an aws_s3_bucket_server_side_encryption_configuration with sse_algorithm aws:kms',
-  check: forType('aws_s3_bucket', (r, stack) => {
-    const c = companion(stack, 'aws_s3_bucket_server_side_encryption_configuration', r);
-    return JSON.stringify(c?.attributes ?? {}).includes('aws:kms') ? compliant : nonCompliant('the bucket has no KMS default encryption');
-  }),
+  check: forBucketCompanion('aws_s3_bucket_server_side_encryption_configuration', (c) => (JSON.stringify(c ?? {}).includes('aws:kms') ? compliant : nonCompliant('the bucket has no KMS default encryption'))),
 };

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseStrictArgs } from '../cli-args';
 
 export interface PlanOptions {
   /** Estate configuration file (DR_CONFIG, default config/example.json). */
@@ -30,22 +30,7 @@ export class UsageError extends Error {}
 
 /** Parses `npm run plan` arguments; `help: true` when usage was asked for. */
 export function parsePlanArgs(argv: string[], env: NodeJS.ProcessEnv, defaultConfig: string): PlanOptions & { help: boolean } {
-  let values: { out?: string; stacks?: string; previous?: string; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        out: { type: 'string' },
-        stacks: { type: 'string' },
-        previous: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const values = parseStrictArgs(argv, { out: { type: 'string' }, stacks: { type: 'string' }, previous: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, USAGE, UsageError);
   const stacks = values.stacks === undefined ? undefined : splitList(values.stacks);
   if (stacks && stacks.length === 0) throw new UsageError(`--stacks needs at least one name or glob\n\n${USAGE}`);
   return {

@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { parseArgs } from 'util';
+import { parseStrictArgs } from '../cli-args';
 
 export interface ReadinessOptions {
   /** Estate configuration: --config, else DR_CONFIG, else config/example.json. */
@@ -31,23 +31,12 @@ export class UsageError extends Error {}
 
 /** Parses `npm run readiness` arguments; `help: true` when usage was asked for. */
 export function parseReadinessArgs(argv: string[], env: NodeJS.ProcessEnv, defaultConfig: string): ReadinessOptions & { help: boolean } {
-  let values: { config?: string; out?: string; synth?: boolean; json?: boolean; help?: boolean };
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        config: { type: 'string' },
-        out: { type: 'string' },
-        synth: { type: 'boolean' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${USAGE}`);
-  }
+  const values = parseStrictArgs(
+    argv,
+    { config: { type: 'string' }, out: { type: 'string' }, synth: { type: 'boolean' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    USAGE,
+    UsageError,
+  );
   if (values.synth && values.out !== undefined) throw new UsageError(`--synth and --out exclude each other\n\n${USAGE}`);
   return {
     help: values.help ?? false,

@@ -1,14 +1,13 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { AttachVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { BackupClient } from '@aws-sdk/client-backup';
 import completedRds from '../../fixtures/events/restore-completed-rds.json';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
 import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
-const ec2Mock = mockClient(EC2Client);
-const backupMock = mockClient(BackupClient);
+const [ec2Mock, backupMock] = mockEach(EC2Client, BackupClient);
 
 const VOLUME_ID = 'vol-0123456789abcdef0';
 const INSTANCE_ID = 'i-0aaaaaaaaaaaaaaa1';

@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   AttachVolumeCommand,
   DescribeInstancesCommand,
@@ -26,8 +25,10 @@ import {
 } from '../../../functions/attach-restored-volume/logic';
 import { DR_REGION as REGION } from '../../helpers/functions/estate-ids';
 import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { throttledFirst } from '../../helpers/functions/throttled-first';
 import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
 import { RECOVERY_POINT_ARN, completedEbs } from '../../helpers/functions/ebs-restore-event';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const AZ = 'ap-northeast-1a';
 const VOLUME_ID = 'vol-0123456789abcdef0';
@@ -37,8 +38,7 @@ const OTHER_INSTANCE_ID = 'i-0bbbbbbbbbbbbbbb2';
 const DEVICE = '/dev/sdf';
 const SERVER = 'app';
 
-const ec2Mock = mockClient(EC2Client);
-const backupMock = mockClient(BackupClient);
+const [ec2Mock, backupMock] = mockEach(EC2Client, BackupClient);
 const ec2 = new EC2Client({ region: REGION });
 const backup = new BackupClient({ region: REGION });
 
@@ -360,11 +360,7 @@ describe('tags', () => {
 
 describe('throttling', () => {
   it('retries throttled calls with growing, jittered backoff, then succeeds', async () => {
-    ec2Mock
-      .on(DescribeVolumesCommand)
-      .rejectsOnce(throttle('RequestLimitExceeded'))
-      .rejectsOnce(throttle('RequestLimitExceeded'))
-      .rejectsOnce(throttle('RequestLimitExceeded'))
+    throttledFirst(ec2Mock.on(DescribeVolumesCommand), throttle(), throttle(), throttle())
       .resolvesOnce({ Volumes: [volume({ Tags: [] })] })
       .resolves({ Volumes: [attachedVolume()] });
     ec2Mock.on(DescribeSnapshotsCommand).rejectsOnce(throttle('ThrottlingException')).resolves({ Snapshots: [{ Tags: [{ Key: DR_SERVER_TAG, Value: SERVER }, { Key: DR_DEVICE_TAG, Value: DEVICE }] }] });

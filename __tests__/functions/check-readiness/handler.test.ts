@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRestoreTestingPlanCommand, ListRecoveryPointsByBackupVaultCommand, ListRestoreJobsCommand } from '@aws-sdk/client-backup';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { SSMClient } from '@aws-sdk/client-ssm';
@@ -10,17 +9,12 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
 import { readinessFacts } from '../../helpers/functions/readiness-input';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope
 // (and the central vault's client its factory creates with the reader role's credentials) use it.
-const backupMock = mockClient(BackupClient);
-const stsMock = mockClient(STSClient);
-const sfnMock = mockClient(SFNClient);
-const cwMock = mockClient(CloudWatchClient);
-const s3Mock = mockClient(S3Client);
-mockClient(SSMClient);
-mockClient(EC2Client);
-mockClient(AutoScalingClient);
+const [backupMock, stsMock, sfnMock, cwMock, s3Mock] = mockEach(BackupClient, STSClient, SFNClient, CloudWatchClient, S3Client);
+mockEach(SSMClient, EC2Client, AutoScalingClient);
 
 const input = {
   ...readinessFacts(),

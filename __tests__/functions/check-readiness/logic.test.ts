@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import {
   BackupClient,
   GetRestoreTestingPlanCommand,
@@ -30,6 +29,7 @@ import {
   type ReadinessReport,
 } from '../../../functions/check-readiness/logic';
 import { CENTRAL_ACCOUNT as VAULT, DR_ACCOUNT as DR, DR_REGION as REGION, WORKLOAD_ACCOUNT as SHOP } from '../../helpers/functions/estate-ids';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const BILLING = '444444444444';
 const NOW = new Date('2026-11-20T06:00:00Z');
@@ -87,15 +87,7 @@ const autoscaling = new AutoScalingClient({ region: REGION });
 const sfn = new SFNClient({ region: REGION });
 const cloudwatch = new CloudWatchClient({ region: REGION });
 const s3 = new S3Client({ region: REGION });
-const backupMock = mockClient(backup);
-const centralMock = mockClient(central);
-const stsMock = mockClient(sts);
-const ssmMock = mockClient(ssm);
-const ec2Mock = mockClient(ec2);
-const asgMock = mockClient(autoscaling);
-const sfnMock = mockClient(sfn);
-const cwMock = mockClient(cloudwatch);
-const s3Mock = mockClient(s3);
+const [backupMock, centralMock, stsMock, ssmMock, ec2Mock, asgMock, sfnMock, cwMock, s3Mock] = mockEach(backup, central, sts, ssm, ec2, autoscaling, sfn, cloudwatch, s3);
 
 const logger: Logger & { lines: { level: string; message: string; attrs: Record<string, unknown> }[] } = {
   lines: [],

@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteVolumeCommand, DescribeVolumesCommand, EC2Client } from '@aws-sdk/client-ec2';
@@ -6,16 +5,12 @@ import { EFSClient } from '@aws-sdk/client-efs';
 import { DeleteDBInstanceCommand, RDSClient } from '@aws-sdk/client-rds';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
-import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 import { DR_ACCOUNT, DR_REGION } from '../../helpers/functions/estate-ids';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
-const ec2Mock = mockClient(EC2Client);
-const rdsMock = mockClient(RDSClient);
-const dynamodbMock = mockClient(DynamoDBClient);
-const efsMock = mockClient(EFSClient);
-const autoScalingMock = mockClient(AutoScalingClient);
-const mocks = [ec2Mock, rdsMock, dynamodbMock, efsMock, autoScalingMock];
+const mocks = mockEach(EC2Client, RDSClient, DynamoDBClient, EFSClient, AutoScalingClient);
+const [ec2Mock, rdsMock, dynamodbMock, efsMock, autoScalingMock] = mocks;
 
 const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-1:222222222222:volume/vol-0123456789abcdef0';
 const DB_ARN = 'arn:aws:rds:ap-northeast-1:222222222222:db:shop-db-drill';
@@ -33,7 +28,7 @@ const input = {
   autoScalingGroups: ['acme-shop-app'],
 };
 
-const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/cleanup-drill/index'), mocks);
+const { handler, logLines, expectNoAwsCall, expectRefusedBeforeAws } = handlerUnderTest(() => import('../../../functions/cleanup-drill/index'), mocks);
 
 describe('cleanup-drill handler', () => {
   it('wires the five clients (region from AWS_REGION) and the Lambda context into the logic', async () => {
@@ -52,9 +47,7 @@ describe('cleanup-drill handler', () => {
   });
 
   it('refuses a failover, logged as an error, without any AWS call', async () => {
-    await expect(handler({ ...input, mode: 'failover' })).rejects.toThrow('refusing to clean up after a failover');
-    expectNoAwsCall();
-    expectErrorLogged(logLines(), { service: 'cleanup-drill', message: 'Drill cleanup failed' }, { name: 'CleanupRefusedError' });
+    await expectRefusedBeforeAws({ ...input, mode: 'failover' }, 'refusing to clean up after a failover', { service: 'cleanup-drill', message: 'Drill cleanup failed' }, { name: 'CleanupRefusedError' });
   });
 
   it('rethrows an invalid input, naming the field', async () => {

@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { AutoScalingClient, UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
 import { DeleteTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteVolumeCommand, DescribeVolumesCommand, DetachVolumeCommand, EC2Client, TerminateInstancesCommand, type Volume } from '@aws-sdk/client-ec2';
@@ -15,7 +14,9 @@ import {
 } from '../../../functions/cleanup-drill/logic';
 import { DR_ACCOUNT as ACCOUNT, DR_REGION as REGION } from '../../helpers/functions/estate-ids';
 import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { throttledFirst } from '../../helpers/functions/throttled-first';
 import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const VOLUME_ID = 'vol-0123456789abcdef0';
 const VOLUME_ARN = `arn:aws:ec2:${REGION}:${ACCOUNT}:volume/${VOLUME_ID}`;
@@ -30,11 +31,7 @@ const FS_ID = 'fs-0123456789abcdef0';
 const FS_ARN = `arn:aws:elasticfilesystem:${REGION}:${ACCOUNT}:file-system/${FS_ID}`;
 const BUCKET_ARN = 'arn:aws:s3:::acme-recovery-restores';
 
-const ec2Mock = mockClient(EC2Client);
-const rdsMock = mockClient(RDSClient);
-const dynamodbMock = mockClient(DynamoDBClient);
-const efsMock = mockClient(EFSClient);
-const autoScalingMock = mockClient(AutoScalingClient);
+const [ec2Mock, rdsMock, dynamodbMock, efsMock, autoScalingMock] = mockEach(EC2Client, RDSClient, DynamoDBClient, EFSClient, AutoScalingClient);
 const clients = {
   ec2: new EC2Client({ region: REGION }),
   rds: new RDSClient({ region: REGION }),
@@ -477,7 +474,7 @@ describe('failures', () => {
 describe('throttling', () => {
   it('retries throttled calls with growing, jittered backoff, then succeeds', async () => {
     autoScalingMock.on(UpdateAutoScalingGroupCommand).rejectsOnce(throttle('Throttling')).resolves({});
-    dynamodbMock.on(DeleteTableCommand).rejectsOnce(throttle('ThrottlingException')).rejectsOnce(throttle('LimitExceededException')).resolves({});
+    throttledFirst(dynamodbMock.on(DeleteTableCommand), throttle('ThrottlingException'), throttle('LimitExceededException')).resolves({});
     ec2Mock.on(TerminateInstancesCommand).rejectsOnce(throttle('RequestLimitExceeded')).resolves({});
 
     await expect(run(drill([restore('DynamoDB', TABLE_ARN), restore('EC2', INSTANCE_ARN)], { autoScalingGroups: ['acme-shop-app'] }), { concurrency: 1 })).resolves.toEqual({

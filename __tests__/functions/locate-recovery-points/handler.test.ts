@@ -1,15 +1,13 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, ListRecoveryPointsByBackupVaultCommand } from '@aws-sdk/client-backup';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
-import { expectErrorLogged } from '../../helpers/functions/error-log-line';
 import { WORKLOAD_ACCOUNT } from '../../helpers/functions/estate-ids';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates (at module
 // scope, and the central one per invocation) use it.
-const backupMock = mockClient(BackupClient);
-const stsMock = mockClient(STSClient);
+const [backupMock, stsMock] = mockEach(BackupClient, STSClient);
 
 const ROLE_ARN = 'arn:aws:iam::111111111111:role/acme-central-copy-starter';
 const EBS_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0aaaaaaaaaaaaaaa1';
@@ -24,13 +22,11 @@ const INPUT = {
   centralVault: { name: 'acme-central', accountId: '111111111111', region: 'ap-northeast-1', copyStarterRoleArn: ROLE_ARN },
 };
 
-const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/locate-recovery-points/index'), [backupMock, stsMock]);
+const { handler, logLines, expectRefusedBeforeAws } = handlerUnderTest(() => import('../../../functions/locate-recovery-points/index'), [backupMock, stsMock]);
 
 describe('locate-recovery-points handler', () => {
   it('rethrows an invalid input (for the failure branch) after logging it, without any AWS call', async () => {
-    await expect(handler({ ...INPUT, rpoMinutes: 'a day' })).rejects.toThrow('Invalid input: rpoMinutes must be a number, got string');
-    expectNoAwsCall();
-    expectErrorLogged(logLines(), { service: 'locate-recovery-points', message: 'Recovery points not located' }, { name: 'InvalidInputError' });
+    await expectRefusedBeforeAws({ ...INPUT, rpoMinutes: 'a day' }, 'Invalid input: rpoMinutes must be a number, got string', { service: 'locate-recovery-points', message: 'Recovery points not located' }, { name: 'InvalidInputError' });
   });
 
   it('wires the DR clients, the Lambda context, and a central client with the assumed credentials in the central region', async () => {

@@ -13,6 +13,7 @@ import {
 import { DR_REGION as REGION, WORKLOAD_ACCOUNT as SOURCE } from '../../helpers/functions/estate-ids';
 import { locateClients } from '../../helpers/functions/locate-clients';
 import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { throttledFirst } from '../../helpers/functions/throttled-first';
 import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
 
 const POINT_IN_TIME = '2026-11-20T00:00:00Z';
@@ -81,6 +82,9 @@ function harness(options: Partial<LocateOptions> = {}, now = () => new Date('202
 
 const run = (input: unknown, options: Partial<LocateOptions> = {}, now?: () => Date) => locateRecoveryPoints(input, harness(options, now));
 
+/** The whole result for INPUT (workload shop at its point in time): only the points and the oldest time differ between tests. */
+const locatedForInput = (ready: unknown[], toCopy: unknown[], oldestRecoveryPointTime: string) => ({ workload: 'shop', pointInTime: '2026-11-20T00:00:00.000Z', ready, toCopy, oldestRecoveryPointTime });
+
 function listInputs(mock: typeof drMock) {
   return mock.commandCalls(ListRecoveryPointsByBackupVaultCommand).map((c) => c.args[0].input);
 }
@@ -92,13 +96,16 @@ function expectNoAwsCall() {
   expect(factoryCalls).toEqual([]);
 }
 
+/** The vault of `mock` (DR or central) lists exactly these recovery points, in one page. */
+const holds = (mock: typeof drMock, ...points: RecoveryPointByBackupVault[]) => mock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: points });
+
 beforeEach(() => {
   drMock.reset();
   centralMock.reset();
   stsMock.reset();
   stsMock.on(AssumeRoleCommand).resolves({ Credentials: CREDENTIALS });
-  drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [] });
-  centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [] });
+  holds(drMock);
+  holds(centralMock);
   factoryCalls = [];
 });
 
@@ -111,25 +118,19 @@ describe('constants', () => {
 
 describe('choosing recovery points', () => {
   it('DR copy within the RPO: ready, the newest per resource, sorted by resource ARN', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
-      RecoveryPoints: [
-        rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-19T18:00:00Z'),
-        rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-18T18:00:00Z'),
-        rp(EBS_ARN, drSnapshot(2), 'EBS', '2026-11-19T18:00:00Z'),
-        rp(RDS_ARN, drRdsSnapshot(0), 'RDS', '2026-11-18T18:00:00Z'),
-      ],
-    });
+    holds(
+      drMock,
+      rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-19T18:00:00Z'),
+      rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-18T18:00:00Z'),
+      rp(EBS_ARN, drSnapshot(2), 'EBS', '2026-11-19T18:00:00Z'),
+      rp(RDS_ARN, drRdsSnapshot(0), 'RDS', '2026-11-18T18:00:00Z'),
+    );
 
-    await expect(run(INPUT)).resolves.toEqual({
-      workload: 'shop',
-      pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [
-        { resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
-        { resourceArn: RDS_ARN, resourceType: 'RDS', ...IN_DR, recoveryPointArn: drRdsSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
-      ],
-      toCopy: [],
-      oldestRecoveryPointTime: '2026-11-19T18:00:00.000Z',
-    });
+    const ready = [
+      { resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
+      { resourceArn: RDS_ARN, resourceType: 'RDS', ...IN_DR, recoveryPointArn: drRdsSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false },
+    ];
+    await expect(run(INPUT)).resolves.toEqual(locatedForInput(ready, [], '2026-11-19T18:00:00.000Z'));
     expect(listInputs(drMock)).toEqual([{ BackupVaultName: 'acme-dr-restore', ByCreatedBefore: new Date(POINT_IN_TIME) }]);
     expect(listInputs(centralMock)).toEqual([{ BackupVaultName: 'acme-central', ByCreatedBefore: new Date(POINT_IN_TIME) }]);
     expect(logs.warn).toEqual([]);
@@ -138,46 +139,33 @@ describe('choosing recovery points', () => {
   });
 
   it('a point exactly at the RPO limit is within it', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T00:00:00Z')] });
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T23:00:00Z')] });
+    holds(drMock, rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T00:00:00Z'));
+    holds(centralMock, rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T23:00:00Z'));
     const result = await run(INPUT);
     expect(result.ready).toEqual([expect.objectContaining({ recoveryPointArn: drSnapshot(1), stale: false })]);
     expect(result.toCopy).toEqual([]);
   });
 
   it('stale DR copy and a newer central one: toCopy with the central recovery point', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-15T18:00:00Z')] });
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
-      RecoveryPoints: [rp(RDS_ARN, centralRdsSnapshot(1), 'RDS', '2026-11-17T18:00:00Z'), rp(RDS_ARN, centralRdsSnapshot(2), 'RDS', '2026-11-19T18:00:00Z')],
-    });
+    holds(drMock, rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-15T18:00:00Z'));
+    holds(centralMock, rp(RDS_ARN, centralRdsSnapshot(1), 'RDS', '2026-11-17T18:00:00Z'), rp(RDS_ARN, centralRdsSnapshot(2), 'RDS', '2026-11-19T18:00:00Z'));
 
-    await expect(run(INPUT)).resolves.toEqual({
-      workload: 'shop',
-      pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [],
-      toCopy: [{ resourceArn: RDS_ARN, resourceType: 'RDS', centralRecoveryPointArn: centralRdsSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z' }],
-      oldestRecoveryPointTime: '2026-11-19T18:00:00.000Z',
-    });
+    const toCopy = [{ resourceArn: RDS_ARN, resourceType: 'RDS', centralRecoveryPointArn: centralRdsSnapshot(2), creationDate: '2026-11-19T18:00:00.000Z' }];
+    await expect(run(INPUT)).resolves.toEqual(locatedForInput([], toCopy, '2026-11-19T18:00:00.000Z'));
   });
 
   it('resource only in the central vault: toCopy, even beyond the RPO; oldest time over ready and toCopy', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')] });
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
-      RecoveryPoints: [rp(DDB_ARN, centralBackupPoint(1), 'DynamoDB', '2026-11-10T06:00:00Z'), rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')],
-    });
+    holds(drMock, rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z'));
+    holds(centralMock, rp(DDB_ARN, centralBackupPoint(1), 'DynamoDB', '2026-11-10T06:00:00Z'), rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T18:00:00Z'));
 
-    await expect(run(INPUT)).resolves.toEqual({
-      workload: 'shop',
-      pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
-      toCopy: [{ resourceArn: DDB_ARN, resourceType: 'DynamoDB', centralRecoveryPointArn: centralBackupPoint(1), creationDate: '2026-11-10T06:00:00.000Z' }],
-      oldestRecoveryPointTime: '2026-11-10T06:00:00.000Z',
-    });
+    const ready = [{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T18:00:00.000Z', stale: false }];
+    const toCopy = [{ resourceArn: DDB_ARN, resourceType: 'DynamoDB', centralRecoveryPointArn: centralBackupPoint(1), creationDate: '2026-11-10T06:00:00.000Z' }];
+    await expect(run(INPUT)).resolves.toEqual(locatedForInput(ready, toCopy, '2026-11-10T06:00:00.000Z'));
   });
 
   it('stale DR copy and nothing newer centrally: ready with stale=true, and a warning', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-15T18:00:00Z')] });
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-15T18:00:00Z')] });
+    holds(drMock, rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-15T18:00:00Z'));
+    holds(centralMock, rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-15T18:00:00Z'));
 
     const result = await run(INPUT);
     expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-15T18:00:00.000Z', stale: true }]);
@@ -186,16 +174,15 @@ describe('choosing recovery points', () => {
   });
 
   it('ignores points after the point in time, incomplete points and types not asked for', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
-      RecoveryPoints: [
-        rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T06:00:00Z'),
-        rp(EBS_ARN, drSnapshot(2), 'EBS', '2026-11-20T00:00:00.001Z'), // after the point in time, though listed
-        rp(EBS_ARN, drSnapshot(3), 'EBS', '2026-11-19T20:00:00Z', 'PARTIAL'),
-        rp(EBS_ARN, drSnapshot(4), 'EBS', '2026-11-19T21:00:00Z', 'CREATING'),
-        rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-19T06:00:00Z'),
-        { ...rp(DDB_ARN, drBackupPoint(1), 'DynamoDB', '2026-11-19T06:00:00Z'), CreationDate: undefined },
-      ],
-    });
+    holds(
+      drMock,
+      rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T06:00:00Z'),
+      rp(EBS_ARN, drSnapshot(2), 'EBS', '2026-11-20T00:00:00.001Z'), // after the point in time, though listed
+      rp(EBS_ARN, drSnapshot(3), 'EBS', '2026-11-19T20:00:00Z', 'PARTIAL'),
+      rp(EBS_ARN, drSnapshot(4), 'EBS', '2026-11-19T21:00:00Z', 'CREATING'),
+      rp(RDS_ARN, drRdsSnapshot(1), 'RDS', '2026-11-19T06:00:00Z'),
+      { ...rp(DDB_ARN, drBackupPoint(1), 'DynamoDB', '2026-11-19T06:00:00Z'), CreationDate: undefined },
+    );
 
     const result = await run({ ...INPUT, resourceTypes: ['EBS', 'DynamoDB'] });
     expect(result.ready).toEqual([{ resourceArn: EBS_ARN, resourceType: 'EBS', ...IN_DR, recoveryPointArn: drSnapshot(1), creationDate: '2026-11-19T06:00:00.000Z', stale: false }]);
@@ -204,7 +191,7 @@ describe('choosing recovery points', () => {
   });
 
   it('uses the injected clock when pointInTime is null or absent', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-21T06:00:00Z')] });
+    holds(drMock, rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-21T06:00:00Z'));
     const { pointInTime: _omitted, ...withoutPointInTime } = INPUT;
     for (const input of [withoutPointInTime, { ...INPUT, pointInTime: null }]) {
       const result = await run(input, {}, () => new Date('2026-11-21T12:00:00Z'));
@@ -215,22 +202,21 @@ describe('choosing recovery points', () => {
   });
 
   it('normalizes a point in time with an offset to UTC', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T06:00:00Z')] });
+    holds(drMock, rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T06:00:00Z'));
     await expect(run({ ...INPUT, pointInTime: '2026-11-20T09:00:00+09:00' })).resolves.toMatchObject({ pointInTime: '2026-11-20T00:00:00.000Z' });
   });
 });
 
 describe('which resources belong to the workload', () => {
   it("ignores other accounts' resources and keeps S3 buckets only when tagged dr:workload=<workload> (newest point of each bucket)", async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({
-      RecoveryPoints: [
-        rp(OTHER_WORKLOAD_ARN, drSnapshot(9), 'EBS', '2026-11-19T18:00:00Z'),
-        rp(BUCKET_ARN, drBackupPoint(1), 'S3', '2026-11-18T18:00:00Z'),
-        rp(BUCKET_ARN, drBackupPoint(2), 'S3', '2026-11-19T18:00:00Z'),
-        rp(OTHER_BUCKET_ARN, drBackupPoint(3), 'S3', '2026-11-19T18:00:00Z'),
-        rp(UNTAGGED_BUCKET_ARN, drBackupPoint(4), 'S3', '2026-11-19T18:00:00Z'),
-      ],
-    });
+    holds(
+      drMock,
+      rp(OTHER_WORKLOAD_ARN, drSnapshot(9), 'EBS', '2026-11-19T18:00:00Z'),
+      rp(BUCKET_ARN, drBackupPoint(1), 'S3', '2026-11-18T18:00:00Z'),
+      rp(BUCKET_ARN, drBackupPoint(2), 'S3', '2026-11-19T18:00:00Z'),
+      rp(OTHER_BUCKET_ARN, drBackupPoint(3), 'S3', '2026-11-19T18:00:00Z'),
+      rp(UNTAGGED_BUCKET_ARN, drBackupPoint(4), 'S3', '2026-11-19T18:00:00Z'),
+    );
     drMock
       .on(ListTagsCommand, { ResourceArn: drBackupPoint(2) })
       .resolves({ Tags: { 'dr:workload': 'shop', 'dr:estate': 'acme' } })
@@ -239,13 +225,8 @@ describe('which resources belong to the workload', () => {
       .on(ListTagsCommand, { ResourceArn: drBackupPoint(4) })
       .resolves({ Tags: {} });
 
-    await expect(run(INPUT)).resolves.toEqual({
-      workload: 'shop',
-      pointInTime: '2026-11-20T00:00:00.000Z',
-      ready: [{ resourceArn: BUCKET_ARN, resourceType: 'S3', ...IN_DR, recoveryPointArn: drBackupPoint(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false }],
-      toCopy: [],
-      oldestRecoveryPointTime: '2026-11-19T18:00:00.000Z',
-    });
+    const ready = [{ resourceArn: BUCKET_ARN, resourceType: 'S3', ...IN_DR, recoveryPointArn: drBackupPoint(2), creationDate: '2026-11-19T18:00:00.000Z', stale: false }];
+    await expect(run(INPUT)).resolves.toEqual(locatedForInput(ready, [], '2026-11-19T18:00:00.000Z'));
     // One ListTags per bucket, on its newest point; none for account-scoped ARNs.
     expect(drMock.commandCalls(ListTagsCommand).map((c) => c.args[0].input)).toEqual([
       { ResourceArn: drBackupPoint(3) },
@@ -255,7 +236,7 @@ describe('which resources belong to the workload', () => {
   });
 
   it('reads S3 tags in the central vault with the central client, across ListTags pages', async () => {
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(BUCKET_ARN, centralBackupPoint(1), 'S3', '2026-11-19T18:00:00Z')] });
+    holds(centralMock, rp(BUCKET_ARN, centralBackupPoint(1), 'S3', '2026-11-19T18:00:00Z'));
     centralMock.on(ListTagsCommand).resolvesOnce({ Tags: { 'dr:estate': 'acme' }, NextToken: 'tags-2' }).resolves({ Tags: { 'dr:workload': 'shop' } });
 
     const result = await run(INPUT);
@@ -312,7 +293,7 @@ describe('central vault as the copy-starter role', () => {
   });
 
   it('passes the central vault region to the factory', async () => {
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')] });
+    holds(centralMock, rp(EBS_ARN, centralSnapshot(1), 'EBS', '2026-11-19T18:00:00Z'));
     await run({ ...INPUT, centralVault: { ...INPUT.centralVault, region: 'ap-northeast-3' } });
     expect(factoryCalls).toEqual([[ASSUMED, 'ap-northeast-3']]);
   });
@@ -335,7 +316,7 @@ describe('central vault as the copy-starter role', () => {
 
 describe('failures', () => {
   it('throws NoRecoveryPoints naming the workload, both vaults and the point in time when nothing is found', async () => {
-    drMock.on(ListRecoveryPointsByBackupVaultCommand).resolves({ RecoveryPoints: [rp(OTHER_WORKLOAD_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')] });
+    holds(drMock, rp(OTHER_WORKLOAD_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z'));
     const promise = run(INPUT);
     await expect(promise).rejects.toThrow(NoRecoveryPointsError);
     await expect(promise).rejects.toMatchObject({
@@ -357,13 +338,11 @@ describe('failures', () => {
 
 describe('throttling', () => {
   it('retries throttled calls with growing, jittered backoff, then succeeds', async () => {
-    drMock
-      .on(ListRecoveryPointsByBackupVaultCommand)
-      .rejectsOnce(throttle('ThrottlingException'))
-      .rejectsOnce(throttle('TooManyRequestsException'))
-      .resolves({ RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')] });
+    throttledFirst(drMock.on(ListRecoveryPointsByBackupVaultCommand), throttle('ThrottlingException'), throttle('TooManyRequestsException')).resolves({
+      RecoveryPoints: [rp(EBS_ARN, drSnapshot(1), 'EBS', '2026-11-19T18:00:00Z')],
+    });
     stsMock.on(AssumeRoleCommand).rejectsOnce(throttle('Throttling')).resolves({ Credentials: CREDENTIALS });
-    centralMock.on(ListRecoveryPointsByBackupVaultCommand).rejectsOnce(throttle('LimitExceededException')).rejectsOnce(throttle('RequestLimitExceeded')).resolves({ RecoveryPoints: [] });
+    throttledFirst(centralMock.on(ListRecoveryPointsByBackupVaultCommand), throttle('LimitExceededException'), throttle('RequestLimitExceeded')).resolves({ RecoveryPoints: [] });
 
     await expect(run(INPUT)).resolves.toMatchObject({ ready: [expect.objectContaining({ recoveryPointArn: drSnapshot(1) })], toCopy: [] });
     // random() = 0.5: 3/4 of 250, 500 ms, then 250 ms for AssumeRole, then 250, 500 for the central listing.

@@ -1,7 +1,7 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListTagsCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { InvalidInputError, prepareRestore, type Logger } from '../../../functions/prepare-restore/logic';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 /**
  * A recovery point of the logically air-gapped vault shared with the DR account through AWS RAM is
@@ -16,8 +16,7 @@ const AG_POINT = `arn:aws:backup:${REGION}:${OWNER}:recovery-point:9a8b7c6d-1111
 const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210';
 const TARGET = { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], subnetIds: ['subnet-0aaaaaaaaaaaaaaa1'], securityGroupIds: ['sg-0aaaaaaaaaaaaaaa1'], nameSuffix: 'dr' };
 
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
+const [backupMock, ec2Mock] = mockEach(BackupClient, EC2Client);
 const backup = new BackupClient({ region: REGION });
 const ec2 = new EC2Client({ region: REGION });
 const logger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };

@@ -1,13 +1,11 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRecoveryPointRestoreMetadataCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
-import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
+const [backupMock, ec2Mock] = mockEach(BackupClient, EC2Client);
 
 const SNAPSHOT_RP = 'arn:aws:ec2:ap-northeast-1::snapshot/snap-0f1e2d3c4b5a69788';
 const INPUT = {
@@ -20,13 +18,11 @@ const INPUT = {
   target: { availabilityZones: ['ap-northeast-1a', 'ap-northeast-1c'], subnetIds: [], securityGroupIds: [], nameSuffix: 'dr' },
 };
 
-const { handler, logLines, expectNoAwsCall } = handlerUnderTest(() => import('../../../functions/prepare-restore/index'), [backupMock, ec2Mock]);
+const { handler, logLines, expectRefusedBeforeAws } = handlerUnderTest(() => import('../../../functions/prepare-restore/index'), [backupMock, ec2Mock]);
 
 describe('prepare-restore handler', () => {
   it('rethrows an unsupported resource type (for the failure branch) after logging it, without any AWS call', async () => {
-    await expect(handler({ ...INPUT, resourceType: 'Neptune' })).rejects.toThrow('Invalid input: resourceType "Neptune" is not supported');
-    expectNoAwsCall();
-    expectErrorLogged(logLines(), { service: 'prepare-restore', message: 'Restore not prepared' }, { name: 'InvalidInputError' });
+    await expectRefusedBeforeAws({ ...INPUT, resourceType: 'Neptune' }, 'Invalid input: resourceType "Neptune" is not supported', { service: 'prepare-restore', message: 'Restore not prepared' }, { name: 'InvalidInputError' });
   });
 
   it('wires the Backup and EC2 clients (region from AWS_REGION) and the Lambda context into the logic', async () => {

@@ -1,5 +1,4 @@
 import { createHash } from 'crypto';
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, GetRecoveryPointRestoreMetadataCommand, ListTagsCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import {
@@ -22,7 +21,9 @@ import {
 } from '../../../functions/prepare-restore/logic';
 import { DR_REGION as REGION } from '../../helpers/functions/estate-ids';
 import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { throttledFirst } from '../../helpers/functions/throttled-first';
 import { expectLoggedRejection } from '../../helpers/functions/logged-rejection';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const EXECUTION = 'shop-failover-2026-11-20T03-00-00Z';
 const VAULT = 'acme-dr-restore';
@@ -34,6 +35,8 @@ const SNAPSHOT_ID = 'snap-0f1e2d3c4b5a69788';
 const SNAPSHOT_RP = `arn:aws:ec2:${REGION}::snapshot/${SNAPSHOT_ID}`;
 const BACKUP_RP = `arn:aws:backup:${REGION}:222222222222:recovery-point:6f7fc1f8-2f2e-40ac-943b-8f8efa9ba99d`;
 const VOLUME_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:volume/vol-0fedcba9876543210';
+const INSTANCE_ARN = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
+const RDS_ARN = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
 const INSTANCE_A = 'i-0aaaaaaaaaaaaaaa1';
 const INSTANCE_B = 'i-0bbbbbbbbbbbbbbb2';
 
@@ -55,8 +58,7 @@ function hashOf(executionName: string, resourceArn: string): string {
   return createHash('sha256').update(`${executionName}\n${resourceArn}`).digest('hex').slice(0, 8);
 }
 
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
+const [backupMock, ec2Mock] = mockEach(BackupClient, EC2Client);
 const backup = new BackupClient({ region: REGION });
 const ec2 = new EC2Client({ region: REGION });
 
@@ -194,7 +196,6 @@ describe('EBS', () => {
 
 describe('other resource types (exact metadata)', () => {
   it('EC2: first landing-zone subnet, security groups as a JSON list, no NetworkInterfaces', async () => {
-    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
     restoreMetadata({
       InstanceType: 'm7g.large',
       SubnetId: 'subnet-0source000000001',
@@ -203,34 +204,31 @@ describe('other resource types (exact metadata)', () => {
       RequireIMDSv2: 'true',
     });
 
-    await expectPrepared(input('EC2', arn), 'EC2', { InstanceType: 'm7g.large', RequireIMDSv2: 'true', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A });
+    await expectPrepared(input('EC2', INSTANCE_ARN), 'EC2', { InstanceType: 'm7g.large', RequireIMDSv2: 'true', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A });
   });
 
   it("EC2: the landing zone's instance profile replaces the source account's", async () => {
-    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
     restoreMetadata({ InstanceType: 'm7g.large', IamInstanceProfileName: 'shop-app' });
-    const result = await run(input('EC2', arn, BACKUP_RP, { target: { ...TARGET, instanceProfileName: 'acme-dr-instance' } }));
+    const result = await run(input('EC2', INSTANCE_ARN, BACKUP_RP, { target: { ...TARGET, instanceProfileName: 'acme-dr-instance' } }));
     expect(result.metadata).toEqual({ IamInstanceProfileName: 'acme-dr-instance', InstanceType: 'm7g.large', SecurityGroupIds: `["${SG_APP}","${SG_DB}"]`, SubnetId: SUBNET_A });
     expect(result.warnings).toEqual([]);
   });
 
   it("EC2 without a target instance profile: the source account's is removed with a warning", async () => {
-    const arn = 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0';
     restoreMetadata({ InstanceType: 'm7g.large', IamInstanceProfileName: 'shop-app' });
-    const result = await run(input('EC2', arn));
+    const result = await run(input('EC2', INSTANCE_ARN));
     expect(result.metadata.IamInstanceProfileName).toBeUndefined();
     expect(result.warnings).toEqual(['no target.instanceProfileName: IamInstanceProfileName shop-app of the original instance removed; the instance starts without a profile']);
   });
 
   it('EC2 without target security groups: drops the original ones with a warning', async () => {
     restoreMetadata({ InstanceType: 'm7g.large', SecurityGroupIds: '["sg-0source000000001"]' });
-    const result = await run(input('EC2', 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, securityGroupIds: [] } }));
+    const result = await run(input('EC2', INSTANCE_ARN, BACKUP_RP, { target: { ...TARGET, securityGroupIds: [] } }));
     expect(result.metadata).toEqual({ InstanceType: 'm7g.large', SubnetId: SUBNET_A });
     expect(result.warnings).toEqual(['no target security groups (target.securityGroupIds): SecurityGroupIds of the original resource removed; the service default applies']);
   });
 
   it('RDS: new identifier, landing-zone subnet group and security groups, MultiAZ kept, foreign AZ dropped', async () => {
-    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
     restoreMetadata({
       DBInstanceIdentifier: 'shop-db',
       DBInstanceClass: 'db.r6g.large',
@@ -242,12 +240,12 @@ describe('other resource types (exact metadata)', () => {
       Port: '5432',
     });
 
-    const result = await run(input('RDS', arn));
+    const result = await run(input('RDS', RDS_ARN));
     expect(result).toEqual({
       resourceType: 'RDS',
       metadata: {
         DBInstanceClass: 'db.r6g.large',
-        DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`,
+        DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, RDS_ARN)}`,
         DBSubnetGroupName: 'acme-dr-landing-zone',
         Engine: 'postgres',
         MultiAZ: 'false',
@@ -260,15 +258,14 @@ describe('other resource types (exact metadata)', () => {
   });
 
   it('RDS: keeps an AZ of the landing zone, drops it for Multi-AZ; without a target subnet group drops the original with a warning', async () => {
-    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
     restoreMetadata({ MultiAZ: 'false', AvailabilityZone: 'ap-northeast-1c', DBSubnetGroupName: 'shop-db-subnets' });
-    const single = await run(input('RDS', arn, BACKUP_RP, { target: { ...TARGET, dbSubnetGroupName: undefined } }));
-    expect(single.metadata).toEqual({ AvailabilityZone: 'ap-northeast-1c', DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`, MultiAZ: 'false', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
+    const single = await run(input('RDS', RDS_ARN, BACKUP_RP, { target: { ...TARGET, dbSubnetGroupName: undefined } }));
+    expect(single.metadata).toEqual({ AvailabilityZone: 'ap-northeast-1c', DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, RDS_ARN)}`, MultiAZ: 'false', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
     expect(single.warnings).toEqual(['no target.dbSubnetGroupName: DBSubnetGroupName of the original resource removed; the default DB subnet group applies']);
 
     restoreMetadata({ MultiAZ: 'true', AvailabilityZone: 'ap-northeast-1c' });
-    const multi = await run(input('RDS', arn));
-    expect(multi.metadata).toEqual({ DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, arn)}`, DBSubnetGroupName: 'acme-dr-landing-zone', MultiAZ: 'true', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
+    const multi = await run(input('RDS', RDS_ARN));
+    expect(multi.metadata).toEqual({ DBInstanceIdentifier: `shop-db-dr-${hashOf(EXECUTION, RDS_ARN)}`, DBSubnetGroupName: 'acme-dr-landing-zone', MultiAZ: 'true', VpcSecurityGroupIds: `["${SG_APP}","${SG_DB}"]` });
   });
 
   it('Aurora: new cluster identifier, subnet group, security groups; foreign AZ list dropped', async () => {
@@ -677,15 +674,14 @@ describe('KMS keys of the restore metadata', () => {
 
 describe('names', () => {
   it('are deterministic for one execution and differ between executions and resources', async () => {
-    const arn = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
     restoreMetadata({ DBInstanceIdentifier: 'shop-db' });
-    const first = await run(input('RDS', arn));
-    const retry = await run(input('RDS', arn));
-    const other = await run(input('RDS', arn, BACKUP_RP, { executionName: `${EXECUTION}-2` }));
+    const first = await run(input('RDS', RDS_ARN));
+    const retry = await run(input('RDS', RDS_ARN));
+    const other = await run(input('RDS', RDS_ARN, BACKUP_RP, { executionName: `${EXECUTION}-2` }));
     expect(retry).toEqual(first);
     expect(other.metadata.DBInstanceIdentifier).not.toBe(first.metadata.DBInstanceIdentifier);
-    expect(nameHash(EXECUTION, arn)).toBe(hashOf(EXECUTION, arn));
-    expect(nameHash(EXECUTION, arn)).not.toBe(nameHash(EXECUTION, `${arn}2`));
+    expect(nameHash(EXECUTION, RDS_ARN)).toBe(hashOf(EXECUTION, RDS_ARN));
+    expect(nameHash(EXECUTION, RDS_ARN)).not.toBe(nameHash(EXECUTION, `${RDS_ARN}2`));
   });
 
   it('RDS identifiers stay within 63 characters and the identifier rules, for very long and odd originals', () => {
@@ -725,13 +721,12 @@ describe('names', () => {
 });
 
 describe('invalid input', () => {
-  const RDS_ARN = 'arn:aws:rds:ap-northeast-2:333333333333:db:shop-db';
   it.each([
     ['not an object', null, 'Invalid input: input must be an object, got null'],
     ['an unknown resource type', input('Redshift', RDS_ARN), 'Invalid input: resourceType "Redshift" is not supported; supported types: EBS, EC2, RDS, Aurora, DynamoDB, S3, EFS, FSx'],
     ['no resource type', input('', RDS_ARN), 'Invalid input: resourceType is missing'],
     ['S3 without recovery bucket', input('S3', 'arn:aws:s3:::shop-assets', BACKUP_RP, { target: { ...TARGET, recoveryBucketName: undefined } }), 'Invalid input: target.recoveryBucketName is missing'],
-    ['EC2 without subnet', input('EC2', 'arn:aws:ec2:ap-northeast-2:333333333333:instance/i-0123456789abcdef0', BACKUP_RP, { target: { ...TARGET, subnetIds: [] } }), 'Invalid input: target.subnetIds is empty'],
+    ['EC2 without subnet', input('EC2', INSTANCE_ARN, BACKUP_RP, { target: { ...TARGET, subnetIds: [] } }), 'Invalid input: target.subnetIds is empty'],
     ['no workload', input('RDS', RDS_ARN, BACKUP_RP, { workload: undefined }), 'Invalid input: workload is missing'],
     ['no executionName', input('RDS', RDS_ARN, BACKUP_RP, { executionName: '' }), 'Invalid input: executionName is missing'],
     ['a recoveryPointArn that is no ARN', input('RDS', RDS_ARN, 'snap-0123'), 'Invalid input: recoveryPointArn must be an ARN, got "snap-0123"'],
@@ -764,11 +759,9 @@ describe('invalid input', () => {
 
 describe('AWS failures', () => {
   it('retries throttled calls with jittered backoff, then succeeds', async () => {
-    backupMock
-      .on(GetRecoveryPointRestoreMetadataCommand)
-      .rejectsOnce(throttle('ThrottlingException'))
-      .rejectsOnce(throttle('LimitExceededException'))
-      .resolves({ RestoreMetadata: { availabilityZone: 'ap-northeast-2a' } });
+    throttledFirst(backupMock.on(GetRecoveryPointRestoreMetadataCommand), throttle('ThrottlingException'), throttle('LimitExceededException')).resolves({
+      RestoreMetadata: { availabilityZone: 'ap-northeast-2a' },
+    });
     ec2Mock.on(DescribeSnapshotsCommand).resolves({ Snapshots: [{ Tags: [{ Key: 'dr:server', Value: 'app' }] }] });
     ec2Mock.on(DescribeInstancesCommand).rejectsOnce(throttle('RequestLimitExceeded')).resolves({ Reservations: [{ Instances: [instance(INSTANCE_A, 'ap-northeast-1a')] }] });
 

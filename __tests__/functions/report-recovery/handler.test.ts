@@ -1,13 +1,12 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
 import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
-const cloudwatchMock = mockClient(CloudWatchClient);
-const snsMock = mockClient(SNSClient);
+const [cloudwatchMock, snsMock] = mockEach(CloudWatchClient, SNSClient);
 
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call';
 const input = {

@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { CloudWatchClient, PutMetricDataCommand } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import {
@@ -16,6 +15,8 @@ import {
   type ReportOptions,
 } from '../../../functions/report-recovery/logic';
 import { recordLogsAndSleeps } from '../../helpers/functions/recorded-logs';
+import { throttledFirst } from '../../helpers/functions/throttled-first';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const REGION = 'ap-northeast-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:222222222222:acme-dr-on-call`;
@@ -24,8 +25,7 @@ const NOW = new Date('2026-11-20T03:42:10Z');
 const VOLUME_ARN = `arn:aws:ec2:${REGION}:222222222222:volume/vol-0123456789abcdef0`;
 const DB_ARN = `arn:aws:rds:${REGION}:222222222222:db:shop-db-dr`;
 
-const cloudwatchMock = mockClient(CloudWatchClient);
-const snsMock = mockClient(SNSClient);
+const [cloudwatchMock, snsMock] = mockEach(CloudWatchClient, SNSClient);
 const cloudwatch = new CloudWatchClient({ region: REGION });
 const sns = new SNSClient({ region: REGION });
 
@@ -91,6 +91,13 @@ const publishedMessage = () => {
   expect(inputs).toHaveLength(1);
   return inputs[0].Message as string;
 };
+
+/** The summary opens with its headline and holds these lines, in whatever order. */
+function expectSummary(message: unknown, headline: string, lines: string[]) {
+  const all = (message as string).split('\n');
+  expect(all[0]).toBe(headline);
+  expect(all).toEqual(expect.arrayContaining(lines));
+}
 
 const DIMENSIONS = (mode = 'failover') => [
   { Name: 'Workload', Value: 'shop' },
@@ -163,28 +170,24 @@ describe('successful recovery', () => {
         outcome: { DataType: 'String', StringValue: 'recovered' },
       },
     });
-    const lines = (publish.Message as string).split('\n');
-    expect(lines[0]).toBe('Disaster recovery failover of workload shop: RECOVERED in 42m 10s.');
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        'Workload:     shop',
-        'Mode:         failover',
-        'Outcome:      recovered',
-        'RTO:          42m 10s (2530 s), from the execution start 2026-11-20T03:00:00.000Z to 2026-11-20T03:42:10.000Z',
-        'RPO:          1h 0m 0s (3600 s), from the oldest recovery point restored 2026-11-20T01:55:00.000Z to the incident 2026-11-20T02:55:00.000Z',
-        'Incident:     2026-11-20T02:55:00.000Z',
-        'Restores (2):',
-        `  - EBS COMPLETED ${VOLUME_ARN}`,
-        `  - RDS COMPLETED ${DB_ARN}`,
-        'Timeline:',
-        '  2026-11-20T03:00:00.000Z  (+0s)  execution started',
-        '  2026-11-20T03:01:30.000Z  (+1m 30s)  LocateData',
-        '  2026-11-20T03:35:00.000Z  (+35m 0s)  RestoreData',
-        '  2026-11-20T03:42:00.000Z  (+42m 0s)  StartServers',
-        `Execution:    ${EXECUTION_ARN}`,
-        `Console:      https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${EXECUTION_ARN}`,
-      ]),
-    );
+    expectSummary(publish.Message, 'Disaster recovery failover of workload shop: RECOVERED in 42m 10s.', [
+      'Workload:     shop',
+      'Mode:         failover',
+      'Outcome:      recovered',
+      'RTO:          42m 10s (2530 s), from the execution start 2026-11-20T03:00:00.000Z to 2026-11-20T03:42:10.000Z',
+      'RPO:          1h 0m 0s (3600 s), from the oldest recovery point restored 2026-11-20T01:55:00.000Z to the incident 2026-11-20T02:55:00.000Z',
+      'Incident:     2026-11-20T02:55:00.000Z',
+      'Restores (2):',
+      `  - EBS COMPLETED ${VOLUME_ARN}`,
+      `  - RDS COMPLETED ${DB_ARN}`,
+      'Timeline:',
+      '  2026-11-20T03:00:00.000Z  (+0s)  execution started',
+      '  2026-11-20T03:01:30.000Z  (+1m 30s)  LocateData',
+      '  2026-11-20T03:35:00.000Z  (+35m 0s)  RestoreData',
+      '  2026-11-20T03:42:00.000Z  (+42m 0s)  StartServers',
+      `Execution:    ${EXECUTION_ARN}`,
+      `Console:      https://${REGION}.console.aws.amazon.com/states/home?region=${REGION}#/v2/executions/details/${EXECUTION_ARN}`,
+    ]);
     expect(publish.Message).not.toContain('Failed step');
     expect(publish.Message).not.toContain('Warnings');
     expect(logs.error).toEqual([]);
@@ -208,21 +211,17 @@ describe('failed recovery', () => {
     const [publish] = publishInputs();
     expect(publish.Subject).toBe('[DR drill] shop FAILED at RestoreData');
     expect(publish.MessageAttributes).toEqual({ workload: { DataType: 'String', StringValue: 'shop' }, outcome: { DataType: 'String', StringValue: 'failed' } });
-    const lines = (publish.Message as string).split('\n');
-    expect(lines[0]).toBe('Disaster recovery drill of workload shop: FAILED at step RestoreData.');
-    expect(lines).toEqual(
-      expect.arrayContaining([
-        'Outcome:      failed',
-        'RTO:          not measured (the recovery failed)',
-        'RPO:          unknown (no recovery point was restored)',
-        'Failed step:  RestoreData',
-        'Error:        RestoreFailed',
-        'Cause:        Restore job 1234 FAILED: Access denied to KMS key',
-        'Restores (1):',
-        '  - EBS FAILED (no resource created)',
-        '  (did not end)  RestoreData',
-      ]),
-    );
+    expectSummary(publish.Message, 'Disaster recovery drill of workload shop: FAILED at step RestoreData.', [
+      'Outcome:      failed',
+      'RTO:          not measured (the recovery failed)',
+      'RPO:          unknown (no recovery point was restored)',
+      'Failed step:  RestoreData',
+      'Error:        RestoreFailed',
+      'Cause:        Restore job 1234 FAILED: Access denied to KMS key',
+      'Restores (1):',
+      '  - EBS FAILED (no resource created)',
+      '  (did not end)  RestoreData',
+    ]);
   });
 
   it('still reports RPO of the points restored before the failure', async () => {
@@ -349,8 +348,8 @@ describe('failures of CloudWatch or SNS', () => {
 
 describe('throttling', () => {
   it('retries throttled calls with growing, jittered backoff, then succeeds', async () => {
-    cloudwatchMock.on(PutMetricDataCommand).rejectsOnce(throttle('Throttling')).rejectsOnce(throttle('Throttling')).resolves({});
-    snsMock.on(PublishCommand).rejectsOnce(throttle('ThrottledException')).rejectsOnce(throttle('KMSThrottlingException')).resolves({ MessageId: 'm-1' });
+    throttledFirst(cloudwatchMock.on(PutMetricDataCommand), throttle('Throttling'), throttle('Throttling')).resolves({});
+    throttledFirst(snsMock.on(PublishCommand), throttle('ThrottledException'), throttle('KMSThrottlingException')).resolves({ MessageId: 'm-1' });
 
     await expect(run(recovered())).resolves.toMatchObject({ published: true });
     // random() = 0.5: 3/4 of 250 and 500 ms for each call.

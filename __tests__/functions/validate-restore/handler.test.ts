@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, DescribeRestoreJobCommand, PutRestoreValidationResultCommand } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { S3Client, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -8,12 +7,10 @@ import testS3 from '../../fixtures/events/restore-test-completed-s3.json';
 import { handlerUnderTest } from '../../helpers/functions/lambda-handler';
 import { lambdaContext } from '../../helpers/functions/lambda-context';
 import { expectErrorLogged } from '../../helpers/functions/error-log-line';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 // aws-sdk-client-mock patches the clients' prototype, so the clients index.ts creates at module scope use it.
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
-const s3Mock = mockClient(S3Client);
-const snsMock = mockClient(SNSClient);
+const [backupMock, ec2Mock, s3Mock, snsMock] = mockEach(BackupClient, EC2Client, S3Client, SNSClient);
 const TOPIC_ARN = 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call';
 
 const { handler, logLines } = handlerUnderTest(() => import('../../../functions/validate-restore/index'), [backupMock, ec2Mock, s3Mock, snsMock]);

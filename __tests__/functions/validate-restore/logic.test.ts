@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, DescribeRestoreJobCommand, GetRestoreJobMetadataCommand, ListTagsCommand, PutRestoreValidationResultCommand, type DescribeRestoreJobCommandOutput } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, DescribeSnapshotsCommand, DescribeVolumesCommand, EC2Client, type Volume } from '@aws-sdk/client-ec2';
 import { DescribeDBClustersCommand, DescribeDBInstancesCommand, RDSClient } from '@aws-sdk/client-rds';
@@ -29,19 +28,14 @@ import {
   type ValidateOptions,
   type ValidateRestoreDeps,
 } from '../../../functions/validate-restore/logic';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const REGION = 'ap-northeast-1';
 const TOPIC_ARN = `arn:aws:sns:${REGION}:222222222222:acme-dr-on-call`;
 const PLAN_ARN = testEbs.detail.restoreTestingPlanArn;
 
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
-const rdsMock = mockClient(RDSClient);
-const dynamodbMock = mockClient(DynamoDBClient);
-const s3Mock = mockClient(S3Client);
-const efsMock = mockClient(EFSClient);
-const snsMock = mockClient(SNSClient);
-const mocks = [backupMock, ec2Mock, rdsMock, dynamodbMock, s3Mock, efsMock, snsMock];
+const mocks = mockEach(BackupClient, EC2Client, RDSClient, DynamoDBClient, S3Client, EFSClient, SNSClient);
+const [backupMock, ec2Mock, rdsMock, dynamodbMock, s3Mock, efsMock, snsMock] = mocks;
 
 interface LogLine {
   level: string;

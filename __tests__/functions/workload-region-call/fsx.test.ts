@@ -3,12 +3,12 @@
  * a restored FSx file system, ONTAP volume or SVM of the workload's account and region only, described
  * by its ID as the failback role in the workload region. Every input refusal happens before any role is assumed.
  */
-import { mockClient } from 'aws-sdk-client-mock';
 import { DescribeFileSystemsCommand, DescribeStorageVirtualMachinesCommand, DescribeVolumesCommand, FileSystemNotFound, FSxClient } from '@aws-sdk/client-fsx';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { ALLOWED_OPERATIONS, callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE } from './fixture';
 import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const FS_ID = 'fs-0123456789abcdef0';
 const VOLUME_ID = 'fsvol-0123456789abcdef0';
@@ -17,8 +17,7 @@ const FS_ARN = `arn:aws:fsx:${SHOP_REGION}:333333333333:file-system/${FS_ID}`;
 const VOLUME_ARN = `arn:aws:fsx:${SHOP_REGION}:333333333333:volume/${FS_ID}/${VOLUME_ID}`;
 const SVM_ARN = `arn:aws:fsx:${SHOP_REGION}:333333333333:storage-virtual-machine/${FS_ID}/${SVM_ID}`;
 
-const stsMock = mockClient(STSClient);
-const fsxMock = mockClient(FSxClient);
+const [stsMock, fsxMock] = mockEach(STSClient, FSxClient);
 
 const world = () => quietWorld();
 

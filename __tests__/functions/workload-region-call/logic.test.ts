@@ -1,4 +1,3 @@
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, DescribeRestoreJobCommand, GetRecoveryPointRestoreMetadataCommand, StartRestoreJobCommand } from '@aws-sdk/client-backup';
 import { DescribeSubnetsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { CloudWatchClient, DescribeAlarmsCommand } from '@aws-sdk/client-cloudwatch';
@@ -13,13 +12,11 @@ import {
 } from '../../../functions/workload-region-call/logic';
 import { CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const TARGETS = targetsJson();
 
-const stsMock = mockClient(STSClient);
-const backupMock = mockClient(BackupClient);
-const ec2Mock = mockClient(EC2Client);
-const cwMock = mockClient(CloudWatchClient);
+const [stsMock, backupMock, ec2Mock, cwMock] = mockEach(STSClient, BackupClient, EC2Client, CloudWatchClient);
 
 /** Records which credentials and region each client was built with. */
 function world() {

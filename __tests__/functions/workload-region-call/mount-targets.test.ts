@@ -4,12 +4,12 @@
  * subnet with the configured security groups only; an existing one in that zone is reused. Every refusal
  * happens before any role is assumed.
  */
-import { mockClient } from 'aws-sdk-client-mock';
 import { CreateMountTargetCommand, DescribeMountTargetsCommand, EFSClient, IncorrectFileSystemLifeCycleState, MountTargetConflict } from '@aws-sdk/client-efs';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, quietWorld, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const SUBNETS = ['subnet-0123456789abcdef0', 'subnet-0123456789abcdef1'];
 const GROUPS = ['sg-0123456789abcdef0'];
@@ -17,8 +17,7 @@ const TARGETS = targetsJson({ subnetIds: SUBNETS, securityGroupIds: GROUPS });
 const FS_ID = 'fs-0123456789abcdef0';
 const FS_ARN = `arn:aws:elasticfilesystem:${SHOP_REGION}:333333333333:file-system/${FS_ID}`;
 
-const stsMock = mockClient(STSClient);
-const efsMock = mockClient(EFSClient);
+const [stsMock, efsMock] = mockEach(STSClient, EFSClient);
 
 const world = (targets = TARGETS) => quietWorld(targets);
 

@@ -3,7 +3,6 @@
  * in the workload's account and region, exactly once per volume even when the Task is retried, and the
  * workload's connect runbook only. Every refusal happens before any role is assumed.
  */
-import { mockClient } from 'aws-sdk-client-mock';
 import { BackupClient, ListTagsCommand } from '@aws-sdk/client-backup';
 import { AttachVolumeCommand, DescribeInstancesCommand, DescribeVolumesCommand, EC2Client, type Volume } from '@aws-sdk/client-ec2';
 import { GetAutomationExecutionCommand, SSMClient, StartAutomationExecutionCommand } from '@aws-sdk/client-ssm';
@@ -11,6 +10,7 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { callInWorkloadRegion } from '../../../functions/workload-region-call/logic';
 import { callOf, CREDENTIALS, recordingClients, rejection, SHOP_REGION, SHOP_ROLE, targetsJson } from './fixture';
 import { expectRefusedBeforeAssuming } from '../../helpers/functions/workload-refusal';
+import { mockEach } from '../../helpers/functions/mock-each';
 
 const DOCUMENT = 'acme-shop-connect-servers';
 const TARGETS = targetsJson({ connectDocumentName: DOCUMENT });
@@ -19,10 +19,7 @@ const VOLUME_ARN = `arn:aws:ec2:${SHOP_REGION}:333333333333:volume/${VOLUME_ID}`
 const INSTANCE_ID = 'i-0123456789abcdef0';
 const EXECUTION_ID = '12345678-1234-1234-1234-123456789012';
 
-const stsMock = mockClient(STSClient);
-const ec2Mock = mockClient(EC2Client);
-const backupMock = mockClient(BackupClient);
-const ssmMock = mockClient(SSMClient);
+const [stsMock, ec2Mock, backupMock, ssmMock] = mockEach(STSClient, EC2Client, BackupClient, SSMClient);
 
 function world() {
   const { built, clients } = recordingClients();

@@ -1,5 +1,6 @@
 import type { Context } from 'aws-lambda';
 import { capturePowertoolsLogs } from '../powertools-logs';
+import { expectErrorLogged } from './error-log-line';
 
 // Every handler test loads index.ts as Lambda runs it (region from AWS_REGION, JSON logs) and starts each test with clean SDK mocks.
 
@@ -22,5 +23,11 @@ export function handlerUnderTest<R>(load: () => Promise<{ handler: Handler<R> }>
   const expectNoAwsCall = () => {
     for (const m of mocks) expect(m.calls()).toHaveLength(0);
   };
-  return { handler, logLines, expectNoAwsCall };
+  /** An event refused before any AWS call: rethrown for the failure branch and logged once as an error. */
+  const expectRefusedBeforeAws = async (event: unknown, thrown: string, line: Record<string, unknown>, error: Record<string, unknown>) => {
+    await expect(handler(event)).rejects.toThrow(thrown);
+    expectNoAwsCall();
+    expectErrorLogged(logLines(), line, error);
+  };
+  return { handler, logLines, expectNoAwsCall, expectRefusedBeforeAws };
 }

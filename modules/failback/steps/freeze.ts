@@ -1,5 +1,5 @@
 import type { MapState, State } from '../../recovery/asl';
-import { catchInsideProcessor, runbookPollStates, sdkTask } from '../../recovery/steps/common';
+import { inlineProcessor, runbookPollStates, sdkTask } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 
 /** SSM Automation statuses after which the freeze runbook is done, or failed (GetAutomationExecution). */
@@ -27,22 +27,19 @@ export function freezeStates({ poll }: FailbackContext): Record<string, State> {
     ItemsPath: '$.config.freeze.autoScalingGroupNames',
     ItemSelector: { 'name.$': '$$.Map.Item.Value', 'size.$': '$.config.freeze.size' },
     MaxConcurrency: 5,
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'INLINE' },
-      StartAt: 'ScaleToMaintenanceSize',
-      States: catchInsideProcessor(
-        {
-          ScaleToMaintenanceSize: sdkTask(
-            'autoscaling',
-            'AutoScaling',
-            'updateAutoScalingGroup',
-            { 'AutoScalingGroupName.$': '$.name', 'MinSize.$': '$.size', 'DesiredCapacity.$': '$.size' },
-            { ResultPath: null, End: true },
-          ),
-        },
-        'ScaleDownItemFailed',
-      ),
-    },
+    ItemProcessor: inlineProcessor(
+      'ScaleToMaintenanceSize',
+      {
+        ScaleToMaintenanceSize: sdkTask(
+          'autoscaling',
+          'AutoScaling',
+          'updateAutoScalingGroup',
+          { 'AutoScalingGroupName.$': '$.name', 'MinSize.$': '$.size', 'DesiredCapacity.$': '$.size' },
+          { ResultPath: null, End: true },
+        ),
+      },
+      'ScaleDownItemFailed',
+    ),
     ResultPath: null,
     Catch: failbackOnFailure('Freeze'),
     Next: 'Frozen',
@@ -66,7 +63,6 @@ export function freezeStates({ poll }: FailbackContext): Record<string, State> {
         },
         ResultPath: '$.freezeRunbookStatus',
         Catch: failbackOnFailure('Freeze'),
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(RUNBOOK_TIMEOUT_SECONDS / poll),

@@ -1,5 +1,5 @@
 import type { MapState, State, TaskState } from '../../recovery/asl';
-import { catchInsideProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
+import { inlineProcessor, pollLoop, sdkTask } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { RESTORE_TARGET_STATE, RESTORE_TYPE_STATE, restoreOverrideStates } from './restore-overrides';
 import { workloadRegionTask } from './workload-region-task';
@@ -50,7 +50,7 @@ function jobMap(opts: {
       ItemsPath: opts.itemsPath,
       ItemSelector: opts.itemSelector,
       MaxConcurrency: ctx.jobConcurrency,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: opts.startAt, States: catchInsideProcessor(processor, `${opts.pollPrefix}ItemFailed`) },
+      ItemProcessor: inlineProcessor(opts.startAt, processor, `${opts.pollPrefix}ItemFailed`),
       ResultPath: opts.resultPath,
       Catch: failbackOnFailure(opts.step),
       Next: opts.next,

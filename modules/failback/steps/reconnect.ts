@@ -1,5 +1,5 @@
 import type { MapState, State } from '../../recovery/asl';
-import { catchInsideProcessor, ifPresent, pollLoop, runbookPollStates } from '../../recovery/steps/common';
+import { ifPresent, inlineProcessor, pollLoop, runbookPollStates } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
 import { FSX_IN_WORKLOAD_START, fsxInWorkloadStates } from './reconnect-fsx';
@@ -38,7 +38,7 @@ function mountTargetStates(functionArn: string, poll: number): Record<string, St
       ItemSelector: { 'fileSystemArn.$': '$.restore.createdResourceArn', 'subnetId.$': '$$.Map.Item.Value', 'config.$': '$.config' },
       // One at a time per file system: two subnets of one zone then reuse, never race.
       MaxConcurrency: 1,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'CreateMountTargetInWorkload', States: catchInsideProcessor({ CreateMountTargetInWorkload: create }, 'CreateMountTargetItemFailed') },
+      ItemProcessor: inlineProcessor('CreateMountTargetInWorkload', { CreateMountTargetInWorkload: create }, 'CreateMountTargetItemFailed'),
       ResultPath: '$.mountTargetsCreated',
       Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'AttachInWorkloadItemFailed' }],
       Next: 'WorkloadMountTargetPollInit',
@@ -54,7 +54,6 @@ function mountTargetStates(functionArn: string, poll: number): Record<string, St
           'statusMessage.$': "States.Format('a mount target of a restored file system in the workload account is in state error: {}', States.JsonToString($.Payload.MountTargets))",
         },
         ResultPath: '$.mountTargets',
-        Next: 'x',
       }),
       pollSeconds,
       maxAttempts,
@@ -97,38 +96,35 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
     ItemsPath: '$.restored',
     ItemSelector: { 'restore.$': '$$.Map.Item.Value', 'config.$': '$.config' },
     MaxConcurrency: ATTACH_CONCURRENCY,
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'INLINE' },
-      StartAt: 'IsRestoredVolume',
-      States: catchInsideProcessor(
-        {
-          IsRestoredVolume: {
-            Type: 'Choice',
-            Choices: [
-              { Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' },
-              { Variable: '$.restore.resourceType', StringEquals: 'EFS', Next: 'MountTargetsInWorkload' },
-              ...(restoresFsx
-                ? [{ And: [{ Variable: '$.restore.resourceType', StringEquals: 'FSx' }, { Variable: '$.config.connectRunbook.fsx', IsPresent: true }], Next: FSX_IN_WORKLOAD_START }]
-                : []),
-            ],
-            Default: 'NotAVolume',
-          },
-          NotAVolume: { Type: 'Pass', Parameters: { outcome: 'not a volume', 'resourceArn.$': '$.restore.createdResourceArn' }, End: true },
-          AttachRestoredVolumeInWorkload: workloadRegionTask(
-            functionArn,
-            'ec2:AttachRestoredVolume',
-            { 'VolumeArn.$': '$.restore.createdResourceArn' },
-            {
-              ResultSelector: { 'outcome.$': '$.Payload.outcome', 'volumeId.$': '$.Payload.volumeId', 'instanceId.$': '$.Payload.instanceId', 'device.$': '$.Payload.device' },
-              End: true,
-            },
-          ),
-          ...mountTargetStates(functionArn, poll),
-          ...(restoresFsx ? fsxInWorkloadStates(functionArn, poll) : {}),
+    ItemProcessor: inlineProcessor(
+      'IsRestoredVolume',
+      {
+        IsRestoredVolume: {
+          Type: 'Choice',
+          Choices: [
+            { Variable: '$.restore.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolumeInWorkload' },
+            { Variable: '$.restore.resourceType', StringEquals: 'EFS', Next: 'MountTargetsInWorkload' },
+            ...(restoresFsx
+              ? [{ And: [{ Variable: '$.restore.resourceType', StringEquals: 'FSx' }, { Variable: '$.config.connectRunbook.fsx', IsPresent: true }], Next: FSX_IN_WORKLOAD_START }]
+              : []),
+          ],
+          Default: 'NotAVolume',
         },
-        'AttachInWorkloadItemFailed',
-      ),
-    },
+        NotAVolume: { Type: 'Pass', Parameters: { outcome: 'not a volume', 'resourceArn.$': '$.restore.createdResourceArn' }, End: true },
+        AttachRestoredVolumeInWorkload: workloadRegionTask(
+          functionArn,
+          'ec2:AttachRestoredVolume',
+          { 'VolumeArn.$': '$.restore.createdResourceArn' },
+          {
+            ResultSelector: { 'outcome.$': '$.Payload.outcome', 'volumeId.$': '$.Payload.volumeId', 'instanceId.$': '$.Payload.instanceId', 'device.$': '$.Payload.device' },
+            End: true,
+          },
+        ),
+        ...mountTargetStates(functionArn, poll),
+        ...(restoresFsx ? fsxInWorkloadStates(functionArn, poll) : {}),
+      },
+      'AttachInWorkloadItemFailed',
+    ),
     ResultPath: '$.attachments',
     Catch: failbackOnFailure('Reconnect'),
     Next: 'NeedsConnectRunbook',
@@ -177,7 +173,6 @@ export function reconnectStates({ props, poll }: FailbackContext): Record<string
         },
         ResultPath: '$.connectRunbookStatus',
         Catch: failbackOnFailure('Reconnect'),
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts,

@@ -1,5 +1,5 @@
 import type { MapState, State } from '../../recovery/asl';
-import { catchInsideProcessor, ifPresent, pollLoop, sdkTask, SNS_RETRY } from '../../recovery/steps/common';
+import { ifPresent, inlineProcessor, pollLoop, sdkTask, SNS_RETRY } from '../../recovery/steps/common';
 import { failbackOnFailure, type FailbackContext } from './common';
 import { workloadRegionTask } from './workload-region-task';
 
@@ -57,12 +57,10 @@ export function switchBackStates({ props, poll }: FailbackContext): Record<strin
         ResultSelector: { 'status.$': '$.ChangeInfo.Status', 'statusMessage.$': "States.Format('DNS change {} is {}', $.ChangeInfo.Id, $.ChangeInfo.Status)" },
         ResultPath: '$.dnsSync',
         Catch: failbackOnFailure('SwitchBack'),
-        Next: 'x',
       }),
       pollSeconds: syncPoll,
       maxAttempts: Math.ceil(DNS_SYNC_TIMEOUT_SECONDS / syncPoll),
       doneWhen: { Variable: '$.dnsSync.status', StringEquals: 'INSYNC' },
-      failError: 'DnsNotInSync',
       timeoutError: 'DnsNotInSync',
       next: 'NeedsHealthCheck',
     }),
@@ -98,12 +96,10 @@ export function switchBackStates({ props, poll }: FailbackContext): Record<strin
         ResultSelector: { 'ok.$': "States.ArrayLength($.Payload.MetricAlarms[?(@.StateValue == 'OK')])", 'states.$': 'States.JsonToString($.Payload.MetricAlarms[*].StateValue)' },
         ResultPath: '$.health',
         Catch: failbackOnFailure('Verify'),
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(HEALTH_TIMEOUT_SECONDS / poll),
       doneWhen: { Variable: '$.health.ok', NumericGreaterThanEquals: 1 },
-      failError: 'Unhealthy',
       timeoutError: 'Unhealthy',
       next: 'ReleaseFreeze',
     }),
@@ -148,16 +144,13 @@ export function undoFreezeStates(_ctx: FailbackContext): Record<string, State> {
     Type: 'Map',
     ItemsPath: '$.config.serverGroups',
     MaxConcurrency: 5,
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'INLINE' },
-      StartAt: 'ScaleBackToRecoverySize',
-      States: catchInsideProcessor(
-        {
-          ScaleBackToRecoverySize: sdkTask('autoscaling', 'AutoScaling', 'updateAutoScalingGroup', { 'AutoScalingGroupName.$': '$.name', 'MinSize.$': '$.size', 'DesiredCapacity.$': '$.size' }, { ResultPath: null, End: true }),
-        },
-        'ScaleBackItemFailed',
-      ),
-    },
+    ItemProcessor: inlineProcessor(
+      'ScaleBackToRecoverySize',
+      {
+        ScaleBackToRecoverySize: sdkTask('autoscaling', 'AutoScaling', 'updateAutoScalingGroup', { 'AutoScalingGroupName.$': '$.name', 'MinSize.$': '$.size', 'DesiredCapacity.$': '$.size' }, { ResultPath: null, End: true }),
+      },
+      'ScaleBackItemFailed',
+    ),
     ResultSelector: { serverGroups: 'back to their recovery size' },
     ResultPath: '$.undo',
     Catch: toReport('$.undo'),

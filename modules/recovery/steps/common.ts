@@ -9,6 +9,7 @@ import {
   transientErrors,
   type CatchRule,
   type ChoiceRule,
+  type MapState,
   type ParallelState,
   type State,
   type TaskState,
@@ -147,6 +148,14 @@ export interface StepContext extends JobPacing {
   readonly restoresFsx: boolean;
 }
 
+/**
+ * A machine's states as its steps build them, in the order of the workflow: the order the definition
+ * lists them in (and so the synthesized JSON) follows this list.
+ */
+export function stepStates<C>(ctx: C, steps: readonly ((ctx: C) => Record<string, State>)[]): Record<string, State> {
+  return Object.assign({}, ...steps.map((step) => step(ctx)));
+}
+
 /** A branch of a Parallel state (CopyAndBuild's copy and build branches). */
 export type ParallelBranch = ParallelState['Branches'][number];
 
@@ -254,21 +263,22 @@ export function sdkTask(service: string, prefix: string, action: string, paramet
 }
 
 /**
- * A bounded polling loop: `check` (a Task writing `$.<key>.status`), then a Choice on it; after
- * `maxAttempts` polls the loop fails with `timeoutError` instead of running for ever.
+ * A bounded polling loop: `check` (a Task writing `$.<key>.status`; the loop sets its Next), then a
+ * Choice on it; after `maxAttempts` polls the loop fails with `timeoutError` instead of running for
+ * ever. Only a loop with `failWhen` fails otherwise, with `failError`.
  */
-export function pollLoop(opts: {
-  prefix: string;
-  key: string;
-  check: TaskState;
-  pollSeconds: number;
-  maxAttempts: number;
-  doneWhen: ChoiceRule;
-  failWhen?: ChoiceRule;
-  failError: string;
-  timeoutError: string;
-  next: string;
-}): Record<string, State> {
+export function pollLoop(
+  opts: {
+    prefix: string;
+    key: string;
+    check: TaskState;
+    pollSeconds: number;
+    maxAttempts: number;
+    doneWhen: ChoiceRule;
+    timeoutError: string;
+    next: string;
+  } & ({ failWhen?: undefined; failError?: undefined } | { failWhen: ChoiceRule; failError: string }),
+): Record<string, State> {
   const p = opts.prefix;
   return {
     [`${p}Init`]: { Type: 'Pass', Result: { value: 0 }, ResultPath: `$.${opts.key}Attempts`, Next: `${p}Check` },
@@ -348,4 +358,12 @@ export function catchInsideProcessor(processorStates: Record<string, State>, fai
   }
   processorStates[failState] = { Type: 'Fail', ErrorPath: '$.error.Error', CausePath: '$.error.Cause' } as State;
   return processorStates;
+}
+
+/**
+ * The ItemProcessor of every Map of both machines: inline (an item is a few Tasks, not worth a child
+ * execution), starting at `startAt`, its Tasks caught into `failState` ({@link catchInsideProcessor}).
+ */
+export function inlineProcessor(startAt: string, processorStates: Record<string, State>, failState: string): MapState['ItemProcessor'] {
+  return { ProcessorConfig: { Mode: 'INLINE' }, StartAt: startAt, States: catchInsideProcessor(processorStates, failState) };
 }

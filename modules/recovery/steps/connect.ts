@@ -1,6 +1,6 @@
 import type { MapState, State } from '../asl';
 import { retryTransient, transientErrors } from '../asl';
-import { catchInsideProcessor, lambdaTask, onFailure, pollLoop, runbookPollStates, sdkTask, type StepContext } from './common';
+import { inlineProcessor, lambdaTask, onFailure, pollLoop, runbookPollStates, sdkTask, type StepContext } from './common';
 import { describeRestoredFileSystemsStates } from './fsx';
 
 /**
@@ -15,10 +15,9 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
     Type: 'Map',
     ItemsPath: '$.restores',
     MaxConcurrency: 10,
-    ItemProcessor: {
-      ProcessorConfig: { Mode: 'INLINE' },
-      StartAt: 'IsVolume',
-      States: catchInsideProcessor({
+    ItemProcessor: inlineProcessor(
+      'IsVolume',
+      {
         IsVolume: { Type: 'Choice', Choices: [{ Variable: '$.resourceType', StringEquals: 'EBS', Next: 'AttachRestoredVolume' }], Default: 'NothingToAttach' },
         AttachRestoredVolume: lambdaTask(
           fn.attachRestoredVolume,
@@ -30,8 +29,9 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
           { ResultPath: null, End: true },
         ),
         NothingToAttach: { Type: 'Succeed' },
-      }, 'AttachItemFailed'),
-    },
+      },
+      'AttachItemFailed',
+    ),
     ResultPath: null,
     Catch: onFailure('ConnectServers'),
     Next: restoresEfs ? 'CreateMountTargets' : afterMountTargets,
@@ -83,7 +83,7 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
         ItemSelector: { 'fileSystemId.$': '$.fileSystem.id', 'subnetId.$': '$$.Map.Item.Value', 'securityGroupIds.$': '$.securityGroupIds' },
         // One at a time per file system.
         MaxConcurrency: 1,
-        ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'CreateMountTarget', States: catchInsideProcessor(perSubnet, 'MountTargetItemFailed') },
+        ItemProcessor: inlineProcessor('CreateMountTarget', perSubnet, 'MountTargetItemFailed'),
         ResultPath: null,
         Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: 'MountTargetsItemFailed' }],
         Next: 'MountTargetPollInit',
@@ -98,7 +98,6 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
             'statusMessage.$': "States.Format('a mount target is in state error: {}', States.JsonToString($.MountTargets))",
           },
           ResultPath: '$.mountTargets',
-          Next: 'x',
         }),
         pollSeconds: Math.min(poll, 30),
         maxAttempts: Math.ceil(900 / Math.min(poll, 30)),
@@ -115,7 +114,7 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
       ItemsPath: '$.restores',
       ItemSelector: { 'restore.$': '$$.Map.Item.Value', 'subnetIds.$': '$.config.target.subnetIds', 'securityGroupIds.$': '$.config.target.securityGroupIds' },
       MaxConcurrency: 10,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFileSystem', States: catchInsideProcessor(mountStates, 'MountTargetsItemFailed') },
+      ItemProcessor: inlineProcessor('IsFileSystem', mountStates, 'MountTargetsItemFailed'),
       ResultPath: null,
       Catch: onFailure('ConnectServers'),
       Next: afterMountTargets,
@@ -150,7 +149,6 @@ export function connectServersStates({ props, poll, restoresEfs, restoresFsx }: 
         },
         ResultPath: '$.runbookStatus',
         Catch: onFailure('ConnectServers'),
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(3600 / poll),

@@ -1,5 +1,5 @@
 import type { MapState, State } from '../asl';
-import { branchFailureStates, catchInsideProcessor, lambdaTask, onBranchFailure, pollLoop, sdkTask, type ParallelBranch, type StepContext } from './common';
+import { branchFailureStates, inlineProcessor, lambdaTask, onBranchFailure, pollLoop, sdkTask, type ParallelBranch, type StepContext } from './common';
 import { locatePayload } from './locate';
 
 const MAX_COPY_ROUNDS = 2;
@@ -32,7 +32,6 @@ export function copyToRestoreVaultBranch({ props, poll, jobPolls, jobConcurrency
         Credentials: { RoleArn: props.copyStarterRoleArn },
         ResultSelector: { 'status.$': '$.CopyJob.State', 'statusMessage.$': "States.Format('copy job {} ended {}', $.CopyJob.CopyJobId, $.CopyJob.State)" },
         ResultPath: '$.copyStatus',
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: jobPolls,
@@ -59,7 +58,7 @@ export function copyToRestoreVaultBranch({ props, poll, jobPolls, jobConcurrency
       ItemsPath: '$.located.Payload.toCopy',
       ItemSelector: { 'centralRecoveryPointArn.$': '$$.Map.Item.Value.centralRecoveryPointArn', 'executionName.$': '$$.Execution.Name' },
       MaxConcurrency: jobConcurrency,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'StartCopyJob', States: catchInsideProcessor(copyStates, 'CopyItemFailed') },
+      ItemProcessor: inlineProcessor('StartCopyJob', copyStates, 'CopyItemFailed'),
       ResultPath: null,
       Catch: onBranchFailure('CopyToRestoreVault'),
       Next: 'CountCopyRound',

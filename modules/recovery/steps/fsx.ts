@@ -1,5 +1,5 @@
 import type { CatchRule, ChoiceRule, MapState, State, TaskState } from '../asl';
-import { catchInsideProcessor, onFailure, pollLoop, sdkTask } from './common';
+import { inlineProcessor, onFailure, pollLoop, sdkTask } from './common';
 
 /** Lifecycle of a restored FSx file system that can be mounted (FSx API, FileSystem.Lifecycle; UPDATING serves clients). */
 export const FSX_FILE_SYSTEM_READY = ['AVAILABLE', 'UPDATING'] as const;
@@ -57,7 +57,7 @@ export function fsxCleanupStates(prefix: string, next: string, onError: CatchRul
       ItemsPath: '$.restores',
       ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
       MaxConcurrency: 10,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: `${p}IsFsx`, States: catchInsideProcessor(itemStates, `${p}ItemFailed`) },
+      ItemProcessor: inlineProcessor(`${p}IsFsx`, itemStates, `${p}ItemFailed`),
       ResultPath: null,
       Catch: onError,
       Next: next,
@@ -114,7 +114,7 @@ export function describeRestoredFileSystemsStates(poll: number): Record<string, 
       ItemsPath: '$.restores',
       ItemSelector: { 'restore.$': '$$.Map.Item.Value' },
       MaxConcurrency: 10,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'IsFsxRestore', States: catchInsideProcessor(itemStates, 'FsxItemFailed') },
+      ItemProcessor: inlineProcessor('IsFsxRestore', itemStates, 'FsxItemFailed'),
       // Only the items that are FSx file systems to mount have an entry.
       ResultSelector: { 'entries.$': '$[*].entry' },
       ResultPath: '$.fileSystems',
@@ -125,7 +125,7 @@ export function describeRestoredFileSystemsStates(poll: number): Record<string, 
 }
 
 /** The options of a Task state that reads an FSx description (what the builder below sets). */
-type DescribeOptions = { ResultSelector: Record<string, string>; ResultPath: string; Next: string };
+type DescribeOptions = { ResultSelector: Record<string, string>; ResultPath: string; Next?: string };
 
 /** How {@link fsxMountEntryStates} reaches FSx, and how its states are named. */
 export interface FsxMountEntryCalls {
@@ -150,6 +150,54 @@ export interface FsxMountEntryCalls {
 
 const oneOf = (variable: string, values: readonly string[]): ChoiceRule => ({ Or: values.map((v) => ({ Variable: variable, StringEquals: v })) });
 
+/** What tells a file system's description from a volume's (the FSx API names them alike). */
+interface FsxLifecycleKind {
+  /** In state names and errors: `Fsx<Name>Poll`, `Fsx<Name>Failed`, `Fsx<Name>NotAvailable`. */
+  readonly name: 'FileSystem' | 'Volume';
+  /** Where the described item is kept. */
+  readonly item: 'fileSystem' | 'volume';
+  /** The answer's list, its item's id field, and the field that says why it failed. */
+  readonly list: 'FileSystems' | 'Volumes';
+  readonly idField: string;
+  readonly whyField: string;
+  readonly noun: 'file system' | 'volume';
+  readonly ready: readonly string[];
+  readonly failed: readonly string[];
+}
+
+const FSX_FILE_SYSTEM: FsxLifecycleKind = { name: 'FileSystem', item: 'fileSystem', list: 'FileSystems', idField: 'FileSystemId', whyField: 'FailureDetails', noun: 'file system', ready: FSX_FILE_SYSTEM_READY, failed: FSX_FILE_SYSTEM_FAILED };
+const FSX_VOLUME: FsxLifecycleKind = { name: 'Volume', item: 'volume', list: 'Volumes', idField: 'VolumeId', whyField: 'LifecycleTransitionReason', noun: 'volume', ready: FSX_VOLUME_READY, failed: FSX_VOLUME_FAILED };
+
+/**
+ * A restored file system or volume described until its lifecycle allows mounting (bounded), failing
+ * on a lifecycle that never will: the same loop for both, over `$.fsx<Name>` (`lifecycle`, the item
+ * as `fileSystem` or `volume`, `statusMessage`).
+ */
+function fsxLifecyclePollStates(c: FsxMountEntryCalls, kind: FsxLifecycleKind, describe: (options: DescribeOptions) => TaskState, next: string): Record<string, State> {
+  const key = `fsx${kind.name}`;
+  const item = `${c.result}.${kind.list}[0]`;
+  const lifecycle = `$.${key}.lifecycle`;
+  return pollLoop({
+    prefix: `${c.pollPrefix}Fsx${kind.name}Poll`,
+    key,
+    check: describe({
+      ResultSelector: {
+        'lifecycle.$': `${item}.Lifecycle`,
+        [`${kind.item}.$`]: item,
+        'statusMessage.$': `States.Format('${c.named(kind.noun)} is {}: {}', ${item}.${kind.idField}, ${item}.Lifecycle, States.JsonToString(${c.result}.${kind.list}[*].${kind.whyField}))`,
+      },
+      ResultPath: `$.${key}`,
+    }),
+    pollSeconds: c.pollSeconds,
+    maxAttempts: c.maxAttempts,
+    doneWhen: oneOf(lifecycle, kind.ready),
+    failWhen: oneOf(lifecycle, kind.failed),
+    failError: `Fsx${kind.name}Failed`,
+    timeoutError: `Fsx${kind.name}NotAvailable`,
+    next,
+  });
+}
+
 /**
  * From a restored FSx file system's or ONTAP volume's id (`$.fsx.id`) to its connect runbook entry
  * `"<TYPE>|<id>|<DNS name>|<path>"`: described until its lifecycle allows mounting (bounded), then, for
@@ -161,26 +209,7 @@ export function fsxMountEntryStates(c: FsxMountEntryCalls): Record<string, State
   const name = (state: string) => `${state}${c.suffix}`;
   return {
     [name('FsxFileSystemId')]: { Type: 'Pass', Parameters: idFromArn(1), ResultPath: '$.fsx', Next: `${c.pollPrefix}FsxFileSystemPollInit` },
-    ...pollLoop({
-      prefix: `${c.pollPrefix}FsxFileSystemPoll`,
-      key: 'fsxFileSystem',
-      check: c.describeFileSystems({
-        ResultSelector: {
-          'lifecycle.$': `${r}.FileSystems[0].Lifecycle`,
-          'fileSystem.$': `${r}.FileSystems[0]`,
-          'statusMessage.$': `States.Format('${c.named('file system')} is {}: {}', ${r}.FileSystems[0].FileSystemId, ${r}.FileSystems[0].Lifecycle, States.JsonToString(${r}.FileSystems[*].FailureDetails))`,
-        },
-        ResultPath: '$.fsxFileSystem',
-        Next: 'x',
-      }),
-      pollSeconds: c.pollSeconds,
-      maxAttempts: c.maxAttempts,
-      doneWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_READY),
-      failWhen: oneOf('$.fsxFileSystem.lifecycle', FSX_FILE_SYSTEM_FAILED),
-      failError: 'FsxFileSystemFailed',
-      timeoutError: 'FsxFileSystemNotAvailable',
-      next: name('FsxFileSystemType'),
-    }),
+    ...fsxLifecyclePollStates(c, FSX_FILE_SYSTEM, c.describeFileSystems, name('FsxFileSystemType')),
     [name('FsxFileSystemType')]: {
       Type: 'Choice',
       Choices: [
@@ -192,26 +221,7 @@ export function fsxMountEntryStates(c: FsxMountEntryCalls): Record<string, State
     [name('FsxLustreEntry')]: c.entry('LUSTRE|{}|{}|{}', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName', '$.fsxFileSystem.fileSystem.LustreConfiguration.MountName'),
     [name('FsxWindowsEntry')]: c.entry('WINDOWS|{}|{}|-', '$.fsx.id', '$.fsxFileSystem.fileSystem.DNSName'),
     [name('FsxVolumeId')]: { Type: 'Pass', Parameters: idFromArn(2), ResultPath: '$.fsx', Next: `${c.pollPrefix}FsxVolumePollInit` },
-    ...pollLoop({
-      prefix: `${c.pollPrefix}FsxVolumePoll`,
-      key: 'fsxVolume',
-      check: c.describeVolumes({
-        ResultSelector: {
-          'lifecycle.$': `${r}.Volumes[0].Lifecycle`,
-          'volume.$': `${r}.Volumes[0]`,
-          'statusMessage.$': `States.Format('${c.named('volume')} is {}: {}', ${r}.Volumes[0].VolumeId, ${r}.Volumes[0].Lifecycle, States.JsonToString(${r}.Volumes[*].LifecycleTransitionReason))`,
-        },
-        ResultPath: '$.fsxVolume',
-        Next: 'x',
-      }),
-      pollSeconds: c.pollSeconds,
-      maxAttempts: c.maxAttempts,
-      doneWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_READY),
-      failWhen: oneOf('$.fsxVolume.lifecycle', FSX_VOLUME_FAILED),
-      failError: 'FsxVolumeFailed',
-      timeoutError: 'FsxVolumeNotAvailable',
-      next: name('FsxStorageVirtualMachine'),
-    }),
+    ...fsxLifecyclePollStates(c, FSX_VOLUME, c.describeVolumes, name('FsxStorageVirtualMachine')),
     // The NFS endpoint of the volume's SVM (svm-<id>.fs-<id>.fsx.<region>.amazonaws.com).
     [name('FsxStorageVirtualMachine')]: c.describeStorageVirtualMachine({
       ResultSelector: { 'nfsDnsName.$': `${r}.StorageVirtualMachines[0].Endpoints.Nfs.DNSName` },

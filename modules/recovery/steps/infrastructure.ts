@@ -1,5 +1,5 @@
 import type { MapState, State } from '../asl';
-import { branchFailureStates, catchInsideProcessor, onBranchFailure, pollLoop, sdkTask, type ParallelBranch, type StepContext } from './common';
+import { branchFailureStates, inlineProcessor, onBranchFailure, pollLoop, sdkTask, type ParallelBranch, type StepContext } from './common';
 import { terraformCloudStates } from './terraform-cloud';
 
 /**
@@ -24,12 +24,10 @@ export function buildInfrastructureBranch({ props, poll }: StepContext): Paralle
       check: sdkTask('ssm', 'Ssm', 'describeInstanceInformation', { Filters: [{ Key: 'tag:dr:server', 'Values.$': 'States.Array($.role)' }], MaxResults: 50 }, {
         ResultSelector: { 'count.$': "States.ArrayLength($.InstanceInformationList[?(@.PingStatus == 'Online')])" },
         ResultPath: '$.managed',
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: Math.ceil(1800 / poll),
       doneWhen: { Variable: '$.managed.count', NumericGreaterThanEqualsPath: '$.size' },
-      failError: 'ServersNotReady',
       timeoutError: 'ServersNotReady',
       next: 'ServerReady',
     }),
@@ -44,7 +42,7 @@ export function buildInfrastructureBranch({ props, poll }: StepContext): Paralle
       Type: 'Map',
       ItemsPath: '$.config.servers',
       MaxConcurrency: 10,
-      ItemProcessor: { ProcessorConfig: { Mode: 'INLINE' }, StartAt: 'ScaleUp', States: catchInsideProcessor(serverStates, 'ServerItemFailed') },
+      ItemProcessor: inlineProcessor('ScaleUp', serverStates, 'ServerItemFailed'),
       ResultPath: null,
       Catch: onBranchFailure('BuildInfrastructure'),
       Next: 'InfrastructureReady',

@@ -68,7 +68,6 @@ export function restoreDataStates({ props, poll, jobPolls, jobConcurrency }: Ste
           'statusMessage.$': "States.Format('restore job {} of {} ended {}', $.RestoreJobId, $.RecoveryPointArn, $.Status)",
         },
         ResultPath: '$.restoreStatus',
-        Next: 'x',
       }),
       pollSeconds: poll,
       maxAttempts: jobPolls,

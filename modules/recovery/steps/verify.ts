@@ -10,21 +10,21 @@ export function verifyStates({ poll }: StepContext): Record<string, State> {
     Default: 'ReportSuccess',
   };
   states.CheckHealthNotNull = { Type: 'Choice', Choices: [{ Variable: '$.config.healthAlarmName', StringEquals: '', Next: 'ReportSuccess' }, { Not: { Variable: '$.config.healthAlarmName', StringEquals: '' }, Next: 'HealthPollInit' }], Default: 'ReportSuccess' } as State;
+  // In the DR account: the alarm the recovered workload names there.
+  const describeHealthAlarm = sdkTask('cloudwatch', 'CloudWatch', 'describeAlarms', { 'AlarmNames.$': 'States.Array($.config.healthAlarmName)' }, {
+    ResultSelector: { 'status.$': '$.MetricAlarms[0].StateValue', 'statusMessage.$': "States.Format('health alarm is {}', $.MetricAlarms[0].StateValue)" },
+    ResultPath: '$.health',
+    Catch: onFailure('Verify'),
+  });
   Object.assign(
     states,
     pollLoop({
       prefix: 'HealthPoll',
       key: 'health',
-      check: sdkTask('cloudwatch', 'CloudWatch', 'describeAlarms', { 'AlarmNames.$': 'States.Array($.config.healthAlarmName)' }, {
-        ResultSelector: { 'status.$': '$.MetricAlarms[0].StateValue', 'statusMessage.$': "States.Format('health alarm is {}', $.MetricAlarms[0].StateValue)" },
-        ResultPath: '$.health',
-        Catch: onFailure('Verify'),
-        Next: 'x',
-      }),
+      check: describeHealthAlarm,
       pollSeconds: poll,
       maxAttempts: Math.ceil(1800 / poll),
       doneWhen: { Variable: '$.health.status', StringEquals: 'OK' },
-      failError: 'Unhealthy',
       timeoutError: 'Unhealthy',
       next: 'ReportSuccess',
     }),
