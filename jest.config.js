@@ -8,7 +8,7 @@ module.exports = {
   roots: ['<rootDir>/__tests__'],
   testMatch: ['**/*.test.ts'],
   // Transpiling only, file by file, with SWC (tsconfig.json sets isolatedModules, so nothing here
-  // needs the type checker); type checking is `npm run typecheck` (tsc --noEmit), run once for the
+  // needs the type checker); type checking is `npm run typecheck` (tsc --build, noEmit), run once for the
   // whole project. Inline source maps keep failure positions in the TypeScript sources.
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' }, sourceMaps: 'inline' }],

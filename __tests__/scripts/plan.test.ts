@@ -2,7 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { EXAMPLE_CONFIG, exampleInput, readJson, synthEstate, tempDir } from '../helpers/synth';
 import { requireTerraform } from '../helpers/terraform';
-import { FAKE_ACCESS_KEY, offlineStackConfig, planStack, StackPlanError, terraformSetup, withSfnStub } from '../../scripts/plan/offline';
+import { FAKE_ACCESS_KEY, offlineStackConfig, terraformSetup } from '../../scripts/plan/offline';
 import { globToRegExp, parsePlanArgs, selectStacks, UsageError } from '../../scripts/plan/options';
 import { runPlan } from '../../scripts/plan/run';
 import { readSynth, securityDiff, type SecurityDiff, type SynthSnapshot } from '../../scripts/plan/security-diff';
@@ -311,27 +311,6 @@ describe('npm run plan end to end (terraform, offline)', () => {
     requireTerraform();
   });
 
-  it("sends the provider's Step Functions calls to the local stub, never to AWS", async () => {
-    // A stack that makes the provider call Step Functions while planning: a state machine data source.
-    const stackDir = tempDir('dr-plan-sfn-');
-    const base = readJson<Record<string, any>>(path.join(baseDir, 'stacks', 'dr', 'cdk.tf.json'));
-    fs.writeFileSync(
-      path.join(stackDir, 'cdk.tf.json'),
-      JSON.stringify({ terraform: { required_providers: base.terraform.required_providers }, provider: { aws: [{ region: 'ap-northeast-1' }] }, data: { aws_sfn_state_machine: { existing: { name: 'acme-recovery' } } } }),
-    );
-    const stub = await startSfnStub();
-    try {
-      const workRoot = tempDir('dr-plan-work-');
-      const setup = withSfnStub(terraformSetup(workRoot), stub.url);
-      const planned = planStack(setup, 'sfn', stackDir, path.join(workRoot, 'sfn'), stub.url, (fn) => fn());
-      await expect(planned).rejects.toThrow(StackPlanError);
-      await expect(planned).rejects.toThrow(/ListStateMachines is not available without AWS/);
-      expect(stub.calls).toContain('ListStateMachines');
-    } finally {
-      await stub.close();
-    }
-  });
-
   it('plans every stack of the example and writes the plan text and a summary whose counts match', async () => {
     const out = tempDir('dr-plan-out-');
     const lines: string[] = [];
@@ -363,6 +342,10 @@ describe('npm run plan end to end (terraform, offline)', () => {
       expect(stack.summary!.byType).toEqual(synthesized.sort((a, b) => a.type.localeCompare(b.type)));
     }
     expect(fs.readFileSync(path.join(out, 'plan', 'dr.txt'), 'utf8')).toContain('# aws_sfn_state_machine.');
+    // The provider validates a state machine definition known at plan time (ValidateStateMachineDefinition):
+    // those calls reached the local stub (AWS_ENDPOINT_URL_SFN), never AWS, and nothing else was called.
+    expect(run.stubCalls).toContain('ValidateStateMachineDefinition');
+    expect(new Set(run.stubCalls)).toEqual(new Set(['ValidateStateMachineDefinition']));
     expect(summary).toContain('## Security-relevant changes');
     // The monthly cost of the planned configuration, kept for the next run's --previous (plan-cost.test.ts has the diff).
     const cost = readJson<{ totalMonthlyUsd: number }>(path.join(out, 'plan', 'cost.json'));

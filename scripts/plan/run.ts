@@ -29,6 +29,8 @@ export interface PlanRun {
   readonly failed: string[];
   readonly summaryFile: string;
   readonly seconds: number;
+  /** The operations the local Step Functions stub received (every call the provider made to Step Functions). */
+  readonly stubCalls: readonly string[];
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time; results in the order of `items`. */
@@ -159,7 +161,7 @@ export async function runPlan(options: PlanOptions, io: PlanIo = consoleIo, env:
     const total = seconds();
     if (failed.length > 0) io.error(`${failed.length} of ${names.length} stacks failed to plan: ${failed.join(', ')}`);
     io.log(`Planned ${names.length - failed.length} of ${names.length} stacks in ${total.toFixed(1)}s → ${rel(planDir)}/ (summary.md)`);
-    return { stacks: outcomes, failed, summaryFile, seconds: total};
+    return { stacks: outcomes, failed, summaryFile, seconds: total, stubCalls: [...stub.calls] };
   } finally {
     await stub.close();
     fs.rmSync(workRoot, { recursive: true, force: true });
