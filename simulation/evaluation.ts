@@ -2,9 +2,10 @@
  * Evaluation of one request with `@cloud-copilot/iam-simulate`: the request and its outcome, the
  * request context derived from it, and `evaluatePolicies` (explicit policies, no model).
  */
-import { runSimulation, type RequestAnalysis, type Simulation } from '@cloud-copilot/iam-simulate';
+import type { RequestAnalysis, Simulation } from '@cloud-copilot/iam-simulate';
 import { principalTypeOf } from './arns';
 import './resource-type-memo';
+import { runStrictSimulation } from './simulation-memo';
 import type { NamedPolicy, PolicyDocumentJson } from './policy-documents';
 
 /** A request to simulate. Only `principalArn`, `action` and `resourceArn` are required. */
@@ -116,7 +117,7 @@ export async function evaluatePolicies(input: {
     resourceControlPolicies: [],
     resourcePolicy: input.resourcePolicy?.policy,
   };
-  const response = await runSimulation(simulation, { simulationMode: 'Strict' });
+  const response = await runStrictSimulation(simulation);
   if (response.resultType === 'error') {
     throw new Error(`simulation of ${input.action} on ${input.resourceArn} failed: ${JSON.stringify(response.errors)}`);
   }
