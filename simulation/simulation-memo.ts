@@ -8,35 +8,54 @@
  * are the same simulation as in the unmutated estate (measured: 9 in 10 of authorization.test.ts's
  * simulations; docs/benchmark.md).
  *
- * Answers are kept as JSON text and parsed anew for every caller, the first one included (nothing is
- * shared that a caller could change, and every caller sees the same form: a field the library leaves
- * undefined is absent), for the module registry's life: in the test suite, one test file (a mutation
- * suite's rehearsals share most of their simulations; across files they share few, and the texts
- * would only add to a worker's memory). An error response is never kept: the next call simulates again.
+ * Every caller of the same simulation gets the same response object, which callers only read
+ * (evaluatePolicies, the one caller, builds its outcome from it; freezing it deeply cost as much as
+ * copying it), for the module registry's life: in the test suite, one test file (a mutation suite's
+ * rehearsals share most of their simulations). An error response is never kept: the next call
+ * simulates again.
  */
 import { createHash } from 'crypto';
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 
 type SimulationResponse = Awaited<ReturnType<typeof runSimulation>>;
 
-const answers = new Map<string, string>();
+const answers = new Map<string, SimulationResponse>();
 
 /** Counts of this module registry, for the tests. */
 export const simulationMemoStats = { simulated: 0, answeredFromMemo: 0 };
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('base64');
+
+/**
+ * Digests of policy documents by object: the model's documents are the same objects in every
+ * simulation of a rehearsal (and a mutated model shares all but the edited one), and writing them out
+ * for every key was most of the memo's own time. Documents are never changed once built
+ * (PolicyModel.withPolicy edits a copy).
+ */
+const documentDigests = new WeakMap<object, string>();
+
+/** The simulation's JSON with every policy document (an object with a `Statement`) replaced by its digest. */
+function keyOf(simulation: Simulation): string {
+  return sha256(
+    JSON.stringify(simulation, (_key, value: unknown) => {
+      if (value === null || typeof value !== 'object' || !('Statement' in value)) return value;
+      let digest = documentDigests.get(value);
+      if (digest === undefined) documentDigests.set(value, (digest = `policy:${sha256(JSON.stringify(value))}`));
+      return digest;
+    }),
+  );
+}
+
 /** `runSimulation(simulation, { simulationMode: 'Strict' })`, once per distinct simulation. */
 export async function runStrictSimulation(simulation: Simulation): Promise<SimulationResponse> {
-  const key = createHash('sha256').update(JSON.stringify(simulation)).digest('base64');
+  const key = keyOf(simulation);
   const known = answers.get(key);
   if (known !== undefined) {
     simulationMemoStats.answeredFromMemo++;
-    return JSON.parse(known) as SimulationResponse;
+    return known;
   }
   simulationMemoStats.simulated++;
   const response = await runSimulation(simulation, { simulationMode: 'Strict' });
-  if (response.resultType === 'error') return response;
-  // Every caller gets the same form, the JSON one: fields the library leaves undefined are absent.
-  const text = JSON.stringify(response);
-  answers.set(key, text);
-  return JSON.parse(text) as SimulationResponse;
+  if (response.resultType !== 'error') answers.set(key, response);
+  return response;
 }
