@@ -49,9 +49,10 @@ describe('the synth entry point', () => {
     raw.workloads[1].accountId = '12345';
     fs.writeFileSync(config, JSON.stringify(raw));
     const outdir = path.join(dir, 'out');
-    const direct = run(bin('tsx'), ['main.ts'], { DR_CONFIG: config, CDKTF_OUTDIR: outdir });
-    expect(direct.status).toBe(1);
-    expect(direct.stderr).toContain('workloads[1].accountId: must be a 12-digit AWS account ID');
+    // The app as cdktf.json runs it (its bundle cached by the other tests), then through the CLI.
+    const app = run(process.execPath, ['scripts/run-app.js'], { DR_CONFIG: config, CDKTF_OUTDIR: outdir });
+    expect(app.status).toBe(1);
+    expect(app.stderr).toContain('workloads[1].accountId: must be a 12-digit AWS account ID');
     const viaCli = run(bin('cdktf'), ['synth', '--output', outdir], { DR_CONFIG: config });
     expect(viaCli.status).not.toBe(0);
     expect(viaCli.stdout + viaCli.stderr).toContain('workloads[1].accountId');
