@@ -87,6 +87,12 @@ export function parseDetail<S extends z.core.$ZodType>(schema: S, detail: unknow
 export const requiredEventString = (missing: string, notAString: (value: unknown) => string) =>
   z.string({ error: (issue) => (isMissing(issue.input) ? missing : notAString(issue.input)) }).check(z.minLength(1, { error: missing }));
 
+/** An event a function leaves alone, and why (logged, never an error). */
+export interface IgnoredEvent {
+  readonly kind: 'ignored';
+  readonly reason: string;
+}
+
 /**
  * The `detail` of a restore job event (loose: every field as sent), its `status` (`detail.status`, else
  * `detail.state`, when a string), or why the event is ignored (another source or detail-type).
@@ -94,7 +100,7 @@ export const requiredEventString = (missing: string, notAString: (value: unknown
  */
 export function restoreJobDetail(
   event: unknown,
-): { readonly kind: 'detail'; readonly detail: Record<string, unknown>; readonly status: string | undefined } | { readonly kind: 'ignored'; readonly reason: string } {
+): { readonly kind: 'detail'; readonly detail: Record<string, unknown>; readonly status: string | undefined } | IgnoredEvent {
   const result = z.safeParse(restoreJobEnvelopeSchema, event);
   if (!result.success) {
     const issue = result.error.issues[0];

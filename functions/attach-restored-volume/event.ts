@@ -10,7 +10,7 @@
 // zod/mini, imported as a namespace, so that esbuild keeps only what is used (functions/check-readiness/input.ts says why).
 import * as z from 'zod/mini';
 import { describeType } from '../input-values';
-import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, lenientString, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type RestoreJobEvent } from '../restore-job-event';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, lenientString, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type IgnoredEvent, type RestoreJobEvent } from '../restore-job-event';
 
 export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
@@ -28,7 +28,7 @@ export interface RestoredVolume {
 }
 
 export type ParsedRestoreEvent =
-  | { readonly kind: 'ignored'; readonly reason: string }
+  | IgnoredEvent
   | { readonly kind: 'volume'; readonly volume: RestoredVolume };
 
 /** Thrown for an event this function cannot act on: it goes to the on-failure destination. */

@@ -4,14 +4,11 @@ import type { CleanupInput, RestoredResource } from './input';
 /** Why S3 restores are never deleted. */
 export const S3_SKIP_REASON = 'objects restored into the recovery bucket are kept; expire them with a lifecycle rule';
 
-/** What one restored resource is, once its ARN and type agree. */
-export type CleanupAction =
-  | { readonly kind: 'ebs-volume'; readonly id: string }
-  | { readonly kind: 'ec2-instance'; readonly id: string }
-  | { readonly kind: 'rds-instance'; readonly id: string }
-  | { readonly kind: 'rds-cluster'; readonly id: string }
-  | { readonly kind: 'dynamodb-table'; readonly id: string }
-  | { readonly kind: 'efs-file-system'; readonly id: string };
+/** What one restored resource is, once its ARN and type agree: every kind a drill deletes, and its ID. */
+export interface CleanupAction {
+  readonly kind: 'ebs-volume' | 'ec2-instance' | 'rds-instance' | 'rds-cluster' | 'dynamodb-table' | 'efs-file-system';
+  readonly id: string;
+}
 
 const EBS_VOLUME = /^volume\/(vol-[0-9a-f]{8,17})$/;
 const EC2_INSTANCE = /^instance\/(i-[0-9a-f]{8,17})$/;

@@ -12,7 +12,7 @@
 import * as z from 'zod/mini';
 import { ACCOUNT_ID_PART } from '../account';
 import { describeValue } from '../input-values';
-import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type RestoreJobEvent } from '../restore-job-event';
+import { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE, MalformedEventError, parseDetail, requiredEventString, restoreJobDetail, type IgnoredEvent, type RestoreJobEvent } from '../restore-job-event';
 
 export { EXPECTED_DETAIL_TYPE, EXPECTED_SOURCE };
 
@@ -43,7 +43,7 @@ export interface RestoreTest {
 }
 
 export type ParsedRestoreTestEvent =
-  | { readonly kind: 'ignored'; readonly reason: string }
+  | IgnoredEvent
   /** A restore test of a resource type this function has no check for (e.g. FSx): left unvalidated. */
   | { readonly kind: 'unsupported'; readonly restoreJobId: string; readonly resourceType: string; readonly reason: string }
   | { readonly kind: 'restore-test'; readonly test: RestoreTest };
