@@ -113,7 +113,6 @@ export interface RecoveryDefinitionProps {
 export const RECOVERY_STEPS = ['Approve', 'LocateData', 'CopyToRestoreVault', 'BuildInfrastructure', 'RestoreData', 'ConnectServers', 'FailoverTraffic', 'Verify', 'CleanupDrill'] as const;
 export type RecoveryStep = (typeof RECOVERY_STEPS)[number];
 
-/** What every step builder gets: the props, and what the composition derives from them once. */
 /** How a machine paces its jobs (recovery's and failback's alike). */
 export interface JobPacing {
   /** Seconds between two polls of a job (`props.pollSeconds`, default 30). */
@@ -140,6 +139,7 @@ export function jobPacing(props: {
   };
 }
 
+/** What every step builder gets: the props, and what the composition derives from them once. */
 export interface StepContext extends JobPacing {
   readonly props: RecoveryDefinitionProps;
   /** Whether some workload restores EFS file systems (which need mount targets). */
