@@ -1,4 +1,4 @@
-import type { ChangeCounts, PlanSummary } from './summary';
+import { tallyChanges, type ChangeCounts, type PlanSummary } from './summary';
 
 /**
  * The summary of a plan read from `terraform plan -no-color`'s own text, which the run keeps anyway:
@@ -16,31 +16,18 @@ import type { ChangeCounts, PlanSummary } from './summary';
 export function summarizePlanText(text: string): PlanSummary | undefined {
   const totals = planTotals(text);
   if (!totals) return undefined;
-  const total: ChangeCounts = { add: 0, change: 0, destroy: 0 };
-  const byType = new Map<string, ChangeCounts>();
+  const changes: { type: string; delta: ChangeCounts }[] = [];
   for (const line of text.split('\n')) {
     const header = /^ {2}# (\S.*?) (will be created|will be updated in-place|must be replaced|will be replaced, as requested|is tainted, so must be replaced|will be replaced due to changes in replace_triggered_by|will be destroyed)$/.exec(line);
-    if (!header) continue;
-    const type = managedResourceType(header[1]);
-    if (!type) continue;
+    const type = header ? managedResourceType(header[1]) : undefined;
+    if (!header || !type) continue;
     const action = header[2];
-    const delta: ChangeCounts = {
-      add: action === 'will be created' || action.includes('replace') ? 1 : 0,
-      change: action === 'will be updated in-place' ? 1 : 0,
-      destroy: action === 'will be destroyed' || action.includes('replace') ? 1 : 0,
-    };
-    const counts = byType.get(type) ?? { add: 0, change: 0, destroy: 0 };
-    for (const k of ['add', 'change', 'destroy'] as const) {
-      counts[k] += delta[k];
-      total[k] += delta[k];
-    }
-    byType.set(type, counts);
+    const replaced = action.includes('replace') ? 1 : 0;
+    changes.push({ type, delta: { add: action === 'will be created' ? 1 : replaced, change: action === 'will be updated in-place' ? 1 : 0, destroy: action === 'will be destroyed' ? 1 : replaced } });
   }
-  if (total.add !== totals.add || total.change !== totals.change || total.destroy !== totals.destroy) return undefined;
-  return {
-    total,
-    byType: [...byType.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([type, counts]) => ({ type, counts })),
-  };
+  const summary = tallyChanges(changes);
+  const { total } = summary;
+  return total.add === totals.add && total.change === totals.change && total.destroy === totals.destroy ? summary : undefined;
 }
 
 /** Terraform's totals line (`Plan: [N to import, ]A to add, C to change, D to destroy.`), zero for `No changes.`. */

@@ -22,23 +22,35 @@ interface PlanJson {
  * are not counted.
  */
 export function summarizePlan(plan: unknown): PlanSummary {
+  return tallyChanges(
+    ((plan as PlanJson).resource_changes ?? [])
+      .filter((rc) => rc.mode === undefined || rc.mode === 'managed')
+      .map((rc) => {
+        const actions = rc.change.actions;
+        return {
+          type: rc.type,
+          delta: {
+            add: actions.includes('create') ? 1 : 0,
+            change: actions.length === 1 && actions[0] === 'update' ? 1 : 0,
+            destroy: actions.includes('delete') ? 1 : 0,
+          },
+        };
+      }),
+  );
+}
+
+/** The total and per-type counts of resource changes (each one's add, change and destroy); changes that count nothing are left out. */
+export function tallyChanges(changes: Iterable<{ readonly type: string; readonly delta: ChangeCounts }>): PlanSummary {
   const total: ChangeCounts = { add: 0, change: 0, destroy: 0 };
   const byType = new Map<string, ChangeCounts>();
-  for (const rc of (plan as PlanJson).resource_changes ?? []) {
-    if (rc.mode !== undefined && rc.mode !== 'managed') continue;
-    const actions = rc.change.actions;
-    const delta: ChangeCounts = {
-      add: actions.includes('create') ? 1 : 0,
-      change: actions.length === 1 && actions[0] === 'update' ? 1 : 0,
-      destroy: actions.includes('delete') ? 1 : 0,
-    };
+  for (const { type, delta } of changes) {
     if (delta.add + delta.change + delta.destroy === 0) continue;
-    const counts = byType.get(rc.type) ?? { add: 0, change: 0, destroy: 0 };
+    const counts = byType.get(type) ?? { add: 0, change: 0, destroy: 0 };
     for (const k of ['add', 'change', 'destroy'] as const) {
       counts[k] += delta[k];
       total[k] += delta[k];
     }
-    byType.set(rc.type, counts);
+    byType.set(type, counts);
   }
   return {
     total,
