@@ -17,7 +17,8 @@
  * - `__drScheduleAnswers`: worst-case intervals and monthly run counts of schedule expressions
  *   (config/schedule-interval.ts `perExpression`), numbers by function name and expression.
  *
- * Only strings and numbers are shared: nothing from one file's realm reaches another.
+ * Only strings and numbers are shared: nothing from one file's realm reaches another. The code under
+ * test finds them through config/shared-across-registries.ts.
  */
 const crypto = require('crypto');
 const fs = require('fs');

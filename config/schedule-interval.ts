@@ -22,6 +22,8 @@
  * expression, so validating 200 workloads that share a schedule costs one computation.
  */
 
+import { sharedAcrossRegistries } from './shared-across-registries';
+
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
 const MINUTES_PER_DAY = 1440;
@@ -207,19 +209,12 @@ function range(from: number, to: number): number[] {
   return Array.from({ length: to - from + 1 }, (_, i) => from + i);
 }
 
-/** What perExpression needs of a map (a host may share one between module registries). */
-interface AnswerMap {
-  get(key: string): number | undefined;
-  set(key: string, value: number): unknown;
-}
-
 /**
- * Answers of perExpression, by `<name>` and expression. On the global object, where a host that runs
- * several module registries in one process shares one map between them (the test suite's
- * environment, __tests__/environment.js): a cron expression's worst case walks 28 years of days,
- * and the test files of a worker ask it for the same few schedules.
+ * Answers of perExpression, by `<name>` and expression, shared by the module registries of the
+ * process: a cron expression's worst case walks 41 years of days, and the test files of a worker ask
+ * it for the same few schedules.
  */
-const answers: AnswerMap = ((globalThis as { __drScheduleAnswers?: AnswerMap }).__drScheduleAnswers ??= new Map<string, number>());
+const answers = sharedAcrossRegistries<Pick<Map<string, number>, 'get' | 'set'>>('__drScheduleAnswers', () => new Map());
 
 /**
  * `fn` of a schedule expression, computed once per expression (trimmed before `fn` sees it): a

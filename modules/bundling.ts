@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { spawnSync } from 'child_process';
 import { zipSync } from 'fflate';
+import { sharedAcrossRegistries } from '../config/shared-across-registries';
 
 export interface BundleOptions {
   /**
@@ -188,20 +189,13 @@ function readCacheEntry(file: string): { entry: CacheEntry; version: string } {
  */
 const checkedInThisProcess = new Map<string, { entry: CacheEntry; bundle: Bundle; sources: [string, CacheInput][] }>();
 
-/** What readCache needs of a set of strings (a host may share one between module registries). */
-interface TextSet {
-  has(text: string): boolean;
-  add(text: string): unknown;
-}
-
 /**
  * The versions of cache entries (readCacheEntry's key) whose installed-package inputs this process
- * found unchanged. On the global object, where a host that runs several module registries in one
- * process shares one set between them (the test suite's environment, __tests__/environment.js): each
- * Jest test file has its own registry, so `checkedInThisProcess` starts empty in each, and stat-ing
- * every SDK file of eight functions again was most of a stack test's first synth.
+ * found unchanged, shared by the module registries of the process: each Jest test file has its own
+ * registry, so `checkedInThisProcess` starts empty in each, and stat-ing every SDK file of eight
+ * functions again was most of a stack test's first synth.
  */
-const installedInputsChecked: TextSet = ((globalThis as { __drBundleInputsChecked?: TextSet }).__drBundleInputsChecked ??= new Set<string>());
+const installedInputsChecked = sharedAcrossRegistries<Pick<Set<string>, 'has' | 'add'>>('__drBundleInputsChecked', () => new Set());
 
 const isInstalledPackage = (file: string) => file.split(/[\\/]/).includes('node_modules');
 
