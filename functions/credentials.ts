@@ -3,7 +3,7 @@
  * central vault), shared by the functions' logic (esbuild bundles it into each).
  */
 import type { BackupClient } from '@aws-sdk/client-backup';
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, type AssumeRoleCommandOutput, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsCall, CallRuntime } from './aws-call';
 
 /** Temporary credentials of an assumed role, in the SDK's credential identity shape. */
@@ -30,7 +30,12 @@ export interface AssumeRoleRequest {
 export async function assumeRole(rt: CallRuntime, call: AwsCall, sts: STSClient, request: AssumeRoleRequest): Promise<AssumedCredentials> {
   const { roleArn } = request;
   const out = await call(rt, `AssumeRole(${roleArn})`, () => sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: request.sessionName, DurationSeconds: request.durationSeconds })));
+  return credentialsOf(out, () => request.noCredentials(`AssumeRole(${roleArn}) returned no credentials`));
+}
+
+/** The credentials of an AssumeRole answer; one without all three parts is `noCredentials()`. */
+export function credentialsOf(out: AssumeRoleCommandOutput, noCredentials: () => Error): AssumedCredentials {
   const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw request.noCredentials(`AssumeRole(${roleArn}) returned no credentials`);
+  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw noCredentials();
   return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
 }

@@ -36,7 +36,7 @@ import type { SSMClient } from '@aws-sdk/client-ssm';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { FSxClient } from '@aws-sdk/client-fsx';
 import { errorCode, messageOf, type Logger } from '../aws-call';
-import type { AssumedCredentials } from '../credentials';
+import { credentialsOf, type AssumedCredentials } from '../credentials';
 import { attachInWorkloadRegion, describeRunbook, refuseAttach, refuseDescribeRunbook, refuseRunbookAnswer, refuseStartRunbook, startRunbook } from './reconnect';
 import { createMountTarget, describeMountTargets, refuseCreateMountTarget, refuseDescribeMountTargets } from './mount-targets';
 import {
@@ -179,9 +179,7 @@ async function assumeFailbackRole(sts: STSClient, target: WorkloadTarget, execut
   } catch (error) {
     throw new WorkloadCallError('Sts', errorCode(error), `AssumeRole(${target.roleArn})`, error);
   }
-  const c = out.Credentials;
-  if (!c?.AccessKeyId || !c.SecretAccessKey || !c.SessionToken) throw new WorkloadCallError('Sts', 'NoCredentials', `AssumeRole(${target.roleArn})`, new Error('STS returned no credentials'));
-  return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, sessionToken: c.SessionToken, ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+  return credentialsOf(out, () => new WorkloadCallError('Sts', 'NoCredentials', `AssumeRole(${target.roleArn})`, new Error('STS returned no credentials')));
 }
 
 /**
