@@ -3,6 +3,7 @@ import { estateFor, policyOf, resourcesOf, statement } from '../helpers/synth';
 import { failbackInput, noFailbackInput, SHOP_FAILBACK } from '../helpers/failback';
 import { allowAssumeRole } from '../helpers/trust-statement';
 import { failbackReconnectStatements } from '../../modules/failback/workload-failback-access';
+import { failbackKeyServices } from '../../modules/failback/workload-failback-role';
 import { assertPolicyCompliance, PolicyViolationError, type PolicyFinding } from '../../policy/pack';
 
 /** Failback (workloads[].failback) in the workload stack and the DR stack: the roles, the vault policy and keys, the machine. */
@@ -55,6 +56,17 @@ describe('workload stack with failback', () => {
     // The copies are re-encrypted with this key by the workload account's AWS Backup: no use for the DR account.
     expect(statement(key, 'CrossAccountBackupUse').Principal).toEqual({ AWS: ['arn:aws:iam::111111111111:root'] });
     expect(statement(key, 'CrossAccountGrantsForAwsResources').Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' }, Bool: { 'kms:GrantIsForAWSResource': 'true' } });
+  });
+
+  it("names EC2 and the restoring services by their region's endpoints in the failback key's kms:ViaService conditions (China's too)", () => {
+    const via = (region: string) =>
+      failbackReconnectStatements({ workload: 'shop', accountId: '333333333333', region, kmsKeyArn: SHOP_FAILBACK.kmsKeyArn })
+        .filter((st) => String(st.Sid).includes('FailbackKey'))
+        .map((st) => (st.Condition as { StringEquals: Record<string, string> }).StringEquals['kms:ViaService']);
+    expect(via('ap-northeast-2')).toEqual(['ec2.ap-northeast-2.amazonaws.com', 'ec2.ap-northeast-2.amazonaws.com']);
+    expect(via('cn-north-1')).toEqual(['ec2.cn-north-1.amazonaws.com.cn', 'ec2.cn-north-1.amazonaws.com.cn']);
+    expect(failbackKeyServices('cn-northwest-1')).toContain('rds.cn-northwest-1.amazonaws.com.cn');
+    expect(failbackKeyServices('eu-west-1')).toContain('rds.eu-west-1.amazonaws.com');
   });
 
   it('for step Reconnect: mount-target permissions only for a workload that backs up EFS', () => {

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
-import { partitionOf } from '../../config/regions';
+import { dnsSuffixOf, partitionOf } from '../../config/regions';
 import { WORKLOAD_TAG } from '../../config/tags';
 import { FSX_DESCRIBE_ACTIONS, restoredFileSystemMountTargetStatement } from '../recovery/recovery-state-machine';
 
@@ -90,7 +90,7 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
       Effect: 'Allow',
       Action: ['kms:Decrypt', 'kms:DescribeKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
       Resource: props.kmsKeyArn,
-      Condition: { StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com` } },
+      Condition: { StringEquals: { 'kms:ViaService': `ec2.${region}.${dnsSuffixOf(region)}` } },
     },
     // kms:CreateGrant only for AWS resources (the attached volume), as AWS recommends:
     // https://docs.aws.amazon.com/kms/latest/developerguide/conditions-kms.html#conditions-kms-grant-is-for-aws-resource
@@ -99,7 +99,7 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
       Effect: 'Allow',
       Action: 'kms:CreateGrant',
       Resource: props.kmsKeyArn,
-      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': `ec2.${region}.amazonaws.com` } },
+      Condition: { Bool: { 'kms:GrantIsForAWSResource': 'true' }, StringEquals: { 'kms:ViaService': `ec2.${region}.${dnsSuffixOf(region)}` } },
     },
   ];
   if (props.mountTargets) {

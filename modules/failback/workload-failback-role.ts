@@ -3,7 +3,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { DESTRUCTIVE_VAULT_ACTIONS } from '../protected-backup-vault';
-import { partitionOf } from '../../config/regions';
+import { dnsSuffixOf, partitionOf } from '../../config/regions';
 import { vaultRecoveryPointArns } from '../../config/naming';
 
 export interface WorkloadFailbackRoleProps {
@@ -32,7 +32,7 @@ export interface WorkloadFailbackRoleProps {
 
 /** Services through which AWS Backup's restores use the failback key (kms:ViaService), per restored type. */
 export function failbackKeyServices(region: string): string[] {
-  return ['dynamodb', 'ec2', 'elasticfilesystem', 'fsx', 'rds', 's3'].map((service) => `${service}.${region}.amazonaws.com`);
+  return ['dynamodb', 'ec2', 'elasticfilesystem', 'fsx', 'rds', 's3'].map((service) => `${service}.${region}.${dnsSuffixOf(region)}`);
 }
 
 /**
