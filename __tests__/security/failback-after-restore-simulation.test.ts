@@ -50,6 +50,15 @@ const failbackKey = {
 
 type Row = FailbackAccessRow;
 
+// The refused request is the allowed one on another resource, so that naming the right resource is what decides.
+const failbackRoleOnlyOn = (action: string, resourceArn: string, other: string, allowed: string, refused: string): Row[] => {
+  const request = { principalArn: SHOP_FAILBACK, action, allowUnknownResource: true };
+  return [
+    { description: allowed, request: { ...request, resourceArn }, expected: 'Allowed' },
+    { description: refused, request: { ...request, resourceArn: other }, expected: 'Denied', allowedIf: { resourceArn } },
+  ];
+};
+
 const ROWS: Row[] = [
   // ---- Locate ------------------------------------------------------------------------------------------
   { description: 'the failback state machine role finds the DR resources by tag (GetResources has no resource-level permissions)', request: { principalArn: FB_ORCHESTRATOR, action: 'tag:GetResources', resourceArn: '*' }, expected: 'Allowed' },
@@ -98,28 +107,22 @@ const ROWS: Row[] = [
   { description: 'the DR failback state machine role cannot read the workload account alarm itself (only through the failback role)', request: { principalArn: FB_ORCHESTRATOR, action: 'cloudwatch:DescribeAlarms', resourceArn: HEALTH_ALARM }, expected: 'Denied', allowedIf: { principalArn: SHOP_FAILBACK } },
 
   // ---- Reconnect: mount targets of restored EFS file systems, in the failback subnets and security groups only -----
-  { description: "the workload's failback role creates a mount target of a restored file system", request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:CreateMountTarget', resourceArn: SHOP_FS, allowUnknownResource: true }, expected: 'Allowed' },
+  ...failbackRoleOnlyOn(
+    'elasticfilesystem:CreateMountTarget',
+    SHOP_FS,
+    OTHER_REGION_FS,
+    "the workload's failback role creates a mount target of a restored file system",
+    "the workload's failback role cannot create a mount target of a file system in another region",
+  ),
   { description: "the workload's failback role tracks the mount targets", request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:DescribeMountTargets', resourceArn: SHOP_FS, allowUnknownResource: true }, expected: 'Allowed' },
-  {
-    description: "the workload's failback role cannot create a mount target of a file system in another region",
-    request: { principalArn: SHOP_FAILBACK, action: 'elasticfilesystem:CreateMountTarget', resourceArn: OTHER_REGION_FS, allowUnknownResource: true },
-    expected: 'Denied',
-    allowedIf: { resourceArn: SHOP_FS },
-  },
-  { description: "the workload's failback role creates the mount target's interface in a failback subnet", request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: FAILBACK_SUBNET, allowUnknownResource: true }, expected: 'Allowed' },
-  { description: "the workload's failback role gives it a failback security group", request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: FAILBACK_GROUP, allowUnknownResource: true }, expected: 'Allowed' },
-  {
-    description: "the workload's failback role cannot create an interface in another subnet",
-    request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: OTHER_SUBNET, allowUnknownResource: true },
-    expected: 'Denied',
-    allowedIf: { resourceArn: FAILBACK_SUBNET },
-  },
-  {
-    description: "the workload's failback role cannot give it another security group",
-    request: { principalArn: SHOP_FAILBACK, action: 'ec2:CreateNetworkInterface', resourceArn: OTHER_GROUP, allowUnknownResource: true },
-    expected: 'Denied',
-    allowedIf: { resourceArn: FAILBACK_GROUP },
-  },
+  ...failbackRoleOnlyOn(
+    'ec2:CreateNetworkInterface',
+    FAILBACK_SUBNET,
+    OTHER_SUBNET,
+    "the workload's failback role creates the mount target's interface in a failback subnet",
+    "the workload's failback role cannot create an interface in another subnet",
+  ),
+  ...failbackRoleOnlyOn('ec2:CreateNetworkInterface', FAILBACK_GROUP, OTHER_GROUP, "the workload's failback role gives it a failback security group", "the workload's failback role cannot give it another security group"),
   {
     description: 'the workload-region-call function role cannot create mount targets itself',
     request: { principalArn: REGION_CALL_ROLE, action: 'elasticfilesystem:CreateMountTarget', resourceArn: SHOP_FS, allowUnknownResource: true },
@@ -158,8 +161,7 @@ const ROWS: Row[] = [
     expected: 'Denied',
     allowedIf: { viaService: `ec2.${SHOP_REGION}.amazonaws.com` },
   },
-  { description: "the workload's failback role starts the workload's connect runbook", request: { principalArn: SHOP_FAILBACK, action: 'ssm:StartAutomationExecution', resourceArn: CONNECT_DOCUMENT, allowUnknownResource: true }, expected: 'Allowed' },
-  { description: "the workload's failback role cannot start another document", request: { principalArn: SHOP_FAILBACK, action: 'ssm:StartAutomationExecution', resourceArn: OTHER_DOCUMENT, allowUnknownResource: true }, expected: 'Denied', allowedIf: { resourceArn: CONNECT_DOCUMENT } },
+  ...failbackRoleOnlyOn('ssm:StartAutomationExecution', CONNECT_DOCUMENT, OTHER_DOCUMENT, "the workload's failback role starts the workload's connect runbook", "the workload's failback role cannot start another document"),
   {
     description: "the workload's failback role tracks the runbook's execution",
     request: { principalArn: SHOP_FAILBACK, action: 'ssm:GetAutomationExecution', resourceArn: `arn:aws:ssm:${SHOP_REGION}:${SHOP}:automation-execution/12345678-1234-1234-1234-123456789012`, allowUnknownResource: true },

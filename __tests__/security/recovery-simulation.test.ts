@@ -13,6 +13,16 @@ const ATTACH = role(DR, 'acme-attach-restored-volume');
 const fn = (name: string) => `arn:aws:lambda:${REC}:${DR}:function:${name}`;
 const EFS = (account: string, region = REC) => `arn:aws:elasticfilesystem:${region}:${account}:file-system/fs-0123456789abcdef0`;
 const ASG = (name: string) => `arn:aws:autoscaling:${REC}:${DR}:autoScalingGroup:0a1b2c3d-0000-1111-2222-333344445555:autoScalingGroupName/${name}`;
+const DR_INSTANCE = `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`;
+
+// Only the dr:server tag tells a DR server from any other instance of the account: the refused request is the allowed one without it.
+const onTaggedServersOnly = (principalArn: string, action: string, allowed: string, denied: string): Row[] => {
+  const request = { principalArn, action, resourceArn: DR_INSTANCE, allowUnknownResource: true };
+  return [
+    { description: allowed, request: { ...request, context: { 'aws:ResourceTag/dr:server': 'app' } }, expected: 'Allowed' },
+    { description: denied, request, expected: 'Denied' },
+  ];
+};
 
 const ROWS: Row[] = [
   { description: 'state machine invokes the locate function', request: { principalArn: SM, action: 'lambda:InvokeFunction', resourceArn: fn('acme-recovery-locate-recovery-points'), allowUnknownResource: true }, expected: 'Allowed' },
@@ -44,33 +54,15 @@ const ROWS: Row[] = [
     request: { principalArn: SM, action: 'kms:Decrypt', resourceArn: `arn:aws:kms:${REC}:${VAULT}:key/00000000-0000-0000-0000-000000000000`, allowUnknownResource: true },
     expected: 'Denied',
   },
-  { description: 'state machine cannot terminate instances', request: { principalArn: SM, action: 'ec2:TerminateInstances', resourceArn: `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`, allowUnknownResource: true }, expected: 'Denied' },
-  {
-    description: 'cleanup function terminates a tagged DR instance',
-    request: { principalArn: CLEANUP, action: 'ec2:TerminateInstances', resourceArn: `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`, allowUnknownResource: true, context: { 'aws:ResourceTag/dr:server': 'app' } },
-    expected: 'Allowed',
-  },
-  {
-    description: 'cleanup function cannot terminate an instance outside the tagged DR servers',
-    request: { principalArn: CLEANUP, action: 'ec2:TerminateInstances', resourceArn: `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`, allowUnknownResource: true },
-    expected: 'Denied',
-  },
+  { description: 'state machine cannot terminate instances', request: { principalArn: SM, action: 'ec2:TerminateInstances', resourceArn: DR_INSTANCE, allowUnknownResource: true }, expected: 'Denied' },
+  ...onTaggedServersOnly(CLEANUP, 'ec2:TerminateInstances', 'cleanup function terminates a tagged DR instance', 'cleanup function cannot terminate an instance outside the tagged DR servers'),
   { description: 'cleanup function cannot delete a recovery point', request: { principalArn: CLEANUP, action: 'backup:DeleteRecoveryPoint', resourceArn: DR_RP, policyResourceArn: DR_VAULT }, expected: 'Denied' },
   {
     description: 'cleanup function cannot delete a table in another account',
     request: { principalArn: CLEANUP, action: 'dynamodb:DeleteTable', resourceArn: `arn:aws:dynamodb:${REC}:${SHOP}:table/orders`, allowUnknownResource: true },
     expected: 'Denied',
   },
-  {
-    description: 'attach function attaches to a tagged recovery instance',
-    request: { principalArn: ATTACH, action: 'ec2:AttachVolume', resourceArn: `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`, allowUnknownResource: true, context: { 'aws:ResourceTag/dr:server': 'app' } },
-    expected: 'Allowed',
-  },
-  {
-    description: 'attach function cannot attach to an untagged instance',
-    request: { principalArn: ATTACH, action: 'ec2:AttachVolume', resourceArn: `arn:aws:ec2:${REC}:${DR}:instance/i-0123456789abcdef0`, allowUnknownResource: true },
-    expected: 'Denied',
-  },
+  ...onTaggedServersOnly(ATTACH, 'ec2:AttachVolume', 'attach function attaches to a tagged recovery instance', 'attach function cannot attach to an untagged instance'),
   // Mount targets for restored EFS file systems (CreateMountTargets).
   { description: 'state machine creates a mount target for a file system of the DR account', request: { principalArn: SM, action: 'elasticfilesystem:CreateMountTarget', resourceArn: EFS(DR), allowUnknownResource: true }, expected: 'Allowed' },
   { description: 'state machine reads the mount targets of a DR file system', request: { principalArn: SM, action: 'elasticfilesystem:DescribeMountTargets', resourceArn: EFS(DR), allowUnknownResource: true }, expected: 'Allowed' },
