@@ -10,6 +10,7 @@ import type { EventPattern } from './event-patterns';
 import { policyDocument, renderPolicy, type PolicyDocument } from './policy-document';
 import { eventRuleArn } from '../config/naming';
 import { partitionOf } from '../config/regions';
+import { retryPolicyOf, type EventDelivery } from './event-delivery';
 
 export interface CentralEventBusProps {
   readonly busName: string;
@@ -28,8 +29,8 @@ export interface CentralEventBusProps {
   readonly recoveryPattern: EventPattern;
   readonly keyAdminRoleArns: string[];
   readonly onCallEmailAddresses?: string[];
-  readonly maximumEventAgeSeconds: number;
-  readonly maximumRetryAttempts: number;
+  /** Retry policy of the bus's rule targets. */
+  readonly delivery: EventDelivery;
 }
 
 /** EventBridge rejects bus policies over 10 KB. */
@@ -127,7 +128,7 @@ export class CentralEventBus extends Construct {
       eventBusName: this.bus.name,
       targetId: 'on-call',
       arn: this.onCall.topicArn,
-      retryPolicy: { maximumEventAgeInSeconds: props.maximumEventAgeSeconds, maximumRetryAttempts: props.maximumRetryAttempts },
+      retryPolicy: retryPolicyOf(props.delivery),
       deadLetterConfig: { arn: this.dlq.queue.arn },
     });
     this.recoveryRule = new CloudwatchEventRule(this, 'RecoveryRule', {
@@ -150,7 +151,7 @@ export class CentralEventBus extends Construct {
       arn: target.arn,
       roleArn: target.roleArn,
       inputTransformer: target.inputTransformer,
-      retryPolicy: { maximumEventAgeInSeconds: this.props.maximumEventAgeSeconds, maximumRetryAttempts: this.props.maximumRetryAttempts },
+      retryPolicy: retryPolicyOf(this.props.delivery),
       deadLetterConfig: { arn: this.dlq.queue.arn },
     });
   }

@@ -9,6 +9,7 @@ import type { EventPattern } from './event-patterns';
 import { policyDocument, renderPolicy, serviceTrustPolicy, type PolicyDocument } from './policy-document';
 import { eventRuleArn } from '../config/naming';
 import { partitionOf } from '../config/regions';
+import { retryPolicyOf, type EventDelivery } from './event-delivery';
 
 export interface EventForwardingRoleProps {
   readonly roleName: string;
@@ -65,8 +66,7 @@ export interface EventForwarderProps {
   readonly forwarderRoleArn: string;
   readonly dlqName: string;
   /** Retry policy of every target. */
-  readonly maximumEventAgeSeconds: number;
-  readonly maximumRetryAttempts: number;
+  readonly delivery: EventDelivery;
   /**
    * @default the stack's default AWS provider
    */
@@ -111,7 +111,7 @@ export class EventForwarder extends Construct {
         targetId: 'dr-event-bus',
         arn: props.targetBusArn,
         roleArn: props.forwarderRoleArn,
-        retryPolicy: { maximumEventAgeInSeconds: props.maximumEventAgeSeconds, maximumRetryAttempts: props.maximumRetryAttempts },
+        retryPolicy: retryPolicyOf(props.delivery),
         deadLetterConfig: { arn: this.dlq.queue.arn },
         provider: props.provider,
       });

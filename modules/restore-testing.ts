@@ -18,6 +18,7 @@ import { dnsSuffixOf, partitionOf } from '../config/regions';
 import type { RestoreTestingConfig } from '../config/schema';
 import { requiredActionsFor } from '../functions/validate-restore/actions';
 import type { OnCallTopic } from './on-call-topic';
+import { retryPolicyOf, type EventDelivery } from './event-delivery';
 
 type RestoreTestingResourceType = RestoreTestingConfig['resourceTypes'][number];
 
@@ -121,8 +122,7 @@ export interface RestoreTestingProps {
   /** Where failed validations and the alarms notify; publishing to it is granted by its owner ({@link OnCallTopic.grantPublish}). */
   readonly onCallTopicArn: string;
   /** Retry policy of the rules' targets. */
-  readonly maximumEventAgeSeconds: number;
-  readonly maximumRetryAttempts: number;
+  readonly delivery: EventDelivery;
   /** The validation function: everything of {@link BundledFunctionProps} the stack decides (entry, key, logs, ...). */
   readonly validationFunction: Omit<BundledFunctionProps, 'functionName' | 'description' | 'policyStatements' | 'environment' | 'timeout' | 'accountId' | 'region'>;
 }
@@ -172,7 +172,6 @@ export class RestoreTesting extends Construct {
   readonly plans: Record<string, BackupRestoreTestingPlan> = {};
   readonly selections: BackupRestoreTestingSelection[] = [];
   readonly validateRestore: BundledFunction;
-  readonly completedTrigger: FunctionTrigger;
   readonly failedRule: CloudwatchEventRule;
   readonly failedPattern: EventPattern;
 
@@ -281,15 +280,14 @@ export class RestoreTesting extends Construct {
       environment: { TOPIC_ARN: props.onCallTopicArn },
       policyStatements: validationStatements({ partition, region, accountId, testedTypes, vaultAccounts }),
     });
-    this.completedTrigger = new FunctionTrigger(this, 'Completed', {
+    new FunctionTrigger(this, 'Completed', {
       ruleName: names.eventRuleName('restore-test-completed'),
       description: 'A completed restore test of the estate: validate what it restored',
       pattern: restoreTestJobPattern(planArnPrefixes, ['COMPLETED']),
       target: this.validateRestore,
       accountId,
       region,
-      maximumEventAgeSeconds: props.maximumEventAgeSeconds,
-      maximumRetryAttempts: props.maximumRetryAttempts,
+      delivery: props.delivery,
       alarmActions: [props.onCallTopicArn],
     });
 
@@ -322,7 +320,7 @@ export class RestoreTesting extends Construct {
       targetId: 'dr-event-bus',
       arn: props.eventBusArn,
       roleArn: forwarder.roleArn,
-      retryPolicy: { maximumEventAgeInSeconds: props.maximumEventAgeSeconds, maximumRetryAttempts: props.maximumRetryAttempts },
+      retryPolicy: retryPolicyOf(props.delivery),
       deadLetterConfig: { arn: dlq.queue.arn },
     });
   }

@@ -75,8 +75,7 @@ export abstract class AccountStack extends TerraformStack {
           targetBusArn: names.drEventBusArn,
           forwarderRoleArn: role.roleArn,
           dlqName: names.eventForwardingDlqName,
-          maximumEventAgeSeconds: config.detection.delivery.maximumEventAgeSeconds,
-          maximumRetryAttempts: config.detection.delivery.maximumRetryAttempts,
+          delivery: config.detection.delivery,
           provider: this.providerFor(region),
         }),
       );

@@ -104,8 +104,7 @@ export class DrStack extends AccountStack {
       recoveryPattern: recoveryPattern({ ...detection.health.services, ...detection.health.globalServices }, recoveryAlarmNames),
       keyAdminRoleArns: [dr.roleArn, breakGlassRoleArn],
       onCallEmailAddresses: detection.onCall.emailAddresses,
-      maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
-      maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
+      delivery: detection.delivery,
     });
 
     const { functions, network } = config.recovery;
@@ -164,8 +163,7 @@ export class DrStack extends AccountStack {
       target: this.attachRestoredVolume,
       accountId: dr.id,
       region,
-      maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
-      maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
+      delivery: detection.delivery,
       alarmActions: onCall,
     });
 
@@ -372,8 +370,7 @@ export class DrStack extends AccountStack {
           : undefined,
         eventBusArn: this.eventBus.busArn,
         onCallTopicArn,
-        maximumEventAgeSeconds: detection.delivery.maximumEventAgeSeconds,
-        maximumRetryAttempts: detection.delivery.maximumRetryAttempts,
+        delivery: detection.delivery,
         validationFunction: { ...functionDefaults, entry: functionEntry('validate-restore') },
       });
       // Failed validations page on-call: the topic grants publishing (and its key) to the function.

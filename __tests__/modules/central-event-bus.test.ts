@@ -20,8 +20,7 @@ const props: CentralEventBusProps = {
   recoveryPattern: recoveryPattern({ S3: ['AWS_S3_OPERATIONAL_ISSUE'] }, []),
   keyAdminRoleArns: ['arn:aws:iam::222222222222:role/terraform-dr'],
   onCallEmailAddresses: ['oncall@example.com'],
-  maximumEventAgeSeconds: 3600,
-  maximumRetryAttempts: 24,
+  delivery: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 24 },
 };
 
 function synth(p: Partial<CentralEventBusProps> = {}, extend?: (bus: CentralEventBus) => void) {

@@ -18,8 +18,7 @@ const props: EventForwarderProps = {
   targetBusArn: bus,
   forwarderRoleArn: 'arn:aws:iam::333333333333:role/acme-event-forwarder',
   dlqName: 'acme-event-forwarding-dlq',
-  maximumEventAgeSeconds: 3600,
-  maximumRetryAttempts: 24,
+  delivery: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 24 },
 };
 
 const synthForwarder = synthWithDefaults(EventForwarder, 'Forwarder', props);

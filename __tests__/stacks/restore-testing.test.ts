@@ -180,8 +180,7 @@ describe('restore testing selections never come back to a tag condition', () => 
         restoreVaultKeyArn: 'arn:aws:kms:ap-northeast-1:222222222222:key/k',
         eventBusArn: 'arn:aws:events:ap-northeast-1:222222222222:event-bus/dr-events',
         onCallTopicArn: 'arn:aws:sns:ap-northeast-1:222222222222:acme-dr-on-call',
-        maximumEventAgeSeconds: 3600,
-        maximumRetryAttempts: 24,
+        delivery: { maximumEventAgeSeconds: 3600, maximumRetryAttempts: 24 },
         validationFunction: {} as never,
       }) as ConstructorParameters<typeof RestoreTesting>[2];
     expect(() => new RestoreTesting(new Construct(stack, 'WildcardAll'), 'RT', props(['*']))).toThrow(/vaultArns must name vaults, not wildcards \(\*\)/);
