@@ -7,6 +7,8 @@
  * (the stack bundles `functions/<name>/index.ts`, and the tests and the benchmark bundle each one).
  */
 
+import { namedError } from './errors';
+
 /** Error codes of throttled requests, retried with exponential backoff and jitter (a function may retry more). */
 export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
 
@@ -148,6 +150,30 @@ export function awsCaller<E extends Error>(config: AwsCallerConfig<E>): AwsCall 
       }
     }
   };
+}
+
+/** What {@link functionCalls} gives a function. */
+export interface FunctionCalls {
+  /** The function's own error: every failure of it but an invalid input is one; its `name` is the contract. */
+  readonly FunctionError: ErrorClass;
+  /** An AWS call failed with something other than throttling: one of the function's errors, with `operation` and the AWS `code`. */
+  readonly AwsCallError: new (operation: string, code: string, cause: unknown) => AwsCallErrorOf<Error>;
+  /** {@link THROTTLING_ERROR_CODES} and the function's own. */
+  readonly throttlingCodes: ReadonlySet<string>;
+  /** Runs one AWS call, retrying it while throttled ({@link awsCaller}). */
+  readonly call: AwsCall;
+}
+
+/**
+ * A function's errors and its throttled AWS call, declared once per function as
+ * `export const { FunctionError: XError, AwsCallError, call } = functionCalls('XError', [...codes])`.
+ * `moreThrottlingCodes` are the codes its services throttle with beyond {@link THROTTLING_ERROR_CODES}.
+ */
+export function functionCalls(errorName: string, moreThrottlingCodes: readonly string[] = []): FunctionCalls {
+  const FunctionError = namedError(errorName);
+  const AwsCallError = awsCallErrorClass(FunctionError);
+  const throttlingCodes: ReadonlySet<string> = new Set([...THROTTLING_ERROR_CODES, ...moreThrottlingCodes]);
+  return { FunctionError, AwsCallError, throttlingCodes, call: awsCaller({ AwsCallError, GiveUpError: FunctionError, throttlingCodes }) };
 }
 
 /**

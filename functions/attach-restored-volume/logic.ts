@@ -9,7 +9,7 @@ import {
   type VolumeAttachment,
 } from '@aws-sdk/client-ec2';
 import type { BackupClient } from '@aws-sdk/client-backup';
-import { awsCallErrorClass, awsCaller, callRuntime, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
+import { callRuntime, functionCalls, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { recoveryPointTags, tagMap } from '../recovery-point-tags';
 import { parseRestoreEvent, type RestoredVolume } from './event';
 
@@ -61,16 +61,12 @@ export type AttachOutcome =
   | ({ readonly outcome: 'attached' } & VolumeAttachmentResult)
   | ({ readonly outcome: 'already-attached' } & VolumeAttachmentResult);
 
-/** Every failure of this function (besides a malformed event) is one of these. */
-export class AttachRestoredVolumeError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
-    this.name = 'AttachRestoredVolumeError';
-  }
-}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(AttachRestoredVolumeError) {}
+/**
+ * Every failure of this function (besides a malformed event) is an `AttachRestoredVolumeError`; an
+ * AWS call failing other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it
+ * while throttled.
+ */
+export const { FunctionError: AttachRestoredVolumeError, AwsCallError, call } = functionCalls('AttachRestoredVolumeError');
 
 /** Attachment states in which the volume is (or is becoming) attached to the instance. */
 const ATTACHED_STATES: ReadonlySet<string> = new Set(['attached', 'attaching', 'busy']);
@@ -83,9 +79,6 @@ interface Runtime extends CallRuntime<AttachOptions> {
   readonly ec2: EC2Client;
   readonly backup: BackupClient;
 }
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-const call = awsCaller({ AwsCallError, GiveUpError: AttachRestoredVolumeError });
 
 async function describeVolume(rt: Runtime, volumeId: string): Promise<Volume> {
   const out = await call(rt, `DescribeVolumes(${volumeId})`, () => rt.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })));

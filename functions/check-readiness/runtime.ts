@@ -10,18 +10,8 @@ import type { AutoScalingClient } from '@aws-sdk/client-auto-scaling';
 import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { CloudWatchClient } from '@aws-sdk/client-cloudwatch';
 import type { S3Client } from '@aws-sdk/client-s3';
-import {
-  awsCallErrorClass,
-  awsCaller,
-  errorCode,
-  messageOf,
-  THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES,
-  type CallDeps,
-  type CallRuntime,
-  type ThrottleOptions,
-} from '../aws-call';
+import { errorCode, functionCalls, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import type { CentralBackupClientFactory } from '../credentials';
-import { namedError } from '../errors';
 
 /** The checks, in report order. */
 export const CHECKS = ['RecoveryPoints', 'GoldenAmis', 'LaunchTemplates', 'ServerGroups', 'StateMachine', 'DrillRto', 'RestoreTest'] as const;
@@ -30,9 +20,6 @@ export type CheckName = (typeof CHECKS)[number];
 /** report-recovery's RTO metric (functions/report-recovery: dimensions `Workload`, `Mode`). */
 export const RECOVERY_TIME_METRIC = 'RecoveryTimeSeconds';
 export const DRILL_MODE = 'drill';
-
-/** Error codes of throttled requests, retried with exponential backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'LimitExceededException', 'ThrottledException', 'SlowDown']);
 
 export interface ReadinessOptions extends ThrottleOptions {
   /** Lifetime of the reader role's session (900 s is the minimum STS accepts). */
@@ -81,16 +68,19 @@ export interface CheckResult {
   readonly details?: Record<string, unknown>;
 }
 
-/** Every failure of this function (besides an invalid input) is one of these. */
-export class ReadinessError extends namedError('ReadinessError') {}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(ReadinessError) {}
+/**
+ * Every failure of this function (besides an invalid input) is a `ReadinessError`; an AWS call failing
+ * other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it while throttled
+ * (by any `THROTTLING_ERROR_CODES`, AWS Backup's, SSM's and S3's included).
+ */
+export const {
+  FunctionError: ReadinessError,
+  AwsCallError,
+  call,
+  throttlingCodes: THROTTLING_ERROR_CODES,
+} = functionCalls('ReadinessError', ['LimitExceededException', 'ThrottledException', 'SlowDown']);
 
 export type Runtime = CallRuntime<ReadinessOptions>;
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-export const call = awsCaller({ AwsCallError, GiveUpError: ReadinessError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 export const MINUTE = 60_000;
 

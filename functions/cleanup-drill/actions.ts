@@ -10,12 +10,32 @@ export interface CleanupAction {
   readonly id: string;
 }
 
-const EBS_VOLUME = /^volume\/(vol-[0-9a-f]{8,17})$/;
-const EC2_INSTANCE = /^instance\/(i-[0-9a-f]{8,17})$/;
-const RDS_INSTANCE = /^db:([A-Za-z][A-Za-z0-9-]{0,62})$/;
-const RDS_CLUSTER = /^cluster:([A-Za-z][A-Za-z0-9-]{0,62})$/;
-const DYNAMODB_TABLE = /^table\/([A-Za-z0-9_.-]{3,255})$/;
-const EFS_FILE_SYSTEM = /^file-system\/(fs-[0-9a-f]{8,40})$/;
+/** How a resource type's ARN names what a drill deletes: the service, and per kind the resource part's pattern (the ID in group 1). */
+interface ArnForm {
+  readonly service: string;
+  readonly kinds: readonly (readonly [CleanupAction['kind'], RegExp])[];
+  /** For the skip reason of an ARN that does not match. */
+  readonly expected: string;
+}
+
+const RDS_FORM: ArnForm = {
+  service: 'rds',
+  kinds: [
+    ['rds-instance', /^db:([A-Za-z][A-Za-z0-9-]{0,62})$/],
+    ['rds-cluster', /^cluster:([A-Za-z][A-Za-z0-9-]{0,62})$/],
+  ],
+  expected: 'an RDS DB instance or cluster (arn:aws:rds:<region>:<account>:db:<id> or :cluster:<id>)',
+};
+
+/** The resource types a drill cleans up. Aurora restores are RDS DB clusters (or instances). */
+const ARN_FORMS: Readonly<Record<string, ArnForm>> = {
+  EBS: { service: 'ec2', kinds: [['ebs-volume', /^volume\/(vol-[0-9a-f]{8,17})$/]], expected: 'an EBS volume (arn:aws:ec2:<region>:<account>:volume/vol-...)' },
+  EC2: { service: 'ec2', kinds: [['ec2-instance', /^instance\/(i-[0-9a-f]{8,17})$/]], expected: 'an EC2 instance (arn:aws:ec2:<region>:<account>:instance/i-...)' },
+  RDS: RDS_FORM,
+  Aurora: RDS_FORM,
+  DynamoDB: { service: 'dynamodb', kinds: [['dynamodb-table', /^table\/([A-Za-z0-9_.-]{3,255})$/]], expected: 'a DynamoDB table (arn:aws:dynamodb:<region>:<account>:table/<name>)' },
+  EFS: { service: 'elasticfilesystem', kinds: [['efs-file-system', /^file-system\/(fs-[0-9a-f]{8,40})$/]], expected: 'an EFS file system (arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-...)' },
+};
 
 /**
  * What to do with one restored resource: an action, or why it is skipped (S3 restores, resources
@@ -32,35 +52,13 @@ export function classifyResource(resource: RestoredResource, scope: Pick<Cleanup
         `(the ARN names account ${arn.account || '(none)'}, region ${arn.region || '(none)'}); not touched`,
     };
   }
-  const mismatch = (expected: string) => ({ skip: `resource type ${resourceType} but the ARN is not ${expected}; not touched` });
-  switch (resourceType) {
-    case 'EBS': {
-      const id = arn.service === 'ec2' ? EBS_VOLUME.exec(arn.resource)?.[1] : undefined;
-      return id ? { kind: 'ebs-volume', id } : mismatch('an EBS volume (arn:aws:ec2:<region>:<account>:volume/vol-...)');
+  const form = Object.hasOwn(ARN_FORMS, resourceType) ? ARN_FORMS[resourceType] : undefined;
+  if (!form) return { skip: `resource type ${resourceType} is not cleaned up by this function; delete it by hand` };
+  if (arn.service === form.service) {
+    for (const [kind, pattern] of form.kinds) {
+      const id = pattern.exec(arn.resource)?.[1];
+      if (id) return { kind, id };
     }
-    case 'EC2': {
-      const id = arn.service === 'ec2' ? EC2_INSTANCE.exec(arn.resource)?.[1] : undefined;
-      return id ? { kind: 'ec2-instance', id } : mismatch('an EC2 instance (arn:aws:ec2:<region>:<account>:instance/i-...)');
-    }
-    case 'RDS':
-    case 'Aurora': {
-      if (arn.service === 'rds') {
-        const instance = RDS_INSTANCE.exec(arn.resource)?.[1];
-        if (instance) return { kind: 'rds-instance', id: instance };
-        const cluster = RDS_CLUSTER.exec(arn.resource)?.[1];
-        if (cluster) return { kind: 'rds-cluster', id: cluster };
-      }
-      return mismatch('an RDS DB instance or cluster (arn:aws:rds:<region>:<account>:db:<id> or :cluster:<id>)');
-    }
-    case 'DynamoDB': {
-      const id = arn.service === 'dynamodb' ? DYNAMODB_TABLE.exec(arn.resource)?.[1] : undefined;
-      return id ? { kind: 'dynamodb-table', id } : mismatch('a DynamoDB table (arn:aws:dynamodb:<region>:<account>:table/<name>)');
-    }
-    case 'EFS': {
-      const id = arn.service === 'elasticfilesystem' ? EFS_FILE_SYSTEM.exec(arn.resource)?.[1] : undefined;
-      return id ? { kind: 'efs-file-system', id } : mismatch('an EFS file system (arn:aws:elasticfilesystem:<region>:<account>:file-system/fs-...)');
-    }
-    default:
-      return { skip: `resource type ${resourceType} is not cleaned up by this function; delete it by hand` };
   }
+  return { skip: `resource type ${resourceType} but the ARN is not ${form.expected}; not touched` };
 }

@@ -11,7 +11,7 @@ export { backoffDelay, errorCode } from '../aws-call';
 export type { Logger } from '../aws-call';
 export { classifyResource, S3_SKIP_REASON } from './actions';
 export type { CleanupAction } from './actions';
-export { AwsCallError, CleanupDrillError, DEFAULT_OPTIONS, isThrottling, THROTTLING_ERROR_CODES } from './runtime';
+export { AwsCallError, CleanupDrillError, DEFAULT_OPTIONS } from './runtime';
 export type { CleanupDrillDeps, CleanupOptions } from './runtime';
 
 /** Exactly the IAM actions {@link cleanupDrill} calls. */

@@ -4,18 +4,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import type { EFSClient } from '@aws-sdk/client-efs';
 import type { RDSClient } from '@aws-sdk/client-rds';
-import { awsCallErrorClass, awsCaller, isThrottling as isThrottlingCode, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
-import { namedError } from '../errors';
-
-/** Error codes of throttled requests (EC2, RDS, DynamoDB, EFS, Auto Scaling), retried with backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([
-  ...COMMON_THROTTLING_ERROR_CODES,
-  'TooManyRequests',
-  // DynamoDB: too many concurrent control-plane operations.
-  'LimitExceededException',
-  // Auto Scaling: a pending update to the same group.
-  'ResourceContentionFault',
-]);
+import { functionCalls, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 
 export interface CleanupOptions extends ThrottleOptions {
   /** Delay between two checks while waiting for a volume to detach or mount targets to go. */
@@ -49,23 +38,23 @@ export interface CleanupClients {
 
 export interface CleanupDrillDeps extends CallDeps<CleanupOptions>, CleanupClients {}
 
-/** Every failure of this function (besides an invalid or refused input) is one of these. */
-export class CleanupDrillError extends namedError('CleanupDrillError') {}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(CleanupDrillError) {}
-
 export interface Runtime extends CallRuntime<CleanupOptions>, CleanupClients {}
+
+/**
+ * Every failure of this function (besides an invalid or refused input) is a `CleanupDrillError`; an
+ * AWS call failing other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it
+ * while throttled (EC2, RDS, DynamoDB, EFS and Auto Scaling codes); `ctx` goes into its log lines.
+ */
+export const { FunctionError: CleanupDrillError, AwsCallError, call } = functionCalls('CleanupDrillError', [
+  'TooManyRequests',
+  // DynamoDB: too many concurrent control-plane operations.
+  'LimitExceededException',
+  // Auto Scaling: a pending update to the same group.
+  'ResourceContentionFault',
+]);
 
 /** Log attributes of one resource (resources are cleaned up concurrently). */
 export type Ctx = Record<string, unknown>;
-
-export function isThrottling(error: unknown): boolean {
-  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
-}
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. `ctx` goes into its log lines. */
-export const call = awsCaller({ AwsCallError, GiveUpError: CleanupDrillError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 export const GONE = Symbol('gone');
 export type Gone = typeof GONE;

@@ -1,11 +1,10 @@
 import type { BackupClient } from '@aws-sdk/client-backup';
 import { forEachCompletedRecoveryPoint } from '../vault-listing';
 import type { STSClient } from '@aws-sdk/client-sts';
-import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
+import { callRuntime, functionCalls, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { assumeRole, type AssumedCredentials, type CentralBackupClientFactory } from '../credentials';
 import { listBackupTags } from '../recovery-point-tags';
 import { parseLocateInput, type CentralVaultRef, type LocateInput, type VaultRef } from './input';
-import { namedError } from '../errors';
 
 export { InvalidInputError, parseLocateInput } from './input';
 export type { CentralVaultRef, LocateInput, VaultRef } from './input';
@@ -23,9 +22,6 @@ export const CENTRAL_REQUIRED_ACTIONS = ['backup:ListRecoveryPointsByBackupVault
 
 /** Tag of S3 recovery points naming their workload (the workload stacks' `recoveryPointTags`). */
 export const DR_WORKLOAD_TAG = 'dr:workload';
-
-/** Error codes of throttled requests, retried with exponential backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'LimitExceededException']);
 
 /** S3 bucket ARNs carry no account: `arn:<partition>:s3:::<bucket>`. */
 const S3_BUCKET_ARN = /^arn:[^:]+:s3:::[^/:]+$/;
@@ -98,11 +94,12 @@ export interface LocateResult {
   readonly oldestRecoveryPointTime: string;
 }
 
-/** Every failure of this function (besides an invalid input) is one of these. */
-export class LocateRecoveryPointsError extends namedError('LocateRecoveryPointsError') {}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(LocateRecoveryPointsError) {}
+/**
+ * Every failure of this function (besides an invalid input) is a `LocateRecoveryPointsError`; an AWS
+ * call failing other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it
+ * while throttled (AWS Backup's `LimitExceededException` too).
+ */
+export const { FunctionError: LocateRecoveryPointsError, AwsCallError, call } = functionCalls('LocateRecoveryPointsError', ['LimitExceededException']);
 
 /** No vault holds a usable recovery point of the workload: nothing can be restored. */
 export class NoRecoveryPointsError extends LocateRecoveryPointsError {
@@ -121,13 +118,6 @@ interface Candidate {
 }
 
 type Runtime = CallRuntime<LocateOptions>;
-
-export function isThrottling(error: unknown): boolean {
-  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
-}
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-const call = awsCaller({ AwsCallError, GiveUpError: LocateRecoveryPointsError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 /** The account field of an ARN (`arn:partition:service:region:account:...`), or undefined. */
 function accountOf(arn: string): string | undefined {

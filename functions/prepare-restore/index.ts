@@ -1,21 +1,13 @@
 import { BackupClient } from '@aws-sdk/client-backup';
 import { EC2Client } from '@aws-sdk/client-ec2';
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { Context } from 'aws-lambda';
-import { prepareRestore, type PreparedRestore } from './logic';
+import { lambdaHandler, SDK_CLIENT_CONFIG } from '../lambda-handler';
+import { prepareRestore } from './logic';
 
-// Created once per execution environment. The SDK's own retries come on top of the logic's
-// throttling backoff, which does not rely on them.
-const region = process.env.AWS_REGION;
-const backup = new BackupClient({ region, maxAttempts: 3, retryMode: 'standard' });
-const ec2 = new EC2Client({ region, maxAttempts: 3, retryMode: 'standard' });
-const logger = new Logger({ serviceName: 'prepare-restore' });
+const backup = new BackupClient(SDK_CLIENT_CONFIG);
+const ec2 = new EC2Client(SDK_CLIENT_CONFIG);
 
 /**
  * Invoked synchronously by the recovery state machine before StartRestoreJob. An invalid input or a
  * restore that cannot be prepared is logged and rethrown, so that the execution takes its failure branch.
  */
-export const handler = async (event: unknown, context?: Context): Promise<PreparedRestore> => {
-  if (context) logger.addContext(context);
-  return prepareRestore(event, { backup, ec2, logger });
-};
+export const handler = lambdaHandler('prepare-restore', (event, logger) => prepareRestore(event, { backup, ec2, logger }));

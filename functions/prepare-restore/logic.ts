@@ -14,7 +14,7 @@ export { KMS_KEY_RULES, foreignKeyReason, parseDrAccountId, restoreLocation } fr
 export type { KmsKeyFallback, KmsKeyRule, RestoreLocation } from './kms-keys';
 export { backoffDelay, errorCode } from '../aws-call';
 export type { Logger } from '../aws-call';
-export { AwsCallError, DEFAULT_OPTIONS, isThrottling, PrepareRestoreError, THROTTLING_ERROR_CODES } from './runtime';
+export { AwsCallError, DEFAULT_OPTIONS, PrepareRestoreError } from './runtime';
 export type { PrepareRestoreDeps, PrepareRestoreOptions } from './runtime';
 export { DYNAMODB_TABLE_NAME_MAX, EFS_CREATION_TOKEN_MAX, NAME_HASH_LENGTH, ONTAP_VOLUME_NAME_MAX, RDS_IDENTIFIER_MAX, dynamoDbTableName, efsCreationToken, nameHash, ontapVolumeName, rdsIdentifier } from './names';
 export { FSX_FILE_SYSTEM_TYPES, FSX_ONTAP_SVM_FIELD, FSX_WINDOWS_DIRECTORY_FIELD, fsxFileSystemType } from './fsx';

@@ -1,8 +1,7 @@
 import { PutMetricDataCommand, type CloudWatchClient, type MetricDatum } from '@aws-sdk/client-cloudwatch';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { awsCallErrorClass, awsCaller, callRuntime, isThrottling as isThrottlingCode, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { callRuntime, functionCalls, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { parseReportInput, type RecoveryReportInput } from './input';
-import { namedError } from '../errors';
 
 export { InvalidInputError, parseReportInput } from './input';
 export type { RecoveryMode, RecoveryOutcome, RecoveryReportInput, RestoreSummary, TimelineStep } from './input';
@@ -29,9 +28,6 @@ export const METRIC_RECOVERY_SUCCEEDED = 'RecoverySucceeded';
 export const MAX_SUBJECT_LENGTH = 99;
 /** SNS's limit on one published message (256 KiB, in bytes of UTF-8), attributes included. */
 export const SNS_MAX_PUBLISH_BYTES = 256 * 1024;
-
-/** Error codes of throttled requests (CloudWatch, SNS, and the KMS key of an encrypted topic), retried with backoff and jitter. */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'Throttled', 'ThrottledException', 'KMSThrottlingException']);
 
 export interface ReportOptions extends ThrottleOptions {
   /** Upper bound of the SNS message body in UTF-8 bytes; leaves room for the subject and attributes. */
@@ -66,20 +62,14 @@ export interface RecoveryReport {
   readonly warnings: string[];
 }
 
-/** Every failure of this function (besides an invalid input) is one of these. */
-export class ReportRecoveryError extends namedError('ReportRecoveryError') {}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(ReportRecoveryError) {}
+/**
+ * Every failure of this function (besides an invalid input) is a `ReportRecoveryError`; an AWS call
+ * failing other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it while
+ * throttled (the codes of CloudWatch, SNS, and the KMS key of an encrypted topic too).
+ */
+export const { FunctionError: ReportRecoveryError, AwsCallError, call } = functionCalls('ReportRecoveryError', ['Throttled', 'ThrottledException', 'KMSThrottlingException']);
 
 type Runtime = CallRuntime<ReportOptions>;
-
-export function isThrottling(error: unknown): boolean {
-  return isThrottlingCode(error, THROTTLING_ERROR_CODES);
-}
-
-/** Runs one AWS call, retrying it while throttled; any other error becomes an {@link AwsCallError}. */
-const call = awsCaller({ AwsCallError, GiveUpError: ReportRecoveryError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 export interface RecoveryTimes {
   readonly rtoSeconds: number | null;

@@ -11,10 +11,9 @@ import { DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynam
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { DescribeFileSystemsCommand, type EFSClient } from '@aws-sdk/client-efs';
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import { awsCallErrorClass, awsCaller, callRuntime, messageOf, THROTTLING_ERROR_CODES as COMMON_THROTTLING_ERROR_CODES, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
+import { callRuntime, functionCalls, messageOf, type AwsCallErrorOf, type CallDeps, type CallRuntime, type ThrottleOptions } from '../aws-call';
 import { listBackupTags, SNAPSHOT_ARN, tagMap } from '../recovery-point-tags';
 import { parseRestoreTestEvent, type RestoreTest, type ValidatedResourceType } from './event';
-import { namedError } from '../errors';
 
 export { MalformedEventError, parseRestoreTestEvent, VALIDATED_RESOURCE_TYPES } from './event';
 export type { ParsedRestoreTestEvent, RestoredResource, RestoreTest, ValidatedResourceType } from './event';
@@ -23,9 +22,6 @@ export { ACTIONS_BY_RESOURCE_TYPE, BASE_ACTIONS, ENCRYPTED_TOPIC_KMS_ACTIONS, RE
 
 /** Tags of the public tag contract that every protected EBS volume carries (docs/recovery.md, "the tag contract"). */
 export const DR_VOLUME_TAGS = ['dr:server', 'dr:device'] as const;
-
-/** Error codes of throttled requests of the services checked (S3's SlowDown, SNS and its topic key included). */
-export const THROTTLING_ERROR_CODES: ReadonlySet<string> = new Set([...COMMON_THROTTLING_ERROR_CODES, 'SlowDown', 'Throttled', 'ThrottledException', 'KMSThrottlingException']);
 
 /** Error codes meaning that the restored resource does not exist (any more): a failed validation, not an error of this function. */
 export const NOT_FOUND_ERROR_CODES: ReadonlySet<string> = new Set([
@@ -96,11 +92,13 @@ export type ValidateOutcome =
       readonly notified: boolean;
     };
 
-/** Every failure of this function (besides a malformed event) is one of these. */
-export class ValidateRestoreError extends namedError('ValidateRestoreError') {}
-
-/** An AWS call failed with something other than throttling; `code` is the AWS error code. */
-export class AwsCallError extends awsCallErrorClass(ValidateRestoreError) {}
+/**
+ * Every failure of this function (besides a malformed event) is a `ValidateRestoreError`; an AWS call
+ * failing other than by throttling, an `AwsCallError`. `call` runs one AWS call, retrying it while
+ * throttled (by the services checked: S3's SlowDown, SNS and its topic key included).
+ */
+export const { FunctionError: ValidateRestoreError, AwsCallError, call } = functionCalls('ValidateRestoreError', ['SlowDown', 'Throttled', 'ThrottledException', 'KMSThrottlingException']);
+export type AwsCallError = AwsCallErrorOf<Error>;
 
 interface Runtime extends CallRuntime<ValidateOptions> {
   readonly deps: ValidateRestoreDeps;
@@ -113,8 +111,6 @@ interface CheckResult {
   readonly problems: string[];
   readonly facts: string[];
 }
-
-const call = awsCaller({ AwsCallError, GiveUpError: ValidateRestoreError, throttlingCodes: THROTTLING_ERROR_CODES });
 
 const MISSING = Symbol('missing');
 type Missing = typeof MISSING;
@@ -297,45 +293,47 @@ function engineProblems(actual: string | undefined, expected: string | undefined
   return [];
 }
 
-async function checkRdsInstance(rt: Runtime, test: RestoreTest, identifier: string): Promise<CheckResult> {
-  const subject = `RDS DB instance ${identifier}`;
-  const operation = `DescribeDBInstances(${identifier})`;
-  const observed = await observe(
-    rt,
-    subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier })));
-      return out === MISSING ? MISSING : (out.DBInstances ?? []).find((d) => d.DBInstanceIdentifier === identifier);
-    },
-    (d) => d.DBInstanceStatus,
-    RDS_INSTANCE_TRANSIENT,
-  );
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const facts: string[] = [];
-  const state = stateProblem(rt, observed, 'available', RDS_INSTANCE_TRANSIENT);
-  if (!state) facts.push('available');
-  const problems = [...(state ? [state] : []), ...engineProblems(observed.value.Engine, await expectedEngine(rt, test.restoreJobId), facts)];
-  return { subject, problems, facts };
+/** What the check reads of a restored DB instance or DB cluster: the same checks on either. */
+interface RdsDescribed {
+  readonly status?: string;
+  readonly engine?: string;
 }
 
-async function checkRdsCluster(rt: Runtime, test: RestoreTest, identifier: string): Promise<CheckResult> {
-  const subject = `${test.resourceType === 'Aurora' ? 'Aurora' : 'RDS'} DB cluster ${identifier}`;
-  const operation = `DescribeDBClusters(${identifier})`;
-  const observed = await observe(
-    rt,
-    subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier })));
-      return out === MISSING ? MISSING : (out.DBClusters ?? []).find((c) => c.DBClusterIdentifier === identifier);
+/** How a DB instance and a DB cluster are described: their own API, identifier field and transient states. */
+const RDS_SHAPES = {
+  'rds-instance': {
+    subject: (_test: RestoreTest) => 'RDS DB instance',
+    operation: 'DescribeDBInstances',
+    transient: RDS_INSTANCE_TRANSIENT,
+    async describe(rt: Runtime, identifier: string): Promise<RdsDescribed | undefined> {
+      const out = await rt.deps.rds.send(new DescribeDBInstancesCommand({ DBInstanceIdentifier: identifier }));
+      const d = (out.DBInstances ?? []).find((i) => i.DBInstanceIdentifier === identifier);
+      return d && { status: d.DBInstanceStatus, engine: d.Engine };
     },
-    (c) => c.Status,
-    RDS_CLUSTER_TRANSIENT,
-  );
+  },
+  'rds-cluster': {
+    subject: (test: RestoreTest) => `${test.resourceType === 'Aurora' ? 'Aurora' : 'RDS'} DB cluster`,
+    operation: 'DescribeDBClusters',
+    transient: RDS_CLUSTER_TRANSIENT,
+    async describe(rt: Runtime, identifier: string): Promise<RdsDescribed | undefined> {
+      const out = await rt.deps.rds.send(new DescribeDBClustersCommand({ DBClusterIdentifier: identifier }));
+      const c = (out.DBClusters ?? []).find((i) => i.DBClusterIdentifier === identifier);
+      return c && { status: c.Status, engine: c.Engine };
+    },
+  },
+} as const;
+
+/** A restored DB instance or cluster: available, with the recovery point's engine. */
+async function checkRds(rt: Runtime, test: RestoreTest, kind: keyof typeof RDS_SHAPES, identifier: string): Promise<CheckResult> {
+  const shape = RDS_SHAPES[kind];
+  const subject = `${shape.subject(test)} ${identifier}`;
+  const operation = `${shape.operation}(${identifier})`;
+  const observed = await observe(rt, subject, () => describeOrMissing(rt, operation, () => shape.describe(rt, identifier)), (d) => d.status, shape.transient);
   if (observed.value === MISSING) return notFound(subject, operation);
   const facts: string[] = [];
-  const state = stateProblem(rt, observed, 'available', RDS_CLUSTER_TRANSIENT);
+  const state = stateProblem(rt, observed, 'available', shape.transient);
   if (!state) facts.push('available');
-  const problems = [...(state ? [state] : []), ...engineProblems(observed.value.Engine, await expectedEngine(rt, test.restoreJobId), facts)];
+  const problems = [...(state ? [state] : []), ...engineProblems(observed.value.engine, await expectedEngine(rt, test.restoreJobId), facts)];
   return { subject, problems, facts };
 }
 
@@ -398,9 +396,8 @@ async function check(rt: Runtime, test: RestoreTest, job: DescribeRestoreJobComm
     case 'ec2-instance':
       return checkEc2(rt, r.instanceId);
     case 'rds-instance':
-      return checkRdsInstance(rt, test, r.identifier);
     case 'rds-cluster':
-      return checkRdsCluster(rt, test, r.identifier);
+      return checkRds(rt, test, r.kind, r.identifier);
     case 'dynamodb-table':
       return checkDynamoDb(rt, r.tableName);
     case 's3-bucket':
