@@ -157,6 +157,37 @@ function notFound(subject: string, operation: string): CheckResult {
   return { subject, problems: [`not found: ${operation} reports no such resource; the restore test created nothing to validate`], facts: [] };
 }
 
+/** A restored resource to wait for and check the state of. */
+interface Watched<T> {
+  /** e.g. `EBS volume vol-0abc`. */
+  readonly subject: string;
+  /** The describe call, e.g. `DescribeVolumes(vol-0abc)`, named in its errors and when the resource is missing. */
+  readonly operation: string;
+  /** The resource, or undefined when the answer does not contain it. */
+  readonly describe: () => Promise<T | undefined>;
+  readonly stateOf: (value: T) => string | undefined;
+  /** The state of a usable resource (`available`, `running`, `ACTIVE`). */
+  readonly expected: string;
+  readonly transient: ReadonlySet<string>;
+}
+
+/** A watched resource once settled: missing (its failed check), or its description and the state's problem or fact. */
+type Settled<T> = { readonly missing: CheckResult } | { readonly value: T; readonly problems: string[]; readonly facts: string[] };
+
+/** Describes the resource until it leaves its transient states ({@link observe}), then checks its state. */
+async function settle<T>(rt: Runtime, w: Watched<T>): Promise<Settled<T>> {
+  const observed = await observe(rt, w.subject, () => describeOrMissing(rt, w.operation, w.describe), w.stateOf, w.transient);
+  if (observed.value === MISSING) return { missing: notFound(w.subject, w.operation) };
+  const state = stateProblem(rt, observed, w.expected, w.transient);
+  return { value: observed.value, problems: state ? [state] : [], facts: state ? [] : [w.expected] };
+}
+
+/** The check of a resource whose state is all there is to check. */
+async function checkState<T>(rt: Runtime, w: Watched<T>): Promise<CheckResult> {
+  const settled = await settle(rt, w);
+  return 'missing' in settled ? settled.missing : { subject: w.subject, problems: settled.problems, facts: settled.facts };
+}
+
 // ---- EBS ----------------------------------------------------------------------------------------
 
 interface EbsSource {
@@ -194,24 +225,16 @@ function presentTags(tags: Record<string, string>): Set<string> {
 
 async function checkEbs(rt: Runtime, test: RestoreTest, volumeId: string, job: DescribeRestoreJobCommandOutput): Promise<CheckResult> {
   const subject = `EBS volume ${volumeId}`;
-  const operation = `DescribeVolumes(${volumeId})`;
-  const observed = await observe(
-    rt,
+  const settled = await settle(rt, {
     subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] })));
-      return out === MISSING ? MISSING : (out.Volumes ?? []).find((v) => v.VolumeId === volumeId);
-    },
-    (v) => v.State,
-    EBS_TRANSIENT,
-  );
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const volume = observed.value;
-  const problems: string[] = [];
-  const facts: string[] = [];
-  const state = stateProblem(rt, observed, 'available', EBS_TRANSIENT);
-  if (state) problems.push(state);
-  else facts.push('available');
+    operation: `DescribeVolumes(${volumeId})`,
+    describe: async () => (await rt.deps.ec2.send(new DescribeVolumesCommand({ VolumeIds: [volumeId] }))).Volumes?.find((v) => v.VolumeId === volumeId),
+    stateOf: (v) => v.State,
+    expected: 'available',
+    transient: EBS_TRANSIENT,
+  });
+  if ('missing' in settled) return settled.missing;
+  const { value: volume, problems, facts } = settled;
 
   const recoveryPointArn = test.recoveryPointArn ?? job.RecoveryPointArn;
   const source = await ebsSource(rt, recoveryPointArn, job.BackupSizeInBytes ?? test.backupSizeInBytes);
@@ -243,22 +266,18 @@ async function checkEbs(rt: Runtime, test: RestoreTest, volumeId: string, job: D
 
 const EC2_TRANSIENT: ReadonlySet<string> = new Set(['pending']);
 
-async function checkEc2(rt: Runtime, instanceId: string): Promise<CheckResult> {
-  const subject = `EC2 instance ${instanceId}`;
-  const operation = `DescribeInstances(${instanceId})`;
-  const observed = await observe(
-    rt,
-    subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] })));
-      return out === MISSING ? MISSING : (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
+function checkEc2(rt: Runtime, instanceId: string): Promise<CheckResult> {
+  return checkState(rt, {
+    subject: `EC2 instance ${instanceId}`,
+    operation: `DescribeInstances(${instanceId})`,
+    describe: async () => {
+      const out = await rt.deps.ec2.send(new DescribeInstancesCommand({ InstanceIds: [instanceId] }));
+      return (out.Reservations ?? []).flatMap((r) => r.Instances ?? []).find((i) => i.InstanceId === instanceId);
     },
-    (i) => i.State?.Name,
-    EC2_TRANSIENT,
-  );
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const state = stateProblem(rt, observed, 'running', EC2_TRANSIENT);
-  return { subject, problems: state ? [state] : [], facts: ['running'] };
+    stateOf: (i) => i.State?.Name,
+    expected: 'running',
+    transient: EC2_TRANSIENT,
+  });
 }
 
 // ---- RDS and Aurora -----------------------------------------------------------------------------
@@ -327,13 +346,17 @@ const RDS_SHAPES = {
 async function checkRds(rt: Runtime, test: RestoreTest, kind: keyof typeof RDS_SHAPES, identifier: string): Promise<CheckResult> {
   const shape = RDS_SHAPES[kind];
   const subject = `${shape.subject(test)} ${identifier}`;
-  const operation = `${shape.operation}(${identifier})`;
-  const observed = await observe(rt, subject, () => describeOrMissing(rt, operation, () => shape.describe(rt, identifier)), (d) => d.status, shape.transient);
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const facts: string[] = [];
-  const state = stateProblem(rt, observed, 'available', shape.transient);
-  if (!state) facts.push('available');
-  const problems = [...(state ? [state] : []), ...engineProblems(observed.value.engine, await expectedEngine(rt, test.restoreJobId), facts)];
+  const settled = await settle(rt, {
+    subject,
+    operation: `${shape.operation}(${identifier})`,
+    describe: () => shape.describe(rt, identifier),
+    stateOf: (d) => d.status,
+    expected: 'available',
+    transient: shape.transient,
+  });
+  if ('missing' in settled) return settled.missing;
+  const { value, problems, facts } = settled;
+  problems.push(...engineProblems(value.engine, await expectedEngine(rt, test.restoreJobId), facts));
   return { subject, problems, facts };
 }
 
@@ -341,22 +364,15 @@ async function checkRds(rt: Runtime, test: RestoreTest, kind: keyof typeof RDS_S
 
 const DYNAMODB_TRANSIENT: ReadonlySet<string> = new Set(['CREATING', 'UPDATING']);
 
-async function checkDynamoDb(rt: Runtime, tableName: string): Promise<CheckResult> {
-  const subject = `DynamoDB table ${tableName}`;
-  const operation = `DescribeTable(${tableName})`;
-  const observed = await observe(
-    rt,
-    subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.dynamodb.send(new DescribeTableCommand({ TableName: tableName })));
-      return out === MISSING ? MISSING : out.Table;
-    },
-    (t) => t.TableStatus,
-    DYNAMODB_TRANSIENT,
-  );
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const state = stateProblem(rt, observed, 'ACTIVE', DYNAMODB_TRANSIENT);
-  return { subject, problems: state ? [state] : [], facts: ['ACTIVE'] };
+function checkDynamoDb(rt: Runtime, tableName: string): Promise<CheckResult> {
+  return checkState(rt, {
+    subject: `DynamoDB table ${tableName}`,
+    operation: `DescribeTable(${tableName})`,
+    describe: async () => (await rt.deps.dynamodb.send(new DescribeTableCommand({ TableName: tableName }))).Table,
+    stateOf: (t) => t.TableStatus,
+    expected: 'ACTIVE',
+    transient: DYNAMODB_TRANSIENT,
+  });
 }
 
 async function checkS3(rt: Runtime, bucket: string): Promise<CheckResult> {
@@ -370,22 +386,15 @@ async function checkS3(rt: Runtime, bucket: string): Promise<CheckResult> {
 
 const EFS_TRANSIENT: ReadonlySet<string> = new Set(['creating', 'updating']);
 
-async function checkEfs(rt: Runtime, fileSystemId: string): Promise<CheckResult> {
-  const subject = `EFS file system ${fileSystemId}`;
-  const operation = `DescribeFileSystems(${fileSystemId})`;
-  const observed = await observe(
-    rt,
-    subject,
-    async () => {
-      const out = await describeOrMissing(rt, operation, () => rt.deps.efs.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId })));
-      return out === MISSING ? MISSING : (out.FileSystems ?? []).find((f) => f.FileSystemId === fileSystemId);
-    },
-    (f) => f.LifeCycleState,
-    EFS_TRANSIENT,
-  );
-  if (observed.value === MISSING) return notFound(subject, operation);
-  const state = stateProblem(rt, observed, 'available', EFS_TRANSIENT);
-  return { subject, problems: state ? [state] : [], facts: ['available'] };
+function checkEfs(rt: Runtime, fileSystemId: string): Promise<CheckResult> {
+  return checkState(rt, {
+    subject: `EFS file system ${fileSystemId}`,
+    operation: `DescribeFileSystems(${fileSystemId})`,
+    describe: async () => (await rt.deps.efs.send(new DescribeFileSystemsCommand({ FileSystemId: fileSystemId }))).FileSystems?.find((f) => f.FileSystemId === fileSystemId),
+    stateOf: (f) => f.LifeCycleState,
+    expected: 'available',
+    transient: EFS_TRANSIENT,
+  });
 }
 
 async function check(rt: Runtime, test: RestoreTest, job: DescribeRestoreJobCommandOutput): Promise<CheckResult> {
