@@ -135,14 +135,50 @@ export interface FunctionCommon {
   readonly sleep: (ms: number) => Promise<void>;
   readonly random: () => number;
   client<C>(ClientClass: new (config: any) => C): C;
+  /** The simulated clock's time. */
+  now(): Date;
+  /** A client of `region` with temporary credentials the DR account's STS issued, as the role they belong to. */
+  assumedClient<C>(ClientClass: new (config: any) => C, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string): C;
 }
+
+type FunctionLogic = (event: any, common: FunctionCommon) => Promise<unknown>;
+
+/** The DR stack's own functions, by name suffix: each one's logic with the clients its handler builds. */
+const DR_FUNCTIONS: Record<string, FunctionLogic> = {
+  'attach-restored-volume': (event, c) => attachRestoredVolume(event, { ...c, ec2: c.client(EC2Client), backup: c.client(BackupClient) }),
+  'recovery-locate-recovery-points': (event, c) =>
+    locateRecoveryPoints(event, { ...c, backup: c.client(BackupClient), sts: c.client(STSClient), centralBackup: (credentials, region) => c.assumedClient(BackupClient, credentials, region) }),
+  'recovery-prepare-restore': (event, c) => prepareRestore(event, { ...c, backup: c.client(BackupClient), ec2: c.client(EC2Client) }),
+  'recovery-report-recovery': (event, c) =>
+    reportRecovery(event, {
+      ...c,
+      cloudwatch: c.client(CloudWatchClient),
+      sns: c.client(SNSClient),
+      namespace: c.spec.environment.METRIC_NAMESPACE || 'DisasterRecovery',
+      topicArn: c.spec.environment.TOPIC_ARN,
+    }),
+  'recovery-cleanup-drill': (event, c) =>
+    cleanupDrill(event, { ...c, ec2: c.client(EC2Client), rds: c.client(RDSClient), dynamodb: c.client(DynamoDBClient), efs: c.client(EFSClient), autoScaling: c.client(AutoScalingClient) }),
+  'validate-restore': (event, c) =>
+    validateRestore(event, {
+      ...c,
+      backup: c.client(BackupClient),
+      ec2: c.client(EC2Client),
+      rds: c.client(RDSClient),
+      dynamodb: c.client(DynamoDBClient),
+      s3: c.client(S3Client),
+      efs: c.client(EFSClient),
+      sns: c.client(SNSClient),
+      topicArn: c.spec.environment.TOPIC_ARN,
+    }),
+};
 
 export class FunctionRunner {
   readonly logs: FunctionLog[] = [];
   readonly invocations: FunctionInvocation[] = [];
   private readonly clients = new Map<string, unknown>();
-  /** Logic of functions beyond the recovery's, by name suffix (`failback-workload-region-call`). */
-  private readonly defined = new Map<string, (event: any, common: FunctionCommon) => Promise<unknown>>();
+  /** Logic of the functions by name suffix: the DR stack's own, and those other concerns define (`failback-workload-region-call`). */
+  private readonly defined = new Map<string, FunctionLogic>(Object.entries(DR_FUNCTIONS));
 
   constructor(
     private readonly model: DrAccount,
@@ -154,7 +190,7 @@ export class FunctionRunner {
   ) {}
 
   /** Runs `logic` for the function `<estate name>-<suffix>` (another concern's function, e.g. failback's). */
-  define(suffix: string, logic: (event: any, common: FunctionCommon) => Promise<unknown>): void {
+  define(suffix: string, logic: FunctionLogic): void {
     this.defined.set(suffix, logic);
   }
 
@@ -184,69 +220,25 @@ export class FunctionRunner {
     const spec = this.spec(functionName);
     const started = this.clock.now();
     const event = JSON.parse(JSON.stringify(payload ?? null));
-    const common = { logger: this.logger(spec.name), sleep: (ms: number) => this.clock.sleep(ms), random: this.random };
+    const common: FunctionCommon = {
+      spec,
+      logger: this.logger(spec.name),
+      sleep: (ms: number) => this.clock.sleep(ms),
+      random: this.random,
+      client: (ClientClass) => this.client(ClientClass, spec),
+      now: () => this.clock.date(),
+      assumedClient: (ClientClass, credentials, region) => {
+        const principal = this.model.principalOfAccessKey(credentials.accessKeyId);
+        if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
+        return modelClient(ClientClass, region, this.model, principal, credentials, `function:${spec.name}:as:${principal.split('/').pop()}`);
+      },
+    };
     const suffix = spec.name.slice(this.estateName.length + 1);
+    const logic = this.defined.get(suffix);
     let output: unknown;
     try {
-      switch (suffix) {
-        case 'attach-restored-volume':
-          output = await attachRestoredVolume(event, { ...common, ec2: this.client(EC2Client, spec), backup: this.client(BackupClient, spec) });
-          break;
-        case 'recovery-locate-recovery-points':
-          output = await locateRecoveryPoints(event, {
-            ...common,
-            backup: this.client(BackupClient, spec),
-            sts: this.client(STSClient, spec),
-            now: () => this.clock.date(),
-            centralBackup: (credentials, centralRegion) => {
-              const principal = this.model.principalOfAccessKey(credentials.accessKeyId);
-              if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
-              return modelClient(BackupClient, centralRegion, this.model, principal, credentials, `function:${spec.name}:as:${principal.split('/').pop()}`);
-            },
-          });
-          break;
-        case 'recovery-prepare-restore':
-          output = await prepareRestore(event, { ...common, backup: this.client(BackupClient, spec), ec2: this.client(EC2Client, spec) });
-          break;
-        case 'recovery-report-recovery':
-          output = await reportRecovery(event, {
-            ...common,
-            cloudwatch: this.client(CloudWatchClient, spec),
-            sns: this.client(SNSClient, spec),
-            namespace: spec.environment.METRIC_NAMESPACE || 'DisasterRecovery',
-            topicArn: spec.environment.TOPIC_ARN,
-            now: () => this.clock.date(),
-          });
-          break;
-        case 'recovery-cleanup-drill':
-          output = await cleanupDrill(event, {
-            ...common,
-            ec2: this.client(EC2Client, spec),
-            rds: this.client(RDSClient, spec),
-            dynamodb: this.client(DynamoDBClient, spec),
-            efs: this.client(EFSClient, spec),
-            autoScaling: this.client(AutoScalingClient, spec),
-          });
-          break;
-        case 'validate-restore':
-          output = await validateRestore(event, {
-            ...common,
-            backup: this.client(BackupClient, spec),
-            ec2: this.client(EC2Client, spec),
-            rds: this.client(RDSClient, spec),
-            dynamodb: this.client(DynamoDBClient, spec),
-            s3: this.client(S3Client, spec),
-            efs: this.client(EFSClient, spec),
-            sns: this.client(SNSClient, spec),
-            topicArn: spec.environment.TOPIC_ARN,
-          });
-          break;
-        default: {
-          const logic = this.defined.get(suffix);
-          if (!logic) throw new Error(`the rehearsal does not know the logic of function ${spec.name}`);
-          output = await logic(event, { ...common, spec, client: (ClientClass) => this.client(ClientClass, spec) });
-        }
-      }
+      if (!logic) throw new Error(`the rehearsal does not know the logic of function ${spec.name}`);
+      output = await logic(event, common);
     } catch (error) {
       const e = error as Error;
       const failure = new FunctionError(e?.name && e.name !== 'Error' ? e.name : 'Error', e?.message ?? String(error));
