@@ -59,6 +59,11 @@ export function callRuntime<O extends ThrottleOptions>(deps: CallDeps<O>, defaul
   };
 }
 
+/** {@link callRuntime} with the rest of `deps` (the function's clients) beside it: a function's whole runtime. */
+export function runtimeWithClients<O extends ThrottleOptions, D extends CallDeps<O>>(deps: D, defaults: O): Omit<D, keyof CallDeps<O>> & CallRuntime<O> {
+  return { ...deps, ...callRuntime(deps, defaults) };
+}
+
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }

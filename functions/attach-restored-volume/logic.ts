@@ -9,7 +9,7 @@ import {
   type VolumeAttachment,
 } from '@aws-sdk/client-ec2';
 import type { BackupClient } from '@aws-sdk/client-backup';
-import { callRuntime, functionCalls, messageOf, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
+import { functionCalls, messageOf, runtimeWithClients, type CallDeps, type CallRuntime, type ThrottleOptions, configuredRegion } from '../aws-call';
 import { recoveryPointTags, tagMap } from '../recovery-point-tags';
 import { parseRestoreEvent, type RestoredVolume } from './event';
 
@@ -280,11 +280,7 @@ async function attach(rt: Runtime, restored: RestoredVolume): Promise<AttachOutc
  * never attaching when a check fails.
  */
 export async function attachRestoredVolume(event: unknown, deps: AttachRestoredVolumeDeps): Promise<AttachOutcome> {
-  const rt: Runtime = {
-    ec2: deps.ec2,
-    backup: deps.backup,
-    ...callRuntime(deps, DEFAULT_OPTIONS),
-  };
+  const rt: Runtime = runtimeWithClients(deps, DEFAULT_OPTIONS);
   try {
     const parsed = parseRestoreEvent(event);
     if (parsed.kind === 'ignored') {

@@ -1,5 +1,5 @@
 import { UpdateAutoScalingGroupCommand } from '@aws-sdk/client-auto-scaling';
-import { callRuntime, messageOf, configuredRegion } from '../aws-call';
+import { configuredRegion, messageOf, runtimeWithClients } from '../aws-call';
 import { classifyResource, type CleanupAction } from './actions';
 import { cleanUp } from './deletions';
 import { parseCleanupInput } from './input';
@@ -78,14 +78,7 @@ async function forEachConcurrently<T>(items: readonly T[], limit: number, fn: (i
  * thrown at the end, in one error.
  */
 export async function cleanupDrill(input: unknown, deps: CleanupDrillDeps): Promise<CleanupResult> {
-  const rt: Runtime = {
-    ec2: deps.ec2,
-    rds: deps.rds,
-    dynamodb: deps.dynamodb,
-    efs: deps.efs,
-    autoScaling: deps.autoScaling,
-    ...callRuntime(deps, DEFAULT_OPTIONS),
-  };
+  const rt: Runtime = runtimeWithClients(deps, DEFAULT_OPTIONS);
   try {
     const parsed = parseCleanupInput(input);
     Object.assign(rt.context, { executionName: parsed.executionName, accountId: parsed.accountId, region: parsed.region });

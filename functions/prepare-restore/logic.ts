@@ -1,6 +1,6 @@
 import { GetRecoveryPointRestoreMetadataCommand } from '@aws-sdk/client-backup';
 import { DescribeInstancesCommand, type DescribeInstancesCommandInput } from '@aws-sdk/client-ec2';
-import { callRuntime, messageOf } from '../aws-call';
+import { messageOf, runtimeWithClients } from '../aws-call';
 import { recoveryPointTags } from '../recovery-point-tags';
 import { prepareFsx } from './fsx';
 import { parsePrepareRestoreInput, type PrepareRestoreInput, type SupportedResourceType } from './input';
@@ -266,11 +266,7 @@ async function prepare(rt: Runtime, input: PrepareRestoreInput, drAccountId: str
  * {@link PrepareRestoreError} when the restore cannot be prepared, after logging.
  */
 export async function prepareRestore(event: unknown, deps: PrepareRestoreDeps): Promise<PreparedRestore> {
-  const rt: Runtime = {
-    backup: deps.backup,
-    ec2: deps.ec2,
-    ...callRuntime(deps, DEFAULT_OPTIONS),
-  };
+  const rt: Runtime = runtimeWithClients(deps, DEFAULT_OPTIONS);
   try {
     const input = parsePrepareRestoreInput(event);
     const drAccountId = parseDrAccountId(event);
