@@ -14,6 +14,10 @@ export interface BackupServiceRoleProps {
   readonly region: string;
   /** What AWS Backup does with the role; each purpose adds the matching AWS managed policies (S3 included). */
   readonly purposes: BackupRolePurpose[];
+  /**
+   * The role's description.
+   * @default `AWS Backup service role (<purposes>)`
+   */
   readonly description?: string;
 }
 

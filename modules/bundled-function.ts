@@ -22,6 +22,10 @@ export interface BundledFunctionProps {
   /** Encrypts the log group and the environment variables. */
   readonly kmsKeyArn: string;
   readonly logRetentionDays: number;
+  /**
+   * Environment variables of the function (encrypted with `kmsKeyArn`).
+   * @default none (only `NODE_OPTIONS` when `sourceMap` is set)
+   */
   readonly environment?: Record<string, string>;
   /**
    * @default arm64

@@ -28,6 +28,10 @@ export interface CentralEventBusProps {
   readonly incidentPattern: EventPattern;
   readonly recoveryPattern: EventPattern;
   readonly keyAdminRoleArns: string[];
+  /**
+   * E-mail addresses subscribed to the on-call topic.
+   * @default no e-mail subscription
+   */
   readonly onCallEmailAddresses?: string[];
   /** Retry policy of the bus's rule targets. */
   readonly delivery: EventDelivery;
@@ -41,7 +45,10 @@ export interface RecoveryTargetProps {
   readonly arn: string;
   /** Role EventBridge assumes to invoke it. */
   readonly roleArn: string;
-  /** Passed as-is to the target (e.g. an input transformer). */
+  /**
+   * Passed as-is to the target (e.g. an input transformer).
+   * @default the matched event as it is
+   */
   readonly inputTransformer?: CloudwatchEventTargetConfig['inputTransformer'];
 }
 

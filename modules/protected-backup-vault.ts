@@ -20,6 +20,7 @@ export interface VaultLockProps {
   /**
    * Set only for compliance mode: after this many days (at least 3) the lock can never be changed or
    * removed, by anyone. Leave unset for governance mode (removable by privileged principals).
+   * @default governance mode
    */
   readonly changeableForDays?: number;
 }

@@ -38,6 +38,10 @@ export interface WorkloadResiliencyPolicyProps {
   readonly policyName: string;
   readonly rtoMinutes: number;
   readonly rpoMinutes: number;
+  /**
+   * The policy's description in Resilience Hub.
+   * @default none
+   */
   readonly description?: string;
   /**
    * @default derived from the RTO ({@link tierForRto})

@@ -115,7 +115,10 @@ export interface RestoreTestingProps {
   readonly vaultArns: string[];
   /** Key of the DR restore vault, which the restore testing role may use through AWS services. */
   readonly restoreVaultKeyArn: string;
-  /** The landing zone, when there is one; without it AWS Backup's defaults (default VPC) apply. */
+  /**
+   * The landing zone, when there is one.
+   * @default none: AWS Backup's defaults (the default VPC) apply
+   */
   readonly target?: RestoreTestingTarget;
   /** The DR account's central event bus: failed restore tests are forwarded there (and so reach on-call). */
   readonly eventBusArn: string;

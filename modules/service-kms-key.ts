@@ -14,7 +14,10 @@ export interface ServiceKmsKeyProps {
   readonly adminRoleArns: string[];
   /** Services (e.g. `sns`, `lambda`, `sqs`) through which callers of this account may use the key. */
   readonly viaServices: string[];
-  /** Extra statements for service principals that use the key directly (e.g. CloudWatch Logs). */
+  /**
+   * Extra statements for service principals that use the key directly (e.g. CloudWatch Logs).
+   * @default none
+   */
   readonly serviceStatements?: PolicyStatement[];
 }
 

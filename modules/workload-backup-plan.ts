@@ -14,9 +14,17 @@ export interface BackupRuleProps {
    */
   readonly scheduleTimezone?: string;
   readonly retentionDays: number;
+  /**
+   * Days after which recovery points move to cold storage.
+   * @default never (they stay in warm storage)
+   */
   readonly coldStorageAfterDays?: number;
   /** Retention of the copy in every destination vault. */
   readonly copyRetentionDays: number;
+  /**
+   * Days after which the copies move to cold storage.
+   * @default never
+   */
   readonly copyColdStorageAfterDays?: number;
   /**
    * Continuous backup (point-in-time recovery) for the resource types that support it.
@@ -49,7 +57,10 @@ export interface WorkloadBackupPlanProps {
   readonly resourceTypes: ResourceType[];
   readonly accountId: string;
   readonly region: string;
-  /** Tags put on each recovery point (and copied with it). */
+  /**
+   * Tags put on each recovery point (and copied with it), besides `dr:rule`.
+   * @default only `dr:rule`
+   */
   readonly recoveryPointTags?: Record<string, string>;
 }
 

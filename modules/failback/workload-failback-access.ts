@@ -46,14 +46,21 @@ export interface WorkloadFailbackReconnectProps {
   readonly region: string;
   /** `failback.kmsKeyArn`: restored EBS volumes are encrypted with it (steps/restore-overrides.ts). */
   readonly kmsKeyArn: string;
-  /** The workload's connect runbook in this account and region, and the role its document runs as (AutomationAssumeRole). */
+  /**
+   * The workload's connect runbook in this account and region, and the role its document runs as (AutomationAssumeRole).
+   * @default none: the role may start no runbook
+   */
   readonly connectRunbook?: { readonly documentName: string; readonly roleArn: string };
   /**
    * The workload backs up EFS: step Reconnect creates mount targets for the restored file systems in
    * these subnets (`failback.subnetIds`) with these security groups (`failback.securityGroupIds`) only.
+   * @default none: the role may create no mount target
    */
   readonly mountTargets?: { readonly subnetIds: readonly string[]; readonly securityGroupIds: readonly string[] };
-  /** The workload backs up FSx: step Reconnect describes the restored FSx file systems, ONTAP volumes and SVMs. */
+  /**
+   * The workload backs up FSx: step Reconnect describes the restored FSx file systems, ONTAP volumes and SVMs.
+   * @default false
+   */
   readonly fsx?: boolean;
 }
 

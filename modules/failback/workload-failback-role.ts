@@ -21,12 +21,19 @@ export interface WorkloadFailbackRoleProps {
   readonly backupRoleArn: string;
   /**
    * That role, to grant it what failback restores need beyond its AWS managed policies (passing the
-   * instance profile's role to EC2, using the failback key through FSx too). Without it, nothing is granted.
+   * instance profile's role to EC2, using the failback key through FSx too).
+   * @default none: nothing is granted to AWS Backup's role
    */
   readonly backupRole?: Grantable;
-  /** `failback.kmsKeyArn`: the key of the workload account that restored resources are encrypted with. */
+  /**
+   * `failback.kmsKeyArn`: the key of the workload account that restored resources are encrypted with.
+   * @default none: no statement for a failback key
+   */
   readonly kmsKeyArn?: string;
-  /** `failback.instanceProfile`: the profile restored EC2 instances start with, and its role. */
+  /**
+   * `failback.instanceProfile`: the profile restored EC2 instances start with, and its role.
+   * @default none: no role may be passed to EC2
+   */
   readonly instanceProfile?: { readonly name: string; readonly roleArn: string };
 }
 

@@ -16,6 +16,10 @@ export interface RecoveryTriggersProps {
   readonly bus: CentralEventBus;
   /** Workloads with a drill schedule (EventBridge Scheduler expression). */
   readonly drills: { readonly workload: string; readonly schedule: string }[];
+  /**
+   * Where the dead-letter queue's alarm notifies.
+   * @default no notification (the alarm still shows in CloudWatch)
+   */
   readonly alarmActions?: string[];
 }
 

@@ -67,6 +67,7 @@ export interface RecoveryDefinitionProps {
    * The logically air-gapped vault shared with the DR account through AWS RAM (`centralVault.kind`
    * airGapped or both): locate prefers its points to the central vault's, and they are restored in
    * place, without a copy.
+   * @default none: locate looks in the restore vault and the central vault
    */
   readonly airGappedVault?: { readonly name: string; readonly accountId: string; readonly region: string };
   /**
@@ -88,13 +89,25 @@ export interface RecoveryDefinitionProps {
      * @default `dr`
      */
     readonly nameSuffix?: string;
-    /** DB subnet group of the landing zone, for RDS and Aurora restores. */
+    /**
+     * DB subnet group of the landing zone, for RDS and Aurora restores.
+     * @default none: the account's default DB subnet group (prepare-restore warns)
+     */
     readonly dbSubnetGroupName?: string;
-    /** Bucket S3 recovery points are restored into. */
+    /**
+     * Bucket S3 recovery points are restored into.
+     * @default none: prepare-restore refuses S3 restores
+     */
     readonly recoveryBucketName?: string;
-    /** Security group of restored FSx file systems (the landing zone's, when a workload backs up FSx). */
+    /**
+     * Security group of restored FSx file systems (the landing zone's, when a workload backs up FSx).
+     * @default `securityGroupIds`
+     */
     readonly fileSystemSecurityGroupIds?: string[];
-    /** Instance profile of restored EC2 instances (the landing zone's; its role is passed by the restore role). */
+    /**
+     * Instance profile of restored EC2 instances (the landing zone's; its role is passed by the restore role).
+     * @default none: restored instances start without a profile (prepare-restore warns)
+     */
     readonly instanceProfileName?: string;
   };
   /**
@@ -105,6 +118,7 @@ export interface RecoveryDefinitionProps {
   /**
    * Terraform Cloud (or Enterprise) for workloads with `infrastructure.kind` terraformCloud: the API's
    * base URL (`https://app.terraform.io`) and the EventBridge connection holding the API token.
+   * @default none: no workload may use `infrastructure.kind` terraformCloud
    */
   readonly terraformCloud?: { readonly apiUrl: string; readonly connectionArn: string; readonly connectionName: string };
 }
