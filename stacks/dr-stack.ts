@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
 import { AccountStack } from './account-stack';
 import type { EstateConfig } from '../config/schema';
-import { autoScalingGroupArnPattern, STACK_NAMES, vaultRecoveryPointArns, workloadRegion } from '../config/naming';
+import { autoScalingGroupArnPattern, STACK_NAMES, workloadRegion } from '../config/naming';
 import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
@@ -14,11 +14,11 @@ import { FunctionTrigger } from '../modules/function-trigger';
 import { ServiceKmsKey, cloudWatchLogsKeyStatement } from '../modules/service-kms-key';
 import { RecoveryLandingZone } from '../modules/recovery-landing-zone';
 import { partitionOf } from '../config/regions';
-import { WORKLOAD_TAG } from '../config/tags';
 import { RecoveryStateMachine } from '../modules/recovery/recovery-state-machine';
 import { ConnectRunbook } from '../modules/recovery/connect-runbook';
 import { RecoveryTriggers } from '../modules/recovery/recovery-triggers';
 import type { PolicyStatement } from '../modules/policy-document';
+import { attachRestoredVolumeStatements, cleanupDrillStatements, locateRecoveryPointsStatements, prepareRestoreStatements, reportRecoveryStatements } from '../modules/recovery/function-policies';
 import { RestoreTesting } from '../modules/restore-testing';
 import { TerraformCloudConnection } from '../modules/recovery/terraform-cloud-connection';
 import { ReadinessChecker } from '../modules/readiness-checker';
@@ -129,6 +129,11 @@ export class DrStack extends AccountStack {
       sourceMap: functions.sourceMaps,
       alarmActions: onCall,
     };
+    // centralVault.kind: the locked central vault (copied from), the logically air-gapped vault shared
+    // with this account through AWS RAM (restored from in place), or both.
+    const lockedCentralVault = config.centralVault.kind !== 'airGapped';
+    const airGappedVault = config.centralVault.kind !== 'locked' ? { name: names.airGappedVaultName, accountId: backupVault.id, region } : undefined;
+    const functionScope = { partition, region, accountId: dr.id, ...(airGappedVault ? { airGappedVault: { arn: names.airGappedVaultArn, accountId: backupVault.id } } : {}) };
     this.attachRestoredVolume = new BundledFunction(this, 'AttachRestoredVolume', {
       ...functionDefaults,
       functionName: `${config.name}-attach-restored-volume`,
@@ -136,23 +141,7 @@ export class DrStack extends AccountStack {
       description: 'Attaches a restored EBS volume to the recovery instance with the same dr:server tag',
       // Waits up to ~60 s for a volume still "creating" and ~60 s for the attachment, plus backoff.
       timeout: 180,
-      policyStatements: [
-        // Describe* calls support no resource-level permissions.
-        { Sid: 'FindVolumesInstancesAndSnapshots', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes'], Resource: '*' },
-        {
-          Sid: 'AttachToRecoveryInstancesOnly',
-          Effect: 'Allow',
-          Action: 'ec2:AttachVolume',
-          Resource: `arn:${partition}:ec2:${region}:${dr.id}:instance/*`,
-          Condition: { Null: { 'aws:ResourceTag/dr:server': 'false' } },
-        },
-        { Sid: 'AttachVolumesOfThisAccount', Effect: 'Allow', Action: 'ec2:AttachVolume', Resource: `arn:${partition}:ec2:${region}:${dr.id}:volume/*` },
-        { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: `arn:${partition}:backup:${region}:${dr.id}:recovery-point:*` },
-        // Volumes restored in place from the air-gapped vault shared through AWS RAM (centralVault.kind airGapped, both).
-        ...(config.centralVault.kind !== 'locked'
-          ? [{ Sid: 'ReadSharedAirGappedRecoveryPointTags', Effect: 'Allow' as const, Action: 'backup:ListTags', Resource: `arn:${partition}:backup:${region}:${backupVault.id}:recovery-point:*` }]
-          : []),
-      ],
+      policyStatements: attachRestoredVolumeStatements(functionScope),
     });
     // Restored volumes are encrypted with the restore vault's key (cross-account copies are re-encrypted with it).
     this.key.grantEbsVolumeUse(this.attachRestoredVolume);
@@ -187,10 +176,7 @@ export class DrStack extends AccountStack {
     }
 
     // ---- the recovery state machine and the functions it calls ----------------------------------
-    const recoveryPoints = (account: string) => vaultRecoveryPointArns(region, account);
     const restoresEc2 = config.workloads.some((w) => w.backup.resourceTypes.includes('EC2'));
-    const estateAsgArns = config.workloads.flatMap((w) => w.servers.map((sv) => autoScalingGroupArnPattern(region, dr.id, `${config.name}-${w.name}-${sv.role}`)));
-    const taggedDr = { Null: { 'aws:ResourceTag/dr:server': 'false' } };
     const recoveryFunction = (id: string, name: string, description: string, policyStatements: PolicyStatement[], environment?: Record<string, string>) =>
       new BundledFunction(this, id, {
         ...functionDefaults,
@@ -203,70 +189,31 @@ export class DrStack extends AccountStack {
         environment,
       });
     const onCallTopicArn = `arn:${partition}:sns:${region}:${dr.id}:${config.name}-dr-on-call`;
-    // centralVault.kind: the locked central vault (copied from), the logically air-gapped vault shared
-    // with this account through AWS RAM (restored from in place), or both.
-    const lockedCentralVault = config.centralVault.kind !== 'airGapped';
-    const airGappedVault = config.centralVault.kind !== 'locked' ? { name: names.airGappedVaultName, accountId: backupVault.id, region } : undefined;
-    /** Identity side of the RAM share, scoped to the shared vault and its (backup-owned) recovery points. */
-    const airGappedStatements = (sid: string, vaultActions: string[], pointActions: string[]): PolicyStatement[] =>
-      airGappedVault
-        ? [
-            ...(vaultActions.length > 0 ? [{ Sid: sid, Effect: 'Allow' as const, Action: vaultActions, Resource: names.airGappedVaultArn }] : []),
-            { Sid: `${sid}Points`, Effect: 'Allow' as const, Action: pointActions, Resource: `arn:${partition}:backup:${region}:${backupVault.id}:recovery-point:*` },
-          ]
-        : [];
     this.recoveryFunctions = {
       locateRecoveryPoints: recoveryFunction('LocateRecoveryPoints', 'locate-recovery-points', 'Finds the recovery points to restore, in the DR vault or the central vault', []),
-      prepareRestore: recoveryFunction('PrepareRestore', 'prepare-restore', 'Builds the restore metadata of one recovery point', [
-        { Sid: 'ReadRestoreMetadata', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'], Resource: recoveryPoints(dr.id) },
-        { Sid: 'FindRecoveryInstances', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots'], Resource: '*' },
-        ...airGappedStatements('ReadSharedAirGappedVault', [], ['backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags']),
-      ]),
+      prepareRestore: recoveryFunction('PrepareRestore', 'prepare-restore', 'Builds the restore metadata of one recovery point', prepareRestoreStatements(functionScope)),
       reportRecovery: recoveryFunction(
         'ReportRecovery',
         'report-recovery',
         'Publishes RTO/RPO metrics and the recovery summary',
-        [{ Sid: 'PublishRecoveryMetrics', Effect: 'Allow', Action: 'cloudwatch:PutMetricData', Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': RECOVERY_METRIC_NAMESPACE } } }],
+        reportRecoveryStatements(RECOVERY_METRIC_NAMESPACE),
         { METRIC_NAMESPACE: RECOVERY_METRIC_NAMESPACE, TOPIC_ARN: onCallTopicArn },
       ),
-      cleanupDrill: recoveryFunction('CleanupDrill', 'cleanup-drill', 'Deletes what a recovery drill created', [
-        ...(estateAsgArns.length > 0 ? [{ Sid: 'ScaleServersToZero', Effect: 'Allow' as const, Action: 'autoscaling:UpdateAutoScalingGroup', Resource: estateAsgArns }] : []),
-        { Sid: 'DescribeRestored', Effect: 'Allow', Action: ['ec2:DescribeVolumes', 'elasticfilesystem:DescribeMountTargets', 'rds:DescribeDBClusters', 'rds:DescribeDBInstances'], Resource: '*' },
-        // DeleteMountTarget deletes the mount target's network interface with the caller's permissions.
-        { Sid: 'DeleteMountTargetInterfaces', Effect: 'Allow', Action: 'ec2:DeleteNetworkInterface', Resource: `arn:${partition}:ec2:${region}:${dr.id}:network-interface/*` },
-        { Sid: 'DeleteRestoredDrServersAndVolumes', Effect: 'Allow', Action: ['ec2:DeleteVolume', 'ec2:DetachVolume', 'ec2:TerminateInstances'], Resource: [`arn:${partition}:ec2:${region}:${dr.id}:instance/*`, `arn:${partition}:ec2:${region}:${dr.id}:volume/*`], Condition: taggedDr },
-        // EC2 instances AWS Backup restored: tagged aws:backup:source-resource by AWS Backup (its restore
-        // role's managed policy, EC2CreateTagsScopedPermissions) and dr:workload by the copied source tags.
-        ...(restoresEc2
-          ? [
-              {
-                Sid: 'TerminateRestoredInstances',
-                Effect: 'Allow' as const,
-                Action: 'ec2:TerminateInstances',
-                Resource: `arn:${partition}:ec2:${region}:${dr.id}:instance/*`,
-                Condition: { Null: { 'aws:ResourceTag/aws:backup:source-resource': 'false', [`aws:ResourceTag/${WORKLOAD_TAG}`]: 'false' } },
-              },
-            ]
-          : []),
-        {
-          Sid: 'DeleteRestoredDatabasesTablesFileSystems',
-          Effect: 'Allow',
-          Action: ['dynamodb:DeleteTable', 'elasticfilesystem:DeleteFileSystem', 'elasticfilesystem:DeleteMountTarget', 'rds:DeleteDBCluster', 'rds:DeleteDBInstance'],
-          Resource: [
-            `arn:${partition}:dynamodb:${region}:${dr.id}:table/*`,
-            `arn:${partition}:elasticfilesystem:${region}:${dr.id}:file-system/*`,
-            `arn:${partition}:rds:${region}:${dr.id}:cluster:*`,
-            `arn:${partition}:rds:${region}:${dr.id}:db:*`,
-          ],
-        },
-      ]),
+      cleanupDrill: recoveryFunction(
+        'CleanupDrill',
+        'cleanup-drill',
+        'Deletes what a recovery drill created',
+        cleanupDrillStatements({
+          ...functionScope,
+          autoScalingGroupArns: config.workloads.flatMap((w) => w.servers.map((sv) => autoScalingGroupArnPattern(region, dr.id, `${config.name}-${w.name}-${sv.role}`))),
+          restoresEc2,
+        }),
+      ),
     };
     // Granted by the constructs that own the vault and the topic, in the order the policies list them.
     const locate = this.recoveryFunctions.locateRecoveryPoints;
     this.restoreVault.grantListRecoveryPoints(locate, 'ListRestoreVault');
-    locate.addToPrincipalPolicy({ Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPoints(dr.id) });
-    if (lockedCentralVault) locate.addToPrincipalPolicy({ Sid: 'AssumeCentralCopyStarter', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: names.centralCopyStarterRoleArn });
-    for (const statement of airGappedStatements('ListSharedAirGappedVault', ['backup:ListRecoveryPointsByBackupVault'], ['backup:ListTags'])) locate.addToPrincipalPolicy(statement);
+    for (const statement of locateRecoveryPointsStatements(functionScope, lockedCentralVault ? names.centralCopyStarterRoleArn : undefined)) locate.addToPrincipalPolicy(statement);
     this.eventBus.onCall.grantPublish(this.recoveryFunctions.reportRecovery, 'PublishSummary');
     const runbook = new ConnectRunbook(this, 'ConnectRunbook', {
       documentName: `${config.name}-connect-servers`,
