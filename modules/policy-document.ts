@@ -35,6 +35,29 @@ export function policyDocument(...statements: PolicyStatement[]): PolicyDocument
   return { Version: '2012-10-17', Statement: statements };
 }
 
+/**
+ * Lets the principal pass `roleArn` to `service` only (e.g. `backup.amazonaws.com`): iam:PassRole
+ * scoped with iam:PassedToService, so that the role cannot be handed to any other service.
+ * https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html
+ */
+export function passRoleStatement(sid: string, roleArn: string, service: string): PolicyStatement {
+  return { Sid: sid, Effect: 'Allow', Action: 'iam:PassRole', Resource: roleArn, Condition: { StringEquals: { 'iam:PassedToService': service } } };
+}
+
+/** The policy of a role created outside a construct, made of grants: a {@link Grantable} that keeps its statements in order. */
+export class GrantedPolicy implements Grantable {
+  private readonly statements: PolicyStatement[] = [];
+
+  addToPrincipalPolicy(statement: PolicyStatement): void {
+    this.statements.push(statement);
+  }
+
+  /** The statements granted so far, as one document (Sids must be unique). */
+  document(): PolicyDocument {
+    return policyDocument(...this.statements);
+  }
+}
+
 /** A principal whose identity policy can take statements (in the manner of aws-cdk-lib's `IGrantable`). */
 export interface Grantable {
   /** Adds `statement` to the principal's own policy; its Sid must be unique there. */

@@ -3,8 +3,8 @@ import type { TerraformProvider } from 'cdktf';
 import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultPolicy } from '@cdktf/provider-aws/lib/backup-vault-policy';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
-import { accountRootArn, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
-import { backupVaultArn } from '../config/naming';
+import { accountRootArn, passRoleStatement, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from './policy-document';
+import { backupVaultArn, vaultRecoveryPointArns } from '../config/naming';
 import { partitionOf } from '../config/regions';
 
 /** Who may copy recovery points into the vault (`backup:CopyIntoBackupVault`, the only cross-account action AWS Backup honours). */
@@ -104,6 +104,8 @@ export class ProtectedBackupVault extends Construct {
   readonly vaultArn: string;
   readonly policy: PolicyDocument;
   readonly lock?: BackupVaultLockConfiguration;
+  /** The ARNs its recovery points can have: AWS Backup's, and those of resource types AWS Backup does not fully manage (their service's own). */
+  private readonly recoveryPointArns: string[];
 
   constructor(scope: Construct, id: string, props: ProtectedBackupVaultProps) {
     super(scope, id);
@@ -119,6 +121,7 @@ export class ProtectedBackupVault extends Construct {
     }
     this.vaultName = props.name;
     this.vaultArn = backupVaultArn(props.region, props.accountId, props.name);
+    this.recoveryPointArns = vaultRecoveryPointArns(props.region, props.accountId);
     this.vault = new BackupVault(this, 'Vault', { name: props.name, kmsKeyArn: props.kmsKeyArn, forceDestroy: false, provider: props.provider });
 
     this.policy = vaultAccessPolicy(this.node.path, { region: props.region, copyInto: props.copyInto, breakGlassRoleArn: props.breakGlassRoleArn });
@@ -139,6 +142,29 @@ export class ProtectedBackupVault extends Construct {
       dependsOn: this.lock ? [this.lock] : undefined,
       provider: props.provider,
     });
+  }
+
+  /**
+   * Lets `grantee` copy the vault's recovery points to another vault: read the vault and its points,
+   * StartCopyJob on a point (authorized on the recovery point), DescribeCopyJob (no resource-level
+   * permissions), and pass `copyRoleArn`, the role AWS Backup copies with, to AWS Backup only.
+   * Service Authorization Reference, AWS Backup: https://docs.aws.amazon.com/service-authorization/latest/reference/list_awsbackup.html
+   * `vaultLabel` names the vault in the Sids (`ReadCentralVault`, `StartCopyFromCentralVault`, ...).
+   */
+  grantStartCopy(grantee: Grantable, copyRoleArn: string, vaultLabel: string): void {
+    const statements: PolicyStatement[] = [
+      { Sid: `Read${vaultLabel}Vault`, Effect: 'Allow', Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'], Resource: this.vaultArn },
+      {
+        Sid: `Read${vaultLabel}RecoveryPoints`,
+        Effect: 'Allow',
+        Action: ['backup:DescribeRecoveryPoint', 'backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'],
+        Resource: this.recoveryPointArns,
+      },
+      { Sid: `StartCopyFrom${vaultLabel}Vault`, Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: this.recoveryPointArns },
+      { Sid: 'TrackCopyJobs', Effect: 'Allow', Action: 'backup:DescribeCopyJob', Resource: '*' },
+      passRoleStatement('PassCopyServiceRoleToAwsBackupOnly', copyRoleArn, 'backup.amazonaws.com'),
+    ];
+    for (const statement of statements) grantee.addToPrincipalPolicy(statement);
   }
 
   /** Lets `grantee` list the vault's recovery points (ListRecoveryPointsByBackupVault is authorized on the vault). */

@@ -24,7 +24,7 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
-import { policyDocument, renderPolicy, serviceTrustPolicy, type Grantable } from './policy-document';
+import { passRoleStatement, policyDocument, renderPolicy, serviceTrustPolicy, type Grantable } from './policy-document';
 import { partitionOf } from '../config/regions';
 import { WORKLOAD_TAG } from '../config/tags';
 import { acknowledgePolicy } from '../policy/pack';
@@ -349,6 +349,6 @@ export class RecoveryLandingZone extends Construct {
    * https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html).
    */
   grantPassInstanceRole(grantee: Grantable): void {
-    grantee.addToPrincipalPolicy({ Sid: 'PassRecoveryInstanceRoleToEc2', Effect: 'Allow', Action: 'iam:PassRole', Resource: this.instanceRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
+    grantee.addToPrincipalPolicy(passRoleStatement('PassRecoveryInstanceRoleToEc2', this.instanceRoleArn, 'ec2.amazonaws.com'));
   }
 }

@@ -10,7 +10,7 @@ import { BackupKmsKey } from '../modules/backup-kms-key';
 import { ProtectedBackupVault } from '../modules/protected-backup-vault';
 import { AirGappedVault } from '../modules/air-gapped-vault';
 import { BackupServiceRole } from '../modules/backup-service-role';
-import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../modules/policy-document';
+import { crossAccountRoleTrustPolicy, GrantedPolicy, policyDocument, renderPolicy, type PolicyDocument } from '../modules/policy-document';
 import { alarmPattern, failedBackupJobPattern, vaultChangePattern } from '../modules/event-patterns';
 import type { EventForwarder, ForwardedRule } from '../modules/event-forwarding';
 
@@ -104,38 +104,12 @@ export class BackupVaultStack extends AccountStack {
         organizationId: config.organizationId,
         roleArnPattern: names.recoveryRoleArnPattern,
       });
-      const centralVaultArn = names.centralVaultArn(recovery);
-      // Recovery points of types AWS Backup does not fully manage carry their service's own ARN.
-      const centralRecoveryPoints = vaultRecoveryPointArns(recovery, backupVault.id);
-      this.copyStarterPolicy = policyDocument(
-        readVaultsStatement('ReadCentralVault', centralVaultArn),
-        {
-          Sid: 'ReadCentralRecoveryPoints',
-          Effect: 'Allow',
-          Action: ['backup:DescribeRecoveryPoint', 'backup:GetRecoveryPointRestoreMetadata', 'backup:ListTags'],
-          Resource: centralRecoveryPoints,
-        },
-        {
-          Sid: 'StartCopyFromCentralVault',
-          Effect: 'Allow',
-          Action: 'backup:StartCopyJob',
-          Resource: centralRecoveryPoints,
-        },
-        {
-          // DescribeCopyJob supports no resource-level permissions.
-          Sid: 'TrackCopyJobs',
-          Effect: 'Allow',
-          Action: 'backup:DescribeCopyJob',
-          Resource: '*',
-        },
-        {
-          Sid: 'PassCopyServiceRoleToAwsBackupOnly',
-          Effect: 'Allow',
-          Action: 'iam:PassRole',
-          Resource: copyServiceRole.roleArn,
-          Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
-        },
-      );
+      // The DR account copies from the recovery region's central vault (the first of `regions`).
+      const recoveryVault = this.centralVaults.get(recovery);
+      if (!recoveryVault) throw new Error(`${this.node.path}: no central vault in the recovery region ${recovery}`);
+      const copyStarterPolicy = new GrantedPolicy();
+      recoveryVault.vault.grantStartCopy(copyStarterPolicy, copyServiceRole.roleArn, 'Central');
+      this.copyStarterPolicy = copyStarterPolicy.document();
       this.copyStarterRole = new IamRole(this, 'CopyStarterRole', {
         name: names.centralCopyStarterRoleName,
         description: `Assumed by ${config.name} recovery roles in the DR account to copy central recovery points into the DR restore vault`,
@@ -183,7 +157,7 @@ export class BackupVaultStack extends AccountStack {
       ]),
     ];
     this.readerPolicy = policyDocument(
-      readVaultsStatement('ListAndDescribeVaults', readableVaults),
+      { Sid: 'ListAndDescribeVaults', Effect: 'Allow', Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'], Resource: readableVaults },
       {
         Sid: 'DescribeRecoveryPoints',
         Effect: 'Allow',
@@ -218,12 +192,4 @@ export class BackupVaultStack extends AccountStack {
       new TerraformOutput(this, 'air_gapped_vault_share_arn', { value: this.airGappedVault.share.arn });
     }
   }
-}
-
-/**
- * Describing vaults and listing their recovery points: the first read of both roles the DR account
- * assumes here (the copy starter, the readiness checker), kept to the same two actions.
- */
-function readVaultsStatement(sid: string, vaultArns: string | string[]): PolicyStatement {
-  return { Sid: sid, Effect: 'Allow', Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'], Resource: vaultArns };
 }

@@ -1,4 +1,4 @@
-import { crossAccountRoleTrustPolicy, policyDocument, serviceTrustPolicy, type PolicyDocument } from '../../modules/policy-document';
+import { crossAccountRoleTrustPolicy, GrantedPolicy, passRoleStatement, policyDocument, serviceTrustPolicy, type PolicyDocument } from '../../modules/policy-document';
 import { allowPolicy, evaluatePolicies, type NamedPolicy } from '../../simulation/policy-model';
 
 const ORG = 'o-a1b2c3d4e5';
@@ -26,6 +26,40 @@ describe('policyDocument', () => {
   it('rejects a Sid used twice, naming it', () => {
     const s = { Sid: 'Same', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' };
     expect(() => policyDocument(s, { ...s })).toThrow('Policy statement Sid "Same" is used twice');
+  });
+});
+
+describe('GrantedPolicy', () => {
+  it('keeps the granted statements in order, and rejects a Sid granted twice', () => {
+    const granted = new GrantedPolicy();
+    const a = { Sid: 'A', Effect: 'Allow' as const, Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' };
+    granted.addToPrincipalPolicy(a);
+    granted.addToPrincipalPolicy({ ...a, Sid: 'B' });
+    expect(granted.document().Statement.map((st) => st.Sid)).toEqual(['A', 'B']);
+    granted.addToPrincipalPolicy({ ...a });
+    expect(() => granted.document()).toThrow('Sid "A" is used twice');
+  });
+});
+
+describe('passRoleStatement', () => {
+  const ROLE = 'arn:aws:iam::111111111111:role/acme-central-copy-service';
+  const passes = async (service: string, role = ROLE) => {
+    const policy = policyDocument(passRoleStatement('PassToBackupOnly', ROLE, 'backup.amazonaws.com'));
+    const outcome = await evaluatePolicies({
+      principal: 'arn:aws:iam::111111111111:role/caller',
+      action: 'iam:PassRole',
+      resourceArn: role,
+      resourceAccount: '111111111111',
+      identityPolicies: [{ name: 'caller', policy }],
+      context: { 'iam:PassedToService': service },
+    });
+    return outcome.decision === 'Allowed';
+  };
+
+  it('lets the role be passed to the named service only, and no other role', async () => {
+    expect(await passes('backup.amazonaws.com')).toBe(true);
+    expect(await passes('ec2.amazonaws.com')).toBe(false);
+    expect(await passes('backup.amazonaws.com', 'arn:aws:iam::111111111111:role/admin')).toBe(false);
   });
 });
 

@@ -3,6 +3,7 @@ import { BackupVault } from '@cdktf/provider-aws/lib/backup-vault';
 import { BackupVaultLockConfiguration } from '@cdktf/provider-aws/lib/backup-vault-lock-configuration';
 import { DESTRUCTIVE_VAULT_ACTIONS, ProtectedBackupVault, type ProtectedBackupVaultProps } from '../../modules/protected-backup-vault';
 import { policyOf, resourcesOf, statement } from '../helpers/synth';
+import { GrantedPolicy } from '../../modules/policy-document';
 
 const props: ProtectedBackupVaultProps = {
   name: 'acme-central',
@@ -72,6 +73,29 @@ describe('ProtectedBackupVault', () => {
 
   it('has no lock unless asked for', () => {
     expect(resourcesOf(synth().out, 'aws_backup_vault_lock_configuration')).toEqual([]);
+  });
+
+  it('grants a copy starter exactly what starting and tracking a copy of its points needs, and passing the copy role to AWS Backup only', () => {
+    const grantee = new GrantedPolicy();
+    const copyRole = 'arn:aws:iam::111111111111:role/acme-central-copy-service';
+    synth().construct.grantStartCopy(grantee, copyRole, 'Central');
+    const doc = grantee.document();
+    const points = statement(doc, 'StartCopyFromCentralVault').Resource as string[];
+    expect(points).toContain('arn:aws:backup:ap-northeast-1:111111111111:recovery-point:*');
+    // Types AWS Backup does not fully manage keep their service's ARN (EBS snapshots, AMIs, ...).
+    expect(points).toContain('arn:aws:ec2:ap-northeast-1::snapshot/*');
+    expect(statement(doc, 'ReadCentralVault')).toMatchObject({ Action: ['backup:DescribeBackupVault', 'backup:ListRecoveryPointsByBackupVault'], Resource: 'arn:aws:backup:ap-northeast-1:111111111111:backup-vault:acme-central' });
+    expect(statement(doc, 'ReadCentralRecoveryPoints').Resource).toEqual(points);
+    expect(statement(doc, 'TrackCopyJobs')).toMatchObject({ Action: 'backup:DescribeCopyJob', Resource: '*' });
+    expect(statement(doc, 'PassCopyServiceRoleToAwsBackupOnly')).toEqual({
+      Sid: 'PassCopyServiceRoleToAwsBackupOnly',
+      Effect: 'Allow',
+      Action: 'iam:PassRole',
+      Resource: copyRole,
+      Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } },
+    });
+    // Nothing that deletes or changes a point or the vault.
+    expect(doc.Statement.flatMap((st) => [st.Action].flat()).filter((a) => /Delete|Put|Update|Disassociate/.test(a))).toEqual([]);
   });
 
   it.each([

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { PolicyStatement } from '../policy-document';
+import { passRoleStatement, type PolicyStatement } from '../policy-document';
 import { failbackDefinition, type FailbackDefinitionProps } from './definition';
 import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
@@ -61,7 +61,7 @@ function failbackStatements({ region, accountId, definition: def, onCallKeyArn }
     { Sid: 'CopyFromRestoreVault', Effect: 'Allow', Action: 'backup:StartCopyJob', Resource: restoreVaultPoints },
     // DescribeBackupJob and DescribeCopyJob support no resource-level permissions.
     { Sid: 'TrackBackupAndCopyJobs', Effect: 'Allow', Action: ['backup:DescribeBackupJob', 'backup:DescribeCopyJob'], Resource: '*' },
-    { Sid: 'PassFailbackBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+    passRoleStatement('PassFailbackBackupRoleToAwsBackupOnly', def.backupRoleArn, 'backup.amazonaws.com'),
     // Every call in a workload's account and region (restore, subnet lookup, health alarm) goes through
     // the workload-region-call function, which alone assumes the workload's failback role
     // (steps/workload-region-task.ts): the machine assumes no role. Step Functions invokes a function

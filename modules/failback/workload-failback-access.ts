@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import { passRoleStatement, policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { dnsSuffixOf, partitionOf } from '../../config/regions';
 import { WORKLOAD_TAG } from '../../config/tags';
 import { FSX_DESCRIBE_ACTIONS, restoredFileSystemMountTargetStatement } from '../recovery/recovery-state-machine';
@@ -157,7 +157,7 @@ export function failbackReconnectStatements(props: Omit<WorkloadFailbackReconnec
       // The runbook runs as its AutomationAssumeRole, which the caller passes to Systems Manager
       // ("Run an automated operation powered by Systems Manager Automation": https://docs.aws.amazon.com/systems-manager/latest/userguide/automation-working.html;
       // iam:PassRole with iam:PassedToService: https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
-      { Sid: 'PassConnectRunbookRoleToSsmOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.connectRunbook.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
+      passRoleStatement('PassConnectRunbookRoleToSsmOnly', props.connectRunbook.roleArn, 'ssm.amazonaws.com'),
     );
   }
   return statements;

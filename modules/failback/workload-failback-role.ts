@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
-import { crossAccountRoleTrustPolicy, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from '../policy-document';
+import { crossAccountRoleTrustPolicy, passRoleStatement, policyDocument, renderPolicy, type Grantable, type PolicyDocument, type PolicyStatement } from '../policy-document';
 import { DESTRUCTIVE_VAULT_ACTIONS } from '../protected-backup-vault';
 import { dnsSuffixOf, partitionOf } from '../../config/regions';
 import { vaultRecoveryPointArns } from '../../config/naming';
@@ -52,7 +52,7 @@ export function failbackBackupRoleStatements(props: { region: string; kmsKeyArn?
     // AWS Backup launches a restored instance with the restore role's credentials, passing the profile's
     // role to EC2 ("Restore an Amazon EC2 instance": https://docs.aws.amazon.com/aws-backup/latest/devguide/restoring-ec2.html);
     // iam:PassRole scoped to that role and to EC2 (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_roles_use_passrole.html).
-    statements.push({ Sid: 'PassFailbackInstanceRoleToEc2', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.instanceProfile.roleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } } });
+    statements.push(passRoleStatement('PassFailbackInstanceRoleToEc2', props.instanceProfile.roleArn, 'ec2.amazonaws.com'));
   }
   if (props.kmsKeyArn) {
     // The restore creates volumes, databases, file systems, tables and objects encrypted with the failback
@@ -119,7 +119,7 @@ export class WorkloadFailbackRole extends Construct {
       { Sid: 'RestoreFailbackCopies', Effect: 'Allow', Action: ['backup:GetRecoveryPointRestoreMetadata', 'backup:StartRestoreJob'], Resource: recoveryPoints },
       // DescribeRestoreJob supports no resource-level permissions.
       { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },
-      { Sid: 'PassBackupRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: props.backupRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+      passRoleStatement('PassBackupRoleToAwsBackupOnly', props.backupRoleArn, 'backup.amazonaws.com'),
       // The zone and VPC of failback.subnetIds[0] for the restore metadata (steps/restore-overrides.ts).
       // DescribeSubnets supports no resource-level permissions (Service Authorization Reference, Amazon EC2:
       // https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonec2.html): this region only.

@@ -1,5 +1,5 @@
 import type { Construct } from 'constructs';
-import type { PolicyStatement } from '../policy-document';
+import { passRoleStatement, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
 import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
@@ -60,10 +60,10 @@ function recoveryStatements({ region, accountId, definition: def, onCallKeyArn, 
       : []),
     // DescribeRestoreJob supports no resource-level permissions.
     { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },
-    { Sid: 'PassRestoreRoleToAwsBackupOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: def.restoreRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'backup.amazonaws.com' } } },
+    passRoleStatement('PassRestoreRoleToAwsBackupOnly', def.restoreRoleArn, 'backup.amazonaws.com'),
     { Sid: 'RunConnectRunbook', Effect: 'Allow', Action: 'ssm:StartAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-definition/${def.connectDocumentName}:*` },
     { Sid: 'TrackConnectRunbook', Effect: 'Allow', Action: 'ssm:GetAutomationExecution', Resource: `arn:${p}:ssm:${region}:${accountId}:automation-execution/*` },
-    { Sid: 'PassRunbookRoleToSsmOnly', Effect: 'Allow', Action: 'iam:PassRole', Resource: connectRunbookRoleArn, Condition: { StringEquals: { 'iam:PassedToService': 'ssm.amazonaws.com' } } },
+    passRoleStatement('PassRunbookRoleToSsmOnly', connectRunbookRoleArn, 'ssm.amazonaws.com'),
     // Describe calls of Auto Scaling and SSM support no resource-level permissions.
     { Sid: 'WatchServers', Effect: 'Allow', Action: ['autoscaling:DescribeAutoScalingGroups', 'ssm:DescribeInstanceInformation'], Resource: '*' },
     ...executionLogAndTracingStatements(),
