@@ -104,9 +104,9 @@ export type AwsCallErrorOf<E extends Error> = E & { readonly operation: string; 
 
 /**
  * The `AwsCallError` class of a function: a subclass of the function's error class `Base`, so that it
- * is one of the function's errors. Use as `export class AwsCallError extends awsCallErrorClass(Base) {}`.
+ * is one of the function's errors ({@link functionCalls} declares both).
  */
-export function awsCallErrorClass<E extends Error>(Base: ErrorClass<E>): new (operation: string, code: string, cause: unknown) => AwsCallErrorOf<E> {
+function awsCallErrorClass<E extends Error>(Base: ErrorClass<E>): new (operation: string, code: string, cause: unknown) => AwsCallErrorOf<E> {
   class AwsCallError extends (Base as ErrorClass) {
     constructor(
       readonly operation: string,
@@ -120,13 +120,13 @@ export function awsCallErrorClass<E extends Error>(Base: ErrorClass<E>): new (op
   return AwsCallError as unknown as new (operation: string, code: string, cause: unknown) => AwsCallErrorOf<E>;
 }
 
-export interface AwsCallerConfig<E extends Error> {
+interface AwsCallerConfig<E extends Error> {
   /** Thrown for any error but throttling. */
   readonly AwsCallError: new (operation: string, code: string, cause: unknown) => Error;
   /** Thrown when the call is still throttled after `maxThrottleAttempts`. */
   readonly GiveUpError: ErrorClass<E>;
-  /** Default: {@link THROTTLING_ERROR_CODES}. */
-  readonly throttlingCodes?: ReadonlySet<string>;
+  /** The codes retried: {@link THROTTLING_ERROR_CODES} and the function's own. */
+  readonly throttlingCodes: ReadonlySet<string>;
 }
 
 /** Runs one AWS call: `send`, named `operation` in errors and logs; `logContext` is added to `rt.context` in the log. */
@@ -137,8 +137,8 @@ export type AwsCall = <T>(rt: CallRuntime, operation: string, send: () => Promis
  * 'AWS call throttled; retrying'); any other error becomes an `AwsCallError`, and throttling on all
  * `maxThrottleAttempts` a `GiveUpError`.
  */
-export function awsCaller<E extends Error>(config: AwsCallerConfig<E>): AwsCall {
-  const { AwsCallError, GiveUpError, throttlingCodes = THROTTLING_ERROR_CODES } = config;
+function awsCaller<E extends Error>(config: AwsCallerConfig<E>): AwsCall {
+  const { AwsCallError, GiveUpError, throttlingCodes } = config;
   return async (rt, operation, send, logContext) => {
     for (let attempt = 1; ; attempt++) {
       try {

@@ -15,7 +15,7 @@ import { parseRestoreEvent, type RestoredVolume } from './event';
 
 export { MalformedEventError, parseRestoreEvent } from './event';
 export type { ParsedRestoreEvent, RestoredVolume } from './event';
-export { backoffDelay, errorCode, isThrottling, THROTTLING_ERROR_CODES } from '../aws-call';
+export { backoffDelay, errorCode } from '../aws-call';
 export type { Logger } from '../aws-call';
 
 /** Server role of a protected EBS volume and of the recovery instance it belongs to (e.g. `app`). */

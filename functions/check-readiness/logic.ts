@@ -16,7 +16,7 @@ export type { CentralVaultRef, ReadinessInput, RestoreTestingRef, ServerRef, Vau
 export type { Logger } from '../aws-call';
 /** The central vault is listed as the backup-vault account's reader role: its temporary credentials and a Backup client of them. */
 export type { AssumedCredentials, CentralBackupClientFactory } from '../credentials';
-export { AwsCallError, CHECKS, DEFAULT_OPTIONS, DRILL_MODE, formatAge, ReadinessError, RECOVERY_TIME_METRIC, THROTTLING_ERROR_CODES } from './runtime';
+export { AwsCallError, CHECKS, DEFAULT_OPTIONS, DRILL_MODE, formatAge, ReadinessError, RECOVERY_TIME_METRIC } from './runtime';
 export type { CheckName, CheckResult, ReadinessClients, ReadinessOptions } from './runtime';
 
 /** Exactly the IAM actions {@link checkReadiness} calls with the function's own role. */
