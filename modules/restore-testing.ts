@@ -13,7 +13,7 @@ import { FAILED_JOB_STATES, restoreTestJobPattern, type EventPattern } from './e
 import { FunctionTrigger } from './function-trigger';
 import { policyDocument, renderPolicy, type PolicyDocument, type PolicyStatement } from './policy-document';
 import { DESTRUCTIVE_VAULT_ACTIONS } from './protected-backup-vault';
-import { eventRuleArn, type EstateNames } from '../config/naming';
+import { eventRuleArn, recoveryPointArnPattern, type EstateNames } from '../config/naming';
 import { dnsSuffixOf, partitionOf } from '../config/regions';
 import type { RestoreTestingConfig } from '../config/schema';
 import { requiredActionsFor } from '../functions/validate-restore/actions';
@@ -202,7 +202,7 @@ export class RestoreTesting extends Construct {
     // Recovery points of the vaults restore tests read: AWS Backup's own ARNs, and in this account's
     // standard vault the service-native ones (EBS/EC2 snapshots carry no account in their ARN).
     const estateRecoveryPoints = [
-      ...vaultAccounts.map((a) => `arn:${partition}:backup:${region}:${a}:recovery-point:*`),
+      ...vaultAccounts.map((a) => recoveryPointArnPattern(region, a)),
       `arn:${partition}:ec2:${region}::snapshot/*`,
       `arn:${partition}:ec2:${region}::image/*`,
       `arn:${partition}:rds:${region}:${accountId}:snapshot:awsbackup:*`,
@@ -342,7 +342,7 @@ function validationStatements(p: { partition: string; region: string; accountId:
   const inRegion = { StringEquals: { 'aws:RequestedRegion': region } };
   // No resource-level permissions exist for these (Service Authorization Reference): region only.
   add('ReadRestoreJobsAndReportValidation', ['backup:DescribeRestoreJob', 'backup:GetRestoreJobMetadata', 'backup:PutRestoreValidationResult'], '*', inRegion);
-  add('ReadRecoveryPointTags', ['backup:ListTags'], p.vaultAccounts.map((a) => `arn:${partition}:backup:${region}:${a}:recovery-point:*`));
+  add('ReadRecoveryPointTags', ['backup:ListTags'], p.vaultAccounts.map((a) => recoveryPointArnPattern(region, a)));
   add('DescribeRestoredVolumesInstancesSnapshots', ['ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes'], '*');
   add('DescribeRestoredDatabases', ['rds:DescribeDBClusters', 'rds:DescribeDBInstances'], [
     `arn:${partition}:rds:${region}:${accountId}:cluster:${RESTORE_TEST_NAME_PREFIX}*`,

@@ -133,7 +133,7 @@ export class DrStack extends AccountStack {
     // with this account through AWS RAM (restored from in place), or both.
     const lockedCentralVault = config.centralVault.kind !== 'airGapped';
     const airGappedVault = config.centralVault.kind !== 'locked' ? { name: names.airGappedVaultName, accountId: backupVault.id, region } : undefined;
-    const functionScope = { partition, region, accountId: dr.id, ...(airGappedVault ? { airGappedVault: { arn: names.airGappedVaultArn, accountId: backupVault.id } } : {}) };
+    const functionScope = { region, accountId: dr.id, ...(airGappedVault ? { airGappedVault: { arn: names.airGappedVaultArn, accountId: backupVault.id } } : {}) };
     this.attachRestoredVolume = new BundledFunction(this, 'AttachRestoredVolume', {
       ...functionDefaults,
       functionName: `${config.name}-attach-restored-volume`,

@@ -4,13 +4,13 @@
  * Access to resources that a construct owns (the restore vault, the on-call topic, the keys) is
  * granted by that construct's `grant*` methods instead, in the stack.
  */
-import { vaultRecoveryPointArns } from '../../config/naming';
+import { recoveryPointArnPattern, vaultRecoveryPointArns } from '../../config/naming';
+import { partitionOf } from '../../config/regions';
 import { WORKLOAD_TAG } from '../../config/tags';
 import type { PolicyStatement } from '../policy-document';
 
 /** Where the functions act: the DR account in the recovery region. */
 export interface RecoveryFunctionScope {
-  readonly partition: string;
   readonly region: string;
   /** The DR account. */
   readonly accountId: string;
@@ -22,8 +22,6 @@ export interface RecoveryFunctionScope {
   readonly airGappedVault?: { readonly arn: string; readonly accountId: string };
 }
 
-const recoveryPointsOf = (s: RecoveryFunctionScope, account: string) => `arn:${s.partition}:backup:${s.region}:${account}:recovery-point:*`;
-
 /**
  * The identity side of the RAM share, scoped to the shared vault and its recovery points; the share
  * itself is the resource side. Vault actions only where `vaultActions` names any.
@@ -33,13 +31,14 @@ function sharedVaultStatements(s: RecoveryFunctionScope, sid: string, vaultActio
   if (!s.airGappedVault) return [];
   return [
     ...(vaultActions.length > 0 ? [{ Sid: sid, Effect: 'Allow' as const, Action: vaultActions, Resource: s.airGappedVault.arn }] : []),
-    { Sid: `${sid}Points`, Effect: 'Allow', Action: pointActions, Resource: recoveryPointsOf(s, s.airGappedVault.accountId) },
+    { Sid: `${sid}Points`, Effect: 'Allow', Action: pointActions, Resource: recoveryPointArnPattern(s.region, s.airGappedVault.accountId) },
   ];
 }
 
 /** attach-restored-volume: attach a restored volume of this account to a recovery instance (tagged `dr:server`). */
 export function attachRestoredVolumeStatements(s: RecoveryFunctionScope): PolicyStatement[] {
-  const { partition, region, accountId } = s;
+  const { region, accountId } = s;
+  const partition = partitionOf(region);
   return [
     // Describe* calls support no resource-level permissions.
     { Sid: 'FindVolumesInstancesAndSnapshots', Effect: 'Allow', Action: ['ec2:DescribeInstances', 'ec2:DescribeSnapshots', 'ec2:DescribeVolumes'], Resource: '*' },
@@ -51,9 +50,9 @@ export function attachRestoredVolumeStatements(s: RecoveryFunctionScope): Policy
       Condition: { Null: { 'aws:ResourceTag/dr:server': 'false' } },
     },
     { Sid: 'AttachVolumesOfThisAccount', Effect: 'Allow', Action: 'ec2:AttachVolume', Resource: `arn:${partition}:ec2:${region}:${accountId}:volume/*` },
-    { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPointsOf(s, accountId) },
+    { Sid: 'ReadRecoveryPointTags', Effect: 'Allow', Action: 'backup:ListTags', Resource: recoveryPointArnPattern(s.region, accountId) },
     // Volumes restored in place from the air-gapped vault shared through AWS RAM.
-    ...(s.airGappedVault ? [{ Sid: 'ReadSharedAirGappedRecoveryPointTags', Effect: 'Allow' as const, Action: 'backup:ListTags', Resource: recoveryPointsOf(s, s.airGappedVault.accountId) }] : []),
+    ...(s.airGappedVault ? [{ Sid: 'ReadSharedAirGappedRecoveryPointTags', Effect: 'Allow' as const, Action: 'backup:ListTags', Resource: recoveryPointArnPattern(s.region, s.airGappedVault.accountId) }] : []),
   ];
 }
 
@@ -98,7 +97,8 @@ export interface CleanupDrillScope extends RecoveryFunctionScope {
 
 /** cleanup-drill: scale the servers to zero and delete what the drill restored, in this account only. */
 export function cleanupDrillStatements(s: CleanupDrillScope): PolicyStatement[] {
-  const { partition, region, accountId } = s;
+  const { region, accountId } = s;
+  const partition = partitionOf(region);
   return [
     ...(s.autoScalingGroupArns.length > 0 ? [{ Sid: 'ScaleServersToZero', Effect: 'Allow' as const, Action: 'autoscaling:UpdateAutoScalingGroup', Resource: s.autoScalingGroupArns }] : []),
     { Sid: 'DescribeRestored', Effect: 'Allow', Action: ['ec2:DescribeVolumes', 'elasticfilesystem:DescribeMountTargets', 'rds:DescribeDBClusters', 'rds:DescribeDBInstances'], Resource: '*' },

@@ -1,7 +1,7 @@
 import type { Construct } from 'constructs';
 import { passRoleStatement, type PolicyStatement } from '../policy-document';
 import { recoveryDefinition, type RecoveryDefinitionProps } from './definition';
-import { autoScalingGroupArnPattern, vaultRecoveryPointArns } from '../../config/naming';
+import { autoScalingGroupArnPattern, recoveryPointArnPattern, vaultRecoveryPointArns } from '../../config/naming';
 import { partitionOf } from '../../config/regions';
 import { executionLogAndTracingStatements, LoggedStateMachine, type WorkflowStateMachineProps } from './logged-state-machine';
 import { onCallPublishStatements } from '../on-call-topic';
@@ -56,7 +56,7 @@ function recoveryStatements({ region, accountId, definition: def, onCallKeyArn, 
     // Points of the air-gapped vault shared through AWS RAM are restored in place: their ARNs are
     // backup recovery points of the vault's owner (the vault's RAM share grants the other side).
     ...(def.airGappedVault
-      ? [{ Sid: 'RestoreInPlaceFromAirGappedVault', Effect: 'Allow' as const, Action: 'backup:StartRestoreJob', Resource: `arn:${p}:backup:${def.airGappedVault.region}:${def.airGappedVault.accountId}:recovery-point:*` }]
+      ? [{ Sid: 'RestoreInPlaceFromAirGappedVault', Effect: 'Allow' as const, Action: 'backup:StartRestoreJob', Resource: recoveryPointArnPattern(def.airGappedVault.region, def.airGappedVault.accountId) }]
       : []),
     // DescribeRestoreJob supports no resource-level permissions.
     { Sid: 'TrackRestoreJobs', Effect: 'Allow', Action: 'backup:DescribeRestoreJob', Resource: '*' },

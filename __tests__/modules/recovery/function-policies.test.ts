@@ -10,7 +10,7 @@ import type { PolicyStatement } from '../../../modules/policy-document';
 
 const DR = '222222222222';
 const VAULT_ACCOUNT = '333333333333';
-const scope: RecoveryFunctionScope = { partition: 'aws', region: 'ap-northeast-1', accountId: DR };
+const scope: RecoveryFunctionScope = { region: 'ap-northeast-1', accountId: DR };
 const shared: RecoveryFunctionScope = { ...scope, airGappedVault: { arn: `arn:aws:backup:ap-northeast-1:${VAULT_ACCOUNT}:backup-vault:acme-air-gapped`, accountId: VAULT_ACCOUNT } };
 const sids = (statements: PolicyStatement[]) => statements.map((s) => s.Sid);
 const resourcesOf = (statements: PolicyStatement[]): string[] => statements.flatMap((s) => [s.Resource ?? []].flat());
