@@ -84,7 +84,7 @@ const actionsOf = (entry: (typeof COMMANDS)[number]): Map<unknown, string> => {
  * A real SDK v3 client of `region` whose commands all go to `model.call(service, action, input, principal)`.
  * A command the table above does not list fails, rather than silently returning nothing.
  */
-export function modelClient<C>(ClientClass: new (config: any) => C, region: string, model: DrAccount, principal: string, credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, step = 'unknown'): C {
+export function modelClient<C>(ClientClass: new (config: any) => C, region: string, model: DrAccount, principal: string, credentials?: Credentials, step = 'unknown'): C {
   const entry = COMMANDS.find((c) => c.client === ClientClass);
   if (!entry) throw new Error(`no model wiring for ${ClientClass.name}`);
   const client = new ClientClass({ region, credentials: credentials ?? { accessKeyId: 'AKIAREHEARSAL', secretAccessKey: 'rehearsal' }, maxAttempts: 1 });
@@ -97,6 +97,19 @@ export function modelClient<C>(ClientClass: new (config: any) => C, region: stri
     return model.call(entry.service, action, command.input, principal, step);
   };
   return client;
+}
+
+/** Temporary credentials as an AWS SDK client takes them. */
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+
+/**
+ * A {@link modelClient} of `region` in `target`, as the role whose temporary credentials `issuer`'s STS
+ * issued (the principal AWS resolves them to); `step` names the caller, `<step>:as:<role>`.
+ */
+export function assumedModelClient<C>(ClientClass: new (config: any) => C, region: string, target: DrAccount, issuer: DrAccount, credentials: Credentials, step: string): C {
+  const principal = issuer.principalOfAccessKey(credentials.accessKeyId);
+  if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
+  return modelClient(ClientClass, region, target, principal, credentials, `${step}:as:${principal.split('/').pop()}`);
 }
 
 export interface FunctionLog {
@@ -138,7 +151,7 @@ export interface FunctionCommon {
   /** The simulated clock's time. */
   now(): Date;
   /** A client of `region` with temporary credentials the DR account's STS issued, as the role they belong to. */
-  assumedClient<C>(ClientClass: new (config: any) => C, credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string): C;
+  assumedClient<C>(ClientClass: new (config: any) => C, credentials: Credentials, region: string): C;
 }
 
 type FunctionLogic = (event: any, common: FunctionCommon) => Promise<unknown>;
@@ -227,11 +240,7 @@ export class FunctionRunner {
       random: this.random,
       client: (ClientClass) => this.client(ClientClass, spec),
       now: () => this.clock.date(),
-      assumedClient: (ClientClass, credentials, region) => {
-        const principal = this.model.principalOfAccessKey(credentials.accessKeyId);
-        if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
-        return modelClient(ClientClass, region, this.model, principal, credentials, `function:${spec.name}:as:${principal.split('/').pop()}`);
-      },
+      assumedClient: (ClientClass, credentials, region) => assumedModelClient(ClientClass, region, this.model, this.model, credentials, `function:${spec.name}`),
     };
     const suffix = spec.name.slice(this.estateName.length + 1);
     const logic = this.defined.get(suffix);

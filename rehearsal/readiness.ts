@@ -17,7 +17,7 @@ import { SSMClient } from '@aws-sdk/client-ssm';
 import { STSClient } from '@aws-sdk/client-sts';
 import { checkReadiness, type ReadinessInput, type ReadinessReport, type ReadinessResult } from '../functions/check-readiness/logic';
 import type { Evaluation } from './authorization';
-import { modelClient } from './functions';
+import { assumedModelClient, modelClient } from './functions';
 import type { RehearsalResult } from './machine';
 import { addReadinessApis } from './readiness-model';
 
@@ -76,11 +76,7 @@ export async function rehearseReadiness(rehearsal: RehearsalResult): Promise<Rea
       sfn: client(SFNClient),
       cloudwatch: client(CloudWatchClient),
       s3: client(S3Client),
-      centralBackup: (credentials, region) => {
-        const principal = model.principalOfAccessKey(credentials.accessKeyId);
-        if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the model's STS`);
-        return modelClient(BackupClient, region, model, principal, credentials, `${step}:as:${principal.split('/').pop()}`);
-      },
+      centralBackup: (credentials, region) => assumedModelClient(BackupClient, region, model, model, credentials, step),
       logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
       sleep: async () => undefined,
     },

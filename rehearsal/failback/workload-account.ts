@@ -22,7 +22,7 @@ import { callInWorkloadRegion, type WorkloadRegionCallDeps } from '../../functio
 import { reconcile } from '../account/autoscaling';
 import { DrAccount } from '../dr-account';
 import type { ServerGroupSpec } from '../estate';
-import { modelClient, type FunctionRunner } from '../functions';
+import { assumedModelClient, type FunctionRunner } from '../functions';
 import type { Rehearsal } from '../driver/setup';
 import type { SynthesizedFailback } from './estate';
 
@@ -98,11 +98,10 @@ export function defineWorkloadRegionCall(runner: FunctionRunner, dr: DrAccount, 
     const factory = (key: string) => (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }, region: string) => {
       const ClientClass = CLIENTS[key];
       if (!ClientClass) throw new Error(`the rehearsal has no ${key} client of the workload account`);
-      const principal = dr.principalOfAccessKey(credentials.accessKeyId);
-      if (!principal) throw new Error(`credentials ${credentials.accessKeyId} were not issued by the DR account's STS`);
       // Only the workload's region is modelled: a call elsewhere would find nothing there.
       if (region !== workload.estate.region) throw new Error(`${key} client of region ${region}: the workload account is modelled in ${workload.estate.region} only`);
-      return modelClient(ClientClass, region, workload, principal, credentials, `${step}:as:${principal.split('/').pop()}`);
+      // Credentials the DR account's STS issued for the workload's failback role.
+      return assumedModelClient(ClientClass, region, workload, dr, credentials, step);
     };
     const clients = Object.fromEntries(Object.keys(CLIENTS).map((k) => [k, factory(k)]));
     const deps = {
